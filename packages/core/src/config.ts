@@ -1,0 +1,177 @@
+import { Checker, join } from './check.js';
+import { GuardConfigError } from './errors.js';
+
+/** How the guard merges a released pull request (GitHub's `merge_method`). */
+export type MergeMethod = 'merge' | 'squash' | 'rebase';
+
+/** An artifact the release publishes, e.g. a container image or a Helm chart. */
+export interface ArtifactConfig {
+  /** Unique name, referenced by other artifacts' `after`. */
+  name: string;
+  /**
+   * Where it lives, as a template: `ghcr.io/weaveworks/wego-app:{version}`. `{version}` is the pull
+   * request's `version`; any other `{key}` comes from its `versions` map.
+   */
+  ref: string;
+  /** Names of artifacts that must exist before this one may be published (checked by the release job's gate). */
+  after?: string[];
+  /**
+   * Published by the merge itself (the seed's Helm chart), so it cannot be verified before the merge:
+   * it is only ordered, through `after`. Artifacts without `onMerge` must be verified before unlock.
+   */
+  onMerge?: boolean;
+}
+
+/** Configuration of `createGuard`. Every field is optional. */
+export interface GuardConfig {
+  /** Glob (`*` does not cross `/`, `**` does) or RegExp on the head branch. Default `'releases/*'`. */
+  releaseBranch?: string | RegExp;
+  /** The commit status (or check run) context that branch protection requires. Default `'release'`. */
+  statusContext?: string;
+  /** Artifacts of a release. Default `[]`. */
+  artifacts?: ArtifactConfig[];
+  /** Default `'merge'`. */
+  mergeMethod?: MergeMethod;
+}
+
+/** The configuration with defaults applied and checked; what the machine is given. */
+export interface GuardSettings {
+  releaseBranch: RegExp;
+  statusContext: string;
+  artifacts: readonly Required<ArtifactConfig>[];
+  mergeMethod: MergeMethod;
+}
+
+export const MERGE_METHODS: readonly MergeMethod[] = ['merge', 'squash', 'rebase'];
+const CONFIG_KEYS = ['releaseBranch', 'statusContext', 'artifacts', 'mergeMethod'];
+const ARTIFACT_KEYS = ['name', 'ref', 'after', 'onMerge'];
+const TEMPLATE_KEY = /\{([^{}]*)\}/g;
+const VALID_KEY = /^[A-Za-z0-9_.-]+$/;
+
+/**
+ * Turns a branch glob into an anchored RegExp: `*` matches within one path segment, `**` across
+ * segments, `?` one character other than `/`.
+ */
+export function globToRegExp(glob: string): RegExp {
+  let source = '';
+  for (let i = 0; i < glob.length; i++) {
+    const char = glob[i] as string;
+    if (char === '*' && glob[i + 1] === '*') {
+      source += '.*';
+      i++;
+    } else if (char === '*') source += '[^/]*';
+    else if (char === '?') source += '[^/]';
+    else source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`);
+}
+
+/** Applies defaults and checks a configuration; throws `GuardConfigError` listing every problem. */
+export function resolveConfig(config: GuardConfig = {}): GuardSettings {
+  const check = new Checker();
+  const raw: unknown = config;
+  if (!check.record(raw, '')) throw new GuardConfigError(check.issues);
+  check.onlyKeys(raw, '', CONFIG_KEYS);
+
+  let releaseBranch = globToRegExp('releases/*');
+  if (config.releaseBranch instanceof RegExp) releaseBranch = config.releaseBranch;
+  else if (typeof config.releaseBranch === 'string') {
+    if (check.string(config.releaseBranch, 'releaseBranch', { max: 255 }))
+      releaseBranch = globToRegExp(config.releaseBranch);
+  } else if (config.releaseBranch !== undefined) check.fail('releaseBranch', 'expected a glob string or a RegExp');
+
+  const statusContext = config.statusContext ?? 'release';
+  check.string(statusContext, 'statusContext', { max: 255 });
+
+  const mergeMethod = config.mergeMethod ?? 'merge';
+  check.oneOf(mergeMethod, 'mergeMethod', MERGE_METHODS);
+
+  const artifacts = resolveArtifacts(config.artifacts ?? [], check);
+  if (!check.ok) throw new GuardConfigError(check.issues);
+  return { releaseBranch, statusContext, artifacts, mergeMethod };
+}
+
+function resolveArtifacts(value: unknown, check: Checker): Required<ArtifactConfig>[] {
+  if (!check.array(value, 'artifacts', 50)) return [];
+  const artifacts: Required<ArtifactConfig>[] = [];
+  value.forEach((entry, i) => {
+    const path = join('artifacts', i);
+    if (!check.record(entry, path)) return;
+    check.onlyKeys(entry, path, ARTIFACT_KEYS);
+    const nameOk = check.string(entry.name, join(path, 'name'), { max: 100 });
+    const refOk = check.string(entry.ref, join(path, 'ref'), { max: 500 });
+    if (refOk) checkTemplate(entry.ref as string, join(path, 'ref'), check);
+    const after: string[] = [];
+    if (entry.after !== undefined && check.array(entry.after, join(path, 'after'))) {
+      entry.after.forEach((name, j) => {
+        if (check.string(name, join(join(path, 'after'), j))) after.push(name);
+      });
+    }
+    if (entry.onMerge !== undefined) check.boolean(entry.onMerge, join(path, 'onMerge'));
+    if (nameOk && artifacts.some((a) => a.name === entry.name)) {
+      check.fail(join(path, 'name'), `duplicate artifact name '${entry.name as string}'`);
+    }
+    if (nameOk && refOk) {
+      artifacts.push({ name: entry.name as string, ref: entry.ref as string, after, onMerge: entry.onMerge === true });
+    }
+  });
+  checkOrder(artifacts, check);
+  return artifacts;
+}
+
+function checkTemplate(ref: string, path: string, check: Checker): void {
+  for (const match of ref.matchAll(TEMPLATE_KEY)) {
+    if (!VALID_KEY.test(match[1] as string)) {
+      check.fail(
+        path,
+        `invalid placeholder '${match[0]}': use {version} or {key} with letters, digits, '.', '_' or '-'`,
+      );
+    }
+  }
+}
+
+/** Every `after` name must exist, and `after` must not form a cycle. */
+function checkOrder(artifacts: readonly Required<ArtifactConfig>[], check: Checker): void {
+  const byName = new Map(artifacts.map((a) => [a.name, a]));
+  artifacts.forEach((artifact, i) => {
+    artifact.after.forEach((name, j) => {
+      if (!byName.has(name)) {
+        check.fail(`artifacts.${i}.after.${j}`, `unknown artifact '${name}' (known: ${[...byName.keys()].join(', ')})`);
+      }
+    });
+  });
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (name: string, trail: string[]): void => {
+    if (state.get(name) === 'done') return;
+    if (state.get(name) === 'visiting') {
+      const cycle = [...trail.slice(trail.indexOf(name)), name].join(' -> ');
+      const index = artifacts.findIndex((a) => a.name === name);
+      check.fail(`artifacts.${index}.after`, `artifacts are ordered in a cycle: ${cycle}`);
+      return;
+    }
+    state.set(name, 'visiting');
+    for (const next of byName.get(name)?.after ?? []) if (byName.has(next)) visit(next, [...trail, name]);
+    state.set(name, 'done');
+  };
+  for (const artifact of artifacts) visit(artifact.name, []);
+}
+
+/**
+ * Fills an artifact's `ref` template from the pull request's `version` and `versions`. Returns the
+ * keys it could not fill instead of throwing, so callers decide how to report them.
+ */
+export function fillRef(
+  ref: string,
+  values: { version?: string; versions?: Readonly<Record<string, string>> },
+): { ref: string; missing: string[] } {
+  const missing: string[] = [];
+  const filled = ref.replace(TEMPLATE_KEY, (whole, key: string) => {
+    const value = key === 'version' ? values.version : values.versions?.[key];
+    if (value === undefined) {
+      missing.push(key);
+      return whole;
+    }
+    return value;
+  });
+  return { ref: filled, missing };
+}

@@ -1,0 +1,159 @@
+import { Checker } from './check.js';
+import { GuardEventError } from './errors.js';
+
+/** A GitHub id (review, workflow run attempt): a number or a string, compared as a string. */
+export type Id = string | number;
+
+/** Fields every event may carry. The core reads no clock: `at` is the caller's ISO time, shown in the timeline. */
+interface EventBase {
+  at?: string;
+}
+
+/** The pull request's head moved to `sha` (a push, a force-push, a rebase). */
+export interface HeadChangedEvent extends EventBase {
+  type: 'HEAD_CHANGED';
+  sha: string;
+}
+/** A review approved `sha`. `authorized` says whether the reviewer may approve releases (decided by the adapter). */
+export interface ApprovedEvent extends EventBase {
+  type: 'APPROVED';
+  sha: string;
+  reviewId: Id;
+  reviewer: string;
+  authorized: boolean;
+}
+export interface ApprovalDismissedEvent extends EventBase {
+  type: 'APPROVAL_DISMISSED';
+  reviewId: Id;
+  reviewer: string;
+}
+/** A release run attempt for `sha` started; `runId` identifies the attempt. */
+export interface ReleaseStartedEvent extends EventBase {
+  type: 'RELEASE_STARTED';
+  sha: string;
+  runId: Id;
+}
+export interface ReleaseSucceededEvent extends EventBase {
+  type: 'RELEASE_SUCCEEDED';
+  sha: string;
+  runId: Id;
+}
+export interface ReleaseFailedEvent extends EventBase {
+  type: 'RELEASE_FAILED';
+  sha: string;
+  runId: Id;
+  reason: string;
+}
+/** The artifact `name` of the release of `sha` was found in its registry. */
+export interface ArtifactVerifiedEvent extends EventBase {
+  type: 'ARTIFACT_VERIFIED';
+  sha: string;
+  name: string;
+  digest: string;
+}
+export interface ArtifactMissingEvent extends EventBase {
+  type: 'ARTIFACT_MISSING';
+  sha: string;
+  name: string;
+  reason: string;
+}
+/** The pull request was merged at `sha`, by the guard or by anyone else. */
+export interface MergedEvent extends EventBase {
+  type: 'MERGED';
+  sha: string;
+  by: string;
+}
+export type MergeRejectionReason = 'head-changed' | 'not-mergeable' | 'forbidden';
+/** GitHub refused the guard's merge of `sha`. */
+export interface MergeRejectedEvent extends EventBase {
+  type: 'MERGE_REJECTED';
+  sha: string;
+  reason: MergeRejectionReason;
+  message: string;
+}
+export interface ClosedEvent extends EventBase {
+  type: 'CLOSED';
+}
+export interface ReopenedEvent extends EventBase {
+  type: 'REOPENED';
+  sha: string;
+}
+/** Try again what failed: the release (in `failed`), the merge (after `MERGE_REJECTED`), or a lost verification. */
+export interface RetryEvent extends EventBase {
+  type: 'RETRY';
+}
+/** The release of `sha` took longer than allowed (fired by a scheduled sweep). */
+export interface TimedOutEvent extends EventBase {
+  type: 'TIMED_OUT';
+  sha: string;
+}
+
+/** Everything the guard reacts to. */
+export type GuardEvent =
+  | HeadChangedEvent
+  | ApprovedEvent
+  | ApprovalDismissedEvent
+  | ReleaseStartedEvent
+  | ReleaseSucceededEvent
+  | ReleaseFailedEvent
+  | ArtifactVerifiedEvent
+  | ArtifactMissingEvent
+  | MergedEvent
+  | MergeRejectedEvent
+  | ClosedEvent
+  | ReopenedEvent
+  | RetryEvent
+  | TimedOutEvent;
+
+export type GuardEventType = GuardEvent['type'];
+
+export const MERGE_REJECTION_REASONS: readonly MergeRejectionReason[] = ['head-changed', 'not-mergeable', 'forbidden'];
+
+type FieldKind = 'sha' | 'id' | 'text' | 'login' | 'boolean' | 'reason';
+const FIELDS: { readonly [T in GuardEventType]: Readonly<Record<string, FieldKind>> } = {
+  HEAD_CHANGED: { sha: 'sha' },
+  APPROVED: { sha: 'sha', reviewId: 'id', reviewer: 'login', authorized: 'boolean' },
+  APPROVAL_DISMISSED: { reviewId: 'id', reviewer: 'login' },
+  RELEASE_STARTED: { sha: 'sha', runId: 'id' },
+  RELEASE_SUCCEEDED: { sha: 'sha', runId: 'id' },
+  RELEASE_FAILED: { sha: 'sha', runId: 'id', reason: 'text' },
+  ARTIFACT_VERIFIED: { sha: 'sha', name: 'text', digest: 'text' },
+  ARTIFACT_MISSING: { sha: 'sha', name: 'text', reason: 'text' },
+  MERGED: { sha: 'sha', by: 'login' },
+  MERGE_REJECTED: { sha: 'sha', reason: 'reason', message: 'text' },
+  CLOSED: {},
+  REOPENED: { sha: 'sha' },
+  RETRY: {},
+  TIMED_OUT: { sha: 'sha' },
+};
+
+/** Every event type, in the order of the reference. */
+export const EVENT_TYPES = Object.keys(FIELDS) as GuardEventType[];
+
+/** A commit SHA: 7 to 64 hexadecimal characters (SHA-1 or SHA-256 object names, abbreviated or full). */
+export const SHA_PATTERN = /^[0-9a-f]{7,64}$/;
+const MAX_TEXT = 4096;
+
+/**
+ * Checks that `value` is a well-formed `GuardEvent` and returns it; throws `GuardEventError` naming
+ * each bad field otherwise. Extra fields are rejected so that a typo cannot silently drop data.
+ */
+export function parseEvent(value: unknown): GuardEvent {
+  const check = new Checker();
+  if (!check.record(value, '')) throw new GuardEventError('Malformed guard event', check.issues);
+  if (!check.oneOf(value.type, 'type', EVENT_TYPES)) throw new GuardEventError('Malformed guard event', check.issues);
+  const fields = FIELDS[value.type];
+  check.onlyKeys(value, '', ['type', 'at', ...Object.keys(fields)]);
+  if (value.at !== undefined) check.string(value.at, 'at', { max: 64 });
+  for (const [key, kind] of Object.entries(fields)) {
+    const field = value[key];
+    if (kind === 'sha') check.string(field, key, { pattern: SHA_PATTERN, hint: 'a lowercase hexadecimal commit SHA' });
+    else if (kind === 'id') check.id(field, key);
+    else if (kind === 'text') check.string(field, key, { max: MAX_TEXT });
+    else if (kind === 'login') check.string(field, key, { max: 100 });
+    else if (kind === 'boolean') check.boolean(field, key);
+    else check.oneOf(field, key, MERGE_REJECTION_REASONS);
+  }
+  if (!check.ok) throw new GuardEventError(`Malformed ${value.type} event`, check.issues);
+  return value as unknown as GuardEvent;
+}

@@ -1,0 +1,49 @@
+export type { ArtifactConfig, GuardConfig, GuardSettings, MergeMethod } from './config.js';
+export { globToRegExp } from './config.js';
+export type {
+  AlertEffect,
+  CommentEffect,
+  Effect,
+  EffectType,
+  MergeEffect,
+  SetStatusEffect,
+  StartReleaseEffect,
+  StatusState,
+  VerifyArtifactsEffect,
+} from './effects.js';
+export { EFFECT_TYPES } from './effects.js';
+export type { InputIssue } from './errors.js';
+export { GuardConfigError, GuardEventError, GuardStateError } from './errors.js';
+export type {
+  ApprovalDismissedEvent,
+  ApprovedEvent,
+  ArtifactMissingEvent,
+  ArtifactVerifiedEvent,
+  ClosedEvent,
+  GuardEvent,
+  GuardEventType,
+  HeadChangedEvent,
+  Id,
+  MergedEvent,
+  MergeRejectedEvent,
+  MergeRejectionReason,
+  ReleaseFailedEvent,
+  ReleaseStartedEvent,
+  ReleaseSucceededEvent,
+  ReopenedEvent,
+  RetryEvent,
+  TimedOutEvent,
+} from './events.js';
+export { EVENT_TYPES, parseEvent } from './events.js';
+export type { Guard, Step } from './guard.js';
+export { createGuard } from './guard.js';
+export type { GuardContext, GuardInput } from './machine.js';
+export { releaseGuardMachine } from './machine.js';
+export type { MermaidOptions } from './mermaid.js';
+export { toMermaid } from './mermaid.js';
+export type { PullRequest, PullRequestKind } from './pull-request.js';
+export type { ApprovalFact, ArtifactFact, GuardFacts, ReleaseRunFact, StatusFact } from './reconcile.js';
+export { SNAPSHOT_SCHEMA, SNAPSHOT_VERSION } from './serialize.js';
+export type { ApprovalRecord, GuardSnapshot, MergeRecord, Phase, ReleaseRecord, TimelineEntry } from './snapshot.js';
+export { LIMITS, LIVE_PHASES, PHASES } from './snapshot.js';
+export { renderTimeline } from './timeline.js';

@@ -1,0 +1,263 @@
+import { Checker, join } from './check.js';
+import type { Effect, StatusState } from './effects.js';
+import { GuardEventError } from './errors.js';
+import { type GuardEvent, type Id, SHA_PATTERN } from './events.js';
+import type { Guard, Step } from './guard.js';
+import { requiredArtifacts } from './machine.js';
+import { checkPullRequest, classify, type PullRequest } from './pull-request.js';
+import { type GuardSnapshot, idString, LIMITS } from './snapshot.js';
+
+/** An approving review as GitHub shows it; `authorized` is decided by the caller (the adapter). */
+export interface ApprovalFact {
+  reviewId: Id;
+  reviewer: string;
+  sha: string;
+  authorized: boolean;
+}
+
+/** A release workflow run attempt. `conclusion` is `null` while it has not finished. */
+export interface ReleaseRunFact {
+  runId: Id;
+  sha: string;
+  conclusion:
+    | 'success'
+    | 'failure'
+    | 'cancelled'
+    | 'timed_out'
+    | 'action_required'
+    | 'neutral'
+    | 'skipped'
+    | 'stale'
+    | null;
+}
+
+/** An artifact found in its registry for the release of `sha`. */
+export interface ArtifactFact {
+  name: string;
+  sha: string;
+  digest: string;
+}
+
+/** The latest status (or check run) of the guard's context on `sha`, as GitHub shows it. */
+export interface StatusFact {
+  sha: string;
+  state: StatusState;
+  description?: string;
+}
+
+/**
+ * What GitHub says about one pull request. Lists are in chronological order (oldest first). Leave a
+ * list out when it was not observed: `artifacts` left out means "not looked up", so verified artifacts
+ * in a stored snapshot are checked again rather than trusted.
+ */
+export interface GuardFacts {
+  pr: PullRequest & { state: 'open' | 'closed' | 'merged'; mergedSha?: string; mergedBy?: string };
+  approvals?: ApprovalFact[];
+  releaseRuns?: ReleaseRunFact[];
+  artifacts?: ArtifactFact[];
+  statuses?: StatusFact[];
+}
+
+const SHA = { pattern: SHA_PATTERN, hint: 'a lowercase hexadecimal commit SHA' };
+
+/**
+ * Rebuilds the state from GitHub's facts. A stored snapshot is used as the starting point only while
+ * every claim it makes (standing approvals, a succeeded release, verified artifacts, merged) is backed
+ * by the facts; otherwise the state is rebuilt from the facts alone, keeping only the stored history
+ * (released SHAs, reported runs, violations, timeline). The facts are then applied as events, which
+ * the machine's idempotence turns into no-ops where they are already known, and the effects are
+ * trimmed to those GitHub does not already reflect.
+ */
+export function reconcileFacts(guard: Guard, stored: GuardSnapshot | undefined, facts: GuardFacts): Step {
+  checkFacts(facts);
+  const { state, mergedSha, mergedBy, ...pr } = facts.pr;
+  const prior = stored && stored.pr.number === pr.number ? stored : undefined;
+  const head = pr.headSha;
+  const approvals = (facts.approvals ?? []).filter((a) => a.sha === head && a.authorized);
+
+  if (prior?.phase === 'merged' && state === 'merged') {
+    return { snapshot: prior, effects: [], ignored: 'the pull request is merged: nothing more happens' };
+  }
+
+  const trusted = prior !== undefined && isBackedByFacts(prior, facts, guard);
+  const effects: Effect[] = [];
+  let snapshot: GuardSnapshot;
+  if (trusted) snapshot = prior;
+  else {
+    const started = guard.start(pr);
+    effects.push(...started.effects);
+    snapshot = prior ? carryHistory(started.snapshot, prior, approvals) : started.snapshot;
+  }
+
+  const apply = (event: GuardEvent) => {
+    const step = guard.next(snapshot, event);
+    snapshot = step.snapshot;
+    effects.push(...step.effects);
+  };
+
+  if (snapshot.phase === 'closed' && state === 'open') apply({ type: 'REOPENED', sha: head });
+  else if (snapshot.headSha !== head) apply({ type: 'HEAD_CHANGED', sha: head });
+  for (const approval of snapshot.approvals) {
+    if (!approvals.some((a) => idString(a.reviewId) === approval.reviewId)) {
+      apply({ type: 'APPROVAL_DISMISSED', reviewId: approval.reviewId, reviewer: approval.reviewer });
+    }
+  }
+  for (const { reviewId, reviewer, authorized } of approvals)
+    apply({ type: 'APPROVED', sha: head, reviewId, reviewer, authorized });
+  const runs = (facts.releaseRuns ?? []).filter((run) => run.sha === head);
+  for (const run of trusted ? runs : runs.slice(-1)) {
+    apply({ type: 'RELEASE_STARTED', sha: head, runId: run.runId });
+    if (run.conclusion === 'success') apply({ type: 'RELEASE_SUCCEEDED', sha: head, runId: run.runId });
+    else if (run.conclusion !== null) {
+      apply({ type: 'RELEASE_FAILED', sha: head, runId: run.runId, reason: `the run concluded ${run.conclusion}` });
+    }
+  }
+  for (const artifact of facts.artifacts ?? []) {
+    if (artifact.sha === head)
+      apply({ type: 'ARTIFACT_VERIFIED', sha: head, name: artifact.name, digest: artifact.digest });
+  }
+  if (state === 'merged') apply({ type: 'MERGED', sha: mergedSha ?? head, by: mergedBy ?? 'unknown' });
+  if (state === 'closed') apply({ type: 'CLOSED' });
+
+  const repairs = repairEffects(snapshot, guard);
+  if (repairs.merge) snapshot = { ...snapshot, merge: { state: 'requested' } };
+  const needed = trimEffects([...effects, ...repairs.effects], snapshot, facts);
+  if (needed.length === 0 && prior && guard.serialize(prior) === guard.serialize(snapshot)) {
+    return { snapshot: prior, effects: [], ignored: 'GitHub already agrees with the snapshot' };
+  }
+  return { snapshot, effects: needed };
+}
+
+/** Whether every claim of the stored snapshot is backed by the facts. */
+function isBackedByFacts(prior: GuardSnapshot, facts: GuardFacts, guard: Guard): boolean {
+  const { pr } = facts;
+  if (prior.kind !== classify(pr, guard.settings)) return false;
+  if (prior.phase === 'merged') return false;
+  if (prior.headSha !== pr.headSha) return true;
+  if (prior.release.state === 'succeeded' || prior.phase === 'released') {
+    const runs = facts.releaseRuns ?? [];
+    if (!runs.some((r) => r.sha === pr.headSha && r.conclusion === 'success')) return false;
+  }
+  if (prior.verified.length > 0) {
+    const artifacts = facts.artifacts;
+    if (!artifacts) return false;
+    if (
+      !prior.verified.every((v) =>
+        artifacts.some((a) => a.sha === pr.headSha && a.name === v.name && a.digest === v.digest),
+      )
+    ) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** A rebuilt snapshot keeps the stored history, in a new epoch, but none of its claims. */
+function carryHistory(started: GuardSnapshot, prior: GuardSnapshot, approvals: readonly ApprovalFact[]): GuardSnapshot {
+  const standing = new Set(prior.approvals.map((a) => a.reviewId));
+  const current = new Set(approvals.map((a) => idString(a.reviewId)).filter((id) => standing.has(id)));
+  return {
+    ...started,
+    epoch: prior.epoch + 1,
+    seenReviews: prior.seenReviews.filter((id) => !current.has(id)),
+    releasedShas: prior.releasedShas,
+    alertedRuns: prior.alertedRuns,
+    finishedRuns: [],
+    violations: prior.violations,
+    timeline: [...prior.timeline, ...started.timeline].slice(-LIMITS.timeline),
+  };
+}
+
+/** Work that a sweep must retry even when no fact changed: a lost verification, a refused merge. */
+function repairEffects(snapshot: GuardSnapshot, guard: Guard): { effects: Effect[]; merge: boolean } {
+  if (snapshot.phase === 'releasing' && snapshot.release.state === 'succeeded') {
+    const missing = requiredArtifacts({ settings: guard.settings, pr: snapshot.pr }).filter(
+      (a) => !snapshot.verified.some((v) => v.name === a.name),
+    );
+    if (missing.length > 0)
+      return { effects: [{ type: 'VERIFY_ARTIFACTS', sha: snapshot.headSha, artifacts: missing }], merge: false };
+  }
+  if (snapshot.phase === 'released' && snapshot.merge.state !== 'requested' && snapshot.approvals.length > 0) {
+    return {
+      effects: [{ type: 'MERGE', pr: snapshot.pr.number, sha: snapshot.headSha, method: guard.settings.mergeMethod }],
+      merge: true,
+    };
+  }
+  return { effects: [], merge: false };
+}
+
+/**
+ * Keeps only what GitHub does not already reflect: the last status of the head (when it differs from
+ * the one GitHub shows), one timeline update, and each other effect once.
+ */
+function trimEffects(effects: readonly Effect[], snapshot: GuardSnapshot, facts: GuardFacts): Effect[] {
+  const lastStatus = effects.findLast((e) => e.type === 'SET_STATUS' && e.sha === snapshot.headSha);
+  const lastComment = effects.findLast((e) => e.type === 'COMMENT');
+  const lastVerify = effects.findLast((e) => e.type === 'VERIFY_ARTIFACTS');
+  const shown = facts.statuses?.findLast((s) => s.sha === snapshot.headSha);
+  const kept: Effect[] = [];
+  const seen = new Set<string>();
+  for (const effect of effects) {
+    if (effect.type === 'SET_STATUS') {
+      if (effect !== lastStatus || facts.pr.state !== 'open') continue;
+      if (shown && shown.state === effect.state && shown.description === effect.description) continue;
+    } else if (effect.type === 'COMMENT' && effect !== lastComment) continue;
+    else if (effect.type === 'VERIFY_ARTIFACTS' && (effect !== lastVerify || snapshot.phase !== 'releasing')) continue;
+    else if (effect.type === 'START_RELEASE' && snapshot.phase !== 'approved') continue;
+    else if (effect.type === 'MERGE' && (snapshot.phase !== 'released' || facts.pr.state !== 'open')) continue;
+    const key = JSON.stringify(effect);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    kept.push(effect);
+  }
+  return kept;
+}
+
+function checkFacts(facts: GuardFacts): void {
+  const check = new Checker();
+  if (check.record(facts, 'facts')) {
+    const value = facts as unknown as Record<string, unknown>;
+    check.onlyKeys(value, 'facts', ['pr', 'approvals', 'releaseRuns', 'artifacts', 'statuses']);
+    if (check.record(value.pr, 'facts.pr')) {
+      const { state, mergedSha, mergedBy, ...pr } = value.pr;
+      checkPullRequest(pr, 'facts.pr', check);
+      check.oneOf(state, 'facts.pr.state', ['open', 'closed', 'merged'] as const);
+      if (mergedSha !== undefined) check.string(mergedSha, 'facts.pr.mergedSha', SHA);
+      check.optionalString(mergedBy, 'facts.pr.mergedBy', { max: 100 });
+    }
+    list(value.approvals, 'facts.approvals', check, (a, path) => {
+      check.id(a.reviewId, join(path, 'reviewId'));
+      check.string(a.reviewer, join(path, 'reviewer'), { max: 100 });
+      check.string(a.sha, join(path, 'sha'), SHA);
+      check.boolean(a.authorized, join(path, 'authorized'));
+    });
+    list(value.releaseRuns, 'facts.releaseRuns', check, (r, path) => {
+      check.id(r.runId, join(path, 'runId'));
+      check.string(r.sha, join(path, 'sha'), SHA);
+      if (r.conclusion !== null) check.string(r.conclusion, join(path, 'conclusion'), { max: 40 });
+    });
+    list(value.artifacts, 'facts.artifacts', check, (a, path) => {
+      check.string(a.name, join(path, 'name'), { max: 100 });
+      check.string(a.sha, join(path, 'sha'), SHA);
+      check.string(a.digest, join(path, 'digest'), { max: 4096 });
+    });
+    list(value.statuses, 'facts.statuses', check, (s, path) => {
+      check.string(s.sha, join(path, 'sha'), SHA);
+      check.oneOf(s.state, join(path, 'state'), ['pending', 'success', 'failure', 'error'] as const);
+      check.optionalString(s.description, join(path, 'description'), { max: 1024 });
+    });
+  }
+  if (!check.ok) throw new GuardEventError('Malformed facts', check.issues);
+}
+
+function list(
+  value: unknown,
+  path: string,
+  check: Checker,
+  each: (entry: Record<string, unknown>, path: string) => void,
+): void {
+  if (value === undefined || !check.array(value, path, 1000)) return;
+  value.forEach((entry, i) => {
+    if (check.record(entry, join(path, i))) each(entry, join(path, i));
+  });
+}

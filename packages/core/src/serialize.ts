@@ -1,0 +1,253 @@
+import { Checker, join } from './check.js';
+import { GuardStateError } from './errors.js';
+import { SHA_PATTERN } from './events.js';
+import { type GuardSnapshot, LIMITS, PHASES } from './snapshot.js';
+
+/** Identifies release-guard snapshots among other JSON. */
+export const SNAPSHOT_SCHEMA = 'release-guard/snapshot';
+/** The snapshot format this version writes. Older versions are migrated on restore; newer ones are rejected. */
+export const SNAPSHOT_VERSION = 1;
+
+/** Upgrades a document of version `from` to `from + 1`. */
+export type Migration = (snapshot: Record<string, unknown>) => Record<string, unknown>;
+
+/** Migrations by the version they upgrade from. Empty while version 1 is the only format ever written. */
+const MIGRATIONS: Readonly<Record<number, Migration>> = {};
+
+const SHA = { pattern: SHA_PATTERN, hint: 'a lowercase hexadecimal commit SHA' };
+
+/**
+ * Serializes a snapshot as canonical JSON: fixed key order, no whitespace, with the schema, its
+ * version and a checksum of the snapshot (which detects hand edits; it is not a signature: a snapshot
+ * that disagrees with GitHub still loses to GitHub's facts in `reconcile`).
+ */
+export function serializeSnapshot(snapshot: GuardSnapshot): string {
+  const body = JSON.stringify(canonical(snapshot));
+  return `{"schema":"${SNAPSHOT_SCHEMA}","version":${SNAPSHOT_VERSION},"checksum":"${checksum(body)}","snapshot":${body}}`;
+}
+
+/** Parses, migrates and checks a serialized snapshot. Throws `GuardStateError` naming what is wrong. */
+export function restoreSnapshot(text: string): GuardSnapshot {
+  return restoreWith(text, MIGRATIONS, SNAPSHOT_VERSION);
+}
+
+/** `restoreSnapshot` with explicit migrations; exported for testing the migration path. */
+export function restoreWith(
+  text: string,
+  migrations: Readonly<Record<number, Migration>>,
+  current: number,
+): GuardSnapshot {
+  if (typeof text !== 'string') throw new GuardStateError([{ path: '', message: 'expected the snapshot as a string' }]);
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    const hint = text.trim().length === 0 ? 'the text is empty' : `not JSON (${(error as Error).message})`;
+    throw new GuardStateError([{ path: '', message: `${hint}; was the snapshot truncated?` }]);
+  }
+  const check = new Checker();
+  if (!check.record(document, '')) throw new GuardStateError(check.issues);
+  if (document.schema !== SNAPSHOT_SCHEMA) {
+    throw new GuardStateError([
+      { path: 'schema', message: `expected '${SNAPSHOT_SCHEMA}': this is not a release-guard snapshot` },
+    ]);
+  }
+  const version = document.version;
+  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) {
+    throw new GuardStateError([{ path: 'version', message: 'expected a positive integer schema version' }]);
+  }
+  if (version > current) {
+    throw new GuardStateError([
+      {
+        path: 'version',
+        message: `snapshot version ${version} was written by a newer release-guard; this one reads up to version ${current}: upgrade release-guard`,
+      },
+    ]);
+  }
+  if (!check.record(document.snapshot, 'snapshot')) throw new GuardStateError(check.issues);
+  if (document.checksum !== checksum(JSON.stringify(document.snapshot))) {
+    throw new GuardStateError([
+      { path: 'checksum', message: 'does not match the snapshot: it was edited or corrupted' },
+    ]);
+  }
+  let snapshot = document.snapshot;
+  for (let v = version; v < current; v++) {
+    const migrate = migrations[v];
+    if (!migrate) throw new GuardStateError([{ path: 'version', message: `no migration from snapshot version ${v}` }]);
+    snapshot = migrate(snapshot);
+  }
+  checkSnapshot(snapshot, check);
+  if (!check.ok) throw new GuardStateError(check.issues);
+  return snapshot as unknown as GuardSnapshot;
+}
+
+/** FNV-1a (32-bit) of `text`, as 8 hex digits. */
+export function checksum(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}
+
+/** The snapshot with its keys in a fixed order, and optional fields left out when absent. */
+function canonical(s: GuardSnapshot): object {
+  return {
+    phase: s.phase,
+    pr: {
+      number: s.pr.number,
+      headRef: s.pr.headRef,
+      baseRef: s.pr.baseRef,
+      fromFork: s.pr.fromFork,
+      ...(s.pr.version === undefined ? {} : { version: s.pr.version }),
+      ...(s.pr.versions === undefined ? {} : { versions: sortKeys(s.pr.versions) }),
+    },
+    kind: s.kind,
+    headSha: s.headSha,
+    epoch: s.epoch,
+    approvals: s.approvals.map((a) => ({ reviewId: a.reviewId, reviewer: a.reviewer })),
+    release: { state: s.release.state, ...(s.release.runId === undefined ? {} : { runId: s.release.runId }) },
+    verified: s.verified.map((v) => ({ name: v.name, digest: v.digest })),
+    merge: { state: s.merge.state, ...(s.merge.rejection === undefined ? {} : { rejection: s.merge.rejection }) },
+    ...(s.failure === undefined ? {} : { failure: s.failure }),
+    seenReviews: [...s.seenReviews],
+    releasedShas: [...s.releasedShas],
+    alertedRuns: [...s.alertedRuns],
+    finishedRuns: [...s.finishedRuns],
+    violations: [...s.violations],
+    timeline: s.timeline.map((t) => ({
+      phase: t.phase,
+      sha: t.sha,
+      note: t.note,
+      ...(t.at === undefined ? {} : { at: t.at }),
+    })),
+  };
+}
+
+function sortKeys(record: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+const SNAPSHOT_KEYS = [
+  'phase',
+  'pr',
+  'kind',
+  'headSha',
+  'epoch',
+  'approvals',
+  'release',
+  'verified',
+  'merge',
+  'failure',
+  'seenReviews',
+  'releasedShas',
+  'alertedRuns',
+  'finishedRuns',
+  'violations',
+  'timeline',
+];
+
+/** Structure first, then the facts that must agree with each other in any snapshot the guard writes. */
+function checkSnapshot(s: Record<string, unknown>, check: Checker): void {
+  const at = (key: string) => join('snapshot', key);
+  check.onlyKeys(s, 'snapshot', SNAPSHOT_KEYS);
+  check.oneOf(s.phase, at('phase'), PHASES);
+  if (check.record(s.pr, at('pr'))) {
+    const pr = s.pr;
+    check.onlyKeys(pr, at('pr'), ['number', 'headRef', 'baseRef', 'fromFork', 'version', 'versions']);
+    check.integer(pr.number, at('pr.number'), 1);
+    check.string(pr.headRef, at('pr.headRef'), { max: 255 });
+    check.string(pr.baseRef, at('pr.baseRef'), { max: 255 });
+    check.boolean(pr.fromFork, at('pr.fromFork'));
+    check.optionalString(pr.version, at('pr.version'), { max: 100 });
+    if (pr.versions !== undefined && check.record(pr.versions, at('pr.versions'))) {
+      for (const [key, value] of Object.entries(pr.versions))
+        check.string(value, at(`pr.versions.${key}`), { max: 100 });
+    }
+  }
+  check.oneOf(s.kind, at('kind'), ['release', 'fork', 'not-release'] as const);
+  check.string(s.headSha, at('headSha'), SHA);
+  check.integer(s.epoch, at('epoch'), 1);
+  records(s.approvals, at('approvals'), LIMITS.approvals, check, (a, path) => {
+    check.onlyKeys(a, path, ['reviewId', 'reviewer']);
+    check.string(a.reviewId, join(path, 'reviewId'), { max: 100 });
+    check.string(a.reviewer, join(path, 'reviewer'), { max: 100 });
+  });
+  if (check.record(s.release, at('release'))) {
+    check.onlyKeys(s.release, at('release'), ['state', 'runId']);
+    check.oneOf(s.release.state, at('release.state'), ['none', 'requested', 'running', 'succeeded'] as const);
+    check.optionalString(s.release.runId, at('release.runId'), { max: 100 });
+  }
+  records(s.verified, at('verified'), LIMITS.verified, check, (v, path) => {
+    check.onlyKeys(v, path, ['name', 'digest']);
+    check.string(v.name, join(path, 'name'), { max: 100 });
+    check.string(v.digest, join(path, 'digest'), { max: 4096 });
+  });
+  if (check.record(s.merge, at('merge'))) {
+    check.onlyKeys(s.merge, at('merge'), ['state', 'rejection']);
+    check.oneOf(s.merge.state, at('merge.state'), ['none', 'requested', 'rejected'] as const);
+    check.optionalString(s.merge.rejection, at('merge.rejection'), { max: 8192 });
+  }
+  check.optionalString(s.failure, at('failure'), { max: 8192 });
+  strings(s.seenReviews, at('seenReviews'), LIMITS.seenReviews, check, { max: 100 });
+  strings(s.releasedShas, at('releasedShas'), LIMITS.releasedShas, check, SHA);
+  strings(s.alertedRuns, at('alertedRuns'), LIMITS.alertedRuns, check, { max: 100 });
+  strings(s.finishedRuns, at('finishedRuns'), LIMITS.finishedRuns, check, { max: 100 });
+  strings(s.violations, at('violations'), LIMITS.violations, check, { max: 8192 });
+  records(s.timeline, at('timeline'), LIMITS.timeline, check, (t, path) => {
+    check.onlyKeys(t, path, ['phase', 'sha', 'note', 'at']);
+    check.oneOf(t.phase, join(path, 'phase'), PHASES);
+    check.string(t.sha, join(path, 'sha'), SHA);
+    check.string(t.note, join(path, 'note'), { max: 8192 });
+    check.optionalString(t.at, join(path, 'at'), { max: 64 });
+  });
+  if (check.ok) checkConsistency(s as unknown as GuardSnapshot, check);
+}
+
+function checkConsistency(s: GuardSnapshot, check: Checker): void {
+  if (s.kind !== 'release' && !['skipped', 'merged', 'closed'].includes(s.phase)) {
+    check.fail('snapshot.phase', `a ${s.kind} pull request cannot be '${s.phase}'`);
+  }
+  if (s.kind === 'release' && s.phase === 'skipped')
+    check.fail('snapshot.phase', "a release pull request cannot be 'skipped'");
+  if ((s.phase === 'approved' || s.phase === 'releasing') && s.approvals.length === 0) {
+    check.fail('snapshot.approvals', `'${s.phase}' needs a standing approval of the head`);
+  }
+  if (s.phase === 'released' && (s.release.state !== 'succeeded' || !s.releasedShas.includes(s.headSha))) {
+    check.fail('snapshot.release', "'released' needs a succeeded release of the head");
+  }
+  if (s.phase === 'failed' && s.failure === undefined)
+    check.fail('snapshot.failure', "'failed' needs a failure reason");
+  for (const [i, approval] of s.approvals.entries()) {
+    if (!s.seenReviews.includes(approval.reviewId)) {
+      check.fail(`snapshot.approvals.${i}.reviewId`, `review ${approval.reviewId} is not among seenReviews`);
+    }
+  }
+}
+
+function records(
+  value: unknown,
+  path: string,
+  max: number,
+  check: Checker,
+  each: (entry: Record<string, unknown>, path: string) => void,
+): void {
+  if (!check.array(value, path, max)) return;
+  value.forEach((entry, i) => {
+    if (check.record(entry, join(path, i))) each(entry, join(path, i));
+  });
+}
+
+function strings(
+  value: unknown,
+  path: string,
+  max: number,
+  check: Checker,
+  options: { max?: number; pattern?: RegExp; hint?: string },
+): void {
+  if (!check.array(value, path, max)) return;
+  value.forEach((entry, i) => {
+    check.string(entry, join(path, i), options);
+  });
+}

@@ -1,0 +1,105 @@
+import type { Id } from './events.js';
+import type { PullRequestKind } from './pull-request.js';
+
+/** Where a pull request stands. */
+export type Phase = 'skipped' | 'prepared' | 'approved' | 'releasing' | 'released' | 'merged' | 'failed' | 'closed';
+
+export const PHASES: readonly Phase[] = [
+  'skipped',
+  'prepared',
+  'approved',
+  'releasing',
+  'released',
+  'merged',
+  'failed',
+  'closed',
+];
+
+/** Phases of a release pull request in which it can still move towards `merged`. */
+export const LIVE_PHASES: readonly Phase[] = ['prepared', 'approved', 'releasing', 'released', 'failed'];
+
+/** A standing approval of the head SHA. */
+export interface ApprovalRecord {
+  reviewId: string;
+  reviewer: string;
+}
+
+/** The release of the head SHA in the current epoch. */
+export interface ReleaseRecord {
+  /** The run attempt last seen for the head, if any. */
+  runId?: string;
+  state: 'none' | 'requested' | 'running' | 'succeeded';
+}
+
+/** The guard's merge of the head SHA. */
+export interface MergeRecord {
+  state: 'none' | 'requested' | 'rejected';
+  /** Why GitHub refused the last merge, when `state` is `rejected`. */
+  rejection?: string;
+}
+
+export interface TimelineEntry {
+  phase: Phase;
+  sha: string;
+  note: string;
+  at?: string;
+}
+
+/**
+ * Everything the guard knows about one pull request: a plain, JSON-safe object. It is bounded in size
+ * whatever the history: the lists below keep only their most recent entries (see `LIMITS`).
+ */
+export interface GuardSnapshot {
+  phase: Phase;
+  pr: {
+    number: number;
+    headRef: string;
+    baseRef: string;
+    fromFork: boolean;
+    version?: string;
+    versions?: Record<string, string>;
+  };
+  kind: PullRequestKind;
+  headSha: string;
+  /** Counts head changes and reopenings: approvals and releases belong to one epoch and never carry over. */
+  epoch: number;
+  approvals: ApprovalRecord[];
+  release: ReleaseRecord;
+  /** Artifacts verified present for the head, with their digests. */
+  verified: { name: string; digest: string }[];
+  merge: MergeRecord;
+  /** Why the release failed, while `phase` is `failed`. */
+  failure?: string;
+  /** Every review id ever delivered, so that a redelivered or earlier-epoch approval never counts again. */
+  seenReviews: string[];
+  /** SHAs that were approved, released and verified: only these may be merged without a violation. */
+  releasedShas: string[];
+  /** Release runs nobody approved that were already reported, so a redelivery does not alert twice. */
+  alertedRuns: string[];
+  /** Release runs whose outcome was recorded: a late or redelivered event of theirs changes nothing. */
+  finishedRuns: string[];
+  /** Merges that bypassed the guard. */
+  violations: string[];
+  timeline: TimelineEntry[];
+}
+
+/** Upper bounds of the snapshot's lists; older entries are dropped first. */
+export const LIMITS = {
+  approvals: 50,
+  seenReviews: 200,
+  releasedShas: 10,
+  alertedRuns: 20,
+  finishedRuns: 20,
+  violations: 10,
+  timeline: 25,
+  verified: 50,
+} as const;
+
+export function pushBounded<T>(list: readonly T[], item: T, max: number): T[] {
+  const next = [...list, item];
+  return next.length > max ? next.slice(next.length - max) : next;
+}
+
+export function idString(id: Id): string {
+  return String(id);
+}

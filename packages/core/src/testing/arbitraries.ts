@@ -1,0 +1,180 @@
+import fc from 'fast-check';
+import type { GuardEvent, MergeRejectionReason } from '../events.js';
+
+export interface EventSequenceOptions {
+  /** Commit SHAs to draw from; the first is the pull request's initial head. Default: three SHAs. */
+  shas?: readonly string[];
+  /** Artifact names to verify or report missing. Default `['image']`. */
+  artifacts?: readonly string[];
+  /** Default 20. */
+  minLength?: number;
+  /** Default 100. */
+  maxLength?: number;
+  /** How many distinct review ids and run ids to draw from (small pools produce redeliveries). Default 6. */
+  ids?: number;
+}
+
+/** Three SHAs for property tests, easy to tell apart in a failing example. */
+export const DEFAULT_SHAS: readonly string[] = ['a'.repeat(40), 'b'.repeat(40), 'c'.repeat(40)];
+
+type Move =
+  | {
+      kind: 'event';
+      type: GuardEvent['type'];
+      stale: boolean;
+      pick: number;
+      id: number;
+      authorized: boolean;
+      text: number;
+    }
+  | { kind: 'duplicate' }
+  | { kind: 'swap' };
+
+const WEIGHTS: readonly [GuardEvent['type'], number][] = [
+  ['HEAD_CHANGED', 4],
+  ['APPROVED', 14],
+  ['APPROVAL_DISMISSED', 3],
+  ['RELEASE_STARTED', 10],
+  ['RELEASE_SUCCEEDED', 12],
+  ['RELEASE_FAILED', 3],
+  ['ARTIFACT_VERIFIED', 12],
+  ['ARTIFACT_MISSING', 2],
+  ['MERGED', 2],
+  ['MERGE_REJECTED', 5],
+  ['CLOSED', 2],
+  ['REOPENED', 3],
+  ['RETRY', 8],
+  ['TIMED_OUT', 2],
+];
+
+const REASONS: readonly MergeRejectionReason[] = ['head-changed', 'not-mergeable', 'forbidden'];
+
+function moveArbitrary(ids: number): fc.Arbitrary<Move> {
+  const event = fc.oneof(
+    ...WEIGHTS.map(([type, weight]) => ({
+      weight,
+      arbitrary: fc.record({
+        kind: fc.constant('event' as const),
+        type: fc.constant(type),
+        stale: fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+        pick: fc.nat(7),
+        id: fc.nat(ids - 1),
+        authorized: fc.oneof({ weight: 9, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+        text: fc.nat(2),
+      }),
+    })),
+  );
+  return fc.oneof(
+    { weight: 85, arbitrary: event },
+    { weight: 10, arbitrary: fc.constant({ kind: 'duplicate' as const }) },
+    { weight: 5, arbitrary: fc.constant({ kind: 'swap' as const }) },
+  );
+}
+
+/**
+ * Sequences of guard events that exercise a release pull request: mostly events for the current head
+ * (tracked through the sequence's own `HEAD_CHANGED` and `REOPENED`), with stale SHAs, unauthorized
+ * approvals, redelivered events (`duplicate`) and swapped neighbours (reordering) mixed in.
+ * Shrinking keeps the sequence meaningful because heads are resolved after shrinking.
+ *
+ * @example
+ * ```ts
+ * fc.assert(fc.property(eventSequence(), (events) => {
+ *   expect(checkInvariants(guard, runEvents(guard, pr, events))).toEqual([]);
+ * }));
+ * ```
+ */
+export function eventSequence(options: EventSequenceOptions = {}): fc.Arbitrary<GuardEvent[]> {
+  const shas = options.shas ?? DEFAULT_SHAS;
+  const artifacts = options.artifacts ?? ['image'];
+  const ids = options.ids ?? 6;
+  const minLength = options.minLength ?? 20;
+  const maxLength = options.maxLength ?? 100;
+  if (shas.length < 2) throw new Error('eventSequence needs at least two SHAs to make stale events');
+  return fc
+    .array(moveArbitrary(ids), { minLength, maxLength, size: 'max' })
+    .map((moves) => materialize(moves, shas, artifacts));
+}
+
+function materialize(moves: readonly Move[], shas: readonly string[], artifacts: readonly string[]): GuardEvent[] {
+  const events: GuardEvent[] = [];
+  let head = shas[0] as string;
+  for (const move of moves) {
+    if (move.kind === 'duplicate') {
+      const last = events.at(-1);
+      if (last) events.push(last);
+      continue;
+    }
+    if (move.kind === 'swap') {
+      const n = events.length;
+      if (n >= 2) [events[n - 2], events[n - 1]] = [events[n - 1] as GuardEvent, events[n - 2] as GuardEvent];
+      continue;
+    }
+    const other = shas.filter((s) => s !== head);
+    const otherSha = other[move.pick % other.length] as string;
+    const sha = move.stale ? otherSha : head;
+    const event = build(move, sha, head, otherSha, artifacts);
+    if (event.type === 'HEAD_CHANGED' || event.type === 'REOPENED') head = event.sha;
+    events.push(event);
+  }
+  return events;
+}
+
+function build(
+  move: Extract<Move, { kind: 'event' }>,
+  sha: string,
+  head: string,
+  otherSha: string,
+  artifacts: readonly string[],
+): GuardEvent {
+  const name = artifacts.length > 0 ? (artifacts[move.pick % artifacts.length] as string) : 'image';
+  switch (move.type) {
+    case 'HEAD_CHANGED':
+      // A "stale" head change names the current head again, which must change nothing.
+      return { type: 'HEAD_CHANGED', sha: move.stale ? head : otherSha };
+    case 'APPROVED':
+      return {
+        type: 'APPROVED',
+        sha,
+        reviewId: move.id + 1,
+        reviewer: `reviewer${move.id}`,
+        authorized: move.authorized,
+      };
+    case 'APPROVAL_DISMISSED':
+      return { type: 'APPROVAL_DISMISSED', reviewId: move.id + 1, reviewer: `reviewer${move.id}` };
+    case 'RELEASE_STARTED':
+      return { type: 'RELEASE_STARTED', sha, runId: `run-${move.id}` };
+    case 'RELEASE_SUCCEEDED':
+      return { type: 'RELEASE_SUCCEEDED', sha, runId: `run-${move.id}` };
+    case 'RELEASE_FAILED':
+      return { type: 'RELEASE_FAILED', sha, runId: `run-${move.id}`, reason: 'job failed' };
+    case 'ARTIFACT_VERIFIED':
+      return { type: 'ARTIFACT_VERIFIED', sha, name, digest: `sha256:${'0'.repeat(63)}${move.text}` };
+    case 'ARTIFACT_MISSING':
+      return { type: 'ARTIFACT_MISSING', sha, name, reason: 'manifest unknown' };
+    case 'MERGED':
+      return { type: 'MERGED', sha, by: move.authorized ? 'release-bot' : 'releaser' };
+    case 'MERGE_REJECTED':
+      return { type: 'MERGE_REJECTED', sha, reason: REASONS[move.text] ?? 'not-mergeable', message: 'refused' };
+    case 'CLOSED':
+      return { type: 'CLOSED' };
+    case 'REOPENED':
+      return { type: 'REOPENED', sha };
+    case 'RETRY':
+      return { type: 'RETRY' };
+    case 'TIMED_OUT':
+      return { type: 'TIMED_OUT', sha };
+  }
+}
+
+/** Any single well-formed guard event over `shas`: for fuzzing one step from a given snapshot. */
+export function guardEvent(
+  options: Pick<EventSequenceOptions, 'shas' | 'artifacts' | 'ids'> = {},
+): fc.Arbitrary<GuardEvent> {
+  const shas = options.shas ?? DEFAULT_SHAS;
+  const artifacts = options.artifacts ?? ['image'];
+  return fc
+    .tuple(moveArbitrary(options.ids ?? 6), fc.constantFrom(...shas), fc.constantFrom(...shas))
+    .filter(([move]) => move.kind === 'event')
+    .map(([move, sha, other]) => build(move as Extract<Move, { kind: 'event' }>, sha, sha, other, artifacts));
+}

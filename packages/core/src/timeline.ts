@@ -1,0 +1,38 @@
+import type { GuardSnapshot, Phase } from './snapshot.js';
+import { inertMarkdown, shortSha } from './text.js';
+
+const HEADLINE: Record<Phase, string> = {
+  skipped: 'not a release pull request',
+  prepared: 'locked: waiting for an approved release',
+  approved: 'approved: release requested',
+  releasing: 'releasing',
+  released: 'released: merging',
+  merged: 'merged',
+  failed: 'release failed: approve again or retry',
+  closed: 'closed',
+};
+
+/**
+ * The Markdown of the pull request's timeline comment. Every value that came from outside the guard
+ * is made inert, so a branch name or a failure reason cannot inject Markdown or HTML.
+ */
+export function renderTimeline(
+  snapshot: Pick<GuardSnapshot, 'phase' | 'headSha' | 'pr' | 'timeline' | 'violations'>,
+): string {
+  const lines = [
+    `### release-guard: ${HEADLINE[snapshot.phase]}`,
+    '',
+    `Release branch \`${snapshot.pr.headRef.replace(/`/g, "'")}\` at \`${shortSha(snapshot.headSha)}\`.`,
+    '',
+    '| phase | commit | what happened |',
+    '| --- | --- | --- |',
+    ...snapshot.timeline.map(
+      (entry) =>
+        `| ${entry.phase} | \`${shortSha(entry.sha)}\` | ${inertMarkdown(entry.note)}${entry.at ? ` (${inertMarkdown(entry.at, 40)})` : ''} |`,
+    ),
+  ];
+  if (snapshot.violations.length > 0) {
+    lines.push('', '> [!WARNING]', ...snapshot.violations.map((v) => `> ${inertMarkdown(v)}`));
+  }
+  return lines.join('\n');
+}
