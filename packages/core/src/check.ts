@@ -53,11 +53,14 @@ export class Checker {
     return false;
   }
 
-  /** A GitHub id: a positive integer or a non-empty string of at most 100 characters. */
-  id(value: unknown, path: string): value is string | number {
+  /** A GitHub id: a non-negative integer or a non-empty string of at most `max` characters. */
+  id(value: unknown, path: string, max = 64): value is string | number {
     if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return true;
-    if (typeof value === 'string' && value.length > 0 && value.length <= 100) return true;
-    this.fail(path, `expected an id (a non-negative integer or a non-empty string), got ${kindOf(value)}`);
+    if (typeof value === 'string' && value.length > 0 && value.length <= max) return true;
+    this.fail(
+      path,
+      `expected an id (a non-negative integer or a string of 1 to ${max} characters), got ${kindOf(value)}`,
+    );
     return false;
   }
 

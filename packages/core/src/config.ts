@@ -42,6 +42,9 @@ export interface GuardSettings {
   mergeMethod: MergeMethod;
 }
 
+/** At most this many artifacts per release, which keeps the snapshot bounded. */
+export const MAX_ARTIFACTS = 20;
+
 export const MERGE_METHODS: readonly MergeMethod[] = ['merge', 'squash', 'rebase'];
 const CONFIG_KEYS = ['releaseBranch', 'statusContext', 'artifacts', 'mergeMethod'];
 const ARTIFACT_KEYS = ['name', 'ref', 'after', 'onMerge'];
@@ -91,9 +94,17 @@ export function resolveConfig(config: GuardConfig = {}): GuardSettings {
   return { releaseBranch, statusContext, artifacts, mergeMethod };
 }
 
+/** An artifact as configured, with its position in the configuration for error paths. */
+type IndexedArtifact = Required<ArtifactConfig> & { index: number };
+
 function resolveArtifacts(value: unknown, check: Checker): Required<ArtifactConfig>[] {
-  if (!check.array(value, 'artifacts', 50)) return [];
-  const artifacts: Required<ArtifactConfig>[] = [];
+  if (!check.array(value, 'artifacts', MAX_ARTIFACTS)) return [];
+  const artifacts: IndexedArtifact[] = [];
+  const names = value.flatMap((entry) =>
+    typeof entry === 'object' && entry !== null && typeof (entry as ArtifactConfig).name === 'string'
+      ? [(entry as ArtifactConfig).name]
+      : [],
+  );
   value.forEach((entry, i) => {
     const path = join('artifacts', i);
     if (!check.record(entry, path)) return;
@@ -112,11 +123,17 @@ function resolveArtifacts(value: unknown, check: Checker): Required<ArtifactConf
       check.fail(join(path, 'name'), `duplicate artifact name '${entry.name as string}'`);
     }
     if (nameOk && refOk) {
-      artifacts.push({ name: entry.name as string, ref: entry.ref as string, after, onMerge: entry.onMerge === true });
+      artifacts.push({
+        name: entry.name as string,
+        ref: entry.ref as string,
+        after,
+        onMerge: entry.onMerge === true,
+        index: i,
+      });
     }
   });
-  checkOrder(artifacts, check);
-  return artifacts;
+  checkOrder(artifacts, names, check);
+  return artifacts.map(({ index: _index, ...artifact }) => artifact);
 }
 
 function checkTemplate(ref: string, path: string, check: Checker): void {
@@ -128,25 +145,27 @@ function checkTemplate(ref: string, path: string, check: Checker): void {
       );
     }
   }
+  if (/[{}]/.test(ref.replace(TEMPLATE_KEY, ''))) {
+    check.fail(path, `unbalanced '{' or '}' in '${ref}': placeholders are written {version} or {key}`);
+  }
 }
 
 /** Every `after` name must exist, and `after` must not form a cycle. */
-function checkOrder(artifacts: readonly Required<ArtifactConfig>[], check: Checker): void {
+function checkOrder(artifacts: readonly IndexedArtifact[], names: readonly string[], check: Checker): void {
   const byName = new Map(artifacts.map((a) => [a.name, a]));
-  artifacts.forEach((artifact, i) => {
+  for (const artifact of artifacts) {
     artifact.after.forEach((name, j) => {
-      if (!byName.has(name)) {
-        check.fail(`artifacts.${i}.after.${j}`, `unknown artifact '${name}' (known: ${[...byName.keys()].join(', ')})`);
+      if (!names.includes(name)) {
+        check.fail(`artifacts.${artifact.index}.after.${j}`, `unknown artifact '${name}' (known: ${names.join(', ')})`);
       }
     });
-  });
+  }
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (name: string, trail: string[]): void => {
     if (state.get(name) === 'done') return;
     if (state.get(name) === 'visiting') {
       const cycle = [...trail.slice(trail.indexOf(name)), name].join(' -> ');
-      const index = artifacts.findIndex((a) => a.name === name);
-      check.fail(`artifacts.${index}.after`, `artifacts are ordered in a cycle: ${cycle}`);
+      check.fail(`artifacts.${byName.get(name)?.index}.after`, `artifacts are ordered in a cycle: ${cycle}`);
       return;
     }
     state.set(name, 'visiting');

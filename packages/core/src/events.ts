@@ -109,7 +109,7 @@ export type GuardEventType = GuardEvent['type'];
 
 export const MERGE_REJECTION_REASONS: readonly MergeRejectionReason[] = ['head-changed', 'not-mergeable', 'forbidden'];
 
-type FieldKind = 'sha' | 'id' | 'text' | 'login' | 'boolean' | 'reason';
+type FieldKind = 'sha' | 'id' | 'text' | 'name' | 'digest' | 'login' | 'boolean' | 'reason';
 const FIELDS: { readonly [T in GuardEventType]: Readonly<Record<string, FieldKind>> } = {
   HEAD_CHANGED: { sha: 'sha' },
   APPROVED: { sha: 'sha', reviewId: 'id', reviewer: 'login', authorized: 'boolean' },
@@ -117,8 +117,8 @@ const FIELDS: { readonly [T in GuardEventType]: Readonly<Record<string, FieldKin
   RELEASE_STARTED: { sha: 'sha', runId: 'id' },
   RELEASE_SUCCEEDED: { sha: 'sha', runId: 'id' },
   RELEASE_FAILED: { sha: 'sha', runId: 'id', reason: 'text' },
-  ARTIFACT_VERIFIED: { sha: 'sha', name: 'text', digest: 'text' },
-  ARTIFACT_MISSING: { sha: 'sha', name: 'text', reason: 'text' },
+  ARTIFACT_VERIFIED: { sha: 'sha', name: 'name', digest: 'digest' },
+  ARTIFACT_MISSING: { sha: 'sha', name: 'name', reason: 'text' },
   MERGED: { sha: 'sha', by: 'login' },
   MERGE_REJECTED: { sha: 'sha', reason: 'reason', message: 'text' },
   CLOSED: {},
@@ -128,11 +128,14 @@ const FIELDS: { readonly [T in GuardEventType]: Readonly<Record<string, FieldKin
 };
 
 /** Every event type, in the order of the reference. */
-export const EVENT_TYPES = Object.keys(FIELDS) as GuardEventType[];
+export const EVENT_TYPES: readonly GuardEventType[] = Object.freeze(Object.keys(FIELDS) as GuardEventType[]);
 
 /** A commit SHA: 7 to 64 hexadecimal characters (SHA-1 or SHA-256 object names, abbreviated or full). */
 export const SHA_PATTERN = /^[0-9a-f]{7,64}$/;
+/** Longest free text accepted in an event (failure reasons, messages); the snapshot keeps less. */
 const MAX_TEXT = 4096;
+/** Longest id or login: GitHub's are far shorter; the bound keeps the snapshot small. */
+export const MAX_ID_LENGTH = 64;
 
 /**
  * Checks that `value` is a well-formed `GuardEvent` and returns it; throws `GuardEventError` naming
@@ -148,9 +151,11 @@ export function parseEvent(value: unknown): GuardEvent {
   for (const [key, kind] of Object.entries(fields)) {
     const field = value[key];
     if (kind === 'sha') check.string(field, key, { pattern: SHA_PATTERN, hint: 'a lowercase hexadecimal commit SHA' });
-    else if (kind === 'id') check.id(field, key);
+    else if (kind === 'id') check.id(field, key, MAX_ID_LENGTH);
     else if (kind === 'text') check.string(field, key, { max: MAX_TEXT });
-    else if (kind === 'login') check.string(field, key, { max: 100 });
+    else if (kind === 'name') check.string(field, key, { max: 100 });
+    else if (kind === 'digest') check.string(field, key, { max: 150 });
+    else if (kind === 'login') check.string(field, key, { max: MAX_ID_LENGTH });
     else if (kind === 'boolean') check.boolean(field, key);
     else check.oneOf(field, key, MERGE_REJECTION_REASONS);
   }

@@ -34,7 +34,7 @@ export type {
   RetryEvent,
   TimedOutEvent,
 } from './events.js';
-export { EVENT_TYPES, parseEvent } from './events.js';
+export { EVENT_TYPES, MAX_ID_LENGTH, parseEvent } from './events.js';
 export type { Guard, Step } from './guard.js';
 export { createGuard } from './guard.js';
 export type { GuardContext, GuardInput } from './machine.js';
@@ -45,5 +45,5 @@ export type { PullRequest, PullRequestKind } from './pull-request.js';
 export type { ApprovalFact, ArtifactFact, GuardFacts, ReleaseRunFact, StatusFact } from './reconcile.js';
 export { SNAPSHOT_SCHEMA, SNAPSHOT_VERSION } from './serialize.js';
 export type { ApprovalRecord, GuardSnapshot, MergeRecord, Phase, ReleaseRecord, TimelineEntry } from './snapshot.js';
-export { LIMITS, LIVE_PHASES, PHASES } from './snapshot.js';
+export { LIMITS, LIVE_PHASES, PHASES, TEXT_LIMIT } from './snapshot.js';
 export { renderTimeline } from './timeline.js';

@@ -10,7 +10,7 @@ import type {
 } from './effects.js';
 import type { GuardEvent } from './events.js';
 import type { PullRequest, PullRequestKind } from './pull-request.js';
-import { type GuardSnapshot, idString, LIMITS, type Phase, pushBounded } from './snapshot.js';
+import { type GuardSnapshot, idString, LIMITS, type Phase, pushBounded, TEXT_LIMIT } from './snapshot.js';
 import { DESCRIPTION_LIMIT, shortSha, truncate } from './text.js';
 import { renderTimeline } from './timeline.js';
 
@@ -286,11 +286,11 @@ export const releaseGuardMachine = setup({
       switch (event.type) {
         case 'RELEASE_FAILED':
           return {
-            failure: `run ${idString(event.runId)} failed: ${event.reason}`,
+            failure: truncate(`run ${idString(event.runId)} failed: ${event.reason}`, TEXT_LIMIT),
             finishedRuns: pushBounded(context.finishedRuns, idString(event.runId), LIMITS.finishedRuns),
           };
         case 'ARTIFACT_MISSING':
-          return { failure: `artifact ${event.name} missing: ${event.reason}` };
+          return { failure: truncate(`artifact ${event.name} missing: ${event.reason}`, TEXT_LIMIT) };
         case 'TIMED_OUT':
           return { failure: 'release timed out' };
         default:
@@ -308,13 +308,18 @@ export const releaseGuardMachine = setup({
     requestMerge: assign({ merge: { state: 'requested' } }),
     recordRejection: assign(({ event }) =>
       event.type === 'MERGE_REJECTED'
-        ? { merge: { state: 'rejected' as const, rejection: `${event.reason}: ${event.message}` } }
+        ? {
+            merge: {
+              state: 'rejected' as const,
+              rejection: truncate(`${event.reason}: ${event.message}`, TEXT_LIMIT),
+            },
+          }
         : {},
     ),
     /** Appends a timeline entry and, for release pull requests, asks for the timeline comment to be updated. */
     updateTimeline: enqueueActions(({ context, event, enqueue }, params: { phase: Phase }) => {
       if (context.kind !== 'release') return;
-      const note = noteFor(params.phase, { context, event });
+      const note = truncate(noteFor(params.phase, { context, event }), TEXT_LIMIT);
       const entry = { phase: params.phase, sha: context.headSha, note, ...(event.at ? { at: event.at } : {}) };
       const timeline = pushBounded(context.timeline, entry, LIMITS.timeline);
       enqueue.assign({ timeline });
@@ -326,7 +331,11 @@ export const releaseGuardMachine = setup({
       enqueue({ type: 'COMMENT', params: comment } as never);
     }),
     recordViolation: assign(({ context, event }) => ({
-      violations: pushBounded(context.violations, bypassMessage({ context, event }), LIMITS.violations),
+      violations: pushBounded(
+        context.violations,
+        truncate(bypassMessage({ context, event }), TEXT_LIMIT),
+        LIMITS.violations,
+      ),
     })),
   },
   guards: {
@@ -402,7 +411,7 @@ export const releaseGuardMachine = setup({
             target: 'approved',
             actions: ['recordReview', 'addApproval', 'requestRelease', startRelease],
           },
-          { actions: ['recordReview', ignore('prepared')] },
+          { actions: [ignore('prepared'), 'recordReview'] },
         ],
         APPROVAL_DISMISSED: dismissal('prepared'),
         RELEASE_STARTED: unapprovedRun('prepared'),
@@ -514,7 +523,7 @@ export const releaseGuardMachine = setup({
             target: 'approved',
             actions: ['recordReview', 'addApproval', 'requestRelease', markReleasing, startRelease],
           },
-          { actions: ['recordReview', ignore('failed')] },
+          { actions: [ignore('failed'), 'recordReview'] },
         ],
         RETRY: [
           {
@@ -592,7 +601,7 @@ function liveHeadChange(phase: Phase) {
 function additionalApproval(phase: Phase) {
   return [
     { guard: 'isFreshApproval', actions: ['recordReview', 'addApproval'] },
-    { actions: ['recordReview', ignore(phase)] },
+    { actions: [ignore(phase), 'recordReview'] },
   ] as const;
 }
 

@@ -48,7 +48,10 @@ export function checkPullRequest(value: unknown, path: string, check: Checker): 
   check.boolean(value.fromFork, join(path, 'fromFork'));
   check.optionalString(value.version, join(path, 'version'), { max: 100 });
   if (value.versions !== undefined && check.record(value.versions, join(path, 'versions'))) {
+    if (Object.keys(value.versions).length > 20) check.fail(join(path, 'versions'), 'expected at most 20 versions');
     for (const [key, version] of Object.entries(value.versions)) {
+      if (key.length > 50)
+        check.fail(join(path, 'versions'), `version key '${key.slice(0, 20)}...' is longer than 50 characters`);
       check.string(version, join(join(path, 'versions'), key), { max: 100 });
     }
   }

@@ -1,7 +1,7 @@
 import { Checker, join } from './check.js';
 import { GuardStateError } from './errors.js';
 import { SHA_PATTERN } from './events.js';
-import { type GuardSnapshot, LIMITS, PHASES } from './snapshot.js';
+import { type GuardSnapshot, LIMITS, PHASES, TEXT_LIMIT } from './snapshot.js';
 
 /** Identifies release-guard snapshots among other JSON. */
 export const SNAPSHOT_SCHEMA = 'release-guard/snapshot';
@@ -171,35 +171,35 @@ function checkSnapshot(s: Record<string, unknown>, check: Checker): void {
   check.integer(s.epoch, at('epoch'), 1);
   records(s.approvals, at('approvals'), LIMITS.approvals, check, (a, path) => {
     check.onlyKeys(a, path, ['reviewId', 'reviewer']);
-    check.string(a.reviewId, join(path, 'reviewId'), { max: 100 });
-    check.string(a.reviewer, join(path, 'reviewer'), { max: 100 });
+    check.string(a.reviewId, join(path, 'reviewId'), { max: 64 });
+    check.string(a.reviewer, join(path, 'reviewer'), { max: 64 });
   });
   if (check.record(s.release, at('release'))) {
     check.onlyKeys(s.release, at('release'), ['state', 'runId']);
     check.oneOf(s.release.state, at('release.state'), ['none', 'requested', 'running', 'succeeded'] as const);
-    check.optionalString(s.release.runId, at('release.runId'), { max: 100 });
+    check.optionalString(s.release.runId, at('release.runId'), { max: 64 });
   }
   records(s.verified, at('verified'), LIMITS.verified, check, (v, path) => {
     check.onlyKeys(v, path, ['name', 'digest']);
     check.string(v.name, join(path, 'name'), { max: 100 });
-    check.string(v.digest, join(path, 'digest'), { max: 4096 });
+    check.string(v.digest, join(path, 'digest'), { max: 150 });
   });
   if (check.record(s.merge, at('merge'))) {
     check.onlyKeys(s.merge, at('merge'), ['state', 'rejection']);
     check.oneOf(s.merge.state, at('merge.state'), ['none', 'requested', 'rejected'] as const);
-    check.optionalString(s.merge.rejection, at('merge.rejection'), { max: 8192 });
+    check.optionalString(s.merge.rejection, at('merge.rejection'), { max: TEXT_LIMIT });
   }
-  check.optionalString(s.failure, at('failure'), { max: 8192 });
-  strings(s.seenReviews, at('seenReviews'), LIMITS.seenReviews, check, { max: 100 });
+  check.optionalString(s.failure, at('failure'), { max: TEXT_LIMIT });
+  strings(s.seenReviews, at('seenReviews'), LIMITS.seenReviews, check, { max: 64 });
   strings(s.releasedShas, at('releasedShas'), LIMITS.releasedShas, check, SHA);
-  strings(s.alertedRuns, at('alertedRuns'), LIMITS.alertedRuns, check, { max: 100 });
-  strings(s.finishedRuns, at('finishedRuns'), LIMITS.finishedRuns, check, { max: 100 });
-  strings(s.violations, at('violations'), LIMITS.violations, check, { max: 8192 });
+  strings(s.alertedRuns, at('alertedRuns'), LIMITS.alertedRuns, check, { max: 64 });
+  strings(s.finishedRuns, at('finishedRuns'), LIMITS.finishedRuns, check, { max: 64 });
+  strings(s.violations, at('violations'), LIMITS.violations, check, { max: TEXT_LIMIT });
   records(s.timeline, at('timeline'), LIMITS.timeline, check, (t, path) => {
     check.onlyKeys(t, path, ['phase', 'sha', 'note', 'at']);
     check.oneOf(t.phase, join(path, 'phase'), PHASES);
     check.string(t.sha, join(path, 'sha'), SHA);
-    check.string(t.note, join(path, 'note'), { max: 8192 });
+    check.string(t.note, join(path, 'note'), { max: TEXT_LIMIT });
     check.optionalString(t.at, join(path, 'at'), { max: 64 });
   });
   if (check.ok) checkConsistency(s as unknown as GuardSnapshot, check);

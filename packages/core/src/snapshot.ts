@@ -85,15 +85,18 @@ export interface GuardSnapshot {
 
 /** Upper bounds of the snapshot's lists; older entries are dropped first. */
 export const LIMITS = {
-  approvals: 50,
-  seenReviews: 200,
+  approvals: 20,
+  seenReviews: 100,
   releasedShas: 10,
   alertedRuns: 20,
   finishedRuns: 20,
   violations: 10,
   timeline: 25,
-  verified: 50,
+  verified: 20,
 } as const;
+
+/** Characters kept of a free text in the snapshot (failure reason, merge refusal, timeline note, violation). */
+export const TEXT_LIMIT = 200;
 
 export function pushBounded<T>(list: readonly T[], item: T, max: number): T[] {
   const next = [...list, item];

@@ -2,5 +2,5 @@ export type { EventSequenceOptions } from './arbitraries.js';
 export { DEFAULT_SHAS, eventSequence, guardEvent } from './arbitraries.js';
 export type { Delivery, History } from './history.js';
 export { runEvents } from './history.js';
-export type { InvariantViolation } from './invariants.js';
-export { checkInvariants, completionProblem, MAX_SNAPSHOT_LENGTH } from './invariants.js';
+export type { InvariantViolation, MonitorOptions } from './invariants.js';
+export { checkInvariants, completionProblem, InvariantMonitor, MAX_SNAPSHOT_LENGTH } from './invariants.js';

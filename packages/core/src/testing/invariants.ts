@@ -2,6 +2,7 @@ import type { Effect } from '../effects.js';
 import type { GuardEvent } from '../events.js';
 import type { Guard, Step } from '../guard.js';
 import { requiredArtifacts } from '../machine.js';
+import type { PullRequest, PullRequestKind } from '../pull-request.js';
 import { classify } from '../pull-request.js';
 import { restoreSnapshot, serializeSnapshot } from '../serialize.js';
 import { type GuardSnapshot, LIVE_PHASES } from '../snapshot.js';
@@ -63,6 +64,16 @@ class Reference {
     this.verified = new Set();
     this.outstandingMerge = undefined;
     this.startsSinceFailure = 0;
+  }
+
+  clone(): Reference {
+    const copy = Object.create(Reference.prototype) as Reference;
+    return Object.assign(copy, this, {
+      seenReviews: new Set(this.seenReviews),
+      approvals: new Map(this.approvals),
+      verified: new Set(this.verified),
+      cleared: new Set(this.cleared),
+    });
   }
 
   isCleared(sha: string): boolean {
@@ -131,11 +142,177 @@ class Reference {
   }
 }
 
+export interface MonitorOptions {
+  /** Check only these invariants (and skip the work the others need). Default: all nine. */
+  only?: readonly number[];
+}
+
 /**
- * Checks the nine invariants of release-guard over a recorded history. The model of what happened
- * is computed from the events and the configuration alone, never from flags in the guard's
+ * Checks the nine invariants of release-guard step by step, as a history unfolds. The model of what
+ * happened is computed from the events and the configuration alone, never from flags in the guard's
  * snapshot, so a guard that misbehaves cannot vouch for itself. Invariant 6 (no dead ends) is checked
- * by driving the last snapshot to `merged` through the guard's own merge.
+ * on demand with `checkLiveness`, by driving a snapshot to `merged` through the guard's own merge.
+ * `clone()` forks the monitor, so a search can check every edge out of one state.
+ */
+export class InvariantMonitor {
+  private readonly kind: PullRequestKind;
+  private readonly ref: Reference;
+  private lastStatus = new Map<string, string>();
+  private previous: GuardEvent | undefined;
+  private snapshot: GuardSnapshot | undefined;
+  private index = -1;
+
+  constructor(
+    private readonly guard: Guard,
+    pr: PullRequest,
+    private readonly options: MonitorOptions = {},
+  ) {
+    this.kind = classify(pr, guard.settings);
+    this.ref = new Reference(
+      pr.headSha,
+      requiredArtifacts({ settings: guard.settings, pr }).map((a) => a.name),
+    );
+  }
+
+  /** Checks the step returned by `guard.start`. */
+  start(step: Step): InvariantViolation[] {
+    const violations: InvariantViolation[] = [];
+    this.checkStep(step, true, violations);
+    this.snapshot = step.snapshot;
+    return violations;
+  }
+
+  /** Checks the step that `event` produced. */
+  deliver(event: GuardEvent, step: Step): InvariantViolation[] {
+    const violations: InvariantViolation[] = [];
+    const fail = this.failer(violations);
+    const { ref, kind } = this;
+    const before = this.snapshot;
+    this.index++;
+    const wasOpen = ref.state === 'open';
+    const head = ref.head;
+    const redelivered = event.type === 'APPROVED' && ref.seenReviews.has(String(event.reviewId));
+    const bypass = event.type === 'MERGED' && wasOpen && kind === 'release' && !ref.cleared.has(event.sha);
+    const epochStarted = ref.apply(event);
+    // 4. A duplicated delivery produces no further effects.
+    if (this.previous && JSON.stringify(this.previous) === JSON.stringify(event) && step.effects.length > 0) {
+      fail(4, `duplicated ${event.type} produced ${step.effects.map((e) => e.type).join(', ')}`);
+    }
+    if (redelivered && step.effects.some((e) => e.type === 'START_RELEASE')) {
+      fail(4, `redelivered review ${event.type === 'APPROVED' ? event.reviewId : ''} started a release`);
+    }
+    // 5. Stale events never advance the state, and say why.
+    if (wasOpen && STALE_CHECKED.has(event.type) && 'sha' in event && event.sha !== head) {
+      if (step.effects.length > 0 || step.snapshot.phase !== before?.phase) {
+        fail(5, `stale ${event.type} for ${event.sha} (head ${head}) acted`);
+      }
+      if (!step.ignored) fail(5, `stale ${event.type} was not reported as ignored`);
+    }
+    // 9. A bypassing merge is recorded and raises an alert; never for other pull requests.
+    if (bypass && event.type === 'MERGED') {
+      if (!step.snapshot.violations.at(-1)?.startsWith(event.sha.slice(0, 7))) {
+        fail(9, `merge of ${event.sha} bypassed the guard but no violation was recorded`);
+      }
+      if (!step.effects.some((e) => e.type === 'ALERT'))
+        fail(9, `merge of ${event.sha} bypassed the guard without ALERT`);
+    }
+    if (kind !== 'release' && step.snapshot.violations.length > 0)
+      fail(9, `violation recorded on a ${kind} pull request`);
+    this.checkStep(step, epochStarted, violations);
+    this.previous = event;
+    this.snapshot = step.snapshot;
+    return violations;
+  }
+
+  /** 6. No dead ends: from a live phase, `merged` is reachable through the guard's own merge. */
+  checkLiveness(snapshot: GuardSnapshot): InvariantViolation[] {
+    if (!this.wanted(6) || this.kind !== 'release' || !LIVE_PHASES.includes(snapshot.phase)) return [];
+    const problem = completionProblem(this.guard, snapshot);
+    return problem ? [{ invariant: 6, index: this.index, message: problem }] : [];
+  }
+
+  /** An independent copy, to check alternative next events from the same point. */
+  clone(): InvariantMonitor {
+    const copy = Object.create(InvariantMonitor.prototype) as InvariantMonitor;
+    Object.assign(copy, this, { ref: this.ref.clone(), lastStatus: new Map(this.lastStatus) });
+    return copy;
+  }
+
+  private wanted(invariant: number): boolean {
+    return !this.options.only || this.options.only.includes(invariant);
+  }
+
+  private failer(violations: InvariantViolation[]) {
+    return (invariant: number, message: string) => {
+      if (this.wanted(invariant)) violations.push({ invariant, index: this.index, message });
+    };
+  }
+
+  private checkStep(step: Step, epochStarted: boolean, violations: InvariantViolation[]) {
+    const fail = this.failer(violations);
+    const { ref, kind } = this;
+    const effects = step.effects;
+    if (epochStarted) {
+      this.lastStatus.clear();
+      // 3. A new head is locked before anything else happens to it; 2. other PRs get their status.
+      const first = effects[0];
+      if (
+        kind === 'release' &&
+        !(first?.type === 'SET_STATUS' && first.sha === ref.head && first.state === 'pending')
+      ) {
+        fail(3, `new head ${ref.head} was not locked first (first effect: ${describe(first)})`);
+      }
+      const expected = kind === 'not-release' ? 'success' : kind === 'fork' ? 'failure' : undefined;
+      if (expected && !effects.some((e) => e.type === 'SET_STATUS' && e.sha === ref.head && e.state === expected)) {
+        fail(2, `${kind} head ${ref.head} did not get a ${expected} status`);
+      }
+    }
+    for (const effect of effects) {
+      if (effect.type === 'MERGE') {
+        // 1. No merge before release.
+        if (kind !== 'release') fail(1, `MERGE of a ${kind} pull request`);
+        else if (!ref.isCleared(effect.sha)) {
+          fail(1, `MERGE of ${effect.sha} which is not the approved, released and verified head`);
+        }
+        // 7. One merge at a time, none after merged.
+        if (ref.state === 'merged') fail(7, 'MERGE after the pull request was merged');
+        else if (ref.outstandingMerge !== undefined)
+          fail(7, `second MERGE while ${ref.outstandingMerge} has no outcome`);
+        ref.outstandingMerge = effect.sha;
+      }
+      if (effect.type === 'SET_STATUS') {
+        // 2. Honest status.
+        if (effect.state === 'success' && kind === 'release' && !ref.isCleared(effect.sha)) {
+          fail(2, `success status on ${effect.sha} before it was approved, released and verified`);
+        }
+        if (effect.state === 'success' && kind === 'fork') fail(2, 'success status on a fork pull request');
+        // 4. A status is written only when it changes.
+        const key = `${effect.state}|${effect.description}`;
+        if (this.lastStatus.get(effect.sha) === key) fail(4, `the same status was written twice on ${effect.sha}`);
+        this.lastStatus.set(effect.sha, key);
+      }
+      if (effect.type === 'START_RELEASE') {
+        // 4. One release per approval cycle: a second start needs a failure in between.
+        if (ref.startsSinceFailure > 0) fail(4, `second START_RELEASE of ${effect.sha} without a failure between`);
+        // 3. Approvals never carry over: a release needs an approval of this head, in this epoch.
+        if (ref.approvals.size === 0 || effect.sha !== ref.head) {
+          fail(3, `START_RELEASE of ${effect.sha} without a standing approval of the head in this epoch`);
+        }
+        ref.startsSinceFailure++;
+      }
+    }
+    // 8. Snapshots round-trip through serialization; 5. they stay bounded.
+    if (this.wanted(8) || this.wanted(5)) {
+      const text = serializeSnapshot(step.snapshot);
+      if (serializeSnapshot(restoreSnapshot(text)) !== text) fail(8, 'serialize(restore(t)) !== t');
+      if (text.length > MAX_SNAPSHOT_LENGTH) fail(5, `snapshot grew to ${text.length} characters`);
+    }
+  }
+}
+
+/**
+ * Checks the nine invariants over a recorded history (see `InvariantMonitor`); invariant 6 from its
+ * last snapshot.
  *
  * @example
  * ```ts
@@ -146,128 +323,12 @@ class Reference {
  * expect(checkInvariants(guard, history)).toEqual([]);
  * ```
  */
-export function checkInvariants(guard: Guard, history: History): InvariantViolation[] {
-  const violations: InvariantViolation[] = [];
-  const fail = (invariant: number, index: number, message: string) => violations.push({ invariant, index, message });
-  const kind = classify(history.pr, guard.settings);
-  const required = requiredArtifacts({ settings: guard.settings, pr: history.pr }).map((a) => a.name);
-  const ref = new Reference(history.pr.headSha, required);
-  const lastStatus = new Map<string, string>();
-
-  const checkStep = (
-    index: number,
-    step: Step,
-    event: GuardEvent | undefined,
-    epochStarted: boolean,
-    before?: GuardSnapshot,
-  ) => {
-    const effects = step.effects;
-    if (epochStarted) lastStatus.clear();
-    // 3. A new head is locked before anything else happens to it.
-    if (epochStarted) {
-      const first = effects[0];
-      if (
-        kind === 'release' &&
-        !(first?.type === 'SET_STATUS' && first.sha === ref.head && first.state === 'pending')
-      ) {
-        fail(3, index, `new head ${ref.head} was not locked first (first effect: ${describe(first)})`);
-      }
-      if (
-        kind === 'not-release' &&
-        !effects.some((e) => e.type === 'SET_STATUS' && e.sha === ref.head && e.state === 'success')
-      ) {
-        fail(2, index, `non-release head ${ref.head} did not get "release not required"`);
-      }
-      if (
-        kind === 'fork' &&
-        !effects.some((e) => e.type === 'SET_STATUS' && e.sha === ref.head && e.state === 'failure')
-      ) {
-        fail(2, index, `fork head ${ref.head} did not get a failure status`);
-      }
-    }
-    for (const effect of effects) {
-      if (effect.type === 'MERGE') {
-        // 1. No merge before release.
-        if (kind !== 'release') fail(1, index, `MERGE of a ${kind} pull request`);
-        else if (!ref.isCleared(effect.sha)) {
-          fail(1, index, `MERGE of ${effect.sha} which is not the approved, released and verified head`);
-        }
-        // 7. One merge at a time, none after merged.
-        if (ref.state === 'merged') fail(7, index, 'MERGE after the pull request was merged');
-        else if (ref.outstandingMerge !== undefined)
-          fail(7, index, `second MERGE while ${ref.outstandingMerge} has no outcome`);
-        ref.outstandingMerge = effect.sha;
-      }
-      if (effect.type === 'SET_STATUS') {
-        // 2. Honest status.
-        if (effect.state === 'success' && kind === 'release' && !ref.isCleared(effect.sha)) {
-          fail(2, index, `success status on ${effect.sha} before it was approved, released and verified`);
-        }
-        if (effect.state === 'success' && kind === 'fork') fail(2, index, 'success status on a fork pull request');
-        // 4. A status is written only when it changes.
-        const key = `${effect.state}|${effect.description}`;
-        if (lastStatus.get(effect.sha) === key) fail(4, index, `the same status was written twice on ${effect.sha}`);
-        lastStatus.set(effect.sha, key);
-      }
-      if (effect.type === 'START_RELEASE') {
-        // 4. A redelivered approval never starts a second release.
-        if (event?.type === 'APPROVED' && before?.seenReviews.includes(String(event.reviewId))) {
-          fail(4, index, `redelivered review ${event.reviewId} started a release`);
-        }
-        if (ref.startsSinceFailure > 0)
-          fail(4, index, `second START_RELEASE of ${effect.sha} without a failure between`);
-        // 3. Approvals never carry over: a release needs an approval of this head, in this epoch.
-        if (ref.approvals.size === 0 || effect.sha !== ref.head) {
-          fail(3, index, `START_RELEASE of ${effect.sha} without a standing approval of the head in this epoch`);
-        }
-        ref.startsSinceFailure++;
-      }
-    }
-    // 8. Snapshots round-trip through serialization, and stay bounded (5).
-    const text = serializeSnapshot(step.snapshot);
-    if (serializeSnapshot(restoreSnapshot(text)) !== text) fail(8, index, 'serialize(restore(t)) !== t');
-    if (text.length > MAX_SNAPSHOT_LENGTH) fail(5, index, `snapshot grew to ${text.length} characters`);
-  };
-
-  checkStep(-1, history.start, undefined, true);
-  let previous: GuardEvent | undefined;
-  let snapshot = history.start.snapshot;
-  history.deliveries.forEach(({ event, step }, index) => {
-    const wasOpen = ref.state === 'open';
-    const head = ref.head;
-    const wasMergedBypass = event.type === 'MERGED' && wasOpen && kind === 'release' && !ref.cleared.has(event.sha);
-    const epochStarted = ref.apply(event);
-    // 4. A duplicated delivery produces no further effects.
-    if (previous && JSON.stringify(previous) === JSON.stringify(event) && step.effects.length > 0) {
-      fail(4, index, `duplicated ${event.type} produced ${step.effects.map((e) => e.type).join(', ')}`);
-    }
-    // 5. Stale events never advance the state, and say why.
-    if (wasOpen && STALE_CHECKED.has(event.type) && 'sha' in event && event.sha !== head) {
-      if (step.effects.length > 0 || step.snapshot.phase !== snapshot.phase) {
-        fail(5, index, `stale ${event.type} for ${event.sha} (head ${head}) acted`);
-      }
-      if (!step.ignored) fail(5, index, `stale ${event.type} was not reported as ignored`);
-    }
-    // 9. A bypassing merge is recorded and raises an alert; never for other pull requests.
-    if (wasMergedBypass) {
-      if (!step.snapshot.violations.at(-1)?.startsWith(event.sha.slice(0, 7))) {
-        fail(9, index, `merge of ${event.sha} bypassed the guard but no violation was recorded`);
-      }
-      if (!step.effects.some((e) => e.type === 'ALERT'))
-        fail(9, index, `merge of ${event.sha} bypassed the guard without ALERT`);
-    }
-    if (kind !== 'release' && step.snapshot.violations.length > 0)
-      fail(9, index, `violation recorded on a ${kind} pull request`);
-    checkStep(index, step, event, epochStarted, snapshot);
-    previous = event;
-    snapshot = step.snapshot;
-  });
-
-  // 6. No dead ends.
-  if (kind === 'release' && LIVE_PHASES.includes(snapshot.phase)) {
-    const problem = completionProblem(guard, snapshot);
-    if (problem) fail(6, history.deliveries.length - 1, problem);
-  }
+export function checkInvariants(guard: Guard, history: History, options: MonitorOptions = {}): InvariantViolation[] {
+  const monitor = new InvariantMonitor(guard, history.pr, options);
+  const violations = monitor.start(history.start);
+  for (const { event, step } of history.deliveries) violations.push(...monitor.deliver(event, step));
+  const last = history.deliveries.at(-1)?.step.snapshot ?? history.start.snapshot;
+  violations.push(...monitor.checkLiveness(last));
   return violations;
 }
 

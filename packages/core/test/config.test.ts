@@ -1,0 +1,378 @@
+import { createGuard, type GuardConfig, GuardConfigError, GuardEventError, type InputIssue } from '@release-guard/core';
+import { describe, expect, it } from 'vitest';
+import { releasePr, SEED_CONFIG, seedGuard } from './fixtures.js';
+
+/** Runs `createGuard(config)`, expects a `GuardConfigError`, and returns its issues. */
+function configIssues(config: unknown): readonly InputIssue[] {
+  let caught: unknown;
+  try {
+    createGuard(config as GuardConfig);
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(GuardConfigError);
+  const error = caught as GuardConfigError;
+  expect(error).toBeInstanceOf(Error);
+  expect(error.name).toBe('GuardConfigError');
+  expect(error.issues.length).toBeGreaterThan(0);
+  // The thrown message lists every issue with its path, so a log line alone says what to fix.
+  for (const issue of error.issues) {
+    if (issue.path) expect(error.message).toContain(`${issue.path}: ${issue.message}`);
+    else expect(error.message).toContain(issue.message);
+  }
+  return error.issues;
+}
+
+const issue = (path: string, ...parts: string[]) => ({
+  path,
+  message: expect.stringMatching(new RegExp(parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*'))),
+});
+
+describe('createGuard defaults', () => {
+  it('uses status context "release", merge method "merge" and no artifacts', () => {
+    for (const guard of [createGuard(), createGuard({})]) {
+      expect(guard.settings.statusContext).toBe('release');
+      expect(guard.settings.mergeMethod).toBe('merge');
+      expect(guard.settings.artifacts).toEqual([]);
+    }
+  });
+
+  it('puts the configured status context on the status it sets', () => {
+    const step = createGuard().start(releasePr({ version: undefined, versions: undefined }));
+    expect(step.effects[0]).toMatchObject({ type: 'SET_STATUS', context: 'release', state: 'pending' });
+    const custom = createGuard({ statusContext: 'release-gate' }).start(releasePr());
+    expect(custom.effects[0]).toMatchObject({ type: 'SET_STATUS', context: 'release-gate' });
+  });
+
+  it("matches release branches with the glob 'releases/*', where '*' does not cross '/'", () => {
+    const { releaseBranch } = createGuard().settings;
+    expect(releaseBranch.test('releases/v1')).toBe(true);
+    expect(releaseBranch.test('releases/v0.29.0')).toBe(true);
+    expect(releaseBranch.test('releases/a/b')).toBe(false);
+    expect(releaseBranch.test('feature/x')).toBe(false);
+    expect(releaseBranch.test('releases')).toBe(false);
+    expect(releaseBranch.test('xreleases/v1')).toBe(false);
+    expect(releaseBranch.test('releases/v1/')).toBe(false);
+  });
+
+  it('classifies pull requests with the default glob', () => {
+    const guard = createGuard();
+    const kind = (headRef: string) => guard.start(releasePr({ headRef, version: undefined, versions: undefined }));
+    expect(kind('releases/v1').snapshot).toMatchObject({ phase: 'prepared', kind: 'release' });
+    expect(kind('releases/a/b').snapshot).toMatchObject({ phase: 'skipped', kind: 'not-release' });
+    expect(kind('feature/x').snapshot).toMatchObject({ phase: 'skipped', kind: 'not-release' });
+  });
+
+  it("lets '**' cross '/' and '?' match one character", () => {
+    const deep = createGuard({ releaseBranch: 'releases/**' }).settings.releaseBranch;
+    expect(deep.test('releases/a/b')).toBe(true);
+    expect(deep.test('releases/v1')).toBe(true);
+    expect(deep.test('feature/releases/v1')).toBe(false);
+    const one = createGuard({ releaseBranch: 'v?' }).settings.releaseBranch;
+    expect(one.test('v1')).toBe(true);
+    expect(one.test('v12')).toBe(false);
+    expect(one.test('v/')).toBe(false);
+  });
+
+  it('treats glob characters other than * and ? literally', () => {
+    const { releaseBranch } = createGuard({ releaseBranch: 'release.(v1)+' }).settings;
+    expect(releaseBranch.test('release.(v1)+')).toBe(true);
+    expect(releaseBranch.test('releasex(v1)+')).toBe(false);
+    expect(releaseBranch.test('release.v1')).toBe(false);
+  });
+
+  it('accepts a RegExp release branch as is', () => {
+    const pattern = /^release-\d+$/;
+    const guard = createGuard({ releaseBranch: pattern });
+    expect(guard.settings.releaseBranch).toBe(pattern);
+    const start = (headRef: string) =>
+      guard.start(releasePr({ headRef, version: undefined, versions: undefined })).snapshot.kind;
+    expect(start('release-12')).toBe('release');
+    expect(start('release-x')).toBe('not-release');
+    expect(start('releases/v1')).toBe('not-release');
+  });
+
+  it('classifies consistently with a global RegExp (no lastIndex carry-over)', () => {
+    const guard = createGuard({ releaseBranch: /^releases\//g });
+    const pr = releasePr({ version: undefined, versions: undefined });
+    const kinds = [1, 2, 3, 4].map(() => guard.start(pr).snapshot.kind);
+    expect(kinds).toEqual(['release', 'release', 'release', 'release']);
+  });
+
+  it('classifies a matching branch from a fork as fork', () => {
+    const step = createGuard().start(releasePr({ fromFork: true }));
+    expect(step.snapshot).toMatchObject({ phase: 'skipped', kind: 'fork' });
+    expect(step.effects[0]).toMatchObject({ type: 'SET_STATUS', state: 'failure' });
+  });
+});
+
+describe('GuardConfigError', () => {
+  it('reports an unknown top-level key (a typo) and names the expected keys', () => {
+    const issues = configIssues({ statusContex: 'release' });
+    expect(issues).toEqual([issue('statusContex', 'unknown field', 'statusContext')]);
+  });
+
+  it('reports an empty statusContext', () => {
+    expect(configIssues({ statusContext: '' })).toEqual([issue('statusContext', 'non-empty string')]);
+  });
+
+  it('reports a statusContext that is not a string', () => {
+    expect(configIssues({ statusContext: 7 })).toEqual([issue('statusContext', 'non-empty string', 'number 7')]);
+  });
+
+  it('reports a bad mergeMethod and lists the allowed ones', () => {
+    expect(configIssues({ mergeMethod: 'fast-forward' })).toEqual([
+      issue('mergeMethod', "'merge', 'squash', 'rebase'", 'fast-forward'),
+    ]);
+  });
+
+  it('reports a releaseBranch that is neither a glob nor a RegExp', () => {
+    expect(configIssues({ releaseBranch: 42 })).toEqual([issue('releaseBranch', 'glob string or a RegExp')]);
+    expect(configIssues({ releaseBranch: '' })).toEqual([issue('releaseBranch', 'non-empty string')]);
+  });
+
+  it('reports artifacts that are not an array', () => {
+    expect(configIssues({ artifacts: { name: 'image', ref: 'x' } })).toEqual([issue('artifacts', 'expected an array')]);
+    expect(configIssues({ artifacts: 'image' })).toEqual([issue('artifacts', 'expected an array')]);
+  });
+
+  it('reports an artifact entry that is not an object', () => {
+    expect(configIssues({ artifacts: ['image'] })).toEqual([issue('artifacts.0', 'expected an object')]);
+  });
+
+  it('reports an artifact without a name', () => {
+    expect(configIssues({ artifacts: [{ ref: 'ghcr.io/acme/app:{version}' }] })).toEqual([
+      issue('artifacts.0.name', 'non-empty string', 'nothing'),
+    ]);
+  });
+
+  it('reports an artifact without a ref', () => {
+    expect(configIssues({ artifacts: [{ name: 'image', ref: 'a' }, { name: 'chart' }] })).toEqual([
+      issue('artifacts.1.ref', 'non-empty string', 'nothing'),
+    ]);
+  });
+
+  it('reports an unknown artifact field', () => {
+    expect(configIssues({ artifacts: [{ name: 'image', ref: 'a', afterr: [] }] })).toEqual([
+      issue('artifacts.0.afterr', 'unknown field', 'after'),
+    ]);
+  });
+
+  it('reports duplicate artifact names at the second occurrence', () => {
+    const issues = configIssues({
+      artifacts: [
+        { name: 'image', ref: 'ghcr.io/acme/app:{version}' },
+        { name: 'image', ref: 'docker.io/acme/app:{version}' },
+      ],
+    });
+    expect(issues).toEqual([issue('artifacts.1.name', "duplicate artifact name 'image'")]);
+  });
+
+  it('reports an unknown `after` name with the known names', () => {
+    const issues = configIssues({
+      artifacts: [
+        { name: 'image', ref: 'ghcr.io/acme/app:{version}' },
+        { name: 'chart', ref: 'ghcr.io/acme/chart:{chart}', after: ['imag'] },
+      ],
+    });
+    expect(issues).toEqual([issue('artifacts.1.after.0', "unknown artifact 'imag'", 'known: image, chart')]);
+  });
+
+  it('reports a non-array `after` and a non-string `after` entry', () => {
+    expect(configIssues({ artifacts: [{ name: 'a', ref: 'r', after: 'b' }] })).toEqual([
+      issue('artifacts.0.after', 'expected an array'),
+    ]);
+    expect(configIssues({ artifacts: [{ name: 'a', ref: 'r', after: [1] }] })).toEqual([
+      issue('artifacts.0.after.0', 'non-empty string', 'number 1'),
+    ]);
+  });
+
+  it('reports a cycle in `after` once, naming the cycle', () => {
+    const issues = configIssues({
+      artifacts: [
+        { name: 'a', ref: 'r/a', after: ['b'] },
+        { name: 'b', ref: 'r/b', after: ['a'] },
+      ],
+    });
+    expect(issues).toEqual([issue('artifacts.0.after', 'cycle', 'a -> b -> a')]);
+  });
+
+  it('reports a longer cycle that does not start at the first artifact', () => {
+    const issues = configIssues({
+      artifacts: [
+        { name: 'root', ref: 'r/root' },
+        { name: 'a', ref: 'r/a', after: ['root', 'c'] },
+        { name: 'b', ref: 'r/b', after: ['a'] },
+        { name: 'c', ref: 'r/c', after: ['b'] },
+      ],
+    });
+    expect(issues).toEqual([issue('artifacts.1.after', 'cycle', 'a -> c -> b -> a')]);
+  });
+
+  it('reports an artifact ordered after itself', () => {
+    const issues = configIssues({ artifacts: [{ name: 'a', ref: 'r/a', after: ['a'] }] });
+    expect(issues).toEqual([issue('artifacts.0.after', 'cycle', 'a -> a')]);
+  });
+
+  it('points an unknown `after` at the right entry when an earlier artifact is invalid', () => {
+    const issues = configIssues({
+      artifacts: [{ name: 'image' }, { name: 'chart', ref: 'ghcr.io/acme/chart:{chart}', after: ['imag'] }],
+    });
+    expect(issues).toEqual([
+      issue('artifacts.0.ref', 'non-empty string'),
+      issue('artifacts.1.after.0', "unknown artifact 'imag'"),
+    ]);
+  });
+
+  it('points a cycle at the right entry when an earlier artifact is invalid', () => {
+    const issues = configIssues({
+      artifacts: [{ ref: 'r/nameless' }, { name: 'a', ref: 'r/a', after: ['a'] }],
+    });
+    expect(issues).toEqual([
+      issue('artifacts.0.name', 'non-empty string'),
+      issue('artifacts.1.after', 'cycle', 'a -> a'),
+    ]);
+  });
+
+  it('accepts an acyclic diamond of `after`', () => {
+    const guard = createGuard({
+      artifacts: [
+        { name: 'base', ref: 'r/base' },
+        { name: 'left', ref: 'r/left', after: ['base'] },
+        { name: 'right', ref: 'r/right', after: ['base'] },
+        { name: 'top', ref: 'r/top', after: ['left', 'right'], onMerge: true },
+      ],
+    });
+    expect(guard.settings.artifacts.map((a) => [a.name, a.after, a.onMerge])).toEqual([
+      ['base', [], false],
+      ['left', ['base'], false],
+      ['right', ['base'], false],
+      ['top', ['left', 'right'], true],
+    ]);
+  });
+
+  it('reports a bad placeholder in a ref and says which placeholders are valid', () => {
+    const issues = configIssues({ artifacts: [{ name: 'image', ref: 'ghcr.io/acme/app:{ver sion}' }] });
+    expect(issues).toEqual([issue('artifacts.0.ref', "invalid placeholder '{ver sion}'", '{version}')]);
+  });
+
+  it('reports an empty placeholder in a ref', () => {
+    const issues = configIssues({ artifacts: [{ name: 'image', ref: 'ghcr.io/acme/app:{}' }] });
+    expect(issues).toEqual([issue('artifacts.0.ref', "invalid placeholder '{}'")]);
+  });
+
+  it('reports an unclosed placeholder in a ref', () => {
+    // '{version' is a typo for '{version}': left as is, the ref names an image that can never exist.
+    const issues = configIssues({ artifacts: [{ name: 'image', ref: 'ghcr.io/acme/app:{version' }] });
+    expect(issues).toContainEqual({ path: 'artifacts.0.ref', message: expect.stringContaining('{version') });
+  });
+
+  it('reports onMerge that is not a boolean', () => {
+    expect(configIssues({ artifacts: [{ name: 'chart', ref: 'r/{chart}', onMerge: 'yes' }] })).toEqual([
+      issue('artifacts.0.onMerge', 'true or false', 'yes'),
+    ]);
+  });
+
+  it('reports a configuration that is not an object', () => {
+    expect(configIssues(null)).toEqual([issue('', 'expected an object', 'null')]);
+    expect(configIssues([])).toEqual([issue('', 'expected an object', 'an array')]);
+  });
+
+  it('reports every problem at once', () => {
+    const issues = configIssues({
+      statusContex: 'release',
+      statusContext: '',
+      mergeMethod: 'ff',
+      releaseBranch: 3,
+      artifacts: [
+        { name: 'image', ref: 'ghcr.io/acme/app:{ver sion}', onMerge: 'no' },
+        { name: 'image', ref: 'ghcr.io/acme/app2:{version}' },
+        { name: 'chart', ref: 'ghcr.io/acme/chart:{chart}', after: ['imag'] },
+        { name: 'x', ref: 'r/x', after: ['x'] },
+        { ref: 'ghcr.io/acme/docs' },
+      ],
+    });
+    expect(issues.map((i) => i.path).sort()).toEqual(
+      [
+        'statusContex',
+        'statusContext',
+        'mergeMethod',
+        'releaseBranch',
+        'artifacts.0.ref',
+        'artifacts.0.onMerge',
+        'artifacts.1.name',
+        'artifacts.2.after.0',
+        'artifacts.3.after',
+        'artifacts.4.name',
+      ].sort(),
+    );
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        issue('statusContex', 'unknown field'),
+        issue('statusContext', 'non-empty string'),
+        issue('mergeMethod', "'merge', 'squash', 'rebase'"),
+        issue('releaseBranch', 'glob string or a RegExp'),
+        issue('artifacts.0.ref', "invalid placeholder '{ver sion}'"),
+        issue('artifacts.0.onMerge', 'true or false'),
+        issue('artifacts.1.name', "duplicate artifact name 'image'"),
+        issue('artifacts.2.after.0', "unknown artifact 'imag'"),
+        issue('artifacts.3.after', 'cycle', 'x -> x'),
+        issue('artifacts.4.name', 'non-empty string'),
+      ]),
+    );
+  });
+
+  it('reports too many artifacts', () => {
+    const artifacts = Array.from({ length: 21 }, (_, i) => ({ name: `a${i}`, ref: `r/${i}` }));
+    expect(configIssues({ artifacts })).toEqual([issue('artifacts', 'at most 20 entries', '21')]);
+  });
+});
+
+describe('guard.start checks that artifact refs can be filled', () => {
+  function startIssues(run: () => unknown): readonly InputIssue[] {
+    let caught: unknown;
+    try {
+      run();
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(GuardEventError);
+    const error = caught as GuardEventError;
+    expect(error.name).toBe('GuardEventError');
+    return error.issues;
+  }
+
+  it('throws GuardEventError naming versions.chart when the chart version is missing', () => {
+    const guard = seedGuard();
+    const issues = startIssues(() => guard.start(releasePr({ versions: {} })));
+    expect(issues).toEqual([issue('versions.chart', "artifact 'chart'", '{chart}')]);
+    expect(startIssues(() => guard.start(releasePr({ versions: { other: '1' } })))).toEqual([
+      issue('versions.chart', "artifact 'chart'"),
+    ]);
+  });
+
+  it('names both the version and versions.chart when both are missing', () => {
+    const issues = startIssues(() => seedGuard().start(releasePr({ version: undefined, versions: undefined })));
+    expect(issues).toEqual([issue('version', "artifact 'image'"), issue('versions.chart', "artifact 'chart'")]);
+  });
+
+  it('starts when every placeholder can be filled, and fills them in VERIFY_ARTIFACTS', () => {
+    const guard = createGuard(SEED_CONFIG);
+    const pr = releasePr();
+    let step = guard.start(pr);
+    expect(step.snapshot.phase).toBe('prepared');
+    const sha = pr.headSha;
+    step = guard.next(step.snapshot, { type: 'APPROVED', sha, reviewId: 1, reviewer: 'maintainer', authorized: true });
+    step = guard.next(step.snapshot, { type: 'RELEASE_STARTED', sha, runId: 'run-1' });
+    step = guard.next(step.snapshot, { type: 'RELEASE_SUCCEEDED', sha, runId: 'run-1' });
+    // The chart is published by the merge (onMerge), so only the image is verified before unlock.
+    expect(step.effects.filter((e) => e.type === 'VERIFY_ARTIFACTS')).toEqual([
+      { type: 'VERIFY_ARTIFACTS', sha, artifacts: [{ name: 'image', ref: 'ghcr.io/weaveworks/wego-app:v0.29.0' }] },
+    ]);
+  });
+
+  it('does not require versions of a pull request that is not a release', () => {
+    const step = seedGuard().start(releasePr({ headRef: 'feature/x', version: undefined, versions: undefined }));
+    expect(step.snapshot.phase).toBe('skipped');
+  });
+});
