@@ -1,10 +1,11 @@
-import { initialTransition, transition } from 'xstate';
+import { initialTransition } from 'xstate';
 import { fillRef, type GuardConfig, type GuardSettings, resolveConfig } from './config.js';
 import type { Effect } from './effects.js';
 import { GuardEventError } from './errors.js';
 import { type GuardEvent, parseEvent } from './events.js';
 import { type GuardContext, releaseGuardMachine } from './machine.js';
 import { classify, type PullRequest, parsePullRequest } from './pull-request.js';
+import { type MachineAction, pureTransition } from './pure-transition.js';
 import { type GuardFacts, reconcileFacts } from './reconcile.js';
 import { restoreSnapshot, serializeSnapshot } from './serialize.js';
 import type { GuardSnapshot } from './snapshot.js';
@@ -43,7 +44,6 @@ export interface Guard {
 }
 
 type MachineSnapshot = ReturnType<typeof releaseGuardMachine.resolveState>;
-type MachineAction = { type: string; params?: unknown };
 
 /**
  * Creates a guard. Throws `GuardConfigError` listing every problem in `config`.
@@ -76,7 +76,7 @@ export function createGuard(config?: GuardConfig): Guard {
       if (snapshot.phase === 'merged') {
         return { snapshot, effects: [], ignored: 'the pull request is merged: nothing more happens' };
       }
-      const [state, actions] = transition(releaseGuardMachine, toMachineSnapshot(snapshot, settings), checked);
+      const [state, actions] = pureTransition(toMachineSnapshot(snapshot, settings), checked);
       return toStep(state, actions);
     },
     reconcile(snapshot, facts) {

@@ -583,7 +583,8 @@ function initialContext(input: GuardInput): GuardContext {
   };
 }
 
-const INERT_INPUT: GuardInput = {
+/** A harmless input for actors that only host pure transitions. */
+export const INERT_INPUT: GuardInput = {
   pr: { number: 1, headRef: 'inert', headSha: '0000000', baseRef: 'inert', fromFork: false },
   kind: 'not-release',
   settings: { releaseBranch: /^$/, statusContext: 'inert', artifacts: [], mergeMethod: 'merge' },
