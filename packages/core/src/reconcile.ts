@@ -52,10 +52,10 @@ export interface StatusFact {
  */
 export interface GuardFacts {
   pr: PullRequest & { state: 'open' | 'closed' | 'merged'; mergedSha?: string; mergedBy?: string };
-  approvals?: ApprovalFact[];
-  releaseRuns?: ReleaseRunFact[];
-  artifacts?: ArtifactFact[];
-  statuses?: StatusFact[];
+  approvals?: readonly ApprovalFact[];
+  releaseRuns?: readonly ReleaseRunFact[];
+  artifacts?: readonly ArtifactFact[];
+  statuses?: readonly StatusFact[];
 }
 
 const SHA = { pattern: SHA_PATTERN, hint: 'a lowercase hexadecimal commit SHA' };

@@ -304,7 +304,8 @@ export class InvariantMonitor {
     // 8. Snapshots round-trip through serialization; 5. they stay bounded.
     if (this.wanted(8) || this.wanted(5)) {
       const text = serializeSnapshot(step.snapshot);
-      if (!roundTrips(text)) fail(8, 'serialize(restore(t)) !== t');
+      const problem = roundTripProblem(text);
+      if (problem) fail(8, problem);
       if (text.length > MAX_SNAPSHOT_LENGTH) fail(5, `snapshot grew to ${text.length} characters`);
     }
   }
@@ -335,12 +336,16 @@ export function checkInvariants(guard: Guard, history: History, options: Monitor
 /** Texts already shown to round-trip: searches meet the same snapshot on many edges. */
 const roundTripped = new Set<string>();
 
-function roundTrips(text: string): boolean {
-  if (roundTripped.has(text)) return true;
-  if (serializeSnapshot(restoreSnapshot(text)) !== text) return false;
+function roundTripProblem(text: string): string | undefined {
+  if (roundTripped.has(text)) return undefined;
+  try {
+    if (serializeSnapshot(restoreSnapshot(text)) !== text) return 'serialize(restore(t)) !== t';
+  } catch (error) {
+    return `restore(serialize(snapshot)) failed: ${(error as Error).message}`;
+  }
   if (roundTripped.size >= 20_000) roundTripped.clear();
   roundTripped.add(text);
-  return true;
+  return undefined;
 }
 
 /**

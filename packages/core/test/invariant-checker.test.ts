@@ -1,0 +1,144 @@
+import type { Effect, Guard, GuardEvent, Step } from '@release-guard/core';
+import { checkInvariants, eventSequence, runEvents } from '@release-guard/core/testing';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { approve, drive, headChanged, started, toReleased } from './drive.js';
+import { releasePr, SHA, seedGuard } from './fixtures.js';
+
+const guard = seedGuard();
+
+/** A guard with one planted bug: `mutate` may rewrite each step. */
+function plant(mutate: (step: Step, event: GuardEvent) => Step): Guard {
+  return { ...guard, next: (snapshot, event) => mutate(guard.next(snapshot, event), event) };
+}
+
+const merge = (sha: string): Effect => ({ type: 'MERGE', pr: 3906, sha, method: 'merge' });
+
+/** Runs the property over generated histories and returns the invariants it reported broken. */
+function caught(buggy: Guard): number[] {
+  const broken = new Set<number>();
+  const result = fc.check(
+    fc.property(eventSequence(), (events) => {
+      const violations = checkInvariants(buggy, runEvents(buggy, releasePr(), events));
+      for (const v of violations) broken.add(v.invariant);
+      return violations.length === 0;
+    }),
+    { numRuns: 500 },
+  );
+  expect(result.failed).toBe(true);
+  return [...broken];
+}
+
+describe('the invariant checker catches planted bugs', () => {
+  it('the real guard passes (control)', () => {
+    const history = runEvents(guard, releasePr(), [...toReleased(), { type: 'MERGED', sha: SHA.a, by: 'bot' }]);
+    expect(checkInvariants(guard, history)).toEqual([]);
+  });
+
+  it('a guard that merges on RELEASE_STARTED breaks invariant 1', () => {
+    const buggy = plant((step, event) =>
+      event.type === 'RELEASE_STARTED' && step.snapshot.phase === 'releasing'
+        ? { ...step, effects: [...step.effects, merge(event.sha)] }
+        : step,
+    );
+    expect(caught(buggy)).toContain(1);
+    const history = runEvents(buggy, releasePr(), [approve(), started()]);
+    expect(checkInvariants(buggy, history)).toContainEqual(expect.objectContaining({ invariant: 1, index: 1 }));
+  });
+
+  it('a guard that turns the status green on approval breaks invariant 2', () => {
+    const buggy = plant((step, event) =>
+      event.type === 'APPROVED' && step.effects.some((e) => e.type === 'START_RELEASE')
+        ? {
+            ...step,
+            effects: [
+              ...step.effects,
+              { type: 'SET_STATUS', sha: event.sha, state: 'success', description: 'ok', context: 'release' },
+            ],
+          }
+        : step,
+    );
+    expect(caught(buggy)).toContain(2);
+  });
+
+  it('a guard that forgets to lock a new head breaks invariant 3', () => {
+    const buggy = plant((step, event) =>
+      event.type === 'HEAD_CHANGED' ? { ...step, effects: step.effects.filter((e) => e.type !== 'SET_STATUS') } : step,
+    );
+    expect(caught(buggy)).toContain(3);
+  });
+
+  it('a guard that starts a release again on a redelivered approval breaks invariant 4', () => {
+    const buggy = plant((step, event) =>
+      event.type === 'APPROVED' && step.ignored?.includes('already counted')
+        ? { ...step, effects: [{ type: 'START_RELEASE', sha: event.sha }], ignored: undefined }
+        : step,
+    );
+    expect(caught(buggy)).toContain(4);
+  });
+
+  it('a guard that acts on a stale event breaks invariant 5', () => {
+    const buggy = plant((step, event) =>
+      event.type === 'RELEASE_SUCCEEDED' && step.ignored?.includes('but the head is')
+        ? { ...step, effects: [{ type: 'COMMENT', pr: 3906, body: 'stale' }], ignored: undefined }
+        : step,
+    );
+    expect(caught(buggy)).toContain(5);
+  });
+
+  it('a guard stuck in failed breaks invariant 6', () => {
+    const buggy = plant((step, event) => {
+      if (step.snapshot.phase !== 'approved' || event.type === 'HEAD_CHANGED') return step;
+      return { snapshot: { ...step.snapshot, phase: 'failed', failure: 'stuck' }, effects: [] };
+    });
+    const history = runEvents(buggy, releasePr(), [approve()]);
+    expect(checkInvariants(buggy, history, { only: [6] })).toContainEqual(expect.objectContaining({ invariant: 6 }));
+  });
+
+  it('a guard that merges twice breaks invariant 7', () => {
+    const buggy = plant((step) =>
+      step.effects.some((e) => e.type === 'MERGE')
+        ? { ...step, effects: [...step.effects, merge(step.snapshot.headSha)] }
+        : step,
+    );
+    expect(caught(buggy)).toContain(7);
+  });
+
+  it('a snapshot that does not survive serialization breaks invariant 8', () => {
+    const buggy = plant((step) => ({ ...step, snapshot: { ...step.snapshot, epoch: 0 } }));
+    const history = runEvents(buggy, releasePr(), [approve()]);
+    expect(checkInvariants(buggy, history, { only: [8] })).toContainEqual(
+      expect.objectContaining({ invariant: 8, message: expect.stringMatching(/snapshot\.epoch/) }),
+    );
+  });
+
+  it('a guard that does not record a bypassing merge breaks invariant 9', () => {
+    const buggy = plant((step, event) =>
+      event.type === 'MERGED'
+        ? { snapshot: { ...step.snapshot, violations: [] }, effects: step.effects.filter((e) => e.type !== 'ALERT') }
+        : step,
+    );
+    expect(caught(buggy)).toContain(9);
+  });
+
+  it('the model is computed from events, not from the snapshot’s own flags', () => {
+    // The buggy guard claims in its snapshot that the head was released, then merges it.
+    const buggy = plant((step, event) =>
+      event.type === 'APPROVED' && step.snapshot.phase === 'approved'
+        ? {
+            snapshot: { ...step.snapshot, releasedShas: [event.sha], release: { state: 'succeeded' } },
+            effects: [merge(event.sha)],
+          }
+        : step,
+    );
+    const history = runEvents(buggy, releasePr(), [approve()]);
+    expect(checkInvariants(buggy, history, { only: [1] })).toHaveLength(1);
+  });
+
+  it('a history where the head moved and came back still counts approvals per epoch', () => {
+    const events = [approve(), headChanged(SHA.b), headChanged(SHA.a), ...toReleased().slice(1)];
+    const step = drive(guard, releasePr(), events);
+    expect(step.all.some((e) => e.type === 'MERGE')).toBe(false);
+    expect(checkInvariants(guard, runEvents(guard, releasePr(), events))).toEqual([]);
+  });
+});

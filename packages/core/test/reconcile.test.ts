@@ -1,0 +1,318 @@
+import { type Effect, GuardEventError, type GuardFacts, type GuardSnapshot } from '@release-guard/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { approve, drive, headChanged, started, succeeded, toReleased, types } from './drive.js';
+import { releasePr, SHA, seedGuard } from './fixtures.js';
+
+const guard = seedGuard();
+const pr = releasePr();
+const LOCKED = {
+  sha: SHA.a,
+  state: 'pending',
+  description: 'Locked: waiting for an approved, finished release',
+} as const;
+const approval = { reviewId: 1, reviewer: 'maintainer', sha: SHA.a, authorized: true };
+const success = { runId: 100, sha: SHA.a, conclusion: 'success' } as const;
+const image = {
+  name: 'image',
+  sha: SHA.a,
+  digest: 'sha256:a0d23c6429357d2bc037470acbe347e40bd0ee738cbe4b328656cead3330e394',
+};
+
+function facts(overrides: Partial<GuardFacts> = {}, prOverrides: Partial<GuardFacts['pr']> = {}): GuardFacts {
+  return {
+    pr: { ...pr, state: 'open', ...prOverrides },
+    approvals: [],
+    releaseRuns: [],
+    statuses: [LOCKED],
+    ...overrides,
+  };
+}
+
+const stored = (events: Parameters<typeof drive>[2]): GuardSnapshot => drive(guard, pr, events).snapshot;
+const without = (effects: readonly Effect[], type: Effect['type']) => effects.filter((e) => e.type !== type);
+
+describe('reconcile without a stored snapshot', () => {
+  it('locks a release PR that GitHub does not show locked', () => {
+    const step = guard.reconcile(undefined, facts({ statuses: [] }));
+    expect(step.snapshot.phase).toBe('prepared');
+    expect(types(step.effects)).toEqual(['SET_STATUS', 'COMMENT']);
+  });
+
+  it('writes no status GitHub already shows', () => {
+    const step = guard.reconcile(undefined, facts());
+    expect(types(step.effects)).toEqual(['COMMENT']);
+  });
+
+  it('starts the release a missed approval asked for', () => {
+    const step = guard.reconcile(undefined, facts({ approvals: [approval] }));
+    expect(step.snapshot.phase).toBe('approved');
+    expect(step.effects).toContainEqual({ type: 'START_RELEASE', sha: SHA.a, version: 'v0.29.0' });
+  });
+
+  it('a release that finished and was verified is unlocked and merged', () => {
+    const step = guard.reconcile(
+      undefined,
+      facts({ approvals: [approval], releaseRuns: [success], artifacts: [image] }),
+    );
+    expect(step.snapshot.phase).toBe('released');
+    expect(types(step.effects)).toEqual(['SET_STATUS', 'MERGE', 'COMMENT']);
+    expect(step.effects[0]).toMatchObject({ state: 'success', sha: SHA.a });
+  });
+
+  it('artifacts not looked up are verified before unlock', () => {
+    const step = guard.reconcile(undefined, facts({ approvals: [approval], releaseRuns: [success] }));
+    expect(step.snapshot.phase).toBe('releasing');
+    expect(step.effects).toContainEqual({
+      type: 'VERIFY_ARTIFACTS',
+      sha: SHA.a,
+      artifacts: [{ name: 'image', ref: 'ghcr.io/weaveworks/wego-app:v0.29.0' }],
+    });
+    expect(types(step.effects)).not.toContain('MERGE');
+  });
+
+  it('approvals that are not authorized or not for the head count for nothing', () => {
+    const step = guard.reconcile(
+      undefined,
+      facts({
+        approvals: [
+          { ...approval, authorized: false },
+          { ...approval, reviewId: 2, sha: SHA.b },
+        ],
+        releaseRuns: [success],
+        artifacts: [image],
+      }),
+    );
+    expect(step.snapshot.phase).toBe('prepared');
+    expect(types(step.effects)).not.toContain('MERGE');
+  });
+
+  it('a merged PR that was never released is a violation', () => {
+    const step = guard.reconcile(undefined, facts({}, { state: 'merged', mergedSha: SHA.a, mergedBy: 'releaser' }));
+    expect(step.snapshot.phase).toBe('merged');
+    expect(step.snapshot.violations).toHaveLength(1);
+    expect(types(step.effects)).toContain('ALERT');
+    expect(types(step.effects)).not.toContain('SET_STATUS');
+  });
+
+  it('a non-release PR gets "release not required" once', () => {
+    const other = facts({ statuses: [] }, { headRef: 'feature/x' });
+    const step = guard.reconcile(undefined, other);
+    expect(step.snapshot.phase).toBe('skipped');
+    expect(step.effects).toEqual([
+      { type: 'SET_STATUS', sha: SHA.a, state: 'success', description: 'release not required', context: 'release' },
+    ]);
+    const shown = {
+      ...other,
+      statuses: [{ sha: SHA.a, state: 'success', description: 'release not required' }],
+    } as const;
+    expect(guard.reconcile(step.snapshot, shown).effects).toEqual([]);
+  });
+});
+
+describe('reconcile with a stored snapshot', () => {
+  it('does nothing when GitHub agrees', () => {
+    const snapshot = stored([approve(), started()]);
+    const step = guard.reconcile(
+      snapshot,
+      facts({ approvals: [approval], releaseRuns: [{ ...success, conclusion: null }] }),
+    );
+    expect(step.effects).toEqual([]);
+    expect(step.snapshot).toBe(snapshot);
+    expect(step.ignored).toMatch(/already agrees/);
+  });
+
+  it('does not start a release twice', () => {
+    const snapshot = stored([approve()]);
+    expect(guard.reconcile(snapshot, facts({ approvals: [approval] })).effects).toEqual([]);
+  });
+
+  it('repairs a missed RELEASE_SUCCEEDED', () => {
+    const snapshot = stored([approve(), started()]);
+    const step = guard.reconcile(
+      snapshot,
+      facts({ approvals: [approval], releaseRuns: [success], artifacts: [image] }),
+    );
+    expect(step.snapshot.phase).toBe('released');
+    expect(types(step.effects)).toEqual(['SET_STATUS', 'MERGE', 'COMMENT']);
+  });
+
+  it('applies an approval dismissed on GitHub', () => {
+    const snapshot = stored([approve(), started()]);
+    const step = guard.reconcile(snapshot, facts({ releaseRuns: [{ ...success, conclusion: null }] }));
+    expect(step.snapshot.phase).toBe('failed');
+    expect(step.snapshot.failure).toBe('approval withdrawn');
+  });
+
+  it('locks a head that moved while no event said so', () => {
+    const snapshot = stored([approve(), started()]);
+    const step = guard.reconcile(snapshot, facts({ statuses: [] }, { headSha: SHA.b }));
+    expect(step.snapshot.phase).toBe('prepared');
+    expect(step.snapshot.headSha).toBe(SHA.b);
+    expect(step.effects[0]).toMatchObject({ type: 'SET_STATUS', sha: SHA.b, state: 'pending' });
+    expect(types(step.effects)).toContain('ALERT');
+  });
+
+  it('a forged snapshot that claims a release GitHub does not show loses', () => {
+    const forged: GuardSnapshot = {
+      ...stored([approve()]),
+      phase: 'released',
+      release: { state: 'succeeded', runId: '100' },
+      releasedShas: [SHA.a],
+      verified: [{ name: 'image', digest: 'sha256:fake' }],
+    };
+    const step = guard.reconcile(forged, facts({ approvals: [approval] }));
+    expect(step.snapshot.phase).toBe('approved');
+    expect(types(step.effects)).not.toContain('MERGE');
+    expect(step.effects.filter((e) => e.type === 'SET_STATUS' && e.state === 'success')).toEqual([]);
+  });
+
+  it('a verified artifact the registry no longer shows is checked again', () => {
+    const snapshot = stored(toReleased());
+    const step = guard.reconcile(snapshot, facts({ approvals: [approval], releaseRuns: [success], artifacts: [] }));
+    expect(step.snapshot.phase).toBe('releasing');
+    expect(types(step.effects)).toEqual(['COMMENT', 'VERIFY_ARTIFACTS']);
+  });
+
+  it('an artifact re-pushed with another digest is trusted only as GitHub and the registry now show it', () => {
+    const snapshot = stored(toReleased());
+    const repushed = { ...image, digest: 'sha256:ffff' };
+    const step = guard.reconcile(
+      snapshot,
+      facts({ approvals: [approval], releaseRuns: [success], artifacts: [repushed] }),
+    );
+    expect(step.snapshot.phase).toBe('released');
+    expect(step.snapshot.verified).toEqual([{ name: 'image', digest: 'sha256:ffff' }]);
+  });
+
+  it('a sweep retries a refused merge', () => {
+    const refused = guard.next(stored(toReleased()), {
+      type: 'MERGE_REJECTED',
+      sha: SHA.a,
+      reason: 'not-mergeable',
+      message: 'Required status check "build" is expected.',
+    }).snapshot;
+    const shown = { ...facts({ approvals: [approval], releaseRuns: [success], artifacts: [image] }) };
+    shown.statuses = [{ sha: SHA.a, state: 'success', description: 'Released and verified' }];
+    const step = guard.reconcile(refused, shown);
+    expect(step.effects).toEqual([{ type: 'MERGE', pr: 3906, sha: SHA.a, method: 'merge' }]);
+    expect(step.snapshot.merge.state).toBe('requested');
+  });
+
+  it('a merge after release is not a violation; a closed PR is closed; a reopened one starts afresh', () => {
+    const released = stored(toReleased());
+    expect(guard.reconcile(released, facts({}, { state: 'merged', mergedSha: SHA.a })).snapshot.violations).toEqual([]);
+    const closed = guard.reconcile(released, facts({}, { state: 'closed' })).snapshot;
+    expect(closed.phase).toBe('closed');
+    const reopened = guard.reconcile(closed, facts({ statuses: [] }));
+    expect(reopened.snapshot.phase).toBe('prepared');
+    expect(reopened.effects[0]).toMatchObject({ type: 'SET_STATUS', state: 'pending' });
+  });
+
+  it('a merged snapshot stays merged', () => {
+    const merged = guard.next(stored(toReleased()), { type: 'MERGED', sha: SHA.a, by: 'bot' }).snapshot;
+    const step = guard.reconcile(merged, facts({}, { state: 'merged', mergedSha: SHA.a }));
+    expect(step.snapshot).toBe(merged);
+    expect(step.effects).toEqual([]);
+  });
+
+  it('never revives an approval of an earlier epoch of the same SHA', () => {
+    const back = stored([approve(), headChanged(SHA.b), headChanged(SHA.a)]);
+    const step = guard.reconcile(back, facts({ approvals: [approval] }));
+    expect(step.snapshot.phase).toBe('prepared');
+    expect(types(step.effects)).not.toContain('START_RELEASE');
+  });
+
+  it('the failed run before a retry does not fail the retried release', () => {
+    const failed = { runId: 100, sha: SHA.a, conclusion: 'failure' } as const;
+    const retried = guard.next(
+      stored([approve(), started(), { type: 'RELEASE_FAILED', sha: SHA.a, runId: 100, reason: 'x' }]),
+      { type: 'RETRY' },
+    ).snapshot;
+    const step = guard.reconcile(retried, facts({ approvals: [approval], releaseRuns: [failed] }));
+    expect(step.snapshot.phase).toBe('approved');
+    expect(without(step.effects, 'COMMENT')).toEqual([]);
+  });
+
+  it('a snapshot of another pull request is not used', () => {
+    const other = drive(guard, releasePr({ number: 1 }), [approve()]).snapshot;
+    const step = guard.reconcile(other, facts());
+    expect(step.snapshot.pr.number).toBe(3906);
+    expect(step.snapshot.phase).toBe('prepared');
+  });
+
+  it('is idempotent: reconciling twice with the same facts acts once', () => {
+    const all = facts({ approvals: [approval], releaseRuns: [success] });
+    const first = guard.reconcile(undefined, all);
+    const second = guard.reconcile(first.snapshot, all);
+    expect(types(second.effects)).toEqual(['VERIFY_ARTIFACTS']);
+    expect(second.snapshot.phase).toBe(first.snapshot.phase);
+  });
+});
+
+describe('reconcile input', () => {
+  it('rejects malformed facts with the path of each problem', () => {
+    const bad = { pr: { ...pr, state: 'gone' }, approvals: [{ reviewId: 1, sha: 'nope', authorized: 'yes' }] };
+    try {
+      guard.reconcile(undefined, bad as unknown as GuardFacts);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(GuardEventError);
+      const paths = (error as GuardEventError).issues.map((i) => i.path);
+      expect(paths).toEqual(
+        expect.arrayContaining([
+          'facts.pr.state',
+          'facts.approvals.0.reviewer',
+          'facts.approvals.0.sha',
+          'facts.approvals.0.authorized',
+        ]),
+      );
+    }
+  });
+
+  it('never merges or unlocks what GitHub does not show approved, released and verified', () => {
+    const sha = fc.constantFrom(SHA.a, SHA.b);
+    const arbitraryFacts = fc.record({
+      approvals: fc.array(
+        fc.record({ reviewId: fc.nat(5), reviewer: fc.constant('r'), sha, authorized: fc.boolean() }),
+        {
+          maxLength: 3,
+        },
+      ),
+      releaseRuns: fc.array(
+        fc.record({
+          runId: fc.nat(5),
+          sha,
+          conclusion: fc.constantFrom('success', 'failure', null) as fc.Arbitrary<'success' | 'failure' | null>,
+        }),
+        { maxLength: 3 },
+      ),
+      artifacts: fc.array(
+        fc.record({ name: fc.constantFrom('image', 'chart'), sha, digest: fc.constant('sha256:1') }),
+        { maxLength: 2 },
+      ),
+      state: fc.constantFrom('open', 'closed') as fc.Arbitrary<'open' | 'closed'>,
+      prior: fc.constantFrom(undefined, [approve()], [approve(), started()], toReleased(), [
+        approve(),
+        started(),
+        succeeded(),
+      ]),
+    });
+    fc.assert(
+      fc.property(arbitraryFacts, ({ approvals, releaseRuns, artifacts, state, prior }) => {
+        const snapshot = prior ? stored(prior) : undefined;
+        const step = guard.reconcile(snapshot, { pr: { ...pr, state }, approvals, releaseRuns, artifacts });
+        const cleared =
+          approvals.some((a) => a.sha === SHA.a && a.authorized) &&
+          releaseRuns.some((r) => r.sha === SHA.a && r.conclusion === 'success') &&
+          artifacts.some((a) => a.sha === SHA.a && a.name === 'image');
+        const unlocks = step.effects.some(
+          (e) => e.type === 'MERGE' || (e.type === 'SET_STATUS' && e.state === 'success'),
+        );
+        if (unlocks) expect(cleared).toBe(true);
+        expect(guard.restore(guard.serialize(step.snapshot))).toEqual(step.snapshot);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
