@@ -2,6 +2,17 @@ import { createGuard, type GuardEvent, type GuardSnapshot, type PullRequest } fr
 import { eventSequence } from '@release-guard/core/testing';
 import fc from 'fast-check';
 import { createMachine, initialTransition, transition } from 'xstate';
+import { explore } from '../packages/core/test/exploration.js';
+
+const SEED_PR: PullRequest = {
+  number: 3906,
+  headRef: 'releases/v0.29.0',
+  headSha: 'a'.repeat(40),
+  baseRef: 'main',
+  fromFork: false,
+  version: 'v0.29.0',
+  versions: { chart: '4.0.27' },
+};
 
 /** Events per second of `guard.next` over realistic histories, against a trivial 2-state machine. */
 export function benchGuardNext(options: { seconds: number }): { guard: number; floor: number; ratio: number } {
@@ -11,15 +22,7 @@ export function benchGuardNext(options: { seconds: number }): { guard: number; f
       { name: 'chart', ref: 'ghcr.io/weaveworks/charts/weave-gitops:{chart}', after: ['image'], onMerge: true },
     ],
   });
-  const pr: PullRequest = {
-    number: 3906,
-    headRef: 'releases/v0.29.0',
-    headSha: 'a'.repeat(40),
-    baseRef: 'main',
-    fromFork: false,
-    version: 'v0.29.0',
-    versions: { chart: '4.0.27' },
-  };
+  const pr = SEED_PR;
   const histories = fc.sample(eventSequence({ artifacts: ['image', 'chart'] }), { numRuns: 200, seed: 42 });
   const runGuard = () => {
     let events = 0;
@@ -58,4 +61,24 @@ export function benchGuardNext(options: { seconds: number }): { guard: number; f
   const guardRate = (guardEvents / guardMs) * 1000;
   const floorRate = (floorEvents / floorMs) * 1000;
   return { guard: guardRate, floor: floorRate, ratio: guardRate / floorRate };
+}
+
+/** Wall time of the exhaustive exploration of the test suite (every state and edge, invariants checked). */
+export function benchExploration(): { seconds: number; states: number; edges: number } {
+  const guard = createGuard({
+    artifacts: [
+      { name: 'image', ref: 'ghcr.io/weaveworks/wego-app:{version}' },
+      { name: 'chart', ref: 'ghcr.io/weaveworks/charts/weave-gitops:{chart}', after: ['image'], onMerge: true },
+    ],
+  });
+  const began = performance.now();
+  let states = 0;
+  let edges = 0;
+  for (const overrides of [{}, { headRef: 'feature/x' }, { fromFork: true }]) {
+    const result = explore(guard, { ...SEED_PR, ...overrides });
+    if (result.violations.length > 0) throw new Error(`exploration found violations: ${result.violations[0]?.message}`);
+    states += result.states;
+    edges += result.edges;
+  }
+  return { seconds: (performance.now() - began) / 1000, states, edges };
 }

@@ -1,0 +1,128 @@
+import type { Guard, GuardEvent, GuardEventType, GuardSnapshot, PullRequest } from '@release-guard/core';
+import { InvariantMonitor, type InvariantViolation } from '@release-guard/core/testing';
+import { SHA } from './fixtures.js';
+
+const SHAS = [SHA.a, SHA.b] as const;
+
+/**
+ * Every event worth sending from `s`: for the head and for the other SHA; fresh, standing and
+ * already-used review ids; fresh, current and finished runs. Ids are derived from the snapshot so the
+ * alphabet stays finite while approvals and runs stay possible forever.
+ */
+function alphabet(s: GuardSnapshot): GuardEvent[] {
+  const head = s.headSha;
+  const other = head === SHA.a ? SHA.b : SHA.a;
+  const fresh = `review-${s.seenReviews.length + 1}`;
+  const standing = s.approvals[0]?.reviewId;
+  const used = s.seenReviews.find((id) => !s.approvals.some((a) => a.reviewId === id));
+  const knownRuns = new Set([...s.finishedRuns, ...s.alertedRuns, ...(s.release.runId ? [s.release.runId] : [])]);
+  const freshRun = `run-${knownRuns.size + 1}`;
+  const current = s.release.runId ?? freshRun;
+  const finished = s.finishedRuns[0];
+  const events: (GuardEvent | false | undefined)[] = [
+    { type: 'HEAD_CHANGED', sha: other },
+    { type: 'HEAD_CHANGED', sha: head },
+    { type: 'APPROVED', sha: head, reviewId: fresh, reviewer: 'maintainer', authorized: true },
+    { type: 'APPROVED', sha: head, reviewId: fresh, reviewer: 'outsider', authorized: false },
+    { type: 'APPROVED', sha: other, reviewId: fresh, reviewer: 'maintainer', authorized: true },
+    standing !== undefined && {
+      type: 'APPROVED',
+      sha: head,
+      reviewId: standing,
+      reviewer: 'maintainer',
+      authorized: true,
+    },
+    used !== undefined && { type: 'APPROVED', sha: head, reviewId: used, reviewer: 'maintainer', authorized: true },
+    standing !== undefined && { type: 'APPROVAL_DISMISSED', reviewId: standing, reviewer: 'maintainer' },
+    used !== undefined && { type: 'APPROVAL_DISMISSED', reviewId: used, reviewer: 'maintainer' },
+    { type: 'RELEASE_STARTED', sha: head, runId: freshRun },
+    { type: 'RELEASE_STARTED', sha: head, runId: current },
+    { type: 'RELEASE_SUCCEEDED', sha: head, runId: current },
+    { type: 'RELEASE_SUCCEEDED', sha: head, runId: freshRun },
+    { type: 'RELEASE_SUCCEEDED', sha: other, runId: current },
+    { type: 'RELEASE_FAILED', sha: head, runId: current, reason: 'job failed' },
+    finished !== undefined && { type: 'RELEASE_FAILED', sha: head, runId: finished, reason: 'late' },
+    { type: 'ARTIFACT_VERIFIED', sha: head, name: 'image', digest: 'sha256:1' },
+    { type: 'ARTIFACT_VERIFIED', sha: other, name: 'image', digest: 'sha256:1' },
+    { type: 'ARTIFACT_VERIFIED', sha: head, name: 'chart', digest: 'sha256:2' },
+    { type: 'ARTIFACT_MISSING', sha: head, name: 'image', reason: 'manifest unknown' },
+    { type: 'MERGE_REJECTED', sha: head, reason: 'not-mergeable', message: 'checks pending' },
+    { type: 'MERGE_REJECTED', sha: head, reason: 'forbidden', message: 'no permission' },
+    { type: 'MERGE_REJECTED', sha: other, reason: 'head-changed', message: 'moved' },
+    { type: 'MERGED', sha: head, by: 'release-bot' },
+    { type: 'MERGED', sha: other, by: 'human' },
+    { type: 'CLOSED' },
+    { type: 'REOPENED', sha: head },
+    { type: 'REOPENED', sha: other },
+    { type: 'RETRY' },
+    { type: 'TIMED_OUT', sha: head },
+    { type: 'TIMED_OUT', sha: other },
+  ];
+  return events.filter((e): e is GuardEvent => Boolean(e));
+}
+
+/**
+ * States that behave alike under the alphabet share a key: no times, no timeline, no epoch counter,
+ * lists reduced to what decisions read (which SHAs were released, whether a used review id or a
+ * finished run exists, one or several standing approvals).
+ */
+function canonicalKey(s: GuardSnapshot): string {
+  return JSON.stringify([
+    s.phase,
+    s.kind,
+    s.headSha,
+    Math.min(s.approvals.length, 2),
+    s.seenReviews.length > s.approvals.length,
+    s.release.state,
+    s.release.runId !== undefined,
+    s.release.runId !== undefined && s.finishedRuns.includes(s.release.runId),
+    s.verified.map((v) => v.name).sort(),
+    s.merge.state,
+    s.failure !== undefined,
+    SHAS.map((sha) => s.releasedShas.includes(sha)),
+    s.finishedRuns.length > 0,
+    s.alertedRuns.length > 0,
+    s.violations.length,
+  ]);
+}
+
+export interface Exploration {
+  states: number;
+  edges: number;
+  changingTypes: Set<GuardEventType>;
+  phases: Set<string>;
+  violations: InvariantViolation[];
+  millis: number;
+}
+
+/** Breadth-first search over `guard.next`, checking every invariant on every edge. */
+export function explore(guard: Guard, pr: PullRequest): Exploration {
+  const began = performance.now();
+  const start = guard.start(pr);
+  const root = new InvariantMonitor(guard, pr);
+  const violations = root.start(start);
+  const seen = new Set([canonicalKey(start.snapshot)]);
+  const queue: { snapshot: GuardSnapshot; monitor: InvariantMonitor }[] = [{ snapshot: start.snapshot, monitor: root }];
+  const changingTypes = new Set<GuardEventType>();
+  const phases = new Set<string>([start.snapshot.phase]);
+  let edges = 0;
+  for (let i = 0; i < queue.length; i++) {
+    const { snapshot, monitor } = queue[i] as (typeof queue)[number];
+    violations.push(...monitor.checkLiveness(snapshot));
+    const key = canonicalKey(snapshot);
+    for (const event of alphabet(snapshot)) {
+      edges++;
+      const step = guard.next(snapshot, event);
+      const branch = monitor.clone();
+      violations.push(...branch.deliver(event, step));
+      const next = canonicalKey(step.snapshot);
+      if (next !== key) changingTypes.add(event.type);
+      if (!seen.has(next)) {
+        seen.add(next);
+        phases.add(step.snapshot.phase);
+        queue.push({ snapshot: step.snapshot, monitor: branch });
+      }
+    }
+  }
+  return { states: seen.size, edges, changingTypes, phases, violations, millis: performance.now() - began };
+}
