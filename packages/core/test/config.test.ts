@@ -1,32 +1,11 @@
 import { createGuard, type GuardConfig, GuardConfigError, GuardEventError, type InputIssue } from '@release-guard/core';
 import { describe, expect, it } from 'vitest';
-import { releasePr, SEED_CONFIG, seedGuard } from './fixtures.js';
+import { issue, issuesOf, releasePr, SEED_CONFIG, seedGuard } from './fixtures.js';
 
 /** Runs `createGuard(config)`, expects a `GuardConfigError`, and returns its issues. */
 function configIssues(config: unknown): readonly InputIssue[] {
-  let caught: unknown;
-  try {
-    createGuard(config as GuardConfig);
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(GuardConfigError);
-  const error = caught as GuardConfigError;
-  expect(error).toBeInstanceOf(Error);
-  expect(error.name).toBe('GuardConfigError');
-  expect(error.issues.length).toBeGreaterThan(0);
-  // The thrown message lists every issue with its path, so a log line alone says what to fix.
-  for (const issue of error.issues) {
-    if (issue.path) expect(error.message).toContain(`${issue.path}: ${issue.message}`);
-    else expect(error.message).toContain(issue.message);
-  }
-  return error.issues;
+  return issuesOf(GuardConfigError, () => createGuard(config as GuardConfig));
 }
-
-const issue = (path: string, ...parts: string[]) => ({
-  path,
-  message: expect.stringMatching(new RegExp(parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*'))),
-});
 
 describe('createGuard defaults', () => {
   it('uses status context "release", merge method "merge" and no artifacts', () => {

@@ -11,7 +11,7 @@ import {
 import { DEFAULT_SHAS, eventSequence, guardEvent, runEvents } from '@release-guard/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { releasePr, SHA, seedGuard } from './fixtures.js';
+import { issue, issuesOf, releasePr, SHA, seedGuard } from './fixtures.js';
 
 const guard = seedGuard();
 
@@ -42,25 +42,10 @@ function rejected(
   snapshot: GuardSnapshot = SNAPSHOTS.prepared as GuardSnapshot,
 ): readonly InputIssue[] {
   const before = structuredClone(snapshot);
-  let caught: unknown;
-  try {
-    guard.next(snapshot, event as GuardEvent);
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(GuardEventError);
-  const error = caught as GuardEventError;
-  expect(error.name).toBe('GuardEventError');
-  expect(error.issues.length).toBeGreaterThan(0);
-  for (const issue of error.issues) expect(error.message).toContain(issue.message);
+  const issues = issuesOf(GuardEventError, () => guard.next(snapshot, event as GuardEvent));
   expect(snapshot).toStrictEqual(before);
-  return error.issues;
+  return issues;
 }
-
-const issue = (path: string, ...parts: string[]) => ({
-  path,
-  message: expect.stringMatching(new RegExp(parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*'))),
-});
 
 const approved = (overrides: Record<string, unknown> = {}) => ({
   type: 'APPROVED',

@@ -1,5 +1,14 @@
-import { createGuard, type GuardConfig, type PullRequest } from '@release-guard/core';
+import {
+  createGuard,
+  type GuardConfig,
+  type GuardConfigError,
+  type GuardEventError,
+  type GuardStateError,
+  type InputIssue,
+  type PullRequest,
+} from '@release-guard/core';
 import { DEFAULT_SHAS } from '@release-guard/core/testing';
+import { expect } from 'vitest';
 
 /** The seed's set-up: an image verified before unlock, and a chart published by the merge after it. */
 export const SEED_CONFIG: GuardConfig = {
@@ -25,3 +34,33 @@ export function releasePr(overrides: Partial<PullRequest> = {}): PullRequest {
 }
 
 export const SHA = { a: DEFAULT_SHAS[0] as string, b: DEFAULT_SHAS[1] as string, c: DEFAULT_SHAS[2] as string };
+
+type InputErrorClass = typeof GuardConfigError | typeof GuardEventError | typeof GuardStateError;
+
+/**
+ * Runs `run`, expects it to throw an instance of `ErrorClass` with at least one issue and a message
+ * that lists every issue (with its path), and returns the issues.
+ */
+export function issuesOf(ErrorClass: InputErrorClass, run: () => unknown): readonly InputIssue[] {
+  let caught: unknown;
+  try {
+    run();
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(ErrorClass);
+  const error = caught as InstanceType<InputErrorClass>;
+  expect(error).toBeInstanceOf(Error);
+  expect(error.name).toBe(ErrorClass.name);
+  expect(error.issues.length).toBeGreaterThan(0);
+  for (const issue of error.issues) {
+    expect(error.message).toContain(issue.path ? `${issue.path}: ${issue.message}` : issue.message);
+  }
+  return error.issues;
+}
+
+/** An expected issue: its exact path, and a message containing `parts` in order. */
+export const issue = (path: string, ...parts: string[]) => ({
+  path,
+  message: expect.stringMatching(new RegExp(parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*'))),
+});

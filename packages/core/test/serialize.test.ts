@@ -13,7 +13,7 @@ import { eventSequence, MAX_SNAPSHOT_LENGTH, runEvents } from '@release-guard/co
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checksum, type Migration, restoreWith } from '../src/serialize.js';
-import { releasePr, SHA, seedGuard } from './fixtures.js';
+import { issuesOf, releasePr, SHA, seedGuard } from './fixtures.js';
 
 const guard = seedGuard();
 
@@ -50,18 +50,7 @@ function plain(snapshot: GuardSnapshot): Record<string, unknown> {
 }
 
 function restoreIssues(text: unknown, restore: (text: string) => unknown = guard.restore): readonly InputIssue[] {
-  let caught: unknown;
-  try {
-    restore(text as string);
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(GuardStateError);
-  const error = caught as GuardStateError;
-  expect(error.name).toBe('GuardStateError');
-  expect(error.issues.length).toBeGreaterThan(0);
-  expect(error.message).toContain(error.issues[0]?.message);
-  return error.issues;
+  return issuesOf(GuardStateError, () => restore(text as string));
 }
 
 const PRS: readonly PullRequest[] = [
