@@ -34,17 +34,25 @@ export function classify(pr: Pick<PullRequest, 'headRef' | 'fromFork'>, settings
 
 const PR_KEYS = ['number', 'headRef', 'headSha', 'baseRef', 'fromFork', 'version', 'versions'];
 
+/** A branch name as git allows it: no whitespace, control characters or `~^:?*[\`. */
+export const BRANCH_PATTERN = /^[^\s~^:?*[\\\p{Cc}]+$/u;
+const BRANCH = {
+  max: 255,
+  pattern: BRANCH_PATTERN,
+  hint: 'a git branch name (no spaces, control characters or ~^:?*[\\)',
+};
+
 /** Checks a `PullRequest` field by field, reporting into `check` under `path`. */
 export function checkPullRequest(value: unknown, path: string, check: Checker): value is PullRequest {
   if (!check.record(value, path)) return false;
   check.onlyKeys(value, path, PR_KEYS);
   check.integer(value.number, join(path, 'number'), 1);
-  check.string(value.headRef, join(path, 'headRef'), { max: 255 });
+  check.string(value.headRef, join(path, 'headRef'), BRANCH);
   check.string(value.headSha, join(path, 'headSha'), {
     pattern: SHA_PATTERN,
     hint: 'a lowercase hexadecimal commit SHA',
   });
-  check.string(value.baseRef, join(path, 'baseRef'), { max: 255 });
+  check.string(value.baseRef, join(path, 'baseRef'), BRANCH);
   check.boolean(value.fromFork, join(path, 'fromFork'));
   check.optionalString(value.version, join(path, 'version'), { max: 100 });
   if (value.versions !== undefined && check.record(value.versions, join(path, 'versions'))) {

@@ -1,6 +1,7 @@
 import { Checker, join } from './check.js';
 import { GuardStateError } from './errors.js';
 import { SHA_PATTERN } from './events.js';
+import { BRANCH_PATTERN } from './pull-request.js';
 import { type GuardSnapshot, LIMITS, PHASES, TEXT_LIMIT } from './snapshot.js';
 
 /** Identifies release-guard snapshots among other JSON. */
@@ -157,8 +158,8 @@ function checkSnapshot(s: Record<string, unknown>, check: Checker): void {
     const pr = s.pr;
     check.onlyKeys(pr, at('pr'), ['number', 'headRef', 'baseRef', 'fromFork', 'version', 'versions']);
     check.integer(pr.number, at('pr.number'), 1);
-    check.string(pr.headRef, at('pr.headRef'), { max: 255 });
-    check.string(pr.baseRef, at('pr.baseRef'), { max: 255 });
+    check.string(pr.headRef, at('pr.headRef'), { max: 255, pattern: BRANCH_PATTERN, hint: 'a git branch name' });
+    check.string(pr.baseRef, at('pr.baseRef'), { max: 255, pattern: BRANCH_PATTERN, hint: 'a git branch name' });
     check.boolean(pr.fromFork, at('pr.fromFork'));
     check.optionalString(pr.version, at('pr.version'), { max: 100 });
     if (pr.versions !== undefined && check.record(pr.versions, at('pr.versions'))) {

@@ -177,19 +177,20 @@ describe('guard.next rejects malformed events', () => {
 describe('guard.start rejects malformed pull requests', () => {
   function startIssues(pr: unknown): readonly InputIssue[] {
     const before = structuredClone(pr);
-    let caught: unknown;
-    try {
-      guard.start(pr as PullRequest);
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(GuardEventError);
-    const error = caught as GuardEventError;
-    expect(error.name).toBe('GuardEventError');
-    expect(error.message).toMatch(/pull request/i);
+    const issues = issuesOf(GuardEventError, () => guard.start(pr as PullRequest));
     expect(pr).toStrictEqual(before);
-    return error.issues;
+    return issues;
   }
+
+  it('rejects branch names git would refuse, so they cannot reach the timeline comment', () => {
+    for (const headRef of ['releases/v1\n### pwned', 'a b', 'x~1']) {
+      expect(startIssues(releasePr({ headRef }))).toEqual([issue('headRef', 'a git branch name')]);
+    }
+    // Valid in git, and shown only inside a code span, where Markdown and HTML are inert.
+    const step = guard.start(releasePr({ headRef: 'releases/<b>x' }));
+    const comment = step.effects.find((e) => e.type === 'COMMENT');
+    expect(comment?.type === 'COMMENT' && comment.body).toContain('`releases/<b>x`');
+  });
 
   it('rejects number 0', () => {
     expect(startIssues(releasePr({ number: 0 }))).toEqual([issue('number', 'integer of at least 1', 'number 0')]);
