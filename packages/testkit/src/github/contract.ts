@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import formats from 'ajv-formats';
+import { type Document, OpenAPIBackend, type Operation } from 'openapi-backend';
+
+/** A request or response that breaks GitHub's published contract: names the operation and the fields. */
+export class ContractViolation extends Error {
+  override name = 'ContractViolation';
+  constructor(
+    readonly direction: 'request' | 'response',
+    readonly operation: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`${direction} of ${operation} breaks GitHub's OpenAPI contract: ${problems.join('; ')}`);
+  }
+}
+
+export interface Contract {
+  /** The operation a request is for, or undefined when no path of the contract matches. */
+  match(method: string, path: string): Operation | undefined;
+  /** The path parameters of a request for `operation`. */
+  params(operation: Operation, path: string): Record<string, string>;
+  /** Problems with a request (path and query parameters, JSON body), empty when it is valid. */
+  checkRequest(
+    operation: Operation,
+    request: {
+      method: string;
+      path: string;
+      query: Record<string, string | string[]>;
+      headers: Record<string, string>;
+      body: unknown;
+    },
+  ): string[];
+  /** Problems with a response body for a status code, empty when it is valid. */
+  checkResponse(operation: Operation, status: number, body: unknown): string[];
+  operationIds: string[];
+}
+
+let loading: Promise<Contract> | undefined;
+
+/** Loads the contract extract once per process (about half a second) and shares it. */
+export function loadContract(): Promise<Contract> {
+  loading ??= build();
+  return loading;
+}
+
+async function build(): Promise<Contract> {
+  const definition = allowNullEnums(
+    JSON.parse(readFileSync(new URL('../../contract/api.github.com.json', import.meta.url), 'utf8')),
+  ) as Document;
+  const api = new OpenAPIBackend({
+    definition,
+    quick: true,
+    strict: false,
+    validate: true,
+    ajvOpts: { strict: false },
+    // GitHub's description uses `uri`, `date-time` and `email` formats: check them too.
+    customizeAjv: (ajv) => {
+      formats.default(ajv as never);
+      return ajv;
+    },
+  });
+  await api.init();
+  const describe = (errors: { instancePath?: string; message?: string; params?: unknown }[] | null | undefined) =>
+    (errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}${extra(e.params)}`);
+  return {
+    operationIds: api.getOperations().map((o) => o.operationId ?? ''),
+    match: (method, path) => api.router.matchOperation({ method, path, headers: {}, query: {} }) || undefined,
+    params: (operation, path) =>
+      api.router.parseRequest({ method: operation.method, path, headers: {}, query: {} }, operation).params as Record<
+        string,
+        string
+      >,
+    checkRequest(operation, request) {
+      const result = api.validateRequest(request, operation);
+      return result.valid ? [] : describe(result.errors as never);
+    },
+    checkResponse(operation, status, body) {
+      const responses = operation.responses ?? {};
+      if (!(String(status) in responses) && !('default' in responses)) {
+        return [`status ${status} is not a documented response (documented: ${Object.keys(responses).join(', ')})`];
+      }
+      const result = api.validateResponse(body, operation, status);
+      return result.valid ? [] : describe(result.errors as never);
+    },
+  };
+}
+
+/**
+ * OpenAPI 3.0 writes a nullable enum as `{ nullable: true, enum: [...] }`; Ajv checks `enum` before it
+ * honours `nullable`, so `null` must be listed for GitHub's `conclusion: null` to validate.
+ */
+function allowNullEnums(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(allowNullEnums);
+  if (!node || typeof node !== 'object') return node;
+  const copy = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, allowNullEnums(v)])) as Record<
+    string,
+    unknown
+  >;
+  if (copy.nullable === true && Array.isArray(copy.enum) && !copy.enum.includes(null)) copy.enum = [...copy.enum, null];
+  return copy;
+}
+
+function extra(params: unknown): string {
+  if (!params || typeof params !== 'object') return '';
+  const p = params as Record<string, unknown>;
+  if (typeof p.missingProperty === 'string') return ` (missing '${p.missingProperty}')`;
+  if (typeof p.additionalProperty === 'string') return ` (unexpected '${p.additionalProperty}')`;
+  if (Array.isArray(p.allowedValues)) return ` (allowed: ${p.allowedValues.join(', ')})`;
+  if (typeof p.type === 'string') return ` (expected ${p.type})`;
+  return '';
+}

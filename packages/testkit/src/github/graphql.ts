@@ -1,0 +1,485 @@
+import { schema as published } from '@octokit/graphql-schema';
+import {
+  buildClientSchema,
+  type DocumentNode,
+  execute,
+  type FieldNode,
+  GraphQLError,
+  type GraphQLSchema,
+  type IntrospectionQuery,
+  isAbstractType,
+  isObjectType,
+  type OperationDefinitionNode,
+  parse,
+  validate,
+} from 'graphql';
+import { ContractViolation } from './contract.js';
+import type { GitHubControl } from './control.js';
+import { mergePullRequest, protectionBlocker } from './merge.js';
+import { Representations } from './representations.js';
+import { latestStatuses } from './rest/statuses.js';
+import type { Account, CheckRunRecord, GitHubState, PullRequestRecord, RepositoryRecord, Review } from './state.js';
+
+/** An error GitHub itself would answer (a refused merge), as opposed to an emulator bug. */
+class GitHubAnswer extends GraphQLError {
+  constructor(message: string, type: string) {
+    super(message, { extensions: { type } });
+  }
+}
+
+export interface GraphQLRequest {
+  document?: DocumentNode;
+  variables: Record<string, unknown>;
+  operationName?: string;
+  /** `graphql:<first root field>` for the log. */
+  operation: string;
+  field?: string;
+  repo?: string;
+  problems: string[];
+}
+
+export interface GraphQLEndpoint {
+  parse(raw: string): GraphQLRequest;
+  execute(request: GraphQLRequest, caller: Account): Promise<unknown>;
+}
+
+let schemaCache: GraphQLSchema | undefined;
+
+/** GitHub's public GraphQL schema, from @octokit/graphql-schema (loaded once per process). */
+export function githubSchema(): GraphQLSchema {
+  schemaCache ??= buildClientSchema(published.json as unknown as IntrospectionQuery);
+  return schemaCache;
+}
+
+type Node = { kind: 'pr'; repo: RepositoryRecord; pr: PullRequestRecord };
+
+/**
+ * A GraphQL endpoint over GitHub's real schema, sharing the REST emulator's state: the fields release
+ * automation reads (a pull request with its head, reviews, status check rollup and comments) and the
+ * merge mutations with `expectedHeadOid`. Every document is validated against the schema first.
+ */
+export function createGraphQL(state: GitHubState, control: GitHubControl): GraphQLEndpoint {
+  const schema = executableSchema();
+  const findPr = (id: unknown) => findPullRequest(state, id);
+
+  return {
+    parse(raw) {
+      let body: { query?: unknown; variables?: unknown; operationName?: unknown };
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        return { variables: {}, operation: 'graphql', problems: ['Problems parsing JSON'] };
+      }
+      const variables = (body.variables ?? {}) as Record<string, unknown>;
+      if (typeof body.query !== 'string')
+        return {
+          variables,
+          operation: 'graphql',
+          problems: ['A query attribute must be specified and must be a string.'],
+        };
+      let document: DocumentNode;
+      try {
+        document = parse(body.query);
+      } catch (cause) {
+        return { variables, operation: 'graphql', problems: [(cause as Error).message] };
+      }
+      const operation = document.definitions.find(
+        (d): d is OperationDefinitionNode => d.kind === 'OperationDefinition',
+      );
+      const first = operation?.selectionSet.selections.find((s): s is FieldNode => s.kind === 'Field');
+      const field = first?.name.value;
+      const problems = validate(githubSchema(), document).map((e) => e.message);
+      return {
+        document,
+        variables,
+        operationName: typeof body.operationName === 'string' ? body.operationName : undefined,
+        operation: `graphql:${field ?? 'unknown'}`,
+        field,
+        repo: repoOf(first, variables, findPr),
+        problems,
+      };
+    },
+    async execute(request, caller) {
+      control.counters.requestValidations++;
+      if (!request.document || request.problems.length > 0) {
+        control.violations.push(new ContractViolation('request', request.operation, request.problems));
+        return { errors: request.problems.map((message) => ({ message })) };
+      }
+      const result = await execute({
+        schema,
+        document: request.document,
+        variableValues: request.variables,
+        operationName: request.operationName,
+        contextValue: { caller, state } satisfies Context,
+      });
+      control.counters.responseValidations++;
+      for (const e of result.errors ?? []) {
+        if (!(e.originalError instanceof GitHubAnswer)) {
+          control.violations.push(
+            new ContractViolation('response', request.operation, [`${e.path?.join('.') ?? ''}: ${e.message}`]),
+          );
+        }
+      }
+      const errors = result.errors?.map((e) => ({
+        message: e.message,
+        path: e.path,
+        locations: e.locations,
+        type: (e.extensions?.type as string | undefined) ?? 'INTERNAL',
+      }));
+      settleAutoMerges(state);
+      return errors ? { data: result.data ?? null, errors } : { data: result.data };
+    },
+  };
+}
+
+interface Context {
+  caller: Account;
+  state: GitHubState;
+}
+
+const ids = new Representations('');
+
+function findPullRequest(state: GitHubState, id: unknown): Node | undefined {
+  const decoded = Buffer.from(String(id), 'base64').toString('utf8');
+  const dbId = Number(decoded.replace(/^PullRequest:/, ''));
+  for (const repo of state.repositories.values()) {
+    for (const pr of repo.pulls.values()) if (pr.id === dbId) return { kind: 'pr', repo, pr };
+  }
+  return undefined;
+}
+
+const actor = (account: Account | null) =>
+  account && {
+    __typename: account.type,
+    login: account.login,
+    id: ids.nodeId(account.type, account.id),
+    databaseId: account.id,
+  };
+const page = <T>(items: readonly T[], args: { first?: number; last?: number }) => {
+  const nodes = args.last !== undefined ? items.slice(-args.last) : items.slice(0, args.first ?? 100);
+  return {
+    nodes,
+    totalCount: items.length,
+    edges: nodes.map((node) => ({ node })),
+    pageInfo: { hasNextPage: false, hasPreviousPage: false },
+  };
+};
+const repoObject = (repo: RepositoryRecord) => ({ repo });
+const prObject = (repo: RepositoryRecord, pr: PullRequestRecord) => ({ repo, pr });
+const rollup = (repo: RepositoryRecord, sha: string) => {
+  const statuses = latestStatuses(repo, sha).reverse();
+  const runs = latestRuns(repo.checkRuns.filter((r) => r.headSha === sha));
+  const contexts = [
+    ...statuses.map((s) => ({ __typename: 'StatusContext', repo, status: s })),
+    ...runs.map((r) => ({ __typename: 'CheckRun', repo, run: r })),
+  ];
+  if (contexts.length === 0) return null;
+  return {
+    contexts,
+    state: rollupState(
+      statuses.map((s) => s.state.toUpperCase()),
+      runs,
+    ),
+  };
+};
+
+const resolvers = {
+  Query: {
+    repository: (_: unknown, args: { owner: string; name: string }, { state }: Context) => {
+      const repo = state.repository(`${args.owner}/${args.name}`);
+      if (!repo)
+        throw new GitHubAnswer(
+          `Could not resolve to a Repository with the name '${args.owner}/${args.name}'.`,
+          'NOT_FOUND',
+        );
+      return repoObject(repo);
+    },
+    node: (_: unknown, args: { id: string }, { state }: Context) => {
+      const node = findPullRequest(state, args.id);
+      return node ? { __typename: 'PullRequest', ...prObject(node.repo, node.pr) } : null;
+    },
+  },
+  Node: { __resolveType: (value: { __typename?: string }) => value.__typename ?? null },
+  Actor: { __resolveType: (value: { __typename: string }) => value.__typename },
+  StatusCheckRollupContext: { __resolveType: (value: { __typename: string }) => value.__typename },
+  Repository: {
+    id: ({ repo }: { repo: RepositoryRecord }) => ids.nodeId('Repository', repo.id),
+    databaseId: ({ repo }: { repo: RepositoryRecord }) => repo.id,
+    name: ({ repo }: { repo: RepositoryRecord }) => repo.name,
+    nameWithOwner: ({ repo }: { repo: RepositoryRecord }) => repo.fullName,
+    owner: ({ repo }: { repo: RepositoryRecord }) => ({
+      __typename: 'User',
+      login: repo.owner.login,
+      id: ids.nodeId('User', repo.owner.id),
+    }),
+    isFork: ({ repo }: { repo: RepositoryRecord }) => repo.fork,
+    defaultBranchRef: ({ repo }: { repo: RepositoryRecord }) => ({ name: repo.defaultBranch }),
+    pullRequest: ({ repo }: { repo: RepositoryRecord }, args: { number: number }) => {
+      const pr = repo.pulls.get(args.number);
+      if (!pr)
+        throw new GitHubAnswer(`Could not resolve to a PullRequest with the number of ${args.number}.`, 'NOT_FOUND');
+      return prObject(repo, pr);
+    },
+    pullRequests: (
+      { repo }: { repo: RepositoryRecord },
+      args: { states?: string[]; headRefName?: string; baseRefName?: string; first?: number; last?: number },
+    ) => {
+      const pulls = [...repo.pulls.values()]
+        .filter((pr) => !args.states || args.states.includes(prState(pr)))
+        .filter((pr) => !args.headRefName || pr.head.ref === args.headRefName)
+        .filter((pr) => !args.baseRefName || pr.base.ref === args.baseRefName)
+        .map((pr) => prObject(repo, pr));
+      return page(pulls, args);
+    },
+  },
+  PullRequest: {
+    id: ({ pr }: { pr: PullRequestRecord }) => ids.nodeId('PullRequest', pr.id),
+    databaseId: ({ pr }: { pr: PullRequestRecord }) => pr.id,
+    number: ({ pr }: { pr: PullRequestRecord }) => pr.number,
+    title: ({ pr }: { pr: PullRequestRecord }) => pr.title,
+    body: ({ pr }: { pr: PullRequestRecord }) => pr.body,
+    url: ({ repo, pr }: { repo: RepositoryRecord; pr: PullRequestRecord }) =>
+      `https://github.com/${repo.fullName}/pull/${pr.number}`,
+    state: ({ pr }: { pr: PullRequestRecord }) => prState(pr),
+    closed: ({ pr }: { pr: PullRequestRecord }) => pr.state === 'closed',
+    merged: ({ pr }: { pr: PullRequestRecord }) => pr.merged,
+    mergedAt: ({ pr }: { pr: PullRequestRecord }) => pr.mergedAt,
+    mergedBy: ({ pr }: { pr: PullRequestRecord }) => actor(pr.mergedBy),
+    mergeCommit: ({ repo, pr }: { repo: RepositoryRecord; pr: PullRequestRecord }) =>
+      pr.mergeCommitSha ? { repo, sha: pr.mergeCommitSha } : null,
+    author: ({ pr }: { pr: PullRequestRecord }) => actor(pr.user),
+    headRefName: ({ pr }: { pr: PullRequestRecord }) => pr.head.ref,
+    headRefOid: ({ pr }: { pr: PullRequestRecord }) => pr.head.sha,
+    baseRefName: ({ pr }: { pr: PullRequestRecord }) => pr.base.ref,
+    baseRefOid: ({ pr }: { pr: PullRequestRecord }) => pr.base.sha,
+    isCrossRepository: ({ repo, pr }: { repo: RepositoryRecord; pr: PullRequestRecord }) =>
+      pr.head.repo.toLowerCase() !== repo.fullName.toLowerCase(),
+    headRepository: ({ pr }: { pr: PullRequestRecord }, _: unknown, { state }: Context) => {
+      const head = state.repository(pr.head.repo);
+      return head ? repoObject(head) : null;
+    },
+    headRepositoryOwner: ({ pr }: { pr: PullRequestRecord }, _: unknown, { state }: Context) => {
+      const head = state.repository(pr.head.repo);
+      return head ? actor(head.owner) : null;
+    },
+    // No merge conflicts are modelled: an open pull request is always mergeable; protection shows in mergeStateStatus.
+    mergeable: ({ pr }: { pr: PullRequestRecord }) => (pr.state === 'open' ? 'MERGEABLE' : 'UNKNOWN'),
+    mergeStateStatus: ({ repo, pr }: { repo: RepositoryRecord; pr: PullRequestRecord }) =>
+      pr.state !== 'open' ? 'UNKNOWN' : protectionBlocker(repo, pr) ? 'BLOCKED' : 'CLEAN',
+    autoMergeRequest: ({ pr }: { pr: PullRequestRecord }) =>
+      pr.autoMerge && {
+        enabledAt: pr.autoMerge.enabledAt,
+        mergeMethod: pr.autoMerge.method,
+        enabledBy: actor(pr.autoMerge.enabledBy),
+      },
+    labels: ({ pr }: { pr: PullRequestRecord }, args: { first?: number; last?: number }) =>
+      page(
+        pr.labels.map((name) => ({ name })),
+        args,
+      ),
+    reviews: (
+      { repo, pr }: { repo: RepositoryRecord; pr: PullRequestRecord },
+      args: { first?: number; last?: number; states?: string[]; author?: string },
+    ) =>
+      page(
+        pr.reviews
+          .filter((r) => !args.states || args.states.includes(r.state))
+          .filter((r) => !args.author || r.user.login === args.author)
+          .map((review) => ({ repo, review })),
+        args,
+      ),
+    comments: (
+      { repo, pr }: { repo: RepositoryRecord; pr: PullRequestRecord },
+      args: { first?: number; last?: number },
+    ) =>
+      page(
+        repo.comments.filter((c) => c.issueNumber === pr.number).map((comment) => ({ repo, comment })),
+        args,
+      ),
+    commits: (
+      { repo, pr }: { repo: RepositoryRecord; pr: PullRequestRecord },
+      args: { first?: number; last?: number },
+    ) => page([{ commit: { repo, sha: pr.head.sha } }], args),
+  },
+  PullRequestCommit: { commit: (value: { commit: unknown }) => value.commit },
+  Commit: {
+    oid: ({ sha }: { sha: string }) => sha,
+    statusCheckRollup: ({ repo, sha }: { repo: RepositoryRecord; sha: string }) => rollup(repo, sha),
+  },
+  StatusCheckRollup: {
+    state: (value: { state: string }) => value.state,
+    contexts: (value: { contexts: unknown[] }, args: { first?: number; last?: number }) => page(value.contexts, args),
+  },
+  StatusContext: {
+    id: ({ status }: { status: { id: number } }) => ids.nodeId('StatusContext', status.id),
+    context: ({ status }: { status: { context: string } }) => status.context,
+    state: ({ status }: { status: { state: string } }) => status.state.toUpperCase(),
+    description: ({ status }: { status: { description: string | null } }) => status.description,
+    targetUrl: ({ status }: { status: { targetUrl: string | null } }) => status.targetUrl,
+    createdAt: ({ status }: { status: { createdAt: string } }) => status.createdAt,
+    creator: ({ status }: { status: { creator: Account } }) => actor(status.creator),
+  },
+  CheckRun: {
+    id: ({ run }: { run: CheckRunRecord }) => ids.nodeId('CheckRun', run.id),
+    databaseId: ({ run }: { run: CheckRunRecord }) => run.id,
+    name: ({ run }: { run: CheckRunRecord }) => run.name,
+    status: ({ run }: { run: CheckRunRecord }) => run.status.toUpperCase(),
+    conclusion: ({ run }: { run: CheckRunRecord }) => run.conclusion?.toUpperCase() ?? null,
+    detailsUrl: ({ run }: { run: CheckRunRecord }) => run.detailsUrl,
+    checkSuite: ({ run }: { run: CheckRunRecord }) => ({
+      app: { databaseId: run.app.id, slug: run.app.slug, name: run.app.name },
+    }),
+  },
+  PullRequestReview: {
+    id: ({ review }: { review: Review }) => ids.nodeId('PullRequestReview', review.id),
+    databaseId: ({ review }: { review: Review }) => review.id,
+    state: ({ review }: { review: Review }) => review.state,
+    body: ({ review }: { review: Review }) => review.body,
+    submittedAt: ({ review }: { review: Review }) => review.submittedAt,
+    author: ({ review }: { review: Review }) => actor(review.user),
+    authorCanPushToRepository: (
+      { repo, review }: { repo: RepositoryRecord; review: Review },
+      _: unknown,
+      { state }: Context,
+    ) => ['write', 'maintain', 'admin'].includes(state.permission(repo, review.user.login)),
+    commit: ({ repo, review }: { repo: RepositoryRecord; review: Review }) => ({ repo, sha: review.commitId }),
+  },
+  IssueComment: {
+    id: ({ comment }: { comment: { id: number } }) => ids.nodeId('IssueComment', comment.id),
+    databaseId: ({ comment }: { comment: { id: number } }) => comment.id,
+    body: ({ comment }: { comment: { body: string } }) => comment.body,
+    createdAt: ({ comment }: { comment: { createdAt: string } }) => comment.createdAt,
+    updatedAt: ({ comment }: { comment: { updatedAt: string } }) => comment.updatedAt,
+    author: ({ comment }: { comment: { user: Account } }) => actor(comment.user),
+  },
+  Mutation: {
+    mergePullRequest: (
+      _: unknown,
+      { input }: { input: { pullRequestId: string; expectedHeadOid?: string; clientMutationId?: string } },
+      { caller, state }: Context,
+    ) => {
+      const node = findPullRequest(state, input.pullRequestId);
+      if (!node)
+        throw new GitHubAnswer(
+          `Could not resolve to a node with the global id of '${input.pullRequestId}'`,
+          'NOT_FOUND',
+        );
+      const outcome = mergePullRequest(state, node.repo, node.pr, caller, input.expectedHeadOid);
+      if (!outcome.merged)
+        throw new GitHubAnswer(outcome.message, outcome.status === 403 ? 'FORBIDDEN' : 'UNPROCESSABLE');
+      return { pullRequest: prObject(node.repo, node.pr), clientMutationId: input.clientMutationId ?? null };
+    },
+    enablePullRequestAutoMerge: (
+      _: unknown,
+      {
+        input,
+      }: {
+        input: {
+          pullRequestId: string;
+          expectedHeadOid?: string;
+          mergeMethod?: 'MERGE' | 'SQUASH' | 'REBASE';
+          clientMutationId?: string;
+        };
+      },
+      { caller, state }: Context,
+    ) => {
+      const node = findPullRequest(state, input.pullRequestId);
+      if (!node)
+        throw new GitHubAnswer(
+          `Could not resolve to a node with the global id of '${input.pullRequestId}'`,
+          'NOT_FOUND',
+        );
+      const { repo, pr } = node;
+      if (pr.state !== 'open') throw new GitHubAnswer('Pull request is closed', 'UNPROCESSABLE');
+      if (input.expectedHeadOid && input.expectedHeadOid !== pr.head.sha) {
+        throw new GitHubAnswer('Head sha did not match expected head sha', 'UNPROCESSABLE');
+      }
+      if (!protectionBlocker(repo, pr)) throw new GitHubAnswer('Pull request is in clean status', 'UNPROCESSABLE');
+      pr.autoMerge = { method: input.mergeMethod ?? 'MERGE', enabledBy: caller, enabledAt: state.timestamp() };
+      return { pullRequest: prObject(repo, pr), clientMutationId: input.clientMutationId ?? null };
+    },
+  },
+};
+
+let executable: GraphQLSchema | undefined;
+
+/**
+ * GitHub's schema with the emulator's resolvers attached (once per process). Resolvers read the
+ * emulator's state from the execution context, so every emulator in a process shares one schema.
+ */
+function executableSchema(): GraphQLSchema {
+  if (executable) return executable;
+  const schema = githubSchema();
+  for (const [typeName, fields] of Object.entries(resolvers)) {
+    const type = schema.getType(typeName);
+    if (!type) throw new Error(`GitHub's schema has no type ${typeName}`);
+    for (const [field, resolve] of Object.entries(fields)) {
+      if (field === '__resolveType' && isAbstractType(type)) type.resolveType = resolve as never;
+      else if (isObjectType(type)) {
+        const definition = type.getFields()[field];
+        if (!definition) throw new Error(`GitHub's schema has no field ${typeName}.${field}`);
+        definition.resolve = resolve as never;
+      }
+    }
+  }
+  executable = schema;
+  return schema;
+}
+
+/** Merges every pull request with auto-merge enabled whose protection is now satisfied. */
+export function settleAutoMerges(state: GitHubState): void {
+  for (const repo of state.repositories.values()) {
+    for (const pr of repo.pulls.values()) {
+      if (pr.autoMerge && pr.state === 'open' && !protectionBlocker(repo, pr)) {
+        mergePullRequest(state, repo, pr, pr.autoMerge.enabledBy, undefined);
+      }
+    }
+  }
+}
+
+function prState(pr: PullRequestRecord): string {
+  return pr.merged ? 'MERGED' : pr.state === 'open' ? 'OPEN' : 'CLOSED';
+}
+
+function latestRuns(runs: readonly CheckRunRecord[]): CheckRunRecord[] {
+  const latest = new Map<string, CheckRunRecord>();
+  for (const run of runs) latest.set(run.name, run);
+  return [...latest.values()];
+}
+
+/** The rollup state: any failure -> FAILURE; anything unfinished -> PENDING; else SUCCESS. */
+function rollupState(statuses: readonly string[], runs: readonly CheckRunRecord[]): string {
+  const failedRun = runs.some(
+    (r) => r.status === 'completed' && !['success', 'neutral', 'skipped'].includes(r.conclusion ?? ''),
+  );
+  if (failedRun || statuses.some((s) => s === 'FAILURE' || s === 'ERROR')) return 'FAILURE';
+  if (runs.some((r) => r.status !== 'completed') || statuses.some((s) => s === 'PENDING')) return 'PENDING';
+  return 'SUCCESS';
+}
+
+/** The repository a request is about: from `repository(owner:, name:)` arguments or a pull request id. */
+function repoOf(
+  field: FieldNode | undefined,
+  variables: Record<string, unknown>,
+  findPr: (id: unknown) => Node | undefined,
+): string | undefined {
+  if (!field) return undefined;
+  const arg = (name: string): unknown => {
+    const node = field.arguments?.find((a) => a.name.value === name)?.value;
+    if (!node) return undefined;
+    if (node.kind === 'Variable') return variables[node.name.value];
+    if (node.kind === 'StringValue') return node.value;
+    if (node.kind === 'ObjectValue') {
+      const id = node.fields.find((f) => f.name.value === 'pullRequestId')?.value;
+      if (id?.kind === 'Variable') return { pullRequestId: variables[id.name.value] };
+      if (id?.kind === 'StringValue') return { pullRequestId: id.value };
+    }
+    return undefined;
+  };
+  const owner = arg('owner');
+  const name = arg('name');
+  if (typeof owner === 'string' && typeof name === 'string') return `${owner}/${name}`;
+  const input = arg('input') as { pullRequestId?: unknown } | undefined;
+  const id = input?.pullRequestId ?? (variables.input as { pullRequestId?: unknown } | undefined)?.pullRequestId;
+  return id ? findPr(id)?.repo.fullName : undefined;
+}

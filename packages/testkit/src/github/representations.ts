@@ -1,0 +1,400 @@
+import type {
+  Account,
+  CheckRunRecord,
+  CommitStatusRecord,
+  IssueCommentRecord,
+  PullRequestRecord,
+  RepositoryRecord,
+  Review,
+  WorkflowRunRecord,
+} from './state.js';
+
+/**
+ * REST representations in the shapes GitHub's OpenAPI description requires. Every response the
+ * emulator sends is validated against that description, so a missing field fails the test that
+ * triggered it.
+ */
+export class Representations {
+  constructor(private readonly base: string) {}
+
+  private html(path: string): string {
+    return `${this.base}/_html/${path}`;
+  }
+
+  nodeId(kind: string, id: number | string): string {
+    return Buffer.from(`${kind}:${id}`).toString('base64');
+  }
+
+  user(account: Account) {
+    const url = `${this.base}/users/${encodeURIComponent(account.login)}`;
+    return {
+      login: account.login,
+      id: account.id,
+      node_id: this.nodeId(account.type, account.id),
+      avatar_url: `${this.base}/_avatars/${account.id}`,
+      gravatar_id: '',
+      url,
+      html_url: this.html(encodeURIComponent(account.login)),
+      followers_url: `${url}/followers`,
+      following_url: `${url}/following{/other_user}`,
+      gists_url: `${url}/gists{/gist_id}`,
+      starred_url: `${url}/starred{/owner}{/repo}`,
+      subscriptions_url: `${url}/subscriptions`,
+      organizations_url: `${url}/orgs`,
+      repos_url: `${url}/repos`,
+      events_url: `${url}/events{/privacy}`,
+      received_events_url: `${url}/received_events`,
+      type: account.type,
+      site_admin: false,
+    };
+  }
+
+  repository(repo: RepositoryRecord) {
+    const url = `${this.base}/repos/${repo.fullName}`;
+    return {
+      id: repo.id,
+      node_id: this.nodeId('Repository', repo.id),
+      name: repo.name,
+      full_name: repo.fullName,
+      owner: this.user(repo.owner),
+      private: false,
+      html_url: this.html(repo.fullName),
+      description: null,
+      fork: repo.fork,
+      url,
+      archive_url: `${url}/{archive_format}{/ref}`,
+      assignees_url: `${url}/assignees{/user}`,
+      blobs_url: `${url}/git/blobs{/sha}`,
+      branches_url: `${url}/branches{/branch}`,
+      collaborators_url: `${url}/collaborators{/collaborator}`,
+      comments_url: `${url}/comments{/number}`,
+      commits_url: `${url}/commits{/sha}`,
+      compare_url: `${url}/compare/{base}...{head}`,
+      contents_url: `${url}/contents/{+path}`,
+      contributors_url: `${url}/contributors`,
+      deployments_url: `${url}/deployments`,
+      downloads_url: `${url}/downloads`,
+      events_url: `${url}/events`,
+      forks_url: `${url}/forks`,
+      git_commits_url: `${url}/git/commits{/sha}`,
+      git_refs_url: `${url}/git/refs{/sha}`,
+      git_tags_url: `${url}/git/tags{/sha}`,
+      git_url: `git://127.0.0.1/${repo.fullName}.git`,
+      issue_comment_url: `${url}/issues/comments{/number}`,
+      issue_events_url: `${url}/issues/events{/number}`,
+      issues_url: `${url}/issues{/number}`,
+      keys_url: `${url}/keys{/key_id}`,
+      labels_url: `${url}/labels{/name}`,
+      languages_url: `${url}/languages`,
+      merges_url: `${url}/merges`,
+      milestones_url: `${url}/milestones{/number}`,
+      notifications_url: `${url}/notifications{?since,all,participating}`,
+      pulls_url: `${url}/pulls{/number}`,
+      releases_url: `${url}/releases{/id}`,
+      ssh_url: `git@127.0.0.1:${repo.fullName}.git`,
+      stargazers_url: `${url}/stargazers`,
+      statuses_url: `${url}/statuses/{sha}`,
+      subscribers_url: `${url}/subscribers`,
+      subscription_url: `${url}/subscription`,
+      tags_url: `${url}/tags`,
+      teams_url: `${url}/teams`,
+      trees_url: `${url}/git/trees{/sha}`,
+      clone_url: `${this.html(repo.fullName)}.git`,
+      mirror_url: null,
+      hooks_url: `${url}/hooks`,
+      svn_url: this.html(repo.fullName),
+      homepage: null,
+      language: null,
+      forks_count: 0,
+      forks: 0,
+      stargazers_count: 0,
+      watchers_count: 0,
+      watchers: 0,
+      size: 0,
+      default_branch: repo.defaultBranch,
+      open_issues_count: [...repo.pulls.values()].filter((p) => p.state === 'open').length,
+      open_issues: [...repo.pulls.values()].filter((p) => p.state === 'open').length,
+      is_template: false,
+      topics: [],
+      has_issues: true,
+      has_projects: false,
+      has_wiki: false,
+      has_pages: false,
+      has_downloads: false,
+      archived: false,
+      disabled: false,
+      visibility: 'public',
+      pushed_at: repo.createdAt,
+      created_at: repo.createdAt,
+      updated_at: repo.createdAt,
+      license: null,
+    };
+  }
+
+  pullRequest(repo: RepositoryRecord, pr: PullRequestRecord, headRepo: RepositoryRecord | undefined) {
+    const url = `${this.base}/repos/${repo.fullName}/pulls/${pr.number}`;
+    const issueUrl = `${this.base}/repos/${repo.fullName}/issues/${pr.number}`;
+    const html = this.html(`${repo.fullName}/pull/${pr.number}`);
+    const statuses = `${this.base}/repos/${repo.fullName}/statuses/${pr.head.sha}`;
+    return {
+      url,
+      id: pr.id,
+      node_id: this.nodeId('PullRequest', pr.id),
+      html_url: html,
+      diff_url: `${html}.diff`,
+      patch_url: `${html}.patch`,
+      issue_url: issueUrl,
+      commits_url: `${url}/commits`,
+      review_comments_url: `${url}/comments`,
+      review_comment_url: `${this.base}/repos/${repo.fullName}/pulls/comments{/number}`,
+      comments_url: `${issueUrl}/comments`,
+      statuses_url: statuses,
+      number: pr.number,
+      state: pr.state,
+      locked: false,
+      title: pr.title,
+      user: this.user(pr.user),
+      body: pr.body,
+      labels: pr.labels.map((name) => this.label(repo, name)),
+      milestone: null,
+      active_lock_reason: null,
+      created_at: pr.createdAt,
+      updated_at: pr.updatedAt,
+      closed_at: pr.closedAt,
+      merged_at: pr.mergedAt,
+      merge_commit_sha: pr.mergeCommitSha,
+      assignee: null,
+      assignees: [],
+      requested_reviewers: [],
+      requested_teams: [],
+      head: {
+        label: `${headRepo?.owner.login ?? repo.owner.login}:${pr.head.ref}`,
+        ref: pr.head.ref,
+        sha: pr.head.sha,
+        user: this.user(headRepo?.owner ?? repo.owner),
+        repo: headRepo ? this.repository(headRepo) : null,
+      },
+      base: {
+        label: `${repo.owner.login}:${pr.base.ref}`,
+        ref: pr.base.ref,
+        sha: pr.base.sha,
+        user: this.user(repo.owner),
+        repo: this.repository(repo),
+      },
+      _links: {
+        self: { href: url },
+        html: { href: html },
+        issue: { href: issueUrl },
+        comments: { href: `${issueUrl}/comments` },
+        review_comments: { href: `${url}/comments` },
+        review_comment: { href: `${this.base}/repos/${repo.fullName}/pulls/comments{/number}` },
+        commits: { href: `${url}/commits` },
+        statuses: { href: statuses },
+      },
+      author_association: pr.user.login === repo.owner.login ? 'OWNER' : 'CONTRIBUTOR',
+      auto_merge: pr.autoMerge
+        ? {
+            enabled_by: this.user(pr.autoMerge.enabledBy),
+            merge_method: pr.autoMerge.method.toLowerCase(),
+            commit_title: pr.title,
+            commit_message: '',
+          }
+        : null,
+      draft: false,
+      merged: pr.merged,
+      mergeable: pr.state === 'open' ? true : null,
+      rebaseable: pr.state === 'open' ? true : null,
+      mergeable_state: pr.state === 'open' ? 'clean' : 'unknown',
+      merged_by: pr.mergedBy ? this.user(pr.mergedBy) : null,
+      comments: repo.comments.filter((c) => c.issueNumber === pr.number).length,
+      review_comments: 0,
+      maintainer_can_modify: false,
+      commits: 1,
+      additions: 1,
+      deletions: 0,
+      changed_files: 1,
+    };
+  }
+
+  /** The list form (`pull-request-simple`): the full form without the counters. */
+  pullRequestSimple(repo: RepositoryRecord, pr: PullRequestRecord, headRepo: RepositoryRecord | undefined) {
+    const {
+      merged: _merged,
+      mergeable: _mergeable,
+      rebaseable: _rebaseable,
+      mergeable_state: _state,
+      merged_by: _by,
+      comments: _comments,
+      review_comments: _reviewComments,
+      maintainer_can_modify: _modify,
+      commits: _commits,
+      additions: _additions,
+      deletions: _deletions,
+      changed_files: _changed,
+      ...simple
+    } = this.pullRequest(repo, pr, headRepo);
+    return simple;
+  }
+
+  label(repo: RepositoryRecord, name: string) {
+    const id = [...name].reduce((hash, c) => (hash * 31 + c.charCodeAt(0)) >>> 0, repo.id);
+    return {
+      id,
+      node_id: this.nodeId('Label', id),
+      url: `${this.base}/repos/${repo.fullName}/labels/${encodeURIComponent(name)}`,
+      name,
+      description: null,
+      color: 'ededed',
+      default: false,
+    };
+  }
+
+  status(repo: RepositoryRecord, status: CommitStatusRecord) {
+    return {
+      url: `${this.base}/repos/${repo.fullName}/statuses/${status.sha}`,
+      avatar_url: `${this.base}/_avatars/${status.creator.id}`,
+      id: status.id,
+      node_id: this.nodeId('StatusContext', status.id),
+      state: status.state,
+      description: status.description,
+      target_url: status.targetUrl,
+      context: status.context,
+      created_at: status.createdAt,
+      updated_at: status.createdAt,
+      creator: this.user(status.creator),
+    };
+  }
+
+  simpleStatus(repo: RepositoryRecord, status: CommitStatusRecord) {
+    const { creator: _creator, ...rest } = this.status(repo, status);
+    return { ...rest, required: null };
+  }
+
+  checkRun(repo: RepositoryRecord, run: CheckRunRecord) {
+    const url = `${this.base}/repos/${repo.fullName}/check-runs/${run.id}`;
+    return {
+      id: run.id,
+      head_sha: run.headSha,
+      node_id: this.nodeId('CheckRun', run.id),
+      external_id: run.externalId,
+      url,
+      html_url: this.html(`${repo.fullName}/runs/${run.id}`),
+      details_url: run.detailsUrl,
+      status: run.status,
+      conclusion: run.conclusion,
+      started_at: run.startedAt,
+      completed_at: run.completedAt,
+      output: {
+        title: run.output.title,
+        summary: run.output.summary,
+        text: run.output.text,
+        annotations_count: 0,
+        annotations_url: `${url}/annotations`,
+      },
+      name: run.name,
+      check_suite: { id: run.id },
+      app: {
+        id: run.app.id,
+        slug: run.app.slug,
+        node_id: this.nodeId('App', run.app.id),
+        owner: this.user(repo.owner),
+        name: run.app.name,
+        description: null,
+        external_url: this.html(`apps/${run.app.slug}`),
+        html_url: this.html(`apps/${run.app.slug}`),
+        created_at: repo.createdAt,
+        updated_at: repo.createdAt,
+        permissions: { checks: 'write', statuses: 'write' },
+        events: [],
+      },
+      pull_requests: [],
+    };
+  }
+
+  review(repo: RepositoryRecord, pr: PullRequestRecord, review: Review) {
+    const html = this.html(`${repo.fullName}/pull/${pr.number}#pullrequestreview-${review.id}`);
+    const prUrl = `${this.base}/repos/${repo.fullName}/pulls/${pr.number}`;
+    return {
+      id: review.id,
+      node_id: this.nodeId('PullRequestReview', review.id),
+      user: this.user(review.user),
+      body: review.body,
+      state: review.state,
+      html_url: html,
+      pull_request_url: prUrl,
+      _links: { html: { href: html }, pull_request: { href: prUrl } },
+      submitted_at: review.submittedAt,
+      commit_id: review.commitId,
+      author_association: review.user.login === repo.owner.login ? 'OWNER' : 'COLLABORATOR',
+    };
+  }
+
+  comment(repo: RepositoryRecord, comment: IssueCommentRecord) {
+    return {
+      id: comment.id,
+      node_id: this.nodeId('IssueComment', comment.id),
+      url: `${this.base}/repos/${repo.fullName}/issues/comments/${comment.id}`,
+      html_url: this.html(`${repo.fullName}/pull/${comment.issueNumber}#issuecomment-${comment.id}`),
+      body: comment.body,
+      user: this.user(comment.user),
+      created_at: comment.createdAt,
+      updated_at: comment.updatedAt,
+      issue_url: `${this.base}/repos/${repo.fullName}/issues/${comment.issueNumber}`,
+      author_association: comment.user.login === repo.owner.login ? 'OWNER' : 'CONTRIBUTOR',
+    };
+  }
+
+  workflowRun(repo: RepositoryRecord, run: WorkflowRunRecord) {
+    const url = `${this.base}/repos/${repo.fullName}/actions/runs/${run.id}`;
+    const workflow = repo.workflows.find((w) => w.id === run.workflowId);
+    return {
+      id: run.id,
+      name: run.name,
+      node_id: this.nodeId('WorkflowRun', run.id),
+      check_suite_id: run.id,
+      head_branch: run.headBranch,
+      head_sha: run.headSha,
+      path: workflow?.path ?? '',
+      run_number: run.runNumber,
+      run_attempt: run.runAttempt,
+      event: run.event,
+      display_title: run.displayTitle,
+      status: run.status,
+      conclusion: run.conclusion,
+      workflow_id: run.workflowId,
+      url,
+      html_url: this.html(`${repo.fullName}/actions/runs/${run.id}`),
+      pull_requests: [],
+      created_at: run.createdAt,
+      updated_at: run.updatedAt,
+      actor: this.user(run.actor),
+      triggering_actor: this.user(run.actor),
+      run_started_at: run.createdAt,
+      jobs_url: `${url}/jobs`,
+      logs_url: `${url}/logs`,
+      check_suite_url: `${this.base}/repos/${repo.fullName}/check-suites/${run.id}`,
+      artifacts_url: `${url}/artifacts`,
+      cancel_url: `${url}/cancel`,
+      rerun_url: `${url}/rerun`,
+      workflow_url: `${this.base}/repos/${repo.fullName}/actions/workflows/${run.workflowId}`,
+      head_commit: null,
+      repository: this.minimalRepository(repo),
+      head_repository: this.minimalRepository(repo),
+    };
+  }
+
+  minimalRepository(repo: RepositoryRecord) {
+    const full = this.repository(repo);
+    const {
+      clone_url: _clone,
+      mirror_url: _mirror,
+      svn_url: _svn,
+      homepage: _homepage,
+      ssh_url: _ssh,
+      git_url: _git,
+      language: _language,
+      ...minimal
+    } = full;
+    return minimal;
+  }
+}

@@ -1,0 +1,85 @@
+import type { WorkflowRecord, WorkflowRunRecord } from '../state.js';
+import { error, type Handler, type HandlerContext, notFound, paginate } from './context.js';
+
+function workflowOf(ctx: HandlerContext): WorkflowRecord | undefined {
+  const id = ctx.params.workflow_id ?? '';
+  return ctx.repo.workflows.find((w) => String(w.id) === id || w.path.endsWith(`/${id}`));
+}
+
+/** `run-name` with `${{ inputs.NAME }}` filled, as GitHub shows a dispatched run's title. */
+function displayTitle(workflow: WorkflowRecord, inputs: Record<string, string>): string {
+  if (!workflow.runName) return workflow.name;
+  return workflow.runName.replace(/\$\{\{\s*inputs\.([A-Za-z0-9_-]+)\s*\}\}/g, (_, key: string) => inputs[key] ?? '');
+}
+
+export const createWorkflowDispatch: Handler = (ctx) => {
+  const workflow = workflowOf(ctx);
+  if (!workflow) return notFound();
+  const ref = String(ctx.body.ref ?? '');
+  const inputs = Object.fromEntries(
+    Object.entries((ctx.body.inputs ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]),
+  );
+  const pr = [...ctx.repo.pulls.values()].find((p) => p.head.ref === ref.replace(/^refs\/heads\//, ''));
+  const headSha = pr?.head.sha ?? (/^[0-9a-f]{40}$/.test(ref) ? ref : undefined);
+  if (!headSha && ref !== ctx.repo.defaultBranch) return error(422, `No ref found for: ${ref}`);
+  const now = ctx.state.timestamp();
+  const run: WorkflowRunRecord = {
+    id: ctx.state.id(),
+    workflowId: workflow.id,
+    name: workflow.name,
+    displayTitle: displayTitle(workflow, inputs),
+    headSha: headSha ?? '0'.repeat(40),
+    headBranch: ref.replace(/^refs\/heads\//, ''),
+    event: 'workflow_dispatch',
+    status: 'queued',
+    conclusion: null,
+    runNumber: ctx.repo.runs.filter((r) => r.workflowId === workflow.id).length + 1,
+    runAttempt: 1,
+    inputs,
+    actor: ctx.caller,
+    createdAt: now,
+    updatedAt: now,
+  };
+  ctx.repo.runs.push(run);
+  if (ctx.body.return_run_details !== true) return { status: 204 };
+  return {
+    status: 200,
+    body: {
+      workflow_run_id: run.id,
+      run_url: `${ctx.url}/repos/${ctx.repo.fullName}/actions/runs/${run.id}`,
+      html_url: `${ctx.url}/_html/${ctx.repo.fullName}/actions/runs/${run.id}`,
+    },
+  };
+};
+
+export const getWorkflowRun: Handler = (ctx) => {
+  const run = ctx.repo.runs.find((r) => r.id === Number(ctx.params.run_id));
+  if (!run) return notFound();
+  return { status: 200, body: ctx.repr.workflowRun(ctx.repo, run) };
+};
+
+function listRuns(ctx: HandlerContext, runs: WorkflowRunRecord[], path: string) {
+  const q = ctx.query;
+  const filtered = runs
+    .filter((r) => !q.head_sha || r.headSha === q.head_sha)
+    .filter((r) => !q.branch || r.headBranch === q.branch)
+    .filter((r) => !q.event || r.event === q.event)
+    .filter((r) => !q.status || r.status === q.status || r.conclusion === q.status)
+    .reverse();
+  const { items, headers } = paginate(ctx, filtered, path);
+  return {
+    status: 200,
+    body: { total_count: filtered.length, workflow_runs: items.map((r) => ctx.repr.workflowRun(ctx.repo, r)) },
+    headers,
+  };
+}
+
+export const listWorkflowRuns: Handler = (ctx) => {
+  const workflow = workflowOf(ctx);
+  if (!workflow) return notFound();
+  const runs = ctx.repo.runs.filter((r) => r.workflowId === workflow.id);
+  return listRuns(ctx, runs, `/repos/${ctx.repo.fullName}/actions/workflows/${ctx.params.workflow_id}/runs`);
+};
+
+export const listWorkflowRunsForRepo: Handler = (ctx) =>
+  listRuns(ctx, ctx.repo.runs, `/repos/${ctx.repo.fullName}/actions/runs`);

@@ -1,0 +1,54 @@
+import type { Representations } from '../representations.js';
+import type { Account, GitHubState, RepositoryRecord } from '../state.js';
+
+/** What a REST handler gets: the state, the repository of the path, the caller and the request. */
+export interface HandlerContext {
+  state: GitHubState;
+  repr: Representations;
+  repo: RepositoryRecord;
+  params: Record<string, string>;
+  query: Record<string, string>;
+  body: Record<string, unknown>;
+  caller: Account;
+  /** Where the emulator listens, for URLs in bodies. */
+  url: string;
+}
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type Handler = (ctx: HandlerContext) => Reply;
+
+const DOCS = 'https://docs.github.com/rest';
+
+/** GitHub's error body. */
+export function error(status: number, message: string): Reply {
+  return { status, body: { message, documentation_url: DOCS, status: String(status) } };
+}
+
+export function notFound(): Reply {
+  return error(404, 'Not Found');
+}
+
+/** `per_page` / `page` as GitHub pages lists, with a `Link` header to the next page. */
+export function paginate<T>(
+  ctx: HandlerContext,
+  items: readonly T[],
+  path: string,
+): { items: T[]; headers: Record<string, string> } {
+  const perPage = Math.min(Math.max(Number(ctx.query.per_page ?? 30) || 30, 1), 100);
+  const page = Math.max(Number(ctx.query.page ?? 1) || 1, 1);
+  const slice = items.slice((page - 1) * perPage, page * perPage);
+  const headers: Record<string, string> = {};
+  if (page * perPage < items.length) {
+    const last = Math.ceil(items.length / perPage);
+    headers.link = [
+      `<${ctx.url}${path}?per_page=${perPage}&page=${page + 1}>; rel="next"`,
+      `<${ctx.url}${path}?per_page=${perPage}&page=${last}>; rel="last"`,
+    ].join(', ');
+  }
+  return { items: slice, headers };
+}

@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+
+/** Repository permissions, weakest first (GitHub's role names). */
+export const PERMISSIONS = ['none', 'read', 'triage', 'write', 'maintain', 'admin'] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export interface Account {
+  id: number;
+  login: string;
+  type: 'User' | 'Bot';
+}
+
+/** Branch protection of one branch, as far as merging is concerned. */
+export interface Protection {
+  /** Contexts that must be `success` (a commit status or a check run of that name). */
+  requiredContexts: string[];
+  /** Check runs that must come from one app (branch protection "expected source"). */
+  requiredChecks: { context: string; appId: number }[];
+  /** Approving reviews required (by users with write access). */
+  requiredApprovals: number;
+}
+
+export interface Review {
+  id: number;
+  user: Account;
+  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED';
+  body: string;
+  commitId: string;
+  submittedAt: string;
+}
+
+export interface PullRequestRecord {
+  id: number;
+  number: number;
+  title: string;
+  body: string;
+  user: Account;
+  head: { ref: string; sha: string; repo: string };
+  base: { ref: string; sha: string };
+  state: 'open' | 'closed';
+  merged: boolean;
+  mergedAt: string | null;
+  mergedBy: Account | null;
+  mergeCommitSha: string | null;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  labels: string[];
+  reviews: Review[];
+  autoMerge: { method: 'MERGE' | 'SQUASH' | 'REBASE'; enabledBy: Account; enabledAt: string } | null;
+}
+
+export interface CommitStatusRecord {
+  id: number;
+  sha: string;
+  state: 'error' | 'failure' | 'pending' | 'success';
+  description: string | null;
+  targetUrl: string | null;
+  context: string;
+  creator: Account;
+  createdAt: string;
+}
+
+export interface CheckRunRecord {
+  id: number;
+  headSha: string;
+  name: string;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion: string | null;
+  app: { id: number; slug: string; name: string };
+  detailsUrl: string | null;
+  externalId: string | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  output: { title: string | null; summary: string | null; text: string | null };
+}
+
+export interface IssueCommentRecord {
+  id: number;
+  issueNumber: number;
+  body: string;
+  user: Account;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface WorkflowRecord {
+  id: number;
+  name: string;
+  path: string;
+  /** `run-name` of the workflow: `${{ inputs.NAME }}` placeholders are filled from the dispatch inputs. */
+  runName?: string;
+}
+
+export interface WorkflowRunRecord {
+  id: number;
+  workflowId: number;
+  name: string;
+  displayTitle: string;
+  headSha: string;
+  headBranch: string;
+  event: string;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion: string | null;
+  runNumber: number;
+  runAttempt: number;
+  inputs: Record<string, string>;
+  actor: Account;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RepositoryRecord {
+  id: number;
+  owner: Account;
+  name: string;
+  fullName: string;
+  defaultBranch: string;
+  fork: boolean;
+  collaborators: Map<string, Permission>;
+  protection: Map<string, Protection>;
+  pulls: Map<number, PullRequestRecord>;
+  statuses: CommitStatusRecord[];
+  checkRuns: CheckRunRecord[];
+  comments: IssueCommentRecord[];
+  workflows: WorkflowRecord[];
+  runs: WorkflowRunRecord[];
+  nextNumber: number;
+  createdAt: string;
+}
+
+/**
+ * Everything the emulator knows. Ids are unique across the whole emulator, as on GitHub, so tests of
+ * different repositories sharing one emulator never collide.
+ */
+export class GitHubState {
+  readonly repositories = new Map<string, RepositoryRecord>();
+  readonly accounts = new Map<string, Account>();
+  /** Tokens and who they authenticate. */
+  readonly tokens = new Map<string, string>();
+  private nextId = 1000;
+
+  constructor(
+    readonly now: () => Date,
+    /** Who an unregistered token authenticates as: like a workflow's GITHUB_TOKEN, it may write to every repository. */
+    readonly defaultLogin = 'github-actions[bot]',
+  ) {}
+
+  id(): number {
+    return this.nextId++;
+  }
+
+  timestamp(): string {
+    return this.now()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
+  }
+
+  account(login: string, type: Account['type'] = login.endsWith('[bot]') ? 'Bot' : 'User'): Account {
+    let account = this.accounts.get(login);
+    if (!account) {
+      account = { id: this.id(), login, type };
+      this.accounts.set(login, account);
+    }
+    return account;
+  }
+
+  repository(fullName: string): RepositoryRecord | undefined {
+    return this.repositories.get(fullName.toLowerCase());
+  }
+
+  permission(repo: RepositoryRecord, login: string): Permission {
+    if (repo.owner.login === login) return 'admin';
+    return repo.collaborators.get(login) ?? (login === this.defaultLogin ? 'write' : 'none');
+  }
+}
+
+/** A deterministic 40-hex SHA from any text, for merge commits and the like. */
+export function shaOf(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+export function atLeast(permission: Permission, minimum: Permission): boolean {
+  return PERMISSIONS.indexOf(permission) >= PERMISSIONS.indexOf(minimum);
+}
