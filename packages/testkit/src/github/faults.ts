@@ -9,7 +9,9 @@ export type FaultKind =
   /** Delay the answer. */
   | { kind: 'latency'; ms: number }
   /** Apply the request, then drop the connection before answering: the client never learns it worked. */
-  | { kind: 'lose-response' };
+  | { kind: 'lose-response' }
+  /** Rewrite the response body before it is checked: proves (or tests) that broken responses are caught. */
+  | { kind: 'corrupt-response'; corrupt: (body: unknown) => unknown };
 
 export type FaultRule = FaultKind & {
   /** Only requests to this repository (`owner/name`); GraphQL requests count for the repository they name. */

@@ -143,7 +143,7 @@ export async function startGitHub(options: GitHubOptions = {}): Promise<GitHubEm
       if (fault && (await applyFault(fault, reply, res))) return;
       const result = await graphql.execute(request, caller);
       if (fault?.kind === 'lose-response') return lose(res, entry);
-      return reply(200, result);
+      return reply(200, fault?.kind === 'corrupt-response' ? fault.corrupt(result) : result);
     }
 
     const operation = contract.match(method, target.pathname);
@@ -198,6 +198,7 @@ export async function startGitHub(options: GitHubOptions = {}): Promise<GitHubEm
     }
     if (method !== 'get') settleAutoMerges(state);
     if (fault?.kind === 'lose-response') return lose(res, entry);
+    if (fault?.kind === 'corrupt-response') result = { ...result, body: fault.corrupt(structuredClone(result.body)) };
     control.counters.responseValidations++;
     const responseProblems = result.status === 204 ? [] : contract.checkResponse(operation, result.status, result.body);
     if (responseProblems.length > 0) {
@@ -253,6 +254,7 @@ export async function startGitHub(options: GitHubOptions = {}): Promise<GitHubEm
         await new Promise((resolve) => setTimeout(resolve, fault.ms));
         return false;
       case 'lose-response':
+      case 'corrupt-response':
         return false;
     }
   }
