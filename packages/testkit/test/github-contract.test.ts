@@ -16,7 +16,12 @@ describe('contract checking', () => {
   it('a request that breaks the contract is refused, naming the operation and the field', async () => {
     const { owner, repo } = freshRepo(github());
     await expect(
-      octokit().request('POST /repos/{owner}/{repo}/statuses/{sha}', { owner, repo, sha: SHA.a, state: 'locked' }),
+      octokit().request('POST /repos/{owner}/{repo}/statuses/{sha}', {
+        owner,
+        repo,
+        sha: SHA.a,
+        state: 'locked' as 'pending',
+      }),
     ).rejects.toMatchObject({ status: 422, message: expect.stringContaining('/requestBody/state') });
     const [violation] = takeViolations();
     expect(violation).toBeInstanceOf(ContractViolation);

@@ -269,6 +269,7 @@ describe('workflows', () => {
     github().control.addWorkflow(full, {
       path: '.github/workflows/release.yaml',
       name: 'release',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
       runName: 'release ${{ inputs.sha }}',
     });
     const api = octokit();

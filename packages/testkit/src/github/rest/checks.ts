@@ -41,7 +41,7 @@ export const updateCheckRun: Handler = (ctx) => {
   if (run.app.id !== ctx.caller.id)
     return error(
       403,
-      'Invalid app_id `' + ctx.caller.id + '` - check run can only be modified by the GitHub App that created it.',
+      `Invalid app_id \`${ctx.caller.id}\` - check run can only be modified by the GitHub App that created it.`,
     );
   if (typeof ctx.body.name === 'string') run.name = ctx.body.name;
   if (typeof ctx.body.details_url === 'string') run.detailsUrl = ctx.body.details_url;

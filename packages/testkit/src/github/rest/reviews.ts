@@ -40,7 +40,7 @@ export const dismissReview: Handler = (ctx) => {
   const review = pr?.reviews.find((r) => r.id === Number(ctx.params.review_id));
   if (!pr || !review) return notFound();
   if (review.state !== 'APPROVED' && review.state !== 'CHANGES_REQUESTED') {
-    return error(422, 'Unprocessable Entity: Can not dismiss a ' + review.state.toLowerCase() + ' pull request review');
+    return error(422, `Unprocessable Entity: Can not dismiss a ${review.state.toLowerCase()} pull request review`);
   }
   review.state = 'DISMISSED';
   return { status: 200, body: ctx.repr.review(ctx.repo, pr, review) };
