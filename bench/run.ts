@@ -1,4 +1,5 @@
 import { benchExploration, benchGuardNext } from './core.js';
+import { benchStartup, benchStatusWrites } from './testkit.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const next = benchGuardNext({ seconds });
@@ -9,4 +10,13 @@ console.log(
 const exploration = benchExploration();
 console.log(
   `exhaustive exploration: ${exploration.states} states, ${exploration.edges} edges in ${exploration.seconds.toFixed(2)}s (target < 10s)`,
+);
+
+const startup = await benchStartup();
+console.log(
+  `emulator start-up in a fresh process: ${startup.startupMs.toFixed(0)} ms (node -e '': ${startup.floorMs.toFixed(0)} ms)`,
+);
+const writes = await benchStatusWrites();
+console.log(
+  `status writes on loopback: ${Math.round(writes.validated)}/s validated, ${Math.round(writes.unvalidated)}/s unvalidated; validation keeps ${(writes.ratio * 100).toFixed(0)}% of the throughput (ratio ${writes.ratio.toFixed(2)})`,
 );

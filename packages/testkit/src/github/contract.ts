@@ -68,14 +68,29 @@ async function build(): Promise<Contract> {
   await api.init();
   const describe = (errors: { instancePath?: string; message?: string; params?: unknown }[] | null | undefined) =>
     (errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}${extra(e.params)}`);
+  // Path templates compiled once: a regular expression per operation is far cheaper than the generic router.
+  const routes = api.getOperations().map((operation) => {
+    const names: string[] = [];
+    const source = operation.path
+      .split('/')
+      .map((segment) => {
+        const name = segment.match(/^\{(.+)\}$/)?.[1];
+        if (!name) return segment.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+        names.push(name);
+        return '([^/]+)';
+      })
+      .join('/');
+    return { operation, names, pattern: new RegExp(`^${source}$`) };
+  });
   return {
     operationIds: api.getOperations().map((o) => o.operationId ?? ''),
-    match: (method, path) => api.router.matchOperation({ method, path, headers: {}, query: {} }) || undefined,
-    params: (operation, path) =>
-      api.router.parseRequest({ method: operation.method, path, headers: {}, query: {} }, operation).params as Record<
-        string,
-        string
-      >,
+    match: (method, path) =>
+      routes.find((r) => r.operation.method === method.toLowerCase() && r.pattern.test(path))?.operation,
+    params(operation, path) {
+      const route = routes.find((r) => r.operation === operation);
+      const values = route?.pattern.exec(path)?.slice(1) ?? [];
+      return Object.fromEntries((route?.names ?? []).map((name, i) => [name, decodeURIComponent(values[i] ?? '')]));
+    },
     checkRequest(operation, request) {
       const result = api.validateRequest(request, operation);
       return result.valid ? [] : describe(result.errors as never);

@@ -49,6 +49,8 @@ export interface GitHubOptions {
   defaultLogin?: string;
   /** The primary rate limit reported in `x-ratelimit-*` headers. Default 5000. */
   rateLimit?: number;
+  /** Check every request and response against GitHub's contract. Default true; off only to measure its cost. */
+  validate?: boolean;
 }
 
 export interface GitHubEmulator {
@@ -82,6 +84,7 @@ export async function startGitHub(options: GitHubOptions = {}): Promise<GitHubEm
   const faults = new Faults();
   const control = new GitHubControl(state, faults);
   const limit = options.rateLimit ?? 5000;
+  const validate = options.validate ?? true;
   let used = 0;
   let url = '';
   let graphql: GraphQLEndpoint | undefined;
@@ -164,9 +167,11 @@ export async function startGitHub(options: GitHubOptions = {}): Promise<GitHubEm
     } catch {
       return reply(400, { message: 'Problems parsing JSON', documentation_url: 'https://docs.github.com/rest' });
     }
-    control.counters.requestValidations++;
     const headers = { 'content-type': 'application/json', ...(req.headers as Record<string, string>) };
-    const requestProblems = contract.checkRequest(operation, { method, path: target.pathname, query, headers, body });
+    if (validate) control.counters.requestValidations++;
+    const requestProblems = validate
+      ? contract.checkRequest(operation, { method, path: target.pathname, query, headers, body })
+      : [];
     if (requestProblems.length > 0) {
       const violation = new ContractViolation('request', operationId, requestProblems);
       control.violations.push(violation);
@@ -199,8 +204,9 @@ export async function startGitHub(options: GitHubOptions = {}): Promise<GitHubEm
     if (method !== 'get') settleAutoMerges(state);
     if (fault?.kind === 'lose-response') return lose(res, entry);
     if (fault?.kind === 'corrupt-response') result = { ...result, body: fault.corrupt(structuredClone(result.body)) };
-    control.counters.responseValidations++;
-    const responseProblems = result.status === 204 ? [] : contract.checkResponse(operation, result.status, result.body);
+    if (validate) control.counters.responseValidations++;
+    const responseProblems =
+      !validate || result.status === 204 ? [] : contract.checkResponse(operation, result.status, result.body);
     if (responseProblems.length > 0) {
       const violation = new ContractViolation('response', `${operationId} (${result.status})`, responseProblems);
       control.violations.push(violation);
