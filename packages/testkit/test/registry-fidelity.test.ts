@@ -1,0 +1,449 @@
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BASIC_REALM, MediaType, type Registry, startRegistry } from '../src/registry/index.js';
+import { basicAuthorization, OciClient, sha256 } from './registry/oci-client.js';
+import {
+  HTPASSWD_USER,
+  INSTALL_HINT,
+  REGISTRY_BINARY,
+  type RealRegistry,
+  startRealRegistry,
+} from './registry/real-registry.js';
+import { pushSampleImage, sampleImage, sampleIndex } from './registry/samples.js';
+
+/**
+ * The same requests against the emulator and against distribution 2.8 (Debian's docker-registry), compared
+ * after normalizing what must differ (origins in Location and WWW-Authenticate, upload ids, tag order).
+ * Under CI=true a missing registry binary fails these tests; elsewhere they are skipped with a warning.
+ */
+const skipLocally = !existsSync(REGISTRY_BINARY) && process.env.CI !== 'true';
+if (skipLocally) {
+  console.warn(
+    `\n!!! registry-fidelity tests DID NOT RUN: ${REGISTRY_BINARY} is missing. Install it with: ${INSTALL_HINT}\n`,
+  );
+}
+const fidelity = it.skipIf(skipLocally);
+
+/** Error codes whose `detail` the emulator copies from distribution; for the others only code and message match. */
+const DETAIL_COMPARED = new Set([
+  'MANIFEST_UNKNOWN',
+  'BLOB_UNKNOWN',
+  'NAME_UNKNOWN',
+  'MANIFEST_BLOB_UNKNOWN',
+  'UNAUTHORIZED',
+]);
+
+interface Observation {
+  step: string;
+  status: number;
+  contentType: string | null;
+  digest: string | null;
+  contentLength?: string | null;
+  location?: string;
+  challenge?: string;
+  errors?: unknown[];
+  body?: unknown;
+}
+
+/** Sends requests and writes down the normalized answers. */
+class Recorder {
+  readonly observations: Observation[] = [];
+
+  constructor(readonly url: string) {}
+
+  client(authorization?: string): OciClient {
+    return new OciClient(this.url, authorization);
+  }
+
+  async record(step: string, res: Response): Promise<void> {
+    const observation: Observation = {
+      step,
+      status: res.status,
+      contentType: res.headers.get('content-type'),
+      digest: res.headers.get('docker-content-digest'),
+    };
+    const location = res.headers.get('location');
+    if (location) {
+      observation.location = location.replace(this.url, '').replace(/\/blobs\/uploads\/[^/]+$/, '/blobs/uploads/<id>');
+    }
+    const challenge = res.headers.get('www-authenticate');
+    if (challenge) observation.challenge = challenge.replaceAll(this.url, '<origin>');
+    const body = Buffer.from(await res.arrayBuffer());
+    if (res.status < 300) {
+      observation.contentLength = res.headers.get('content-length');
+      if (observation.contentType?.startsWith('application/json'))
+        observation.body = sortedTags(JSON.parse(body.toString()));
+      else if (body.length > 0) observation.body = sha256(body);
+    } else if (observation.contentType?.startsWith('application/json') && body.length > 0) {
+      const { errors } = JSON.parse(body.toString()) as {
+        errors: { code: string; message: string; detail?: unknown }[];
+      };
+      observation.errors = errors.map(({ code, message, detail }) =>
+        DETAIL_COMPARED.has(code) ? { code, message, detail } : { code, message },
+      );
+    } else if (body.length > 0) {
+      observation.body = body.toString();
+    }
+    this.observations.push(observation);
+  }
+
+  async call(step: string, client: OciClient, method: string, path: string, accept?: string): Promise<void> {
+    await this.record(step, await client.request(method, path, { headers: accept === undefined ? {} : { accept } }));
+  }
+}
+
+/** distribution 2.8 lists tags in directory order: compare them as a set. */
+function sortedTags(body: { tags?: string[] | null }): unknown {
+  return Array.isArray(body.tags) ? { ...body, tags: [...body.tags].sort() } : body;
+}
+
+/** Runs `scenario` against both registries and expects the same observations; returns the real registry's. */
+async function sameAnswers(
+  emulator: Registry,
+  real: RealRegistry,
+  scenario: (recorder: Recorder) => Promise<void>,
+): Promise<Observation[]> {
+  const [expected, actual] = [new Recorder(real.url), new Recorder(emulator.url)];
+  await scenario(expected);
+  await scenario(actual);
+  expect(actual.observations).toEqual(expected.observations);
+  return expected.observations;
+}
+
+function statusOf(observations: Observation[], step: string): number | undefined {
+  return observations.find((observation) => observation.step === step)?.status;
+}
+
+describe('registry emulator vs distribution 2.8, anonymous', () => {
+  // Awaited by each test, so that a registry that cannot start fails every test with the reason.
+  let started: Promise<{ emulator: Registry; real: RealRegistry; source: Registry }>;
+
+  beforeAll(() => {
+    started = (async () => {
+      const real = await startRealRegistry();
+      return { real, emulator: await startRegistry(), source: await startRegistry() };
+    })();
+    started.catch(() => {});
+  });
+  afterAll(async () => {
+    const registries = await started.catch(() => undefined);
+    await Promise.all([registries?.emulator.close(), registries?.real.stop(), registries?.source.close()]);
+  });
+
+  fidelity('answers GET /v2/, pushes and pulls by tag and by digest with the same headers', async () => {
+    const { emulator, real } = await started;
+    const image = sampleImage('push-pull', { 'org.opencontainers.image.revision': '6c2f1e4' });
+    const name = 'weaveworks/wego-app';
+    const observed = await sameAnswers(emulator, real, async (r) => {
+      const client = r.client();
+      await r.call('GET /v2/', client, 'GET', '/v2/');
+      await r.record('POST upload', await client.request('POST', `/v2/${name}/blobs/uploads/`));
+      await r.record('upload config', await client.pushBlob(name, image.config));
+      await r.record('upload layer', await client.pushBlob(name, image.layer));
+      await r.record(
+        'PUT manifest by tag',
+        await client.pushManifest(name, 'v0.9.1', MediaType.ociManifest, image.manifest),
+      );
+      for (const reference of ['v0.9.1', image.digest]) {
+        for (const method of ['HEAD', 'GET']) {
+          await r.call(
+            `${method} ${reference} as OCI`,
+            client,
+            method,
+            `/v2/${name}/manifests/${reference}`,
+            MediaType.ociManifest,
+          );
+          await r.call(`${method} ${reference}, no Accept`, client, method, `/v2/${name}/manifests/${reference}`);
+          await r.call(
+            `${method} ${reference} as Docker`,
+            client,
+            method,
+            `/v2/${name}/manifests/${reference}`,
+            MediaType.dockerManifest,
+          );
+        }
+      }
+      for (const method of ['HEAD', 'GET']) {
+        await r.call(`${method} layer`, client, method, `/v2/${name}/blobs/${sha256(image.layer)}`);
+      }
+      await r.call('tags', client, 'GET', `/v2/${name}/tags/list`);
+    });
+    expect(statusOf(observed, 'GET v0.9.1 as OCI')).toBe(200);
+    expect(statusOf(observed, 'HEAD v0.9.1, no Accept')).toBe(404);
+  });
+
+  fidelity('negotiates an OCI index and a Docker manifest list by Accept alike', async () => {
+    const { emulator, real } = await started;
+    const name = 'weaveworks/multi-arch';
+    const amd64 = sampleImage('amd64');
+    const arm64 = sampleImage('arm64');
+    const entries = [
+      { image: arm64, architecture: 'arm64' },
+      { image: amd64, architecture: 'amd64' },
+    ];
+    const index = sampleIndex(MediaType.ociIndex, entries);
+    const list = sampleIndex(MediaType.dockerManifestList, entries);
+    const accepts = {
+      none: undefined,
+      manifest: MediaType.ociManifest,
+      index: MediaType.ociIndex,
+      list: MediaType.dockerManifestList,
+      'manifest+list': `${MediaType.ociManifest}, ${MediaType.dockerManifestList}`,
+      'manifest+index;q': `${MediaType.ociManifest};q=0.5, ${MediaType.ociIndex};q=0.9`,
+      any: '*/*',
+    };
+    const observed = await sameAnswers(emulator, real, async (r) => {
+      const client = r.client();
+      for (const image of [amd64, arm64])
+        await r.record('push child', await pushSampleImage(client, name, image.digest, image));
+      await r.record('PUT index', await client.pushManifest(name, 'index', MediaType.ociIndex, index.bytes));
+      await r.record('PUT list', await client.pushManifest(name, 'list', MediaType.dockerManifestList, list.bytes));
+      for (const reference of ['index', index.digest, 'list', list.digest]) {
+        for (const [label, accept] of Object.entries(accepts)) {
+          await r.call(
+            `GET ${reference} accepting ${label}`,
+            client,
+            'GET',
+            `/v2/${name}/manifests/${reference}`,
+            accept,
+          );
+        }
+      }
+    });
+    expect(statusOf(observed, 'GET index accepting index')).toBe(200);
+    expect(statusOf(observed, 'GET index accepting list')).toBe(404);
+  });
+
+  fidelity('answers unknown tags, digests, names and blobs with the same codes', async () => {
+    const { emulator, real } = await started;
+    const image = sampleImage('unknowns');
+    const name = 'weaveworks/unknowns';
+    const missing = sha256('missing');
+    await sameAnswers(emulator, real, async (r) => {
+      const client = r.client();
+      await pushSampleImage(client, name, 'v1', image);
+      for (const method of ['HEAD', 'GET']) {
+        await r.call(`${method} unknown tag`, client, method, `/v2/${name}/manifests/v2`, MediaType.ociManifest);
+        await r.call(
+          `${method} unknown digest`,
+          client,
+          method,
+          `/v2/${name}/manifests/${missing}`,
+          MediaType.ociManifest,
+        );
+        await r.call(
+          `${method} unknown name`,
+          client,
+          method,
+          '/v2/weaveworks/nothing/manifests/v1',
+          MediaType.ociManifest,
+        );
+        await r.call(`${method} unknown blob`, client, method, `/v2/${name}/blobs/${missing}`);
+        await r.call(
+          `${method} blob of another repository`,
+          client,
+          method,
+          `/v2/weaveworks/nothing/blobs/${sha256(image.layer)}`,
+        );
+        await r.call(`${method} malformed blob digest`, client, method, `/v2/${name}/blobs/sha256:abc`);
+      }
+      await r.call('tags of unknown name', client, 'GET', '/v2/weaveworks/nothing/tags/list');
+      await r.call('uppercase name', client, 'GET', '/v2/Weaveworks/App/manifests/v1');
+      await r.call('POST a manifest', client, 'POST', `/v2/${name}/manifests/v1`);
+    });
+  });
+
+  fidelity('rejects bad digests, invalid manifests and missing blobs alike', async () => {
+    const { emulator, real } = await started;
+    const image = sampleImage('rejects');
+    const name = 'weaveworks/rejects';
+    await sameAnswers(emulator, real, async (r) => {
+      const client = r.client();
+      await r.record('upload with a wrong digest', await client.pushBlob(name, image.layer, sha256('other')));
+      const started = await client.request('POST', `/v2/${name}/blobs/uploads/`);
+      await r.record('open upload', started);
+      const upload = new URL(started.headers.get('location')!);
+      await r.record(
+        'PUT upload without digest',
+        await client.request('PUT', upload.pathname + upload.search, { body: image.layer }),
+      );
+      const cancelled = await client.request('POST', `/v2/${name}/blobs/uploads/`);
+      const cancel = new URL(cancelled.headers.get('location')!);
+      await r.record('cancel upload', await client.request('DELETE', cancel.pathname + cancel.search));
+      await r.record('cancel it again', await client.request('DELETE', cancel.pathname + cancel.search));
+      await r.call('HEAD blob after failed uploads', client, 'HEAD', `/v2/${name}/blobs/${sha256(image.layer)}`);
+      await r.record(
+        'manifest with missing blobs',
+        await client.pushManifest(name, 'v1', MediaType.ociManifest, image.manifest),
+      );
+      await client.pushBlob(name, image.config);
+      await client.pushBlob(name, image.layer);
+      await r.record(
+        'manifest that is not JSON',
+        await client.pushManifest(name, 'v1', MediaType.ociManifest, Buffer.from('{')),
+      );
+      await r.record(
+        'manifest as application/json',
+        await client.pushManifest(name, 'v1', 'application/json', image.manifest),
+      );
+      await r.record(
+        'manifest typed as an index',
+        await client.pushManifest(name, 'v1', MediaType.ociIndex, image.manifest),
+      );
+      await r.record(
+        'manifest by a wrong digest',
+        await client.pushManifest(name, sha256('other'), MediaType.ociManifest, image.manifest),
+      );
+      const index = sampleIndex(MediaType.ociIndex, [{ image: sampleImage('absent'), architecture: 'amd64' }]);
+      await r.record(
+        'index of a missing manifest',
+        await client.pushManifest(name, 'v1', MediaType.ociIndex, index.bytes),
+      );
+      await r.record(
+        'manifest by digest',
+        await client.pushManifest(name, image.digest, MediaType.ociManifest, image.manifest),
+      );
+      await r.call('tags after an untagged push', client, 'GET', `/v2/${name}/tags/list`);
+    });
+  });
+
+  fidelity('deletes manifests by digest only, and then lists no tags', async () => {
+    const { emulator, real } = await started;
+    const image = sampleImage('deletes');
+    const name = 'weaveworks/deletes';
+    await sameAnswers(emulator, real, async (r) => {
+      const client = r.client();
+      await pushSampleImage(client, name, 'v1', image);
+      await r.call('DELETE by tag', client, 'DELETE', `/v2/${name}/manifests/v1`);
+      await r.call('DELETE by digest', client, 'DELETE', `/v2/${name}/manifests/${image.digest}`);
+      await r.call('GET deleted tag', client, 'GET', `/v2/${name}/manifests/v1`, MediaType.ociManifest);
+      await r.call('GET deleted digest', client, 'GET', `/v2/${name}/manifests/${image.digest}`, MediaType.ociManifest);
+      await r.call('DELETE again', client, 'DELETE', `/v2/${name}/manifests/${image.digest}`);
+      await r.call('tags after delete', client, 'GET', `/v2/${name}/tags/list`);
+    });
+  });
+
+  fidelity('takes the images and charts the control API makes, byte for byte, with the same digests', async () => {
+    const { emulator, real, source } = await started;
+    const image = await source.control.pushImage('weaveworks/wego-app', 'v1.2.3', {
+      revision: '0123abc',
+      platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'],
+      annotations: { 'org.opencontainers.image.source': 'https://github.com/weaveworks/weave-gitops' },
+    });
+    const single = await source.control.pushImage('weaveworks/wego-app', 'v1.2.3-amd64', { revision: '0123abc' });
+    const chart = await source.control.pushChart('weaveworks/charts/weave-gitops', '4.0.36', { appVersion: 'v0.38.0' });
+    const from = new OciClient(source.url);
+    const observed = await sameAnswers(emulator, real, async (r) => {
+      const client = r.client();
+      await copy(from, client, 'weaveworks/wego-app', 'v1.2.3', r);
+      await copy(from, client, 'weaveworks/wego-app', 'v1.2.3-amd64', r);
+      await copy(from, client, 'weaveworks/charts/weave-gitops', '4.0.36', r);
+      const accept = `${MediaType.ociManifest}, ${MediaType.ociIndex}`;
+      await r.call('HEAD image', client, 'HEAD', '/v2/weaveworks/wego-app/manifests/v1.2.3', accept);
+      await r.call('HEAD single', client, 'HEAD', '/v2/weaveworks/wego-app/manifests/v1.2.3-amd64', accept);
+      await r.call('GET chart', client, 'GET', '/v2/weaveworks/charts/weave-gitops/manifests/4.0.36', accept);
+    });
+    expect(
+      observed
+        .filter((observation) => observation.step.startsWith('HEAD') || observation.step.startsWith('GET'))
+        .map((o) => o.digest),
+    ).toEqual([image.digest, single.digest, chart.digest]);
+  });
+
+  fidelity(
+    'differs where documented: a single-request upload (POST ?digest=) is 201 here, 202 in distribution 2.8',
+    async () => {
+      const { emulator, real } = await started;
+      const blob = Buffer.from('single request');
+      const post = (url: string) =>
+        new OciClient(url).request('POST', `/v2/weaveworks/single/blobs/uploads/?digest=${sha256(blob)}`, {
+          body: blob,
+        });
+      const [emulated, distribution] = await Promise.all([post(emulator.url), post(real.url)]);
+      expect(emulated.status).toBe(201);
+      expect(distribution.status).toBe(202);
+      expect(distribution.headers.get('location')).toMatch(
+        /\/v2\/weaveworks\/single\/blobs\/uploads\/[0-9a-f-]{36}\?_state=/,
+      );
+    },
+  );
+});
+
+describe('registry emulator vs distribution 2.8, basic auth (htpasswd)', () => {
+  let started: Promise<{ emulator: Registry; real: RealRegistry }>;
+
+  beforeAll(() => {
+    started = (async () => {
+      const real = await startRealRegistry({ basicRealm: BASIC_REALM });
+      return { real, emulator: await startRegistry({ auth: { kind: 'basic', ...HTPASSWD_USER } }) };
+    })();
+    started.catch(() => {});
+  });
+  afterAll(async () => {
+    const registries = await started.catch(() => undefined);
+    await Promise.all([registries?.emulator.close(), registries?.real.stop()]);
+  });
+
+  fidelity(
+    'answers 401 with the same Basic challenge without or with wrong credentials, and serves with the right ones',
+    async () => {
+      const { emulator, real } = await started;
+      const image = sampleImage('basic');
+      const name = 'weaveworks/private';
+      const observed = await sameAnswers(emulator, real, async (r) => {
+        const clients = {
+          anonymous: r.client(),
+          'wrong password': r.client(basicAuthorization({ ...HTPASSWD_USER, password: 'wrong' })),
+          'unknown user': r.client(basicAuthorization({ username: 'nobody', password: HTPASSWD_USER.password })),
+          'bearer token': r.client('Bearer abc'),
+        };
+        const authorized = r.client(basicAuthorization(HTPASSWD_USER));
+        await r.record('push with credentials', await pushSampleImage(authorized, name, 'v1', image));
+        for (const [who, client] of Object.entries(clients)) {
+          await r.call(`GET /v2/ as ${who}`, client, 'GET', '/v2/');
+          await r.call(`HEAD manifest as ${who}`, client, 'HEAD', `/v2/${name}/manifests/v1`, MediaType.ociManifest);
+          await r.call(`GET manifest as ${who}`, client, 'GET', `/v2/${name}/manifests/v1`, MediaType.ociManifest);
+          await r.record(
+            `push as ${who}`,
+            await client.pushManifest(name, 'v2', MediaType.ociManifest, image.manifest),
+          );
+          await r.call(`DELETE as ${who}`, client, 'DELETE', `/v2/${name}/manifests/${image.digest}`);
+        }
+        await r.call('GET /v2/ with credentials', authorized, 'GET', '/v2/');
+        await r.call(
+          'GET manifest with credentials',
+          authorized,
+          'GET',
+          `/v2/${name}/manifests/v1`,
+          MediaType.ociManifest,
+        );
+        await r.call('tags with credentials', authorized, 'GET', `/v2/${name}/tags/list`);
+      });
+      expect(statusOf(observed, 'GET /v2/ as wrong password')).toBe(401);
+      expect(statusOf(observed, 'GET manifest with credentials')).toBe(200);
+    },
+  );
+});
+
+/** Copies `name:tag` (an index with its manifests, or a manifest with its blobs) from `from` into `to`, recording the PUTs. */
+async function copy(from: OciClient, to: OciClient, name: string, reference: string, r: Recorder): Promise<void> {
+  const res = await from.request('GET', `/v2/${name}/manifests/${reference}`, {
+    headers: { accept: `${MediaType.ociManifest}, ${MediaType.ociIndex}` },
+  });
+  const bytes = Buffer.from(await res.arrayBuffer());
+  const manifest = JSON.parse(bytes.toString()) as {
+    manifests?: { digest: string }[];
+    config?: { digest: string };
+    layers?: { digest: string }[];
+  };
+  for (const child of manifest.manifests ?? []) await copy(from, to, name, child.digest, r);
+  for (const blob of [manifest.config, ...(manifest.layers ?? [])]) {
+    if (!blob) continue;
+    const content = Buffer.from(await (await from.request('GET', `/v2/${name}/blobs/${blob.digest}`)).arrayBuffer());
+    await r.record(`copy blob ${blob.digest}`, await to.pushBlob(name, content));
+  }
+  await r.record(
+    `copy manifest ${name}:${reference}`,
+    await to.pushManifest(name, reference, res.headers.get('content-type')!, bytes),
+  );
+}
