@@ -1,0 +1,10 @@
+export { deliveryId, disorder } from './delivery.js';
+export { scheduleEvent, workflowDispatchEvent } from './dispatch.js';
+export { example } from './examples.js';
+export type { PullRequestAction, PullRequestOptions } from './pull-request.js';
+export { pullRequestEvent } from './pull-request.js';
+export type { ReviewOptions } from './review.js';
+export { pullRequestReviewEvent } from './review.js';
+export type { HeadRef, RepoRef, WebhookDelivery } from './types.js';
+export type { WorkflowRunOptions } from './workflow-run.js';
+export { workflowRunEvent } from './workflow-run.js';
