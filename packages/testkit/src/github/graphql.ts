@@ -139,6 +139,13 @@ interface Context {
 
 const ids = new Representations('');
 
+/** The pull request a mutation names, or GitHub's NOT_FOUND answer. */
+function requirePullRequest(state: GitHubState, id: string): Node {
+  const node = findPullRequest(state, id);
+  if (!node) throw new GitHubAnswer(`Could not resolve to a node with the global id of '${id}'`, 'NOT_FOUND');
+  return node;
+}
+
 function findPullRequest(state: GitHubState, id: unknown): Node | undefined {
   const decoded = Buffer.from(String(id), 'base64').toString('utf8');
   const dbId = Number(decoded.replace(/^PullRequest:/, ''));
@@ -358,12 +365,7 @@ const resolvers = {
       { input }: { input: { pullRequestId: string; expectedHeadOid?: string; clientMutationId?: string } },
       { caller, state }: Context,
     ) => {
-      const node = findPullRequest(state, input.pullRequestId);
-      if (!node)
-        throw new GitHubAnswer(
-          `Could not resolve to a node with the global id of '${input.pullRequestId}'`,
-          'NOT_FOUND',
-        );
+      const node = requirePullRequest(state, input.pullRequestId);
       const outcome = mergePullRequest(state, node.repo, node.pr, caller, input.expectedHeadOid);
       if (!outcome.merged)
         throw new GitHubAnswer(outcome.message, outcome.status === 403 ? 'FORBIDDEN' : 'UNPROCESSABLE');
@@ -383,12 +385,7 @@ const resolvers = {
       },
       { caller, state }: Context,
     ) => {
-      const node = findPullRequest(state, input.pullRequestId);
-      if (!node)
-        throw new GitHubAnswer(
-          `Could not resolve to a node with the global id of '${input.pullRequestId}'`,
-          'NOT_FOUND',
-        );
+      const node = requirePullRequest(state, input.pullRequestId);
       const { repo, pr } = node;
       if (pr.state !== 'open') throw new GitHubAnswer('Pull request is closed', 'UNPROCESSABLE');
       if (input.expectedHeadOid && input.expectedHeadOid !== pr.head.sha) {
