@@ -51,6 +51,18 @@ export function githubSchema(): GraphQLSchema {
   return schemaCache;
 }
 
+/**
+ * Problems of a GraphQL document against GitHub's schema (empty when valid): for testing the documents
+ * your code sends, without a server.
+ */
+export function validateGraphQL(document: string): string[] {
+  try {
+    return validate(githubSchema(), parse(document)).map((e) => e.message);
+  } catch (cause) {
+    return [(cause as Error).message];
+  }
+}
+
 type Node = { kind: 'pr'; repo: RepositoryRecord; pr: PullRequestRecord };
 
 /**
@@ -95,7 +107,10 @@ export function createGraphQL(state: GitHubState, control: GitHubControl): Graph
         operationName: typeof body.operationName === 'string' ? body.operationName : undefined,
         operation: `graphql:${field ?? 'unknown'}`,
         field,
-        repo: repoOf(first, variables, findPr),
+        repo: operation?.selectionSet.selections
+          .filter((s): s is FieldNode => s.kind === 'Field')
+          .map((f) => repoOf(f, variables, findPr))
+          .find((name) => name !== undefined),
         problems,
       };
     },
@@ -192,6 +207,7 @@ const rollup = (repo: RepositoryRecord, sha: string) => {
 
 const resolvers = {
   Query: {
+    viewer: (_: unknown, __: unknown, { caller }: Context) => actor(caller),
     repository: (_: unknown, args: { owner: string; name: string }, { state }: Context) => {
       const repo = state.repository(`${args.owner}/${args.name}`);
       if (!repo)

@@ -1,0 +1,104 @@
+import type { Octokit } from '@octokit/rest';
+import type { ApprovalFact, GuardFacts, StatusFact } from '@release-guard/core';
+import { OBSERVE_QUERY, type ObserveResult } from './observe-query.js';
+import { parseTimelineComment } from './timeline-comment.js';
+
+export interface PullRequestRef {
+  owner: string;
+  repo: string;
+  number: number;
+}
+
+export interface ObserveOptions {
+  /** The status context (or check-run name) the guard writes. */
+  statusContext: string;
+  /** Logins allowed to approve releases. Default: anyone who can push to the repository. */
+  approvers?: readonly string[];
+  /** The release version of a head branch. Default: its last path segment (`releases/v0.29.0` -> `v0.29.0`). */
+  versionOf?: (headRef: string) => { version?: string; versions?: Record<string, string> };
+}
+
+/** What one observation of a pull request tells the guard. */
+export interface Observation {
+  facts: GuardFacts;
+  /** The login of the token: only its own timeline comment is trusted. */
+  viewer: string;
+  /** The guard's timeline comment, if it wrote one: its id, and the snapshot text or why it cannot be read. */
+  timeline?: { commentId: number; serialized?: string; problem?: string };
+}
+
+/**
+ * Reads every fact the guard needs about a pull request in one GraphQL query. Approvals are the latest
+ * review of each reviewer when it approves; `authorized` is decided here, so the core never sees an
+ * unchecked approval. Release runs and artifacts are not part of this read.
+ *
+ * @example
+ * ```ts
+ * const { facts, timeline } = await observe(octokit, { owner: 'weaveworks', repo: 'weave-gitops', number: 3906 }, { statusContext: 'release' });
+ * ```
+ */
+export async function observe(octokit: Octokit, ref: PullRequestRef, options: ObserveOptions): Promise<Observation> {
+  const data = await octokit.graphql<ObserveResult>(OBSERVE_QUERY, {
+    owner: ref.owner,
+    name: ref.repo,
+    number: ref.number,
+  });
+  const pr = data.repository.pullRequest;
+  const head = pr.headRefOid;
+  const latest = new Map<string, ObserveResult['repository']['pullRequest']['reviews']['nodes'][number]>();
+  for (const review of pr.reviews.nodes) {
+    if (review.state === 'COMMENTED' || review.state === 'PENDING' || !review.author) continue;
+    latest.set(review.author.login, review);
+  }
+  const approvals: ApprovalFact[] = [...latest.values()]
+    .filter((review) => review.state === 'APPROVED' && review.commit)
+    .map((review) => ({
+      reviewId: review.databaseId,
+      reviewer: review.author?.login ?? '',
+      sha: review.commit?.oid ?? '',
+      authorized: options.approvers
+        ? options.approvers.includes(review.author?.login ?? '')
+        : review.authorCanPushToRepository,
+    }));
+  const contexts = pr.commits.nodes[0]?.commit.statusCheckRollup?.contexts.nodes ?? [];
+  const statuses: StatusFact[] = contexts.flatMap((context) => {
+    if (context.__typename === 'StatusContext' && context.context === options.statusContext) {
+      const state = context.state.toLowerCase() as StatusFact['state'];
+      return [{ sha: head, state, ...(context.description === null ? {} : { description: context.description }) }];
+    }
+    return [];
+  });
+  const own = pr.comments.nodes.filter((c) => c.author?.login === data.viewer.login);
+  let timeline: Observation['timeline'];
+  for (const comment of own) {
+    const parsed = parseTimelineComment(comment.body);
+    if (parsed.found) timeline = { commentId: comment.databaseId, serialized: parsed.serialized };
+    else if (parsed.problem !== 'not a release-guard timeline comment')
+      timeline = { commentId: comment.databaseId, problem: parsed.problem };
+  }
+  const versions = (options.versionOf ?? defaultVersion)(pr.headRefName);
+  const state = pr.merged ? 'merged' : pr.state === 'OPEN' ? 'open' : 'closed';
+  return {
+    viewer: data.viewer.login,
+    ...(timeline ? { timeline } : {}),
+    facts: {
+      pr: {
+        number: pr.number,
+        headRef: pr.headRefName,
+        headSha: head,
+        baseRef: pr.baseRefName,
+        fromFork: pr.isCrossRepository,
+        ...versions,
+        state,
+        ...(pr.merged ? { mergedSha: head, mergedBy: pr.mergedBy?.login ?? 'unknown' } : {}),
+      },
+      approvals,
+      statuses,
+    },
+  };
+}
+
+function defaultVersion(headRef: string): { version?: string } {
+  const last = headRef.split('/').at(-1);
+  return last ? { version: last } : {};
+}

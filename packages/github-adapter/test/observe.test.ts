@@ -1,0 +1,180 @@
+import { createGuard } from '@release-guard/core';
+import { type GitHubEmulator, startGitHub, validateGraphQL } from '@release-guard/testkit';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createOctokit,
+  OBSERVE_QUERY,
+  observe,
+  parseTimelineComment,
+  renderTimelineComment,
+  TIMELINE_MARKER,
+} from '../src/index.js';
+
+let github: GitHubEmulator;
+beforeAll(async () => {
+  github = await startGitHub();
+});
+afterEach(() => github.control.assertNoViolations());
+afterAll(async () => {
+  await github.close();
+});
+
+const SHA = { a: 'a'.repeat(40), b: 'b'.repeat(40) };
+let n = 0;
+function setup(collaborators: Record<string, 'read' | 'write'> = {}) {
+  n++;
+  const repo = `observe-${n}`;
+  const full = github.control.createRepository({ owner: 'weaveworks', name: repo, collaborators });
+  github.control.addToken('guard-token', 'release-guard[bot]');
+  github.control.setPermission(full, 'release-guard[bot]', 'write');
+  const octokit = createOctokit({ token: 'guard-token', baseUrl: github.url, throttle: false, retries: 0 });
+  return { repo, full, octokit };
+}
+
+describe('observe', () => {
+  it('uses a GraphQL document that GitHub’s schema accepts', () => {
+    expect(validateGraphQL(OBSERVE_QUERY)).toEqual([]);
+    expect(validateGraphQL('{ viewer { nope } }')).toEqual([
+      expect.stringContaining('Cannot query field "nope" on type "User"'),
+    ]);
+  });
+
+  it('reads every fact in one request: head, approvals with authorization, our status, the timeline', async () => {
+    const { repo, full, octokit } = setup({ alice: 'write', reader: 'read', bob: 'write' });
+    const number = github.control.openPullRequest(full, { head: { ref: 'releases/v0.29.0', sha: SHA.a } });
+    github.control.submitReview(full, number, { user: 'alice', state: 'APPROVED' });
+    github.control.submitReview(full, number, { user: 'reader', state: 'APPROVED' });
+    github.control.submitReview(full, number, { user: 'bob', state: 'APPROVED' });
+    github.control.submitReview(full, number, { user: 'bob', state: 'CHANGES_REQUESTED' });
+    await octokit.rest.repos.createCommitStatus({
+      owner: 'weaveworks',
+      repo,
+      sha: SHA.a,
+      state: 'pending',
+      context: 'release',
+      description: 'Locked',
+    });
+    await octokit.rest.repos.createCommitStatus({
+      owner: 'weaveworks',
+      repo,
+      sha: SHA.a,
+      state: 'success',
+      context: 'build',
+    });
+    const before = github.control.requests(full).length;
+    const seen = await observe(octokit, { owner: 'weaveworks', repo, number }, { statusContext: 'release' });
+    expect(github.control.requests(full).length - before).toBe(1);
+    expect(seen.viewer).toBe('release-guard[bot]');
+    expect(seen.facts.pr).toMatchObject({
+      number,
+      headRef: 'releases/v0.29.0',
+      headSha: SHA.a,
+      version: 'v0.29.0',
+      fromFork: false,
+      state: 'open',
+    });
+    expect(seen.facts.approvals?.map((a) => [a.reviewer, a.authorized, a.sha])).toEqual([
+      ['alice', true, SHA.a],
+      ['reader', false, SHA.a],
+    ]);
+    expect(seen.facts.statuses).toEqual([{ sha: SHA.a, state: 'pending', description: 'Locked' }]);
+    expect(seen.timeline).toBeUndefined();
+  });
+
+  it('an allow-list of approvers replaces the push permission check', async () => {
+    const { repo, full, octokit } = setup({ alice: 'write', releaser: 'read' });
+    const number = github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
+    github.control.submitReview(full, number, { user: 'alice', state: 'APPROVED' });
+    github.control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
+    const seen = await observe(
+      octokit,
+      { owner: 'weaveworks', repo, number },
+      { statusContext: 'release', approvers: ['releaser'] },
+    );
+    expect(seen.facts.approvals?.map((a) => [a.reviewer, a.authorized])).toEqual([
+      ['alice', false],
+      ['releaser', true],
+    ]);
+  });
+
+  it('a fork, a merged pull request', async () => {
+    const { repo, full, octokit } = setup();
+    const fork = github.control.openPullRequest(full, {
+      head: { ref: 'releases/v1', sha: SHA.a, repo: `mallory/${repo}` },
+    });
+    expect(
+      (await observe(octokit, { owner: 'weaveworks', repo, number: fork }, { statusContext: 'release' })).facts.pr
+        .fromFork,
+    ).toBe(true);
+    const merged = github.control.openPullRequest(full, { head: { ref: 'releases/v2', sha: SHA.b } });
+    github.control.mergeByHand(full, merged, 'releaser');
+    const seen = await observe(octokit, { owner: 'weaveworks', repo, number: merged }, { statusContext: 'release' });
+    expect(seen.facts.pr).toMatchObject({ state: 'merged', mergedSha: SHA.b, mergedBy: 'releaser' });
+  });
+
+  it('trusts only its own timeline comment, and reports one it cannot read', async () => {
+    const { repo, full, octokit } = setup({ mallory: 'write' });
+    const number = github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
+    const guard = createGuard();
+    const snapshot = guard.start({
+      number,
+      headRef: 'releases/v1',
+      headSha: SHA.a,
+      baseRef: 'main',
+      fromFork: false,
+    }).snapshot;
+    const body = renderTimelineComment('timeline', snapshot, guard.serialize(snapshot));
+    github.control.addToken('mallory', 'mallory');
+    const mallory = createOctokit({ token: 'mallory', baseUrl: github.url, throttle: false });
+    await mallory.rest.issues.createComment({ owner: 'weaveworks', repo, issue_number: number, body });
+    let seen = await observe(octokit, { owner: 'weaveworks', repo, number }, { statusContext: 'release' });
+    expect(seen.timeline).toBeUndefined();
+    const own = await octokit.rest.issues.createComment({ owner: 'weaveworks', repo, issue_number: number, body });
+    seen = await observe(octokit, { owner: 'weaveworks', repo, number }, { statusContext: 'release' });
+    expect(seen.timeline).toEqual({ commentId: own.data.id, serialized: guard.serialize(snapshot) });
+    await octokit.rest.issues.updateComment({
+      owner: 'weaveworks',
+      repo,
+      comment_id: own.data.id,
+      body: `${TIMELINE_MARKER}\nedited by hand`,
+    });
+    seen = await observe(octokit, { owner: 'weaveworks', repo, number }, { statusContext: 'release' });
+    expect(seen.timeline).toEqual({ commentId: own.data.id, problem: 'the timeline comment holds no snapshot' });
+  });
+});
+
+describe('the timeline comment', () => {
+  const guard = createGuard();
+  const snapshot = guard.start({
+    number: 1,
+    headRef: 'releases/v1',
+    headSha: SHA.a,
+    baseRef: 'main',
+    fromFork: false,
+  }).snapshot;
+
+  it('round-trips the snapshot, whatever its text holds', () => {
+    const hostile = { ...snapshot, violations: ['--> <script>alert(1)</script> <!--'] };
+    const serialized = guard.serialize(hostile);
+    const body = renderTimelineComment('### release-guard', hostile, serialized);
+    expect(body.startsWith(TIMELINE_MARKER)).toBe(true);
+    expect(body).not.toContain('<script>');
+    expect(parseTimelineComment(body)).toEqual({ found: true, serialized, headSha: SHA.a });
+  });
+
+  it('stays within GitHub’s 65,536 characters by shortening the rendered timeline', () => {
+    const body = renderTimelineComment('x'.repeat(80_000), snapshot, guard.serialize(snapshot));
+    expect(body.length).toBeLessThanOrEqual(65_536);
+    expect(body).toContain('timeline shortened');
+    expect(parseTimelineComment(body).found).toBe(true);
+  });
+
+  it('refuses markers it does not understand', () => {
+    expect(parseTimelineComment('hello')).toEqual({ found: false, problem: 'not a release-guard timeline comment' });
+    const future = `${TIMELINE_MARKER}\n<!-- release-guard:state v9 sha=${SHA.a} AAAA -->`;
+    expect(parseTimelineComment(future)).toEqual({
+      found: false,
+      problem: 'the snapshot marker has unknown version 9',
+    });
+  });
+});
