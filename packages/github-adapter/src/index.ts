@@ -1,7 +1,13 @@
 export type { ClientOptions } from './client.js';
 export { createOctokit, DO_NOT_RETRY } from './client.js';
+export { merge } from './merge.js';
 export type { Observation, ObserveOptions, PullRequestRef } from './observe.js';
 export { observe } from './observe.js';
 export { OBSERVE_QUERY } from './observe-query.js';
+export type { ReleaseMode } from './release.js';
+export { runAttemptId, runMarker, startRelease } from './release.js';
+export type { StatusKind } from './statuses.js';
+export { setStatus } from './statuses.js';
 export type { ParsedTimelineComment } from './timeline-comment.js';
 export { COMMENT_LIMIT, parseTimelineComment, renderTimelineComment, TIMELINE_MARKER } from './timeline-comment.js';
+export type { RepoRef } from './types.js';

@@ -2,10 +2,9 @@ import type { Octokit } from '@octokit/rest';
 import type { ApprovalFact, GuardFacts, StatusFact } from '@release-guard/core';
 import { OBSERVE_QUERY, type ObserveResult } from './observe-query.js';
 import { parseTimelineComment } from './timeline-comment.js';
+import type { RepoRef } from './types.js';
 
-export interface PullRequestRef {
-  owner: string;
-  repo: string;
+export interface PullRequestRef extends RepoRef {
   number: number;
 }
 

@@ -1,0 +1,57 @@
+import type { Octokit } from '@octokit/rest';
+import type { GuardEvent, StartReleaseEffect } from '@release-guard/core';
+import type { RepoRef } from './types.js';
+
+/** Where a release runs: a workflow the guard dispatches, or the run that called the guard. */
+export type ReleaseMode = { kind: 'dispatch'; workflow: string; ref: string } | { kind: 'in-run' };
+
+/**
+ * The marker a dispatched release run carries in its name. The release workflow must show it, e.g.
+ * `run-name: release-guard ${{ inputs.sha }}`, so that a second guard run finds the first one's release.
+ */
+export function runMarker(sha: string): string {
+  return `release-guard ${sha}`;
+}
+
+/** One attempt of a workflow run, as the core's `runId`. */
+export function runAttemptId(runId: number, attempt = 1): string {
+  return `${runId}.${attempt}`;
+}
+
+/**
+ * Starts the release of `effect.sha`, once: when a run of the workflow for that SHA already carries the
+ * marker and has not failed, it is reported instead of dispatching another (two guard runs racing on one
+ * approval start one release). The dispatch asks for `return_run_details`, so the run is known at once.
+ * The workflow receives the inputs `sha` and `version`. In `in-run` mode nothing is dispatched: the
+ * calling job performs the release.
+ */
+export async function startRelease(
+  octokit: Octokit,
+  repo: RepoRef,
+  effect: StartReleaseEffect,
+  mode: ReleaseMode,
+): Promise<GuardEvent[]> {
+  if (mode.kind === 'in-run') return [];
+  const marker = runMarker(effect.sha);
+  const { data } = await octokit.rest.actions.listWorkflowRuns({
+    ...repo,
+    workflow_id: mode.workflow,
+    head_sha: effect.sha,
+    per_page: 50,
+  });
+  const live = data.workflow_runs.find(
+    (run) => run.display_title.includes(marker) && !(run.status === 'completed' && run.conclusion !== 'success'),
+  );
+  if (live) return [{ type: 'RELEASE_STARTED', sha: effect.sha, runId: runAttemptId(live.id, live.run_attempt) }];
+  const response = await octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
+    ...repo,
+    workflow_id: mode.workflow,
+    ref: mode.ref,
+    inputs: { sha: effect.sha, ...(effect.version ? { version: effect.version } : {}) },
+    return_run_details: true,
+  });
+  const details = response.data as { workflow_run_id?: number } | undefined;
+  return details?.workflow_run_id
+    ? [{ type: 'RELEASE_STARTED', sha: effect.sha, runId: runAttemptId(details.workflow_run_id) }]
+    : [];
+}

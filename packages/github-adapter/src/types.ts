@@ -1,0 +1,5 @@
+/** A repository, in Octokit's parameter names. */
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
