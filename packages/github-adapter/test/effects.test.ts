@@ -13,6 +13,8 @@ afterAll(async () => {
 });
 
 const SHA = { a: 'a'.repeat(40), b: 'b'.repeat(40) };
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
+const RUN_NAME = 'release-guard ${{ inputs.sha }}';
 let n = 0;
 function setup() {
   n++;
@@ -136,11 +138,10 @@ describe('START_RELEASE', () => {
   it('dispatches the release workflow once per SHA, even when asked twice', async () => {
     const { repo, full, octokit } = setup();
     github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression.
     github.control.addWorkflow(full, {
       path: '.github/workflows/release.yaml',
       name: 'release',
-      runName: 'release-guard ${{ inputs.sha }}',
+      runName: RUN_NAME,
     });
     const mode = { kind: 'dispatch' as const, workflow: 'release.yaml', ref: 'releases/v1' };
     const effect = { type: 'START_RELEASE' as const, sha: SHA.a, version: 'v1' };
@@ -156,11 +157,10 @@ describe('START_RELEASE', () => {
   it('dispatches again after the previous run failed', async () => {
     const { repo, full, octokit } = setup();
     github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression.
     github.control.addWorkflow(full, {
       path: '.github/workflows/release.yaml',
       name: 'release',
-      runName: 'release-guard ${{ inputs.sha }}',
+      runName: RUN_NAME,
     });
     const mode = { kind: 'dispatch' as const, workflow: 'release.yaml', ref: 'releases/v1' };
     const effect = { type: 'START_RELEASE' as const, sha: SHA.a };
