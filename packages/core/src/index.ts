@@ -46,4 +46,5 @@ export type { ApprovalFact, ArtifactFact, GuardFacts, ReleaseRunFact, StatusFact
 export { SNAPSHOT_SCHEMA, SNAPSHOT_VERSION } from './serialize.js';
 export type { ApprovalRecord, GuardSnapshot, MergeRecord, Phase, ReleaseRecord, TimelineEntry } from './snapshot.js';
 export { LIMITS, LIVE_PHASES, PHASES, TEXT_LIMIT } from './snapshot.js';
+export { inertMarkdown } from './text.js';
 export { renderTimeline } from './timeline.js';

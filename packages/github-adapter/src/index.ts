@@ -1,11 +1,14 @@
 export type { ClientOptions } from './client.js';
 export { createOctokit, DO_NOT_RETRY } from './client.js';
+export { postAlert, saveTimeline } from './comments.js';
 export { merge } from './merge.js';
 export type { Observation, ObserveOptions, PullRequestRef } from './observe.js';
 export { observe } from './observe.js';
 export { OBSERVE_QUERY } from './observe-query.js';
 export type { ReleaseMode } from './release.js';
 export { runAttemptId, runMarker, startRelease } from './release.js';
+export type { GuardRunOptions, GuardRunResult } from './run-guard.js';
+export { runGuard } from './run-guard.js';
 export type { StatusKind } from './statuses.js';
 export { setStatus } from './statuses.js';
 export type { ParsedTimelineComment } from './timeline-comment.js';

@@ -1,0 +1,140 @@
+import type { Octokit } from '@octokit/rest';
+import {
+  type Effect,
+  type Guard,
+  type GuardEvent,
+  type GuardSnapshot,
+  renderTimeline,
+  type StatusFact,
+} from '@release-guard/core';
+import { postAlert, saveTimeline } from './comments.js';
+import { merge } from './merge.js';
+import { type ObserveOptions, observe, type PullRequestRef } from './observe.js';
+import { type ReleaseMode, startRelease } from './release.js';
+import { type StatusKind, setStatus } from './statuses.js';
+import { renderTimelineComment } from './timeline-comment.js';
+
+export interface GuardRunOptions {
+  guard: Guard;
+  /** Reads, statuses, comments and dispatches. */
+  octokit: Octokit;
+  /**
+   * Merges. A merge made with a workflow's GITHUB_TOKEN starts no `push` workflows, so a chart workflow
+   * on push would never run: give a GitHub App or personal token here.
+   */
+  mergeOctokit?: Octokit;
+  pr: PullRequestRef;
+  release: ReleaseMode;
+  statusKind?: StatusKind;
+  approvers?: ObserveOptions['approvers'];
+  versionOf?: ObserveOptions['versionOf'];
+  /** Answers `VERIFY_ARTIFACTS`; required when the guard is configured with artifacts to verify. */
+  verifyArtifacts?: (effect: Extract<Effect, { type: 'VERIFY_ARTIFACTS' }>) => Promise<GuardEvent[]>;
+  /** What happened, as guard events (from the Actions event); none for a sweep. */
+  events?: readonly GuardEvent[];
+  /** Compute and return the effects without executing any or saving the snapshot. */
+  dryRun?: boolean;
+}
+
+export interface GuardRunResult {
+  snapshot: GuardSnapshot;
+  /** Every effect, in order, with whether it was executed. */
+  effects: { effect: Effect; executed: boolean }[];
+  /** Why events changed nothing. */
+  ignored: string[];
+  /** True when `START_RELEASE` asked the calling run to release (`release: { kind: 'in-run' }`). */
+  release: boolean;
+  alerts: string[];
+  /** Why the stored snapshot was not used, if it was not. */
+  storedSnapshotProblem?: string;
+}
+
+/**
+ * One guard run for one pull request: observe GitHub (one query), rebuild the state from the facts
+ * and the stored snapshot (`guard.reconcile`), apply the events, execute the effects in order (feeding
+ * their outcomes back as events), and save the snapshot in the timeline comment only after every effect
+ * succeeded. An effect that throws stops the run without saving: the next run repairs from the facts.
+ */
+export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult> {
+  const { guard, octokit, pr } = options;
+  const { number: _number, ...repo } = pr;
+  const observed = await observe(octokit, pr, {
+    statusContext: guard.settings.statusContext,
+    ...(options.approvers ? { approvers: options.approvers } : {}),
+    ...(options.versionOf ? { versionOf: options.versionOf } : {}),
+  });
+  let stored: GuardSnapshot | undefined;
+  let storedSnapshotProblem = observed.timeline?.problem;
+  if (observed.timeline?.serialized) {
+    try {
+      stored = guard.restore(observed.timeline.serialized);
+    } catch (error) {
+      storedSnapshotProblem = (error as Error).message;
+    }
+  }
+
+  const result: GuardRunResult = { snapshot: undefined as never, effects: [], ignored: [], release: false, alerts: [] };
+  if (storedSnapshotProblem) result.storedSnapshotProblem = storedSnapshotProblem;
+  const shown: StatusFact[] = [...(observed.facts.statuses ?? [])];
+  let timelineBody: string | undefined;
+  const queue: Effect[] = [];
+  let step = guard.reconcile(stored, observed.facts);
+  let snapshot = step.snapshot;
+  queue.push(...step.effects);
+  if (step.ignored) result.ignored.push(step.ignored);
+
+  const apply = (event: GuardEvent) => {
+    step = guard.next(snapshot, event);
+    snapshot = step.snapshot;
+    queue.push(...step.effects);
+    if (step.ignored) result.ignored.push(step.ignored);
+  };
+  for (const event of options.events ?? []) apply(event);
+
+  while (queue.length > 0) {
+    const effect = queue.shift() as Effect;
+    if (options.dryRun) {
+      result.effects.push({ effect, executed: false });
+      continue;
+    }
+    for (const event of await execute(effect)) apply(event);
+    result.effects.push({ effect, executed: true });
+  }
+  result.snapshot = snapshot;
+
+  if (!options.dryRun) {
+    const serialized = guard.serialize(snapshot);
+    const changed = !stored || guard.serialize(stored) !== serialized || timelineBody !== undefined;
+    if (changed && snapshot.kind === 'release') {
+      const body = renderTimelineComment(timelineBody ?? renderTimeline(snapshot), snapshot, serialized);
+      await saveTimeline(octokit, pr, observed.timeline?.commentId, body);
+    }
+  }
+  return result;
+
+  async function execute(effect: Effect): Promise<GuardEvent[]> {
+    switch (effect.type) {
+      case 'SET_STATUS':
+        if (await setStatus(octokit, repo, effect, { kind: options.statusKind ?? 'status', shown })) {
+          shown.push({ sha: effect.sha, state: effect.state, description: effect.description });
+        }
+        return [];
+      case 'START_RELEASE':
+        if (options.release.kind === 'in-run') result.release = true;
+        return startRelease(octokit, repo, effect, options.release);
+      case 'VERIFY_ARTIFACTS':
+        if (!options.verifyArtifacts)
+          throw new Error('the guard asked to verify artifacts but no verifier is configured');
+        return options.verifyArtifacts(effect);
+      case 'MERGE':
+        return [await merge(options.mergeOctokit ?? octokit, repo, effect, observed.viewer)];
+      case 'COMMENT':
+        timelineBody = effect.body;
+        return [];
+      case 'ALERT':
+        result.alerts.push(effect.reason);
+        await postAlert(octokit, pr, effect.reason);
+        return [];
+    }
+  }
+}

@@ -1,0 +1,143 @@
+import { createGuard, type GuardEvent } from '@release-guard/core';
+import { type GitHubEmulator, startGitHub } from '@release-guard/testkit';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createOctokit, runGuard } from '../src/index.js';
+
+let github: GitHubEmulator;
+beforeAll(async () => {
+  github = await startGitHub();
+});
+afterEach(() => github.control.assertNoViolations());
+afterAll(async () => {
+  await github.close();
+});
+
+const SHA = { a: 'a'.repeat(40), b: 'b'.repeat(40) };
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
+const RUN_NAME = 'release-guard ${{ inputs.sha }}';
+let n = 0;
+
+function setup(headRef = 'releases/v0.29.0') {
+  n++;
+  const name = `run-${n}`;
+  const full = github.control.createRepository({ owner: 'weaveworks', name, collaborators: { releaser: 'write' } });
+  github.control.addToken('guard', 'release-guard[bot]');
+  github.control.setPermission(full, 'release-guard[bot]', 'write');
+  github.control.protectBranch(full, 'main', { requiredContexts: ['release'] });
+  github.control.addWorkflow(full, { path: '.github/workflows/release.yaml', name: 'release', runName: RUN_NAME });
+  const number = github.control.openPullRequest(full, { head: { ref: headRef, sha: SHA.a } });
+  const octokit = createOctokit({ token: 'guard', baseUrl: github.url, throttle: false, retries: 0 });
+  const guard = createGuard({ artifacts: [{ name: 'image', ref: 'ghcr.io/weaveworks/wego-app:{version}' }] });
+  const pr = { owner: 'weaveworks', repo: name, number };
+  const verified: GuardEvent[] = [];
+  const run = (events: GuardEvent[] = []) =>
+    runGuard({
+      guard,
+      octokit,
+      pr,
+      events,
+      release: { kind: 'dispatch', workflow: 'release.yaml', ref: headRef },
+      verifyArtifacts: async (effect) => {
+        const answers = effect.artifacts.map(
+          (a): GuardEvent => ({ type: 'ARTIFACT_VERIFIED', sha: effect.sha, name: a.name, digest: 'sha256:abc' }),
+        );
+        verified.push(...answers);
+        return answers;
+      },
+    });
+  const calls = () => github.control.requests(full).length;
+  return { full, number, run, calls };
+}
+
+describe('runGuard over the emulator', () => {
+  it('the seed’s happy path: locked, approved, released, verified, merged by the bot', async () => {
+    const { full, number, run, calls } = setup();
+    const opened = await run();
+    expect(opened.snapshot.phase).toBe('prepared');
+    expect(github.control.statuses(full, SHA.a).map((s) => s.state)).toEqual(['pending']);
+    const afterOpen = calls();
+
+    github.control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
+    const approved = await run();
+    expect(approved.snapshot.phase).toBe('releasing');
+    const [releaseRun] = github.control.runs(full);
+    expect(releaseRun).toBeDefined();
+    const runId = `${releaseRun?.id}.1`;
+
+    github.control.updateRun(full, releaseRun?.id ?? 0, { status: 'completed', conclusion: 'success' });
+    const released = await run([{ type: 'RELEASE_SUCCEEDED', sha: SHA.a, runId }]);
+    expect(released.snapshot.phase).toBe('merged');
+    expect(github.control.pullRequest(full, number)).toMatchObject({
+      merged: true,
+      mergedBy: { login: 'release-guard[bot]' },
+    });
+    expect(github.control.statuses(full, SHA.a).map((s) => s.state)).toEqual(['pending', 'success']);
+    expect(github.control.comments(full, number)).toHaveLength(1);
+
+    const total = calls();
+    console.info(`API calls: ${afterOpen} for opening, ${total} for the whole release lifecycle`);
+    expect(total).toBeLessThanOrEqual(14);
+  });
+
+  it('a non-release pull request costs one read and one status write', async () => {
+    const { full, number, run, calls } = setup('feature/x');
+    const result = await run();
+    expect(result.snapshot.phase).toBe('skipped');
+    expect(calls()).toBe(2);
+    expect(github.control.comments(full, number)).toHaveLength(0);
+    await run();
+    expect(calls()).toBe(3);
+  });
+
+  it('a push between release success and merge: 409, nothing merged, the new head locked', async () => {
+    const { full, number, run } = setup();
+    await run();
+    github.control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
+    await run();
+    const [releaseRun] = github.control.runs(full);
+    github.control.pushHead(full, number, SHA.b);
+    const result = await run([{ type: 'RELEASE_SUCCEEDED', sha: SHA.a, runId: `${releaseRun?.id}.1` }]);
+    expect(github.control.pullRequest(full, number).merged).toBe(false);
+    expect(result.snapshot.phase).toBe('prepared');
+    expect(result.snapshot.headSha).toBe(SHA.b);
+    expect(github.control.statuses(full, SHA.b).map((s) => s.state)).toEqual(['pending']);
+  });
+
+  it('a human merging early is recorded as a violation and alerted', async () => {
+    const { full, number, run } = setup();
+    await run();
+    github.control.mergeByHand(full, number, 'releaser');
+    const result = await run();
+    expect(result.snapshot.phase).toBe('merged');
+    expect(result.snapshot.violations).toHaveLength(1);
+    expect(result.alerts).toHaveLength(1);
+    expect(github.control.comments(full, number).some((c) => c.body.includes('[!CAUTION]'))).toBe(true);
+  });
+
+  it('a lost status response is repaired by the next run, without writing the status twice', async () => {
+    const { full, run } = setup();
+    github.control.inject({ repo: full, operation: 'repos/create-commit-status', kind: 'lose-response' });
+    await expect(run()).rejects.toThrow();
+    expect(github.control.statuses(full, SHA.a)).toHaveLength(1);
+    const repaired = await run();
+    expect(repaired.snapshot.phase).toBe('prepared');
+    expect(github.control.statuses(full, SHA.a)).toHaveLength(1);
+  });
+
+  it('dry run executes nothing', async () => {
+    const { full } = setup();
+    const before = github.control.requests(full).length;
+    const result = await runGuard({
+      guard: createGuard(),
+      octokit: createOctokit({ token: 'guard', baseUrl: github.url, throttle: false }),
+      pr: { owner: 'weaveworks', repo: full.split('/')[1] ?? '', number: 1 },
+      release: { kind: 'in-run' },
+      dryRun: true,
+    });
+    expect(result.effects.map((e) => [e.effect.type, e.executed])).toEqual([
+      ['SET_STATUS', false],
+      ['COMMENT', false],
+    ]);
+    expect(github.control.requests(full).length - before).toBe(1);
+  });
+});
