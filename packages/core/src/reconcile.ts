@@ -47,8 +47,9 @@ export interface StatusFact {
 
 /**
  * What GitHub says about one pull request. Lists are in chronological order (oldest first). Leave a
- * list out when it was not observed: `artifacts` left out means "not looked up", so verified artifacts
- * in a stored snapshot are checked again rather than trusted.
+ * list out when it was not observed: the stored snapshot's claims about it (a succeeded release,
+ * verified artifacts) are then kept, while an observed list that does not back them discards them.
+ * Observe `releaseRuns` whenever a stored snapshot claims a release that matters.
  */
 export interface GuardFacts {
   pr: PullRequest & { state: 'open' | 'closed' | 'merged'; mergedSha?: string; mergedBy?: string };
@@ -134,13 +135,12 @@ function isBackedByFacts(prior: GuardSnapshot, facts: GuardFacts, guard: Guard):
   if (prior.kind !== classify(pr, guard.settings)) return false;
   if (prior.phase === 'merged') return false;
   if (prior.headSha !== pr.headSha) return true;
-  if (prior.release.state === 'succeeded' || prior.phase === 'released') {
-    const runs = facts.releaseRuns ?? [];
+  const runs = facts.releaseRuns;
+  if (runs && (prior.release.state === 'succeeded' || prior.phase === 'released')) {
     if (!runs.some((r) => r.sha === pr.headSha && r.conclusion === 'success')) return false;
   }
-  if (prior.verified.length > 0) {
-    const artifacts = facts.artifacts;
-    if (!artifacts) return false;
+  const artifacts = facts.artifacts;
+  if (artifacts && prior.verified.length > 0) {
     if (
       !prior.verified.every((v) =>
         artifacts.some((a) => a.sha === pr.headSha && a.name === v.name && a.digest === v.digest),

@@ -185,6 +185,16 @@ describe('reconcile with a stored snapshot', () => {
     expect(step.snapshot.verified).toEqual([{ name: 'image', digest: 'sha256:ffff' }]);
   });
 
+  it('release runs not observed keep the stored release; observed ones that do not back it discard it', () => {
+    const snapshot = stored(toReleased());
+    const unobserved = { pr: { ...pr, state: 'open' as const }, approvals: [approval] };
+    const kept = guard.reconcile(snapshot, unobserved);
+    expect(kept.snapshot.phase).toBe('released');
+    expect(types(kept.effects)).not.toContain('START_RELEASE');
+    const contradicted = guard.reconcile(snapshot, { ...unobserved, releaseRuns: [] });
+    expect(contradicted.snapshot.phase).toBe('approved');
+  });
+
   it('a sweep retries a refused merge', () => {
     const refused = guard.next(stored(toReleased()), {
       type: 'MERGE_REJECTED',

@@ -1,5 +1,5 @@
 import type { Octokit } from '@octokit/rest';
-import type { GuardEvent, StartReleaseEffect } from '@release-guard/core';
+import type { GuardEvent, ReleaseRunFact, StartReleaseEffect } from '@release-guard/core';
 import type { RepoRef } from './types.js';
 
 /** Where a release runs: a workflow the guard dispatches, or the run that called the guard. */
@@ -54,4 +54,26 @@ export async function startRelease(
   return details?.workflow_run_id
     ? [{ type: 'RELEASE_STARTED', sha: effect.sha, runId: runAttemptId(details.workflow_run_id) }]
     : [];
+}
+
+/** The runs of the release workflow for `sha`, oldest first, as the core's facts. */
+export async function releaseRuns(
+  octokit: Octokit,
+  repo: RepoRef,
+  workflow: string,
+  sha: string,
+): Promise<ReleaseRunFact[]> {
+  const { data } = await octokit.rest.actions.listWorkflowRuns({
+    ...repo,
+    workflow_id: workflow,
+    head_sha: sha,
+    per_page: 50,
+  });
+  return data.workflow_runs
+    .map((run) => ({
+      runId: runAttemptId(run.id, run.run_attempt),
+      sha: run.head_sha,
+      conclusion: run.status === 'completed' ? ((run.conclusion ?? 'failure') as ReleaseRunFact['conclusion']) : null,
+    }))
+    .reverse();
 }

@@ -10,7 +10,7 @@ import {
 import { postAlert, saveTimeline } from './comments.js';
 import { merge } from './merge.js';
 import { type ObserveOptions, observe, type PullRequestRef } from './observe.js';
-import { type ReleaseMode, startRelease } from './release.js';
+import { type ReleaseMode, releaseRuns, startRelease } from './release.js';
 import { type StatusKind, setStatus } from './statuses.js';
 import { renderTimelineComment } from './timeline-comment.js';
 
@@ -71,6 +71,16 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
     } catch (error) {
       storedSnapshotProblem = (error as Error).message;
     }
+  }
+
+  // A stored release claim is only as good as GitHub's record of the run: read it when one matters.
+  if (
+    stored &&
+    stored.release.state === 'succeeded' &&
+    stored.headSha === observed.facts.pr.headSha &&
+    options.release.kind === 'dispatch'
+  ) {
+    observed.facts.releaseRuns = await releaseRuns(octokit, repo, options.release.workflow, stored.headSha);
   }
 
   const result: GuardRunResult = { snapshot: undefined as never, effects: [], ignored: [], release: false, alerts: [] };

@@ -79,6 +79,31 @@ describe('runGuard over the emulator', () => {
     expect(total).toBeLessThanOrEqual(14);
   });
 
+  it('a merge refused by another pending check is retried by a later run, without a second release', async () => {
+    const { full, number, run } = setup();
+    github.control.protectBranch(full, 'main', { requiredContexts: ['release', 'build'] });
+    await run();
+    github.control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
+    await run();
+    const [releaseRun] = github.control.runs(full);
+    github.control.updateRun(full, releaseRun?.id ?? 0, { status: 'completed', conclusion: 'success' });
+    const refused = await run([{ type: 'RELEASE_SUCCEEDED', sha: SHA.a, runId: `${releaseRun?.id}.1` }]);
+    expect(refused.snapshot).toMatchObject({ phase: 'released', merge: { state: 'rejected' } });
+    github.control.setPermission(full, 'ci', 'write');
+    github.control.addToken('ci', 'ci');
+    await createOctokit({ token: 'ci', baseUrl: github.url, throttle: false }).rest.repos.createCommitStatus({
+      owner: 'weaveworks',
+      repo: full.split('/')[1] ?? '',
+      sha: SHA.a,
+      state: 'success',
+      context: 'build',
+    });
+    const retried = await run();
+    expect(retried.snapshot.phase).toBe('merged');
+    expect(github.control.runs(full)).toHaveLength(1);
+    expect(github.control.requests(full).filter((r) => r.operation === 'pulls/merge')).toHaveLength(2);
+  });
+
   it('a non-release pull request costs one read and one status write', async () => {
     const { full, number, run, calls } = setup('feature/x');
     const result = await run();
