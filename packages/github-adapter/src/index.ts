@@ -1,6 +1,10 @@
 export type { ClientOptions } from './client.js';
 export { createOctokit, DO_NOT_RETRY } from './client.js';
 export { postAlert, saveTimeline } from './comments.js';
+export type { ArtifactVerifier, EffectExecutor, GitHubExecutorOptions } from './executor.js';
+export { githubExecutor } from './executor.js';
+export type { MemoryWorld } from './memory-executor.js';
+export { memoryExecutor, memoryWorld } from './memory-executor.js';
 export { merge } from './merge.js';
 export type { Observation, ObserveOptions, PullRequestRef } from './observe.js';
 export { observe } from './observe.js';

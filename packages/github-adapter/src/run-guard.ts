@@ -1,17 +1,10 @@
 import type { Octokit } from '@octokit/rest';
-import {
-  type Effect,
-  type Guard,
-  type GuardEvent,
-  type GuardSnapshot,
-  renderTimeline,
-  type StatusFact,
-} from '@release-guard/core';
-import { postAlert, saveTimeline } from './comments.js';
-import { merge } from './merge.js';
+import { type Effect, type Guard, type GuardEvent, type GuardSnapshot, renderTimeline } from '@release-guard/core';
+import { saveTimeline } from './comments.js';
+import { type ArtifactVerifier, githubExecutor } from './executor.js';
 import { type ObserveOptions, observe, type PullRequestRef } from './observe.js';
-import { type ReleaseMode, releaseRuns, startRelease } from './release.js';
-import { type StatusKind, setStatus } from './statuses.js';
+import { type ReleaseMode, releaseRuns } from './release.js';
+import type { StatusKind } from './statuses.js';
 import { renderTimelineComment } from './timeline-comment.js';
 
 export interface GuardRunOptions {
@@ -29,7 +22,7 @@ export interface GuardRunOptions {
   approvers?: ObserveOptions['approvers'];
   versionOf?: ObserveOptions['versionOf'];
   /** Answers `VERIFY_ARTIFACTS`; required when the guard is configured with artifacts to verify. */
-  verifyArtifacts?: (effect: Extract<Effect, { type: 'VERIFY_ARTIFACTS' }>) => Promise<GuardEvent[]>;
+  verifyArtifacts?: ArtifactVerifier;
   /** What happened, as guard events (from the Actions event); none for a sweep. */
   events?: readonly GuardEvent[];
   /** Compute and return the effects without executing any or saving the snapshot. */
@@ -85,8 +78,16 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
 
   const result: GuardRunResult = { snapshot: undefined as never, effects: [], ignored: [], release: false, alerts: [] };
   if (storedSnapshotProblem) result.storedSnapshotProblem = storedSnapshotProblem;
-  const shown: StatusFact[] = [...(observed.facts.statuses ?? [])];
-  let timelineBody: string | undefined;
+  const executor = githubExecutor({
+    octokit,
+    ...(options.mergeOctokit ? { mergeOctokit: options.mergeOctokit } : {}),
+    pr,
+    release: options.release,
+    ...(options.statusKind ? { statusKind: options.statusKind } : {}),
+    ...(options.verifyArtifacts ? { verifyArtifacts: options.verifyArtifacts } : {}),
+    shown: observed.facts.statuses ?? [],
+    mergedBy: observed.viewer,
+  });
   const queue: Effect[] = [];
   let step = guard.reconcile(stored, observed.facts);
   let snapshot = step.snapshot;
@@ -107,10 +108,13 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
       result.effects.push({ effect, executed: false });
       continue;
     }
-    for (const event of await execute(effect)) apply(event);
+    for (const event of await executor.execute(effect)) apply(event);
     result.effects.push({ effect, executed: true });
   }
   result.snapshot = snapshot;
+  result.release = executor.releaseInRun;
+  result.alerts.push(...executor.alerts);
+  const timelineBody = executor.timelineBody;
 
   if (!options.dryRun) {
     const serialized = guard.serialize(snapshot);
@@ -121,30 +125,4 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
     }
   }
   return result;
-
-  async function execute(effect: Effect): Promise<GuardEvent[]> {
-    switch (effect.type) {
-      case 'SET_STATUS':
-        if (await setStatus(octokit, repo, effect, { kind: options.statusKind ?? 'status', shown })) {
-          shown.push({ sha: effect.sha, state: effect.state, description: effect.description });
-        }
-        return [];
-      case 'START_RELEASE':
-        if (options.release.kind === 'in-run') result.release = true;
-        return startRelease(octokit, repo, effect, options.release);
-      case 'VERIFY_ARTIFACTS':
-        if (!options.verifyArtifacts)
-          throw new Error('the guard asked to verify artifacts but no verifier is configured');
-        return options.verifyArtifacts(effect);
-      case 'MERGE':
-        return [await merge(options.mergeOctokit ?? octokit, repo, effect, observed.viewer)];
-      case 'COMMENT':
-        timelineBody = effect.body;
-        return [];
-      case 'ALERT':
-        result.alerts.push(effect.reason);
-        await postAlert(octokit, pr, effect.reason);
-        return [];
-    }
-  }
 }

@@ -1,0 +1,81 @@
+import type { Octokit } from '@octokit/rest';
+import type { Effect, GuardEvent, StatusFact, VerifyArtifactsEffect } from '@release-guard/core';
+import { postAlert } from './comments.js';
+import { merge } from './merge.js';
+import type { PullRequestRef } from './observe.js';
+import { type ReleaseMode, startRelease } from './release.js';
+import { type StatusKind, setStatus } from './statuses.js';
+
+/**
+ * Executes the core's effects and reports their outcomes as guard events. One contract suite
+ * (`test/executor-contract.ts`) holds the GitHub executor and the in-memory one to the same behaviour.
+ */
+export interface EffectExecutor {
+  execute(effect: Effect): Promise<GuardEvent[]>;
+  /** The last timeline body a `COMMENT` asked for (saved with the snapshot by the caller). */
+  readonly timelineBody: string | undefined;
+  /** `ALERT` reasons, in order. */
+  readonly alerts: readonly string[];
+  /** True once `START_RELEASE` asked the calling run to perform the release (in-run mode). */
+  readonly releaseInRun: boolean;
+}
+
+export type ArtifactVerifier = (effect: VerifyArtifactsEffect) => Promise<GuardEvent[]>;
+
+export interface GitHubExecutorOptions {
+  octokit: Octokit;
+  /** Merges with another token (one whose merge starts `push` workflows). */
+  mergeOctokit?: Octokit;
+  pr: PullRequestRef;
+  release: ReleaseMode;
+  statusKind?: StatusKind;
+  verifyArtifacts?: ArtifactVerifier;
+  /** Statuses GitHub already shows (from `observe`), so unchanged ones are not written again. */
+  shown?: readonly StatusFact[];
+  /** Who merges, for `MERGED.by`. */
+  mergedBy: string;
+}
+
+/** Executes effects on GitHub. */
+export function githubExecutor(options: GitHubExecutorOptions): EffectExecutor {
+  const { octokit, pr } = options;
+  const { number: _number, ...repo } = pr;
+  const shown: StatusFact[] = [...(options.shown ?? [])];
+  const alerts: string[] = [];
+  let timelineBody: string | undefined;
+  let releaseInRun = false;
+  return {
+    get timelineBody() {
+      return timelineBody;
+    },
+    alerts,
+    get releaseInRun() {
+      return releaseInRun;
+    },
+    async execute(effect) {
+      switch (effect.type) {
+        case 'SET_STATUS':
+          if (await setStatus(octokit, repo, effect, { kind: options.statusKind ?? 'status', shown })) {
+            shown.push({ sha: effect.sha, state: effect.state, description: effect.description });
+          }
+          return [];
+        case 'START_RELEASE':
+          if (options.release.kind === 'in-run') releaseInRun = true;
+          return startRelease(octokit, repo, effect, options.release);
+        case 'VERIFY_ARTIFACTS':
+          if (!options.verifyArtifacts)
+            throw new Error('the guard asked to verify artifacts but no verifier is configured');
+          return options.verifyArtifacts(effect);
+        case 'MERGE':
+          return [await merge(options.mergeOctokit ?? octokit, repo, effect, options.mergedBy)];
+        case 'COMMENT':
+          timelineBody = effect.body;
+          return [];
+        case 'ALERT':
+          alerts.push(effect.reason);
+          await postAlert(octokit, pr, effect.reason);
+          return [];
+      }
+    },
+  };
+}

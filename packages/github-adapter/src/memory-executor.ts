@@ -1,0 +1,127 @@
+import type { Effect, GuardEvent } from '@release-guard/core';
+import type { EffectExecutor } from './executor.js';
+
+/** A pull request and its surroundings, in memory: what the in-memory executor acts on. */
+export interface MemoryWorld {
+  head: string;
+  merged: { sha: string; by: string } | undefined;
+  /** Contexts that must be `success` on the head for a merge (branch protection). */
+  requiredContexts: string[];
+  /** Every status written, in order. */
+  statuses: { sha: string; context: string; state: string; description: string }[];
+  /** Release runs started, by SHA. */
+  runs: { sha: string; runId: string; failed: boolean }[];
+  /** Artifacts present in registries, by ref, with their digest. */
+  registry: Map<string, string>;
+  /** Every merge request made. */
+  mergeRequests: number;
+}
+
+export function memoryWorld(head: string): MemoryWorld {
+  return {
+    head,
+    merged: undefined,
+    requiredContexts: [],
+    statuses: [],
+    runs: [],
+    registry: new Map(),
+    mergeRequests: 0,
+  };
+}
+
+/**
+ * An executor over an in-memory world, with the GitHub executor's behaviour (held to it by the same
+ * contract suite): for users' tests of release tooling built on the core, and for fast simulations.
+ *
+ * @example
+ * ```ts
+ * const world = memoryWorld(sha);
+ * const executor = memoryExecutor(world, { mergedBy: 'release-bot' });
+ * for (const effect of step.effects) events.push(...(await executor.execute(effect)));
+ * ```
+ */
+export function memoryExecutor(
+  world: MemoryWorld,
+  options: { mergedBy: string; releaseInRun?: boolean },
+): EffectExecutor {
+  const alerts: string[] = [];
+  let timelineBody: string | undefined;
+  let releaseInRun = false;
+  const latest = (sha: string, context: string) =>
+    world.statuses.findLast((s) => s.sha === sha && s.context === context);
+  return {
+    get timelineBody() {
+      return timelineBody;
+    },
+    alerts,
+    get releaseInRun() {
+      return releaseInRun;
+    },
+    async execute(effect: Effect): Promise<GuardEvent[]> {
+      switch (effect.type) {
+        case 'SET_STATUS': {
+          const current = latest(effect.sha, effect.context);
+          if (current?.state !== effect.state || current.description !== effect.description) {
+            world.statuses.push({
+              sha: effect.sha,
+              context: effect.context,
+              state: effect.state,
+              description: effect.description,
+            });
+          }
+          return [];
+        }
+        case 'START_RELEASE': {
+          if (options.releaseInRun) {
+            releaseInRun = true;
+            return [];
+          }
+          const live = world.runs.find((r) => r.sha === effect.sha && !r.failed);
+          const run = live ?? { sha: effect.sha, runId: `${world.runs.length + 1}.1`, failed: false };
+          if (!live) world.runs.push(run);
+          return [{ type: 'RELEASE_STARTED', sha: effect.sha, runId: run.runId }];
+        }
+        case 'VERIFY_ARTIFACTS':
+          return effect.artifacts.map(({ name, ref }): GuardEvent => {
+            const digest = world.registry.get(ref);
+            return digest
+              ? { type: 'ARTIFACT_VERIFIED', sha: effect.sha, name, digest }
+              : { type: 'ARTIFACT_MISSING', sha: effect.sha, name, reason: `manifest unknown: ${ref} does not exist` };
+          });
+        case 'MERGE': {
+          world.mergeRequests++;
+          if (world.merged) return [{ type: 'MERGED', sha: world.merged.sha, by: world.merged.by }];
+          if (effect.sha !== world.head) {
+            return [
+              {
+                type: 'MERGE_REJECTED',
+                sha: effect.sha,
+                reason: 'head-changed',
+                message: 'Head branch was modified. Review and try the merge again.',
+              },
+            ];
+          }
+          const missing = world.requiredContexts.find((c) => latest(world.head, c)?.state !== 'success');
+          if (missing) {
+            return [
+              {
+                type: 'MERGE_REJECTED',
+                sha: effect.sha,
+                reason: 'not-mergeable',
+                message: `Required status check "${missing}" is expected.`,
+              },
+            ];
+          }
+          world.merged = { sha: effect.sha, by: options.mergedBy };
+          return [{ type: 'MERGED', sha: effect.sha, by: options.mergedBy }];
+        }
+        case 'COMMENT':
+          timelineBody = effect.body;
+          return [];
+        case 'ALERT':
+          alerts.push(effect.reason);
+          return [];
+      }
+    },
+  };
+}

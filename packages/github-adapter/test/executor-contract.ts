@@ -1,0 +1,99 @@
+import type { EffectExecutor } from '@release-guard/github-adapter';
+import { beforeEach, describe, expect, it } from 'vitest';
+
+/** What the contract needs to arrange and inspect around one executor. */
+export interface ExecutorHarness {
+  /** A fresh pull request at `head`, protected by `requiredContexts`, and an executor for it. */
+  create(options: { head: string; requiredContexts?: string[] }): Promise<EffectExecutor>;
+  pushHead(sha: string): void;
+  mergeByHand(by: string): void;
+  failRun(sha: string): void;
+  statusWrites(sha: string): { state: string; description: string }[];
+  runs(): number;
+  merged(): { sha: string; by: string } | undefined;
+  mergeRequests(): number;
+}
+
+const A = 'a'.repeat(40);
+const B = 'b'.repeat(40);
+const status = (state: 'pending' | 'success' | 'failure', description: string, sha = A) =>
+  ({ type: 'SET_STATUS', sha, state, description, context: 'release' }) as const;
+
+/** The behaviour every effect executor must have: run it for the GitHub executor and the in-memory one. */
+export function executorContract(name: string, harness: () => ExecutorHarness): void {
+  describe(`effect executor contract: ${name}`, () => {
+    let h: ExecutorHarness;
+    beforeEach(() => {
+      h = harness();
+    });
+
+    it('SET_STATUS writes a status only when it changes', async () => {
+      const executor = await h.create({ head: A });
+      expect(await executor.execute(status('pending', 'Locked'))).toEqual([]);
+      await executor.execute(status('pending', 'Locked'));
+      await executor.execute(status('success', 'Released'));
+      expect(h.statusWrites(A)).toEqual([
+        { state: 'pending', description: 'Locked' },
+        { state: 'success', description: 'Released' },
+      ]);
+    });
+
+    it('START_RELEASE starts one run per SHA, reports it, and starts another after a failure', async () => {
+      const executor = await h.create({ head: A });
+      const [first] = await executor.execute({ type: 'START_RELEASE', sha: A, version: 'v1' });
+      const [again] = await executor.execute({ type: 'START_RELEASE', sha: A, version: 'v1' });
+      expect(first).toMatchObject({ type: 'RELEASE_STARTED', sha: A });
+      expect(again).toEqual(first);
+      expect(h.runs()).toBe(1);
+      h.failRun(A);
+      const [retry] = await executor.execute({ type: 'START_RELEASE', sha: A, version: 'v1' });
+      expect(retry).toMatchObject({ type: 'RELEASE_STARTED', sha: A });
+      expect(retry).not.toEqual(first);
+      expect(h.runs()).toBe(2);
+    });
+
+    it('MERGE of the head merges it', async () => {
+      const executor = await h.create({ head: A });
+      expect(await executor.execute({ type: 'MERGE', pr: 1, sha: A, method: 'merge' })).toEqual([
+        { type: 'MERGED', sha: A, by: 'release-bot' },
+      ]);
+      expect(h.merged()).toEqual({ sha: A, by: 'release-bot' });
+    });
+
+    it('MERGE of a SHA that is no longer the head is refused: head-changed, nothing merged', async () => {
+      const executor = await h.create({ head: A });
+      h.pushHead(B);
+      const [answer] = await executor.execute({ type: 'MERGE', pr: 1, sha: A, method: 'merge' });
+      expect(answer).toMatchObject({ type: 'MERGE_REJECTED', sha: A, reason: 'head-changed' });
+      expect(h.merged()).toBeUndefined();
+    });
+
+    it('MERGE blocked by a required context is refused: not-mergeable, naming it', async () => {
+      const executor = await h.create({ head: A, requiredContexts: ['build'] });
+      const [answer] = await executor.execute({ type: 'MERGE', pr: 1, sha: A, method: 'merge' });
+      expect(answer).toMatchObject({
+        type: 'MERGE_REJECTED',
+        reason: 'not-mergeable',
+        message: expect.stringContaining('build'),
+      });
+      expect(h.merged()).toBeUndefined();
+    });
+
+    it('MERGE of a pull request someone already merged reports that merge, and merges nothing', async () => {
+      const executor = await h.create({ head: A });
+      h.mergeByHand('releaser');
+      expect(await executor.execute({ type: 'MERGE', pr: 1, sha: A, method: 'merge' })).toEqual([
+        { type: 'MERGED', sha: A, by: 'releaser' },
+      ]);
+      expect(h.merged()).toEqual({ sha: A, by: 'releaser' });
+    });
+
+    it('COMMENT and ALERT are kept for the caller', async () => {
+      const executor = await h.create({ head: A });
+      await executor.execute({ type: 'COMMENT', pr: 1, body: 'timeline' });
+      await executor.execute({ type: 'ALERT', pr: 1, reason: 'bypassed' });
+      expect(executor.timelineBody).toBe('timeline');
+      expect(executor.alerts).toEqual(['bypassed']);
+    });
+  });
+}
