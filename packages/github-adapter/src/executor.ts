@@ -1,7 +1,7 @@
 import type { Octokit } from '@octokit/rest';
 import type { Effect, GuardEvent, StatusFact, VerifyArtifactsEffect } from '@release-guard/core';
 import { postAlert } from './comments.js';
-import { merge } from './merge.js';
+import { type MergeOptions, merge } from './merge.js';
 import type { PullRequestRef } from './observe.js';
 import { type ReleaseMode, startRelease } from './release.js';
 import { type StatusKind, setStatus } from './statuses.js';
@@ -34,6 +34,8 @@ export interface GitHubExecutorOptions {
   shown?: readonly StatusFact[];
   /** Who merges, for `MERGED.by`. */
   mergedBy: string;
+  /** REST or GraphQL merge, auto-merge, and the pull request's node id they need. */
+  merge?: MergeOptions;
 }
 
 /** Executes effects on GitHub. */
@@ -67,7 +69,7 @@ export function githubExecutor(options: GitHubExecutorOptions): EffectExecutor {
             throw new Error('the guard asked to verify artifacts but no verifier is configured');
           return options.verifyArtifacts(effect);
         case 'MERGE':
-          return [await merge(options.mergeOctokit ?? octokit, repo, effect, options.mergedBy)];
+          return [await merge(options.mergeOctokit ?? octokit, repo, effect, options.mergedBy, options.merge)];
         case 'COMMENT':
           timelineBody = effect.body;
           return [];

@@ -2,30 +2,104 @@ import type { Octokit } from '@octokit/rest';
 import type { GuardEvent, MergeEffect } from '@release-guard/core';
 import type { RepoRef } from './types.js';
 
+export interface MergeOptions {
+  /** REST `PUT .../merge` with `sha` (default), or GraphQL `mergePullRequest` with `expectedHeadOid`. */
+  via?: 'rest' | 'graphql';
+  /** When other required checks are still pending, enable auto-merge (with `expectedHeadOid`) instead. */
+  autoMerge?: boolean;
+  /** The pull request's GraphQL node id, needed by the GraphQL merge and by auto-merge. */
+  pullRequestId?: string;
+}
+
+/** GraphQL merge with compare-and-swap on the head. */
+export const MERGE_MUTATION = /* GraphQL */ `
+  mutation releaseGuardMerge($id: ID!, $oid: GitObjectID!, $mergeMethod: PullRequestMergeMethod!) {
+    mergePullRequest(input: { pullRequestId: $id, expectedHeadOid: $oid, mergeMethod: $mergeMethod }) {
+      clientMutationId
+    }
+  }
+`;
+
+/** Auto-merge of exactly this head, once the required checks pass. */
+export const AUTO_MERGE_MUTATION = /* GraphQL */ `
+  mutation releaseGuardAutoMerge($id: ID!, $oid: GitObjectID!, $mergeMethod: PullRequestMergeMethod!) {
+    enablePullRequestAutoMerge(input: { pullRequestId: $id, expectedHeadOid: $oid, mergeMethod: $mergeMethod }) {
+      clientMutationId
+    }
+  }
+`;
+
+const METHOD = { merge: 'MERGE', squash: 'SQUASH', rebase: 'REBASE' } as const;
+
 /**
  * Merges with compare-and-swap on the head SHA and turns GitHub's answer into the core's event:
- * 200 -> `MERGED`; 409 -> `MERGE_REJECTED head-changed`; 405 -> `not-mergeable`; 403 -> `forbidden`.
+ * merged -> `MERGED`; 409 -> `MERGE_REJECTED head-changed`; 405 -> `not-mergeable`; 403 -> `forbidden`.
  * After a 405 and after a lost response the pull request is read again: if it is merged (by this call,
- * a concurrent guard or a human), the answer is `MERGED`, so a merge is never sent twice.
+ * a concurrent guard or a human), the answer is `MERGED`, so a merge is never sent twice. With
+ * `autoMerge`, a merge refused because other required checks are pending enables GitHub's auto-merge
+ * of this very head instead.
  */
 export async function merge(
   octokit: Octokit,
   repo: RepoRef,
   effect: MergeEffect,
   mergedBy: string,
+  options: MergeOptions = {},
 ): Promise<GuardEvent> {
+  let refusal: { status: number | undefined; message: string };
   try {
-    await octokit.rest.pulls.merge({ ...repo, pull_number: effect.pr, sha: effect.sha, merge_method: effect.method });
+    if (options.via === 'graphql') {
+      await octokit.graphql(MERGE_MUTATION, {
+        id: nodeIdOf(options),
+        oid: effect.sha,
+        mergeMethod: METHOD[effect.method],
+      });
+    } else {
+      await octokit.rest.pulls.merge({ ...repo, pull_number: effect.pr, sha: effect.sha, merge_method: effect.method });
+    }
     return { type: 'MERGED', sha: effect.sha, by: mergedBy };
   } catch (error) {
-    const status = (error as { status?: number }).status;
-    const message = (error as Error).message;
-    if (status === 409) return { type: 'MERGE_REJECTED', sha: effect.sha, reason: 'head-changed', message };
-    if (status === 403) return { type: 'MERGE_REJECTED', sha: effect.sha, reason: 'forbidden', message };
-    if (status !== undefined && status !== 405 && status < 500) throw error;
-    const { data } = await octokit.rest.pulls.get({ ...repo, pull_number: effect.pr });
-    if (data.merged) return { type: 'MERGED', sha: data.head.sha, by: data.merged_by?.login ?? mergedBy };
-    const why = status === 405 ? message : `the merge got no answer (${message}) and the pull request is still open`;
-    return { type: 'MERGE_REJECTED', sha: effect.sha, reason: 'not-mergeable', message: why };
+    refusal = classify(error);
   }
+  const { status, message } = refusal;
+  if (status === 409) return { type: 'MERGE_REJECTED', sha: effect.sha, reason: 'head-changed', message };
+  if (status === 403) return { type: 'MERGE_REJECTED', sha: effect.sha, reason: 'forbidden', message };
+  const { data } = await octokit.rest.pulls.get({ ...repo, pull_number: effect.pr });
+  if (data.merged) return { type: 'MERGED', sha: data.head.sha, by: data.merged_by?.login ?? mergedBy };
+  if (status === 405 && options.autoMerge && data.state === 'open' && data.head.sha === effect.sha) {
+    await octokit.graphql(AUTO_MERGE_MUTATION, {
+      id: nodeIdOf(options),
+      oid: effect.sha,
+      mergeMethod: METHOD[effect.method],
+    });
+    const note = `Auto-merge is enabled: GitHub merges ${effect.sha.slice(0, 7)} once the required checks pass.`;
+    return { type: 'MERGE_REJECTED', sha: effect.sha, reason: 'not-mergeable', message: `${message} ${note}` };
+  }
+  const why = status === 405 ? message : `the merge got no answer (${message}) and the pull request is still open`;
+  return { type: 'MERGE_REJECTED', sha: effect.sha, reason: 'not-mergeable', message: why };
+}
+
+function nodeIdOf(options: MergeOptions): string {
+  if (!options.pullRequestId) throw new Error('the GraphQL merge and auto-merge need the pull request node id');
+  return options.pullRequestId;
+}
+
+/**
+ * The status of a refused merge: REST errors carry it; GraphQL answers with `errors[]`, mapped to the
+ * REST status each corresponds to. Other client errors (400, 401, 404, 422) are thrown: they are bugs
+ * or configuration problems, not answers.
+ */
+function classify(error: unknown): { status: number | undefined; message: string } {
+  const message = (error as Error).message;
+  const graphqlErrors = (error as { errors?: { type?: string; message: string }[] }).errors;
+  const first = graphqlErrors?.[0];
+  if (first) {
+    if (first.type === 'FORBIDDEN') return { status: 403, message: first.message };
+    if (/head branch was modified|did not match expected head/i.test(first.message))
+      return { status: 409, message: first.message };
+    return { status: 405, message: first.message };
+  }
+  const status = (error as { status?: number }).status;
+  if (status !== undefined && status < 500 && ![403, 405, 409].includes(status)) throw error;
+  return { status, message };
 }

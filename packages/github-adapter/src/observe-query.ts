@@ -11,6 +11,7 @@ export const OBSERVE_QUERY = /* GraphQL */ `
     repository(owner: $owner, name: $name) {
       nameWithOwner
       pullRequest(number: $number) {
+        id
         number
         state
         merged
@@ -86,6 +87,7 @@ export interface ObserveResult {
   repository: {
     nameWithOwner: string;
     pullRequest: {
+      id: string;
       number: number;
       state: 'OPEN' | 'CLOSED' | 'MERGED';
       merged: boolean;

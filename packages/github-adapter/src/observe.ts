@@ -22,6 +22,8 @@ export interface Observation {
   facts: GuardFacts;
   /** The login of the token: only its own timeline comment is trusted. */
   viewer: string;
+  /** The pull request's GraphQL node id (for GraphQL mutations). */
+  nodeId: string;
   /** The guard's timeline comment, if it wrote one: its id, and the snapshot text or why it cannot be read. */
   timeline?: { commentId: number; serialized?: string; problem?: string };
 }
@@ -79,6 +81,7 @@ export async function observe(octokit: Octokit, ref: PullRequestRef, options: Ob
   const state = pr.merged ? 'merged' : pr.state === 'OPEN' ? 'open' : 'closed';
   return {
     viewer: data.viewer.login,
+    nodeId: pr.id,
     ...(timeline ? { timeline } : {}),
     facts: {
       pr: {

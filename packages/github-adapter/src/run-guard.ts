@@ -21,6 +21,8 @@ export interface GuardRunOptions {
   statusKind?: StatusKind;
   approvers?: ObserveOptions['approvers'];
   versionOf?: ObserveOptions['versionOf'];
+  /** REST (default) or GraphQL merge; `autoMerge` enables GitHub's auto-merge when other checks are pending. */
+  merge?: { via?: 'rest' | 'graphql'; autoMerge?: boolean };
   /** Answers `VERIFY_ARTIFACTS`; required when the guard is configured with artifacts to verify. */
   verifyArtifacts?: ArtifactVerifier;
   /** What happened, as guard events (from the Actions event); none for a sweep. */
@@ -87,6 +89,7 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
     ...(options.verifyArtifacts ? { verifyArtifacts: options.verifyArtifacts } : {}),
     shown: observed.facts.statuses ?? [],
     mergedBy: observed.viewer,
+    merge: { ...options.merge, pullRequestId: observed.nodeId },
   });
   const queue: Effect[] = [];
   let step = guard.reconcile(stored, observed.facts);

@@ -1,7 +1,15 @@
 import type { SetStatusEffect } from '@release-guard/core';
-import { type GitHubEmulator, startGitHub } from '@release-guard/testkit';
+import { type GitHubEmulator, startGitHub, validateGraphQL } from '@release-guard/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createOctokit, merge, runMarker, setStatus, startRelease } from '../src/index.js';
+import {
+  AUTO_MERGE_MUTATION,
+  createOctokit,
+  MERGE_MUTATION,
+  merge,
+  runMarker,
+  setStatus,
+  startRelease,
+} from '../src/index.js';
 
 let github: GitHubEmulator;
 beforeAll(async () => {
@@ -176,5 +184,50 @@ describe('START_RELEASE', () => {
     const { repo, full, octokit } = setup();
     expect(await startRelease(octokit, repo, { type: 'START_RELEASE', sha: SHA.a }, { kind: 'in-run' })).toEqual([]);
     expect(github.control.requests(full)).toEqual([]);
+  });
+});
+
+describe('MERGE over GraphQL, and auto-merge', () => {
+  const effect = (pr: number, sha = SHA.a) => ({ type: 'MERGE' as const, pr, sha, method: 'squash' as const });
+  const nodeId = (pr: number, full: string) =>
+    Buffer.from(`PullRequest:${github.control.pullRequest(full, pr).id}`).toString('base64');
+
+  it('uses mutations GitHub’s schema accepts', () => {
+    expect(validateGraphQL(MERGE_MUTATION)).toEqual([]);
+    expect(validateGraphQL(AUTO_MERGE_MUTATION)).toEqual([]);
+  });
+
+  it('mergePullRequest with expectedHeadOid: merged, or head-changed', async () => {
+    const { repo, full, octokit } = setup();
+    const pr = github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
+    github.control.pushHead(full, pr, SHA.b);
+    const options = { via: 'graphql' as const, pullRequestId: nodeId(pr, full) };
+    expect(await merge(octokit, repo, effect(pr), 'bot', options)).toMatchObject({
+      type: 'MERGE_REJECTED',
+      reason: 'head-changed',
+    });
+    expect(await merge(octokit, repo, effect(pr, SHA.b), 'bot', options)).toEqual({
+      type: 'MERGED',
+      sha: SHA.b,
+      by: 'bot',
+    });
+  });
+
+  it('auto-merge: pending checks enable it, and GitHub merges that head when they pass', async () => {
+    const { repo, full, octokit } = setup();
+    github.control.protectBranch(full, 'main', { requiredContexts: ['build'] });
+    const pr = github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
+    const answer = await merge(octokit, repo, effect(pr), 'bot', { autoMerge: true, pullRequestId: nodeId(pr, full) });
+    expect(answer).toMatchObject({
+      type: 'MERGE_REJECTED',
+      reason: 'not-mergeable',
+      message: expect.stringContaining('Auto-merge is enabled'),
+    });
+    expect(github.control.pullRequest(full, pr).merged).toBe(false);
+    await octokit.rest.repos.createCommitStatus({ ...repo, sha: SHA.a, state: 'success', context: 'build' });
+    expect(github.control.pullRequest(full, pr)).toMatchObject({
+      merged: true,
+      mergedBy: { login: 'release-guard[bot]' },
+    });
   });
 });
