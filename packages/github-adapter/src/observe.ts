@@ -11,11 +11,23 @@ export interface PullRequestRef extends RepoRef {
 export interface ObserveOptions {
   /** The status context (or check-run name) the guard writes. */
   statusContext: string;
-  /** Logins allowed to approve releases. Default: anyone who can push to the repository. */
-  approvers?: readonly string[];
+  /** Who may approve releases. Default: anyone who can push to the repository. */
+  approvers?: ApproverPolicy;
   /** The release version of a head branch. Default: its last path segment (`releases/v0.29.0` -> `v0.29.0`). */
   versionOf?: (headRef: string) => { version?: string; versions?: Record<string, string> };
 }
+
+/**
+ * Who may approve a release. `users` is an allow-list of logins; `minimumPermission` above `write` costs
+ * one REST call per approving reviewer (GraphQL only tells whether a reviewer can push). Both together
+ * must both hold.
+ */
+export interface ApproverPolicy {
+  users?: readonly string[];
+  minimumPermission?: 'write' | 'maintain' | 'admin';
+}
+
+const RANK = { read: 1, triage: 2, write: 3, maintain: 4, admin: 5 } as Record<string, number>;
 
 /** What one observation of a pull request tells the guard. */
 export interface Observation {
@@ -51,16 +63,23 @@ export async function observe(octokit: Octokit, ref: PullRequestRef, options: Ob
     if (review.state === 'COMMENTED' || review.state === 'PENDING' || !review.author) continue;
     latest.set(review.author.login, review);
   }
-  const approvals: ApprovalFact[] = [...latest.values()]
-    .filter((review) => review.state === 'APPROVED' && review.commit)
-    .map((review) => ({
-      reviewId: review.databaseId,
-      reviewer: review.author?.login ?? '',
-      sha: review.commit?.oid ?? '',
-      authorized: options.approvers
-        ? options.approvers.includes(review.author?.login ?? '')
-        : review.authorCanPushToRepository,
-    }));
+  const policy = options.approvers ?? {};
+  const minimum = policy.minimumPermission ?? 'write';
+  const approvals: ApprovalFact[] = [];
+  for (const review of latest.values()) {
+    if (review.state !== 'APPROVED' || !review.commit || !review.author) continue;
+    const login = review.author.login;
+    let authorized = review.authorCanPushToRepository && (!policy.users || policy.users.includes(login));
+    if (authorized && minimum !== 'write') {
+      const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
+        owner: ref.owner,
+        repo: ref.repo,
+        username: login,
+      });
+      authorized = (RANK[data.role_name] ?? 0) >= (RANK[minimum] ?? 0);
+    }
+    approvals.push({ reviewId: review.databaseId, reviewer: login, sha: review.commit.oid, authorized });
+  }
   const contexts = pr.commits.nodes[0]?.commit.statusCheckRollup?.contexts.nodes ?? [];
   const statuses: StatusFact[] = contexts.flatMap((context) => {
     if (context.__typename === 'StatusContext' && context.context === options.statusContext) {

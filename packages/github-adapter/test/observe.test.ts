@@ -21,7 +21,7 @@ afterAll(async () => {
 
 const SHA = { a: 'a'.repeat(40), b: 'b'.repeat(40) };
 let n = 0;
-function setup(collaborators: Record<string, 'read' | 'write'> = {}) {
+function setup(collaborators: Record<string, 'read' | 'write' | 'admin'> = {}) {
   n++;
   const repo = `observe-${n}`;
   const full = github.control.createRepository({ owner: 'weaveworks', name: repo, collaborators });
@@ -81,20 +81,33 @@ describe('observe', () => {
     expect(seen.timeline).toBeUndefined();
   });
 
-  it('an allow-list of approvers replaces the push permission check', async () => {
-    const { repo, full, octokit } = setup({ alice: 'write', releaser: 'read' });
+  it('an allow-list of approvers narrows who may approve', async () => {
+    const { repo, full, octokit } = setup({ alice: 'write', releaser: 'write', reader: 'read' });
     const number = github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
-    github.control.submitReview(full, number, { user: 'alice', state: 'APPROVED' });
-    github.control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
-    const seen = await observe(
-      octokit,
-      { owner: 'weaveworks', repo, number },
-      { statusContext: 'release', approvers: ['releaser'] },
-    );
+    for (const user of ['alice', 'releaser', 'reader'])
+      github.control.submitReview(full, number, { user, state: 'APPROVED' });
+    const approvers = { users: ['releaser', 'reader'] };
+    const seen = await observe(octokit, { owner: 'weaveworks', repo, number }, { statusContext: 'release', approvers });
     expect(seen.facts.approvals?.map((a) => [a.reviewer, a.authorized])).toEqual([
       ['alice', false],
       ['releaser', true],
+      ['reader', false],
     ]);
+  });
+
+  it('a minimum permission above write is checked per approving reviewer', async () => {
+    const { repo, full, octokit } = setup({ alice: 'write', boss: 'admin' });
+    const number = github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
+    github.control.submitReview(full, number, { user: 'alice', state: 'APPROVED' });
+    github.control.submitReview(full, number, { user: 'boss', state: 'APPROVED' });
+    const before = github.control.requests(full).length;
+    const approvers = { minimumPermission: 'maintain' as const };
+    const seen = await observe(octokit, { owner: 'weaveworks', repo, number }, { statusContext: 'release', approvers });
+    expect(seen.facts.approvals?.map((a) => [a.reviewer, a.authorized])).toEqual([
+      ['alice', false],
+      ['boss', true],
+    ]);
+    expect(github.control.requests(full).length - before).toBe(3);
   });
 
   it('a fork, a merged pull request', async () => {
