@@ -3,11 +3,15 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import {
+  deliveryId,
   disorder,
   pullRequestEvent,
   pullRequestReviewEvent,
+  type ReviewState,
   scheduleEvent,
   type WebhookDelivery,
+  type WorkflowRunConclusion,
+  type WorkflowRunStatus,
   workflowDispatchEvent,
   workflowRunEvent,
 } from '../src/webhooks/index.js';
@@ -17,41 +21,102 @@ const document = require('@octokit/openapi-webhooks/generated/api.github.com.jso
   components: { schemas: Record<string, unknown> };
 };
 const ajv = new Ajv2020({ strict: false, allErrors: true });
-formats.default(ajv as never);
-ajv.addSchema({ $id: 'webhooks', components: document.components } as never);
+formats.default(ajv);
+// One document holding every component, so `#/components/schemas/...` references resolve inside it.
+ajv.addSchema({ $id: 'webhooks', components: document.components });
 
-/** Problems of a payload against the @octokit/openapi-webhooks schema of its event and action. */
-function problems(schema: string, delivery: WebhookDelivery): string[] {
+/** Problems of a payload against a component schema of @octokit/openapi-webhooks, e.g. `webhook-pull-request-opened`. */
+function problems(schema: string, payload: unknown): string[] {
   const validate = ajv.getSchema(`webhooks#/components/schemas/${schema}`);
-  if (!validate) throw new Error(`no schema ${schema}`);
-  if (validate(delivery.payload)) return [];
-  return (validate.errors ?? []).map(
-    (e) =>
-      `${e.instancePath || '(root)'} ${e.message}${e.params && 'missingProperty' in e.params ? ` '${e.params.missingProperty}'` : ''}`,
-  );
+  if (!validate) throw new Error(`@octokit/openapi-webhooks has no schema ${schema}`);
+  if (validate(payload)) return [];
+  return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
+}
+
+type Json = Record<string, unknown>;
+/** The object at a dotted path of a payload. */
+function at(payload: Json, path: string): Json {
+  return path.split('.').reduce((o, key) => o[key] as Json, payload);
 }
 
 const repo = { owner: 'weaveworks', name: 'weave-gitops' };
-type PullRequestPayload = { head: { sha: string; ref: string }; number: number; html_url: string };
+const forkRepo = { owner: 'mallory', name: 'weave-gitops' };
 const head = { ref: 'releases/v0.29.0', sha: '03093a127262cad8f4c94caf8aa4262314a1cedd' };
+const pullRequestActions = ['opened', 'reopened', 'synchronize', 'closed'] as const;
 
-describe('webhook payload builders validate against GitHub’s webhook schemas', () => {
-  it.each(['opened', 'reopened', 'synchronize', 'closed'] as const)('pull_request.%s', (action) => {
-    const event = pullRequestEvent(action, { repo, number: 3906, head, before: 'f'.repeat(40) });
-    expect(problems(`webhook-pull-request-${action}`, event)).toEqual([]);
-    const pr = event.payload.pull_request as PullRequestPayload;
-    expect(pr.head).toMatchObject({
-      ref: head.ref,
-      sha: head.sha,
-      repo: { full_name: 'weaveworks/weave-gitops', fork: false },
+/** One call of every builder, for the properties all deliveries share. */
+const builders: Record<string, () => WebhookDelivery> = {
+  'pull_request.opened': () => pullRequestEvent('opened', { repo, number: 3906, head, labels: ['release'] }),
+  'pull_request.closed (merged)': () => pullRequestEvent('closed', { repo, number: 3906, head, merged: true }),
+  'pull_request.opened (fork)': () =>
+    pullRequestEvent('opened', { repo, number: 7, head: { ...head, repo: forkRepo } }),
+  'pull_request_review.submitted': () =>
+    pullRequestReviewEvent('submitted', {
+      repo,
+      number: 3906,
+      head,
+      review: { id: 80, state: 'approved', user: 'releaser' },
+    }),
+  'workflow_run.completed': () =>
+    workflowRunEvent({
+      repo,
+      runId: 5738127454,
+      workflowName: 'release',
+      headSha: head.sha,
+      headBranch: head.ref,
+      conclusion: 'success',
+      pullRequests: [{ number: 3906, headRef: head.ref, headSha: head.sha, baseRef: 'main' }],
+    }),
+  workflow_dispatch: () => workflowDispatchEvent({ repo, ref: 'main', workflowPath: '.github/workflows/sweep.yaml' }),
+  schedule: () => scheduleEvent({ repo, cron: '*/15 * * * *' }),
+};
+
+describe('pull_request', () => {
+  it.each(pullRequestActions)('%s validates and carries the options where GitHub puts them', (action) => {
+    const event = pullRequestEvent(action, {
+      repo,
+      number: 3906,
+      head,
+      base: { ref: 'main', sha: 'b'.repeat(40) },
+      user: 'octo-releaser',
+      title: 'Release v0.29.0',
+      body: 'Bumps the version.',
+      labels: ['release', 'needs review'],
+      before: 'f'.repeat(40),
     });
-    expect(pr.number).toBe(3906);
-    expect(pr.html_url).toBe('https://github.com/weaveworks/weave-gitops/pull/3906');
-    expect((event.payload.repository as Record<string, unknown>).full_name).toBe('weaveworks/weave-gitops');
+    expect(problems(`webhook-pull-request-${action}`, event.payload)).toEqual([]);
+    expect(event.name).toBe('pull_request');
+    expect(event.payload).toMatchObject({
+      action,
+      number: 3906,
+      repository: { full_name: 'weaveworks/weave-gitops', name: 'weave-gitops', owner: { login: 'weaveworks' } },
+      sender: { login: 'octo-releaser' },
+      pull_request: {
+        number: 3906,
+        state: action === 'closed' ? 'closed' : 'open',
+        merged: false,
+        title: 'Release v0.29.0',
+        body: 'Bumps the version.',
+        user: { login: 'octo-releaser' },
+        author_association: 'NONE',
+        url: 'https://api.github.com/repos/weaveworks/weave-gitops/pulls/3906',
+        html_url: 'https://github.com/weaveworks/weave-gitops/pull/3906',
+        statuses_url: `https://api.github.com/repos/weaveworks/weave-gitops/statuses/${head.sha}`,
+        labels: [{ name: 'release' }, { name: 'needs review' }],
+        head: {
+          ref: head.ref,
+          sha: head.sha,
+          label: `weaveworks:${head.ref}`,
+          repo: { full_name: 'weaveworks/weave-gitops', fork: false },
+        },
+        base: { ref: 'main', sha: 'b'.repeat(40), repo: { full_name: 'weaveworks/weave-gitops' } },
+      },
+    });
     if (action === 'synchronize') expect(event.payload).toMatchObject({ before: 'f'.repeat(40), after: head.sha });
+    else expect(event.payload).not.toHaveProperty('before');
   });
 
-  it('pull_request.closed merged', () => {
+  it('closed and merged validates, with merged_at, merge_commit_sha and merged_by', () => {
     const event = pullRequestEvent('closed', {
       repo,
       number: 3906,
@@ -60,121 +125,284 @@ describe('webhook payload builders validate against GitHub’s webhook schemas',
       mergedBy: 'release-bot',
       mergeCommitSha: 'e'.repeat(40),
     });
-    expect(problems('webhook-pull-request-closed', event)).toEqual([]);
-    expect(event.payload.pull_request).toMatchObject({
-      merged: true,
-      merge_commit_sha: 'e'.repeat(40),
-      merged_by: { login: 'release-bot' },
-      state: 'closed',
+    expect(problems('webhook-pull-request-closed', event.payload)).toEqual([]);
+    expect(event.payload).toMatchObject({
+      sender: { login: 'release-bot' },
+      pull_request: {
+        state: 'closed',
+        merged: true,
+        merged_at: '2023-08-02T10:58:00Z',
+        closed_at: '2023-08-02T10:58:00Z',
+        merge_commit_sha: 'e'.repeat(40),
+        merged_by: { login: 'release-bot' },
+      },
     });
-    const notMerged = pullRequestEvent('closed', { repo, number: 3906, head });
-    expect(notMerged.payload.pull_request).toMatchObject({ merged: false, merged_at: null, merged_by: null });
+    const closed = pullRequestEvent('closed', { repo, number: 3906, head });
+    expect(closed.payload.pull_request).toMatchObject({ merged: false, merged_at: null, merged_by: null });
   });
 
-  it('a fork pull request has a different head repository marked as a fork', () => {
-    const event = pullRequestEvent('opened', {
-      repo,
-      number: 7,
-      head: { ...head, repo: { owner: 'mallory', name: 'weave-gitops' } },
+  it('a fork pull request has a head repository of its own, marked as a fork, opened by its owner', () => {
+    const event = pullRequestEvent('opened', { repo, number: 7, head: { ...head, repo: forkRepo } });
+    expect(problems('webhook-pull-request-opened', event.payload)).toEqual([]);
+    const pr = at(event.payload, 'pull_request');
+    expect(pr).toMatchObject({
+      user: { login: 'mallory' },
+      head: { label: `mallory:${head.ref}`, user: { login: 'mallory' }, repo: { full_name: 'mallory/weave-gitops' } },
+      base: { repo: { full_name: 'weaveworks/weave-gitops', fork: false } },
     });
-    expect(problems('webhook-pull-request-opened', event)).toEqual([]);
-    expect(event.payload.pull_request).toMatchObject({
-      head: { repo: { full_name: 'mallory/weave-gitops', fork: true } },
-      base: { repo: { full_name: 'weaveworks/weave-gitops' } },
-    });
+    expect(at(pr, 'head.repo').fork).toBe(true);
+    expect(at(pr, 'head.repo').full_name).not.toBe(at(pr, 'base.repo').full_name);
+    expect(at(pr, 'head.repo').id).not.toBe(at(pr, 'base.repo').id);
   });
 
+  it('refuses a merge on an action other than closed', () => {
+    expect(() => pullRequestEvent('opened', { repo, number: 1, head, merged: true })).toThrow(/closed/);
+  });
+});
+
+describe('pull_request_review', () => {
   it.each([
     ['submitted', 'approved'],
     ['submitted', 'changes_requested'],
+    ['submitted', 'commented'],
     ['dismissed', 'dismissed'],
-  ] as const)('pull_request_review.%s (%s)', (action, state) => {
+  ] as const)('%s (%s) validates and carries the review', (action, state: ReviewState) => {
     const event = pullRequestReviewEvent(action, {
       repo,
       number: 3906,
       head,
-      review: { id: 80, state, user: 'releaser' },
+      review: { id: 80, state, user: 'releaser', authorAssociation: 'MEMBER', body: 'Ship it' },
     });
-    expect(problems(`webhook-pull-request-review-${action}`, event)).toEqual([]);
-    expect(event.payload.review).toMatchObject({ id: 80, state, commit_id: head.sha, user: { login: 'releaser' } });
+    expect(problems(`webhook-pull-request-review-${action}`, event.payload)).toEqual([]);
+    expect(event.payload).toMatchObject({
+      action,
+      sender: { login: 'releaser' },
+      repository: { full_name: 'weaveworks/weave-gitops' },
+      review: {
+        id: 80,
+        state,
+        body: 'Ship it',
+        commit_id: head.sha,
+        user: { login: 'releaser' },
+        author_association: 'MEMBER',
+        html_url: 'https://github.com/weaveworks/weave-gitops/pull/3906#pullrequestreview-80',
+        pull_request_url: 'https://api.github.com/repos/weaveworks/weave-gitops/pulls/3906',
+      },
+      pull_request: { number: 3906, state: 'open', head: { sha: head.sha, ref: head.ref } },
+    });
   });
 
-  it.each(['success', 'failure'] as const)('workflow_run.completed (%s)', (conclusion) => {
+  it('an approval of an older commit validates and names that commit', () => {
+    const event = pullRequestReviewEvent('submitted', {
+      repo,
+      number: 3906,
+      head,
+      review: { id: 81, state: 'approved', user: 'releaser', commitId: 'c'.repeat(40) },
+    });
+    expect(problems('webhook-pull-request-review-submitted', event.payload)).toEqual([]);
+    expect(event.payload).toMatchObject({
+      review: { state: 'approved', commit_id: 'c'.repeat(40), author_association: 'COLLABORATOR' },
+      pull_request: { head: { sha: head.sha } },
+    });
+  });
+
+  it('refuses a submitted review in state dismissed', () => {
+    expect(() =>
+      pullRequestReviewEvent('submitted', { repo, number: 1, head, review: { id: 1, state: 'dismissed', user: 'r' } }),
+    ).toThrow(RangeError);
+  });
+});
+
+describe('workflow_run', () => {
+  it.each([
+    ['completed', 'success', 'completed'],
+    ['completed', 'failure', 'completed'],
+    ['completed', 'cancelled', 'completed'],
+    ['completed', 'timed_out', 'completed'],
+    ['in_progress', null, 'in-progress'],
+    ['requested', null, 'requested'],
+    ['queued', null, 'requested'],
+  ] as const)('%s (%s) validates and carries the run', (status: WorkflowRunStatus, conclusion, schema) => {
     const event = workflowRunEvent({
       repo,
       runId: 5738127454,
       runAttempt: 2,
       workflowName: 'release',
+      workflowPath: '.github/workflows/release.yml',
       headSha: head.sha,
       headBranch: head.ref,
-      conclusion,
-      displayTitle: `release ${head.sha}`,
+      event: 'pull_request',
+      status,
+      conclusion: conclusion as WorkflowRunConclusion | null,
+      displayTitle: 'Release v0.29.0',
+      actor: 'release-bot',
       pullRequests: [{ number: 3906, headRef: head.ref, headSha: head.sha, baseRef: 'main' }],
     });
-    expect(problems('webhook-workflow-run-completed', event)).toEqual([]);
-    expect(event.payload.workflow_run).toMatchObject({
-      id: 5738127454,
-      run_attempt: 2,
-      head_sha: head.sha,
-      conclusion,
-      display_title: `release ${head.sha}`,
-    });
-  });
-
-  it('workflow_dispatch', () => {
-    const event = workflowDispatchEvent({
-      repo,
-      ref: 'main',
-      workflowPath: '.github/workflows/sweep.yaml',
-      inputs: { pr: '3906' },
-    });
-    expect(problems('webhook-workflow-dispatch', event)).toEqual([]);
+    expect(problems(`webhook-workflow-run-${schema}`, event.payload)).toEqual([]);
+    const runUrl = 'https://api.github.com/repos/weaveworks/weave-gitops/actions/runs/5738127454';
     expect(event.payload).toMatchObject({
-      ref: 'refs/heads/main',
-      inputs: { pr: '3906' },
-      workflow: '.github/workflows/sweep.yaml',
-    });
-  });
-
-  it('schedule carries the cron line and the repository', () => {
-    const event = scheduleEvent({ repo, cron: '*/15 * * * *' });
-    expect(event.name).toBe('schedule');
-    expect(event.payload).toMatchObject({
-      schedule: '*/15 * * * *',
+      action: schema.replace('-', '_'),
+      sender: { login: 'release-bot' },
       repository: { full_name: 'weaveworks/weave-gitops' },
+      workflow: { name: 'release', path: '.github/workflows/release.yml' },
+      workflow_run: {
+        id: 5738127454,
+        run_attempt: 2,
+        previous_attempt_url: `${runUrl}/attempts/1`,
+        url: runUrl,
+        html_url: 'https://github.com/weaveworks/weave-gitops/actions/runs/5738127454',
+        head_sha: head.sha,
+        head_branch: head.ref,
+        head_commit: { id: head.sha },
+        event: 'pull_request',
+        status,
+        conclusion,
+        display_title: 'Release v0.29.0',
+        path: '.github/workflows/release.yml',
+        actor: { login: 'release-bot' },
+        repository: { full_name: 'weaveworks/weave-gitops' },
+        head_repository: { full_name: 'weaveworks/weave-gitops', fork: false },
+        pull_requests: [{ number: 3906, head: { ref: head.ref, sha: head.sha }, base: { ref: 'main' } }],
+      },
     });
+    expect(at(event.payload, 'workflow_run').workflow_id).toBe(at(event.payload, 'workflow').id);
   });
 
-  it('a corrupted payload fails validation, naming the field', () => {
-    const event = pullRequestEvent('opened', { repo, number: 1, head });
-    delete (event.payload.pull_request as Record<string, unknown>).head;
-    expect(problems('webhook-pull-request-opened', event).join('\n')).toContain("'head'");
-  });
-
-  it('builders share no mutable state', () => {
-    const first = pullRequestEvent('opened', { repo, number: 1, head });
-    (first.payload.pull_request as PullRequestPayload).head.sha = 'mutated';
-    const second = pullRequestEvent('opened', { repo, number: 1, head });
-    expect((second.payload.pull_request as PullRequestPayload).head.sha).toBe(head.sha);
-    expect(second.id).not.toBe(first.id);
-  });
-
-  it('disorder redelivers (same id and payload) and reorders deliveries', () => {
-    const a = pullRequestEvent('opened', { repo, number: 1, head });
-    const b = pullRequestReviewEvent('submitted', {
-      repo,
-      number: 1,
-      head,
-      review: { id: 1, state: 'approved', user: 'r' },
-    });
-    const c = workflowRunEvent({
+  it('names a pull request by the same id and base as pull_request deliveries do', () => {
+    const run = workflowRunEvent({
       repo,
       runId: 1,
       workflowName: 'release',
       headSha: head.sha,
       headBranch: head.ref,
       conclusion: 'success',
+      pullRequests: [{ number: 3906, headRef: head.ref, headSha: head.sha, baseRef: 'main' }],
     });
+    const opened = pullRequestEvent('opened', { repo, number: 3906, head });
+    const [listed] = at(run.payload, 'workflow_run').pull_requests as Json[];
+    expect(listed).toMatchObject({
+      id: at(opened.payload, 'pull_request').id,
+      base: { sha: at(opened.payload, 'pull_request.base').sha, repo: { id: at(opened.payload, 'repository').id } },
+    });
+  });
+
+  it("a run of a fork's head names the fork as head repository", () => {
+    const event = workflowRunEvent({
+      repo,
+      runId: 2,
+      workflowName: 'ci',
+      headSha: head.sha,
+      headBranch: head.ref,
+      headRepo: forkRepo,
+      event: 'pull_request',
+      conclusion: 'success',
+    });
+    expect(problems('webhook-workflow-run-completed', event.payload)).toEqual([]);
+    expect(at(event.payload, 'workflow_run.head_repository')).toMatchObject({
+      full_name: 'mallory/weave-gitops',
+      fork: true,
+    });
+  });
+
+  it('refuses a conclusion before the run completed', () => {
+    expect(() =>
+      workflowRunEvent({
+        repo,
+        runId: 3,
+        workflowName: 'ci',
+        headSha: head.sha,
+        headBranch: head.ref,
+        status: 'in_progress',
+        conclusion: 'success',
+      }),
+    ).toThrow(RangeError);
+  });
+});
+
+describe('workflow_dispatch and schedule', () => {
+  it('workflow_dispatch validates, with the ref, inputs and workflow', () => {
+    const event = workflowDispatchEvent({
+      repo,
+      ref: 'main',
+      workflowPath: '.github/workflows/sweep.yaml',
+      inputs: { pr: '3906' },
+      sender: 'releaser',
+    });
+    expect(problems('webhook-workflow-dispatch', event.payload)).toEqual([]);
+    expect(event.payload).toMatchObject({
+      ref: 'refs/heads/main',
+      inputs: { pr: '3906' },
+      workflow: '.github/workflows/sweep.yaml',
+      repository: { full_name: 'weaveworks/weave-gitops' },
+      sender: { login: 'releaser' },
+    });
+    const tag = workflowDispatchEvent({ repo, ref: 'refs/tags/v0.29.0', workflowPath: '.github/workflows/x.yaml' });
+    expect(tag.payload).toMatchObject({ ref: 'refs/tags/v0.29.0', inputs: {} });
+  });
+
+  it('schedule (no webhook schema) carries the cron line and a repository that validates as a webhook repository', () => {
+    const event = scheduleEvent({ repo, cron: '*/15 * * * *' });
+    expect(event.name).toBe('schedule');
+    expect(Object.keys(event.payload).sort()).toEqual(['repository', 'schedule']);
+    expect(event.payload).toMatchObject({
+      schedule: '*/15 * * * *',
+      repository: { full_name: 'weaveworks/weave-gitops' },
+    });
+    expect(problems('repository-webhooks', event.payload.repository)).toEqual([]);
+  });
+});
+
+describe('every builder', () => {
+  it.each(Object.keys(builders))('%s names no person, repository or organization of the examples', (name) => {
+    const text = JSON.stringify(builders[name]!().payload);
+    expect(text).not.toMatch(/octocat|hello-world|octo-org|octo-repo|octocoders|hub4j/i);
+  });
+
+  it.each(Object.keys(builders))('%s shares no mutable state with the next delivery', (name) => {
+    const build = builders[name]!;
+    const first = build();
+    const pristine = structuredClone(first.payload);
+    scribble(first.payload);
+    const second = build();
+    expect(second.payload).toEqual(pristine);
+    expect(second.id).not.toBe(first.id);
+  });
+
+  it('puts no object in two places of one payload', () => {
+    const { payload } = pullRequestEvent('opened', { repo, number: 1, head });
+    at(payload, 'pull_request.head.user').login = 'changed';
+    expect(at(payload, 'pull_request.head.repo.owner').login).toBe('weaveworks');
+  });
+
+  it.each([
+    ['webhook-pull-request-opened', builders['pull_request.opened']!, 'pull_request', 'head'],
+    ['webhook-pull-request-closed', builders['pull_request.closed (merged)']!, 'pull_request', 'merged_at'],
+    ['webhook-pull-request-review-submitted', builders['pull_request_review.submitted']!, 'review', 'commit_id'],
+    ['webhook-workflow-run-completed', builders['workflow_run.completed']!, 'workflow_run', 'head_sha'],
+    ['webhook-workflow-dispatch', builders.workflow_dispatch!, '', 'ref'],
+  ] as const)('a %s payload missing a required field fails validation, naming it', (schema, build, parent, field) => {
+    const { payload } = build();
+    expect(problems(schema, payload)).toEqual([]);
+    delete (parent ? at(payload, parent) : payload)[field];
+    expect(problems(schema, payload)).toContain(
+      `${parent ? `/${parent}` : '/'} must have required property '${field}'`,
+    );
+  });
+});
+
+describe('deliveries', () => {
+  it('have ids like X-GitHub-Delivery, a new one each time', () => {
+    const [a, b] = [deliveryId(), deliveryId()];
+    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(b).not.toBe(a);
+  });
+
+  it('disorder redelivers (same id and payload) and reorders deliveries', () => {
+    const [a, b, c] = [
+      builders['pull_request.opened']!(),
+      builders['pull_request_review.submitted']!(),
+      builders['workflow_run.completed']!(),
+    ];
     const messy = disorder([a, b, c], [{ duplicate: 1 }, { swap: 2 }]);
     expect(messy.map((d) => d.name)).toEqual([
       'pull_request',
@@ -186,3 +414,17 @@ describe('webhook payload builders validate against GitHub’s webhook schemas',
     expect(messy[3]?.payload).toEqual(b.payload);
   });
 });
+
+/** Overwrites every value of a payload in place, down to the leaves. */
+function scribble(value: unknown): void {
+  if (Array.isArray(value)) {
+    value.forEach(scribble);
+    value.push('scribbled');
+  } else if (value && typeof value === 'object') {
+    const object = value as Json;
+    for (const [key, child] of Object.entries(object)) {
+      if (child && typeof child === 'object') scribble(child);
+      else object[key] = 'scribbled';
+    }
+  }
+}

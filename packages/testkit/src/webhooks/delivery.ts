@@ -1,38 +1,21 @@
-import type { WebhookDelivery } from './types.js';
+import type { Payload, WebhookDelivery } from './types.js';
 
 let sequence = 0;
 
-/** A delivery id in `X-GitHub-Delivery`'s GUID format, unique within the process. */
+/**
+ * The next delivery id, in `X-GitHub-Delivery`'s GUID format: a counter, so ids are unique within the
+ * process and the same in every run of the same test.
+ */
 export function deliveryId(): string {
   sequence++;
-  const hex = sequence.toString(16).padStart(12, '0');
-  return `72d3162e-cc78-11e3-81ab-${hex}`;
-}
-
-export function delivery<Name extends string>(name: Name, payload: Record<string, unknown>): WebhookDelivery<Name> {
-  return { name, id: deliveryId(), payload };
+  return `72d3162e-cc78-11e3-81ab-${sequence.toString(16).padStart(12, '0')}`;
 }
 
 /**
- * Deliveries as a flaky network hands them over: `duplicate` redelivers the delivery at an index right
- * after it (same id and payload, as GitHub's redelivery does), `swap` exchanges two neighbours.
+ * A delivery of `payload` as event `name`, with the next delivery id. The payload goes through JSON, as
+ * on the wire: builders may put one object in two places (a head's `user` and its repository's `owner`),
+ * a delivery never does (`structuredClone` would keep them shared).
  */
-export function disorder<T extends WebhookDelivery>(
-  deliveries: readonly T[],
-  changes: readonly ({ duplicate: number } | { swap: number })[],
-): T[] {
-  const result = [...deliveries];
-  for (const change of changes) {
-    if ('duplicate' in change) {
-      const original = result[change.duplicate];
-      if (!original) throw new Error(`no delivery at ${change.duplicate} to duplicate`);
-      result.splice(change.duplicate + 1, 0, structuredClone(original));
-    } else {
-      const [a, b] = [result[change.swap], result[change.swap + 1]];
-      if (!a || !b) throw new Error(`no deliveries at ${change.swap} and ${change.swap + 1} to swap`);
-      result[change.swap] = b;
-      result[change.swap + 1] = a;
-    }
-  }
-  return result;
+export function delivery<Name extends string>(name: Name, payload: Payload): WebhookDelivery<Name> {
+  return { name, id: deliveryId(), payload: JSON.parse(JSON.stringify(payload)) as Payload };
 }

@@ -1,40 +1,27 @@
 import { delivery } from './delivery.js';
 import { example } from './examples.js';
-import { repository, user } from './repository.js';
+import { envelope } from './repository.js';
 import type { RepoRef, WebhookDelivery } from './types.js';
 
-type Payload = Record<string, unknown>;
+/** What `workflowDispatchEvent` is built from. */
+export interface WorkflowDispatchOptions {
+  repo: RepoRef;
+  /** A branch name or a full ref (`refs/tags/v1.2.0`). */
+  ref: string;
+  /** The workflow file, `.github/workflows/<file>`. */
+  workflowPath: string;
+  /** Default: none. */
+  inputs?: Record<string, string>;
+  /** Who started the workflow. Default: the repository owner. */
+  sender?: string;
+}
 
 /** A `workflow_dispatch` delivery: a workflow started by hand or by the API. */
-export function workflowDispatchEvent(options: {
-  repo: RepoRef;
-  ref: string;
-  workflowPath: string;
-  inputs?: Record<string, string>;
-  sender?: string;
-}): WebhookDelivery<'workflow_dispatch'> {
-  const template = example('workflow_dispatch');
-  const payload: Payload = {
-    ...template,
+export function workflowDispatchEvent(options: WorkflowDispatchOptions): WebhookDelivery<'workflow_dispatch'> {
+  return delivery('workflow_dispatch', {
+    ...envelope(example('workflow_dispatch'), options.repo, options.sender ?? options.repo.owner),
     inputs: options.inputs ?? {},
     ref: options.ref.startsWith('refs/') ? options.ref : `refs/heads/${options.ref}`,
     workflow: options.workflowPath,
-    repository: repository(template.repository as Payload, options.repo),
-    sender: user(template.sender as Payload, options.sender ?? options.repo.owner),
-  };
-  if ('organization' in payload && options.repo.owner !== (payload.organization as Payload).login)
-    delete payload.organization;
-  return delivery('workflow_dispatch', payload);
-}
-
-/**
- * A `schedule` event as GitHub Actions provides it (`github.event` of a scheduled run): the cron line
- * and the repository. It is an Actions event, not a webhook, so no webhook schema describes it.
- */
-export function scheduleEvent(options: { repo: RepoRef; cron: string }): WebhookDelivery<'schedule'> {
-  const template = example('workflow_dispatch');
-  return delivery('schedule', {
-    schedule: options.cron,
-    repository: repository(template.repository as Payload, options.repo),
   });
 }

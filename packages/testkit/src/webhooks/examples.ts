@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
+import type { Payload } from './types.js';
 
-type Payload = Record<string, unknown>;
 interface ExampleGroup {
   name: string;
   examples: Payload[];
@@ -9,8 +9,9 @@ interface ExampleGroup {
 let index: ExampleGroup[] | undefined;
 
 /**
- * A deep copy of GitHub's documented example payload for an event and action, from
- * `@octokit/webhooks-examples`: builders start from these, never from hand-written JSON.
+ * A deep copy of GitHub's documented example payload for an event (and action), the first one
+ * `@octokit/webhooks-examples` lists: builders start from these, never from hand-written JSON. Each call
+ * returns a fresh copy, so no two payloads share an object.
  */
 export function example(event: string, action?: string): Payload {
   index ??= createRequire(import.meta.url)('@octokit/webhooks-examples/api.github.com/index.json') as ExampleGroup[];

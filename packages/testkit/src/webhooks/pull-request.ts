@@ -1,145 +1,168 @@
 import { delivery } from './delivery.js';
 import { example } from './examples.js';
-import { repository, stableId, user } from './repository.js';
-import type { HeadRef, RepoRef, WebhookDelivery } from './types.js';
+import { defaultBaseSha, nodeId, pullRequestId, stableId, stableSha } from './ids.js';
+import { envelope, fullName, repository } from './repository.js';
+import type { AuthorAssociation, HeadRef, Payload, RepoRef, WebhookDelivery } from './types.js';
+import { user } from './user.js';
 
-type Payload = Record<string, unknown>;
-
+/** What `pullRequestEvent` (and the pull request inside `pullRequestReviewEvent`) is built from. */
 export interface PullRequestOptions {
   repo: RepoRef;
   number: number;
   head: HeadRef;
+  /** Default: `repo`'s default branch at a SHA derived from it. */
   base?: { ref: string; sha?: string };
   /** `closed` only: whether the pull request was merged. */
   merged?: boolean;
+  /** Who merged it. Default: `user`. */
   mergedBy?: string;
+  /** Default: a SHA derived from the repository and number. */
   mergeCommitSha?: string;
-  /** Who opened the pull request. Default: the repository owner. */
+  /** Who opened the pull request. Default: the owner of the head repository. */
   user?: string;
-  /** Who caused the event. Default: `user`. */
+  /** Default: `OWNER` when `user` owns `repo`, else `NONE`. */
+  authorAssociation?: AuthorAssociation;
+  /** Who caused the event. Default: `mergedBy` for a merge, else `user`. */
   sender?: string;
   title?: string;
   body?: string;
-  /** `synchronize` only: the head before the push. */
+  /** `synchronize` only: the head before the push. Default: a SHA derived from the head. */
   before?: string;
   labels?: string[];
   /** ISO time of the event. Default: a fixed time. */
   at?: string;
 }
 
+/** The `pull_request` actions release automation reacts to. */
 export type PullRequestAction = 'opened' | 'reopened' | 'synchronize' | 'closed';
 
 /** The `pull_request` object of a payload, as GitHub sends it for these options. */
 export function pullRequestObject(template: Payload, options: PullRequestOptions, state: 'open' | 'closed'): Payload {
-  const fullName = `${options.repo.owner}/${options.repo.name}`;
-  const base = repository(template.base ? ((template.base as Payload).repo as Payload) : {}, options.repo);
-  const headRepo = options.head.repo ?? options.repo;
-  const fork = `${headRepo.owner}/${headRepo.name}` !== fullName;
-  const head = repository(((template.head as Payload).repo as Payload) ?? {}, headRepo, fork);
-  const author = user(template.user as Payload, options.user ?? options.repo.owner);
-  const at = options.at ?? '2023-08-02T10:58:00Z';
-  const api = `https://api.github.com/repos/${fullName}`;
-  const html = `https://github.com/${fullName}/pull/${options.number}`;
+  const { repo, number, head } = options;
+  const name = fullName(repo);
+  const headRepo = head.repo ?? repo;
+  const baseRepository = repository((template.base as Payload).repo as Payload, repo);
+  const headRepository = repository((template.head as Payload).repo as Payload, headRepo, fullName(headRepo) !== name);
+  const login = options.user ?? headRepo.owner;
+  const baseRef = options.base?.ref ?? repo.defaultBranch ?? 'main';
   const merged = state === 'closed' && options.merged === true;
-  const id = stableId(`pr:${fullName}#${options.number}`);
+  const at = options.at ?? '2023-08-02T10:58:00Z';
+  const api = `https://api.github.com/repos/${name}`;
+  const html = `https://github.com/${name}/pull/${number}`;
+  const id = pullRequestId(name, number);
   return {
-    // Fields GitHub made required after some examples were recorded.
-    active_lock_reason: null,
-    auto_merge: null,
     ...template,
-    url: `${api}/pulls/${options.number}`,
+    url: `${api}/pulls/${number}`,
     id,
-    node_id: Buffer.from(`PR_${id}`).toString('base64'),
+    node_id: nodeId('PullRequest', id),
     html_url: html,
     diff_url: `${html}.diff`,
     patch_url: `${html}.patch`,
-    issue_url: `${api}/issues/${options.number}`,
-    commits_url: `${api}/pulls/${options.number}/commits`,
-    review_comments_url: `${api}/pulls/${options.number}/comments`,
+    issue_url: `${api}/issues/${number}`,
+    commits_url: `${api}/pulls/${number}/commits`,
+    review_comments_url: `${api}/pulls/${number}/comments`,
     review_comment_url: `${api}/pulls/comments{/number}`,
-    comments_url: `${api}/issues/${options.number}/comments`,
-    statuses_url: `${api}/statuses/${options.head.sha}`,
-    number: options.number,
+    comments_url: `${api}/issues/${number}/comments`,
+    statuses_url: `${api}/statuses/${head.sha}`,
+    number,
     state,
     locked: false,
-    title: options.title ?? `Release ${options.head.ref}`,
-    user: author,
+    // Required since some examples were recorded, or naming the example's people: a fresh pull request has none.
+    active_lock_reason: null,
+    auto_merge: null,
+    assignee: null,
+    assignees: [],
+    requested_reviewers: [],
+    requested_teams: [],
+    milestone: null,
+    draft: false,
+    title: options.title ?? `Release ${head.ref}`,
+    user: user(template.user as Payload, login),
+    author_association: options.authorAssociation ?? (login === repo.owner ? 'OWNER' : 'NONE'),
     body: options.body ?? null,
-    labels: (options.labels ?? []).map((name) => ({
-      id: stableId(`label:${name}`),
-      node_id: Buffer.from(`LA_${name}`).toString('base64'),
-      url: `${api}/labels/${encodeURIComponent(name)}`,
-      name,
-      color: 'ededed',
-      default: false,
-      description: null,
-    })),
+    labels: (options.labels ?? []).map((label) => {
+      const labelId = stableId(`label:${name}:${label}`);
+      return {
+        id: labelId,
+        node_id: nodeId('Label', labelId),
+        url: `${api}/labels/${encodeURIComponent(label)}`,
+        name: label,
+        color: 'ededed',
+        default: false,
+        description: null,
+      };
+    }),
     created_at: at,
     updated_at: at,
     closed_at: state === 'closed' ? at : null,
     merged_at: merged ? at : null,
-    merge_commit_sha: merged ? (options.mergeCommitSha ?? null) : null,
+    merge_commit_sha: merged ? (options.mergeCommitSha ?? stableSha(`merge:${name}#${number}`)) : null,
     merged,
-    merged_by: merged ? user(template.user as Payload, options.mergedBy ?? (author.login as string)) : null,
-    draft: false,
+    merged_by: merged ? user(template.user as Payload, options.mergedBy ?? login) : null,
     head: {
       ...(template.head as Payload),
-      label: `${headRepo.owner}:${options.head.ref}`,
-      ref: options.head.ref,
-      sha: options.head.sha,
-      user: head.owner,
-      repo: head,
+      label: `${headRepo.owner}:${head.ref}`,
+      ref: head.ref,
+      sha: head.sha,
+      user: headRepository.owner,
+      repo: headRepository,
     },
     base: {
       ...(template.base as Payload),
-      label: `${options.repo.owner}:${options.base?.ref ?? 'main'}`,
-      ref: options.base?.ref ?? 'main',
-      sha: options.base?.sha ?? 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e',
-      user: base.owner,
-      repo: base,
+      label: `${repo.owner}:${baseRef}`,
+      ref: baseRef,
+      sha: options.base?.sha ?? defaultBaseSha(name, baseRef),
+      user: baseRepository.owner,
+      repo: baseRepository,
     },
     _links: {
-      self: { href: `${api}/pulls/${options.number}` },
+      self: { href: `${api}/pulls/${number}` },
       html: { href: html },
-      issue: { href: `${api}/issues/${options.number}` },
-      comments: { href: `${api}/issues/${options.number}/comments` },
-      review_comments: { href: `${api}/pulls/${options.number}/comments` },
+      issue: { href: `${api}/issues/${number}` },
+      comments: { href: `${api}/issues/${number}/comments` },
+      review_comments: { href: `${api}/pulls/${number}/comments` },
       review_comment: { href: `${api}/pulls/comments{/number}` },
-      commits: { href: `${api}/pulls/${options.number}/commits` },
-      statuses: { href: `${api}/statuses/${options.head.sha}` },
+      commits: { href: `${api}/pulls/${number}/commits` },
+      statuses: { href: `${api}/statuses/${head.sha}` },
     },
   };
 }
 
 /**
- * A `pull_request` delivery, from GitHub's example for the action, rewritten to the options.
+ * A `pull_request` delivery, from GitHub's example for the action, rewritten to the options. A `head.repo`
+ * other than `repo` makes a fork pull request; `closed` with `merged: true` a merge (the examples have
+ * none: it is built from the closed one).
  *
  * @example
  * ```ts
- * const opened = pullRequestEvent('opened', {
+ * const merged = pullRequestEvent('closed', {
  *   repo: { owner: 'weaveworks', name: 'weave-gitops' },
  *   number: 3906,
  *   head: { ref: 'releases/v0.29.0', sha: '03093a127262cad8f4c94caf8aa4262314a1cedd' },
+ *   merged: true,
+ *   mergedBy: 'release-bot',
  * });
- * // opened.payload.pull_request.head.sha === '03093a1...'
+ * // merged.name === 'pull_request'
+ * // merged.payload.pull_request.merged_by.login === 'release-bot'
  * ```
  */
 export function pullRequestEvent(
   action: PullRequestAction,
   options: PullRequestOptions,
 ): WebhookDelivery<'pull_request'> {
+  if (options.merged && action !== 'closed')
+    throw new RangeError(`a pull request is merged when closed, not ${action}`);
   const template = example('pull_request', action);
-  const state = action === 'closed' ? 'closed' : 'open';
+  const author = options.user ?? (options.head.repo ?? options.repo).owner;
+  const sender = options.sender ?? (options.merged ? (options.mergedBy ?? author) : author);
   const payload: Payload = {
-    ...template,
+    ...envelope(template, options.repo, sender),
     action,
     number: options.number,
-    pull_request: pullRequestObject(template.pull_request as Payload, options, state),
-    repository: repository(template.repository as Payload, options.repo),
-    sender: user(template.sender as Payload, options.sender ?? options.user ?? options.repo.owner),
+    pull_request: pullRequestObject(template.pull_request as Payload, options, action === 'closed' ? 'closed' : 'open'),
   };
   if (action === 'synchronize') {
-    payload.before = options.before ?? template.before;
+    payload.before = options.before ?? stableSha(`before:${options.head.sha}`);
     payload.after = options.head.sha;
   }
   return delivery('pull_request', payload);

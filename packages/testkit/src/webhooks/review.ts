@@ -1,61 +1,70 @@
 import { delivery } from './delivery.js';
 import { example } from './examples.js';
-import { pullRequestObject } from './pull-request.js';
-import { repository, user } from './repository.js';
-import type { HeadRef, RepoRef, WebhookDelivery } from './types.js';
+import { nodeId } from './ids.js';
+import { type PullRequestOptions, pullRequestObject } from './pull-request.js';
+import { envelope, fullName } from './repository.js';
+import type { AuthorAssociation, Payload, WebhookDelivery } from './types.js';
+import { user } from './user.js';
 
-type Payload = Record<string, unknown>;
+/** The state of a review as webhooks spell it. */
+export type ReviewState = 'approved' | 'changes_requested' | 'commented' | 'dismissed';
 
-export interface ReviewOptions {
-  repo: RepoRef;
-  number: number;
-  head: HeadRef;
+/** What `pullRequestReviewEvent` is built from: the open pull request, and the review. */
+export interface ReviewOptions
+  extends Pick<PullRequestOptions, 'repo' | 'number' | 'head' | 'base' | 'user' | 'title'> {
   review: {
     id: number;
-    state: 'approved' | 'changes_requested' | 'commented' | 'dismissed';
+    /** `submitted`: approved, changes requested or commented. A `dismissed` delivery always says `dismissed`. */
+    state: ReviewState;
     user: string;
     /** The commit the review is on. Default: the head. */
     commitId?: string;
-    authorAssociation?: 'OWNER' | 'MEMBER' | 'COLLABORATOR' | 'CONTRIBUTOR' | 'NONE';
+    /** Default: `OWNER` when the reviewer owns the repository, else `COLLABORATOR`. */
+    authorAssociation?: AuthorAssociation;
     body?: string;
   };
+  /** Who caused the event (who dismissed, for `dismissed`). Default: the reviewer. */
+  sender?: string;
+  /** ISO time of the review. Default: a fixed time. */
   at?: string;
 }
 
-/** A `pull_request_review` delivery: `submitted` (approved, changes requested, commented) or `dismissed`. */
+/**
+ * A `pull_request_review` delivery: `submitted` (approved, changes requested, commented) or `dismissed`.
+ * The examples have no approval: it is built from the submitted one.
+ */
 export function pullRequestReviewEvent(
   action: 'submitted' | 'dismissed',
   options: ReviewOptions,
 ): WebhookDelivery<'pull_request_review'> {
+  const { review } = options;
+  if (action === 'submitted' && review.state === 'dismissed') {
+    throw new RangeError('a submitted review is approved, changes_requested or commented');
+  }
   const template = example('pull_request_review', action);
-  const fullName = `${options.repo.owner}/${options.repo.name}`;
+  const name = fullName(options.repo);
   const at = options.at ?? '2023-08-02T11:05:00Z';
-  const html = `https://github.com/${fullName}/pull/${options.number}#pullrequestreview-${options.review.id}`;
-  const review = template.review as Payload;
-  const state = action === 'dismissed' ? 'dismissed' : options.review.state;
+  const pull = `https://api.github.com/repos/${name}/pulls/${options.number}`;
+  const html = `https://github.com/${name}/pull/${options.number}#pullrequestreview-${review.id}`;
+  const reviewTemplate = template.review as Payload;
   const payload: Payload = {
-    ...template,
+    ...envelope(template, options.repo, options.sender ?? review.user),
     action,
     review: {
-      ...review,
-      id: options.review.id,
-      node_id: Buffer.from(`PRR_${options.review.id}`).toString('base64'),
-      user: user(review.user as Payload, options.review.user),
-      body: options.review.body ?? null,
-      commit_id: options.review.commitId ?? options.head.sha,
+      ...reviewTemplate,
+      id: review.id,
+      node_id: nodeId('PullRequestReview', review.id),
+      user: user(reviewTemplate.user as Payload, review.user),
+      body: review.body ?? null,
+      commit_id: review.commitId ?? options.head.sha,
       submitted_at: at,
-      state,
+      state: action === 'dismissed' ? 'dismissed' : review.state,
       html_url: html,
-      pull_request_url: `https://api.github.com/repos/${fullName}/pulls/${options.number}`,
-      author_association: options.review.authorAssociation ?? 'COLLABORATOR',
-      _links: {
-        html: { href: html },
-        pull_request: { href: `https://api.github.com/repos/${fullName}/pulls/${options.number}` },
-      },
+      pull_request_url: pull,
+      author_association: review.authorAssociation ?? (review.user === options.repo.owner ? 'OWNER' : 'COLLABORATOR'),
+      _links: { html: { href: html }, pull_request: { href: pull } },
     },
     pull_request: pullRequestObject(template.pull_request as Payload, { ...options, at }, 'open'),
-    repository: repository(template.repository as Payload, options.repo),
-    sender: user(template.sender as Payload, options.review.user),
   };
   return delivery('pull_request_review', payload);
 }
