@@ -329,3 +329,19 @@ describe('every response', () => {
     expect(limits.data.resources.core.limit).toBe(5000);
   });
 });
+
+describe('teams', () => {
+  it('membership of a user in an organisation team, or 404', async () => {
+    github().control.addTeamMember('weaveworks', 'releasers', 'alice', 'maintainer');
+    const api = octokit();
+    const found = await api.rest.teams.getMembershipForUserInOrg({
+      org: 'weaveworks',
+      team_slug: 'releasers',
+      username: 'alice',
+    });
+    expect(found.data).toMatchObject({ role: 'maintainer', state: 'active' });
+    await expect(
+      api.rest.teams.getMembershipForUserInOrg({ org: 'weaveworks', team_slug: 'releasers', username: 'bob' }),
+    ).rejects.toMatchObject({ status: 404 });
+  });
+});

@@ -90,6 +90,15 @@ export class GitHubControl {
     this.state.tokens.set(token, login);
   }
 
+  /** Makes `login` a member of the team `org/slug` (as `teams/get-membership-for-user-in-org` shows). */
+  addTeamMember(org: string, slug: string, login: string, role: 'member' | 'maintainer' = 'member'): void {
+    this.state.account(login);
+    const key = `${org}/${slug}`.toLowerCase();
+    const members = this.state.teams.get(key) ?? new Map<string, 'member' | 'maintainer'>();
+    members.set(login, role);
+    this.state.teams.set(key, members);
+  }
+
   /** Branch protection of `branch`: required contexts (optionally pinned to an app) and approvals. */
   protectBranch(repo: string, branch: string, protection: Partial<Protection>): void {
     this.repo(repo).protection.set(branch, {

@@ -13,6 +13,7 @@ import { error, type Handler, type Reply } from './rest/context.js';
 import { getPull, listPulls, mergePull } from './rest/pulls.js';
 import { createReview, dismissReview, listReviews } from './rest/reviews.js';
 import { createCommitStatus, getCombinedStatusForRef, listCommitStatusesForRef } from './rest/statuses.js';
+import { getTeamMembership } from './rest/teams.js';
 import { type Account, GitHubState } from './state.js';
 
 const HANDLERS: Record<string, Handler> = {
@@ -188,6 +189,7 @@ export async function startGitHub(options: GitHubOptions = {}): Promise<GitHubEm
     const handler = HANDLERS[operationId];
     let result: Reply;
     if (operationId === 'rate-limit/get') result = rateLimit();
+    else if (operationId === 'teams/get-membership-for-user-in-org') result = getTeamMembership(state, params, url);
     else if (!repo || !handler) result = error(404, 'Not Found');
     else {
       result = handler({

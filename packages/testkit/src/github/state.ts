@@ -138,6 +138,8 @@ export class GitHubState {
   readonly accounts = new Map<string, Account>();
   /** Tokens and who they authenticate. */
   readonly tokens = new Map<string, string>();
+  /** Team members by `org/team-slug`, with their role. */
+  readonly teams = new Map<string, Map<string, 'member' | 'maintainer'>>();
   private nextId = 1000;
 
   constructor(
