@@ -18,12 +18,14 @@ export interface ObserveOptions {
 }
 
 /**
- * Who may approve a release. `users` is an allow-list of logins; `minimumPermission` above `write` costs
- * one REST call per approving reviewer (GraphQL only tells whether a reviewer can push). Both together
- * must both hold.
+ * Who may approve a release. Always someone who can push; `users` and `teams` (`org/team-slug`) narrow it
+ * to an allow-list (either may match); `minimumPermission` above `write` raises the bar. A team look-up
+ * or a permission above `write` costs one REST call per approving reviewer, and team look-ups need a
+ * token that may read the organisation's teams (`read:org`, or an app with members: read).
  */
 export interface ApproverPolicy {
   users?: readonly string[];
+  teams?: readonly string[];
   minimumPermission?: 'write' | 'maintain' | 'admin';
 }
 
@@ -69,7 +71,7 @@ export async function observe(octokit: Octokit, ref: PullRequestRef, options: Ob
   for (const review of latest.values()) {
     if (review.state !== 'APPROVED' || !review.commit || !review.author) continue;
     const login = review.author.login;
-    let authorized = review.authorCanPushToRepository && (!policy.users || policy.users.includes(login));
+    let authorized = review.authorCanPushToRepository && (await isListed(octokit, policy, login));
     if (authorized && minimum !== 'write') {
       const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
         owner: ref.owner,
@@ -117,6 +119,22 @@ export async function observe(octokit: Octokit, ref: PullRequestRef, options: Ob
       statuses,
     },
   };
+}
+
+/** Whether `login` is on the policy's allow-list (users or team members); true when there is none. */
+async function isListed(octokit: Octokit, policy: ApproverPolicy, login: string): Promise<boolean> {
+  if (!policy.users && !policy.teams) return true;
+  if (policy.users?.includes(login)) return true;
+  for (const team of policy.teams ?? []) {
+    const [org = '', slug = ''] = team.split('/');
+    try {
+      const { data } = await octokit.rest.teams.getMembershipForUserInOrg({ org, team_slug: slug, username: login });
+      if (data.state === 'active') return true;
+    } catch (error) {
+      if ((error as { status?: number }).status !== 404) throw error;
+    }
+  }
+  return false;
 }
 
 function defaultVersion(headRef: string): { version?: string } {

@@ -95,6 +95,20 @@ describe('observe', () => {
     ]);
   });
 
+  it('team members may approve when the policy names their team', async () => {
+    const { repo, full, octokit } = setup({ alice: 'write', bob: 'write' });
+    github.control.addTeamMember('weaveworks', 'releasers', 'bob');
+    const number = github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
+    github.control.submitReview(full, number, { user: 'alice', state: 'APPROVED' });
+    github.control.submitReview(full, number, { user: 'bob', state: 'APPROVED' });
+    const approvers = { teams: ['weaveworks/releasers'] };
+    const seen = await observe(octokit, { owner: 'weaveworks', repo, number }, { statusContext: 'release', approvers });
+    expect(seen.facts.approvals?.map((a) => [a.reviewer, a.authorized])).toEqual([
+      ['alice', false],
+      ['bob', true],
+    ]);
+  });
+
   it('a minimum permission above write is checked per approving reviewer', async () => {
     const { repo, full, octokit } = setup({ alice: 'write', boss: 'admin' });
     const number = github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
