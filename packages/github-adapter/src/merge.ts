@@ -31,6 +31,9 @@ export const AUTO_MERGE_MUTATION = /* GraphQL */ `
 
 const METHOD = { merge: 'MERGE', squash: 'SQUASH', rebase: 'REBASE' } as const;
 
+/** A merge is never retried blindly (not even after a network error): its outcome is read instead. */
+const NO_RETRY = { retries: 0 };
+
 /**
  * Merges with compare-and-swap on the head SHA and turns GitHub's answer into the core's event:
  * merged -> `MERGED`; 409 -> `MERGE_REJECTED head-changed`; 405 -> `not-mergeable`; 403 -> `forbidden`.
@@ -55,7 +58,13 @@ export async function merge(
         mergeMethod: METHOD[effect.method],
       });
     } else {
-      await octokit.rest.pulls.merge({ ...repo, pull_number: effect.pr, sha: effect.sha, merge_method: effect.method });
+      await octokit.rest.pulls.merge({
+        ...repo,
+        pull_number: effect.pr,
+        sha: effect.sha,
+        merge_method: effect.method,
+        request: NO_RETRY,
+      });
     }
     return { type: 'MERGED', sha: effect.sha, by: mergedBy };
   } catch (error) {

@@ -17,7 +17,7 @@ const SHA = { a: 'a'.repeat(40), b: 'b'.repeat(40) };
 const RUN_NAME = 'release-guard ${{ inputs.sha }}';
 let n = 0;
 
-function setup(headRef = 'releases/v0.29.0') {
+function setup(headRef = 'releases/v0.29.0', octokitOptions: { retries?: number; throttle?: boolean } = {}) {
   n++;
   const name = `run-${n}`;
   const full = github.control.createRepository({ owner: 'weaveworks', name, collaborators: { releaser: 'write' } });
@@ -26,7 +26,13 @@ function setup(headRef = 'releases/v0.29.0') {
   github.control.protectBranch(full, 'main', { requiredContexts: ['release'] });
   github.control.addWorkflow(full, { path: '.github/workflows/release.yaml', name: 'release', runName: RUN_NAME });
   const number = github.control.openPullRequest(full, { head: { ref: headRef, sha: SHA.a } });
-  const octokit = createOctokit({ token: 'guard', baseUrl: github.url, throttle: false, retries: 0 });
+  const octokit = createOctokit({
+    token: 'guard',
+    baseUrl: github.url,
+    throttle: octokitOptions.throttle ?? false,
+    retries: octokitOptions.retries ?? 0,
+    retryBaseMs: 10,
+  });
   const guard = createGuard({ artifacts: [{ name: 'image', ref: 'ghcr.io/weaveworks/wego-app:{version}' }] });
   const pr = { owner: 'weaveworks', repo: name, number };
   const verified: GuardEvent[] = [];
@@ -102,6 +108,25 @@ describe('runGuard over the emulator', () => {
     expect(retried.snapshot.phase).toBe('merged');
     expect(github.control.runs(full)).toHaveLength(1);
     expect(github.control.requests(full).filter((r) => r.operation === 'pulls/merge')).toHaveLength(2);
+  });
+
+  it('under faults (5xx, a secondary rate limit, a lost merge response) nothing is done twice', async () => {
+    const { full, number, run } = setup('releases/v0.29.0', { retries: 2, throttle: true });
+    github.control.inject({ repo: full, operation: 'repos/create-commit-status', kind: 'server-error' });
+    github.control.inject({ repo: full, operation: 'graphql', nth: 2, kind: 'secondary-rate-limit', retryAfter: 1 });
+    github.control.inject({ repo: full, operation: 'pulls/merge', kind: 'lose-response' });
+    await run();
+    github.control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
+    await run();
+    const [releaseRun] = github.control.runs(full);
+    github.control.updateRun(full, releaseRun?.id ?? 0, { status: 'completed', conclusion: 'success' });
+    const done = await run([{ type: 'RELEASE_SUCCEEDED', sha: SHA.a, runId: `${releaseRun?.id}.1` }]);
+    expect(done.snapshot.phase).toBe('merged');
+    expect(github.control.firedFaults.filter((f) => f.repo === full)).toHaveLength(3);
+    expect(github.control.statuses(full, SHA.a).map((s) => s.state)).toEqual(['pending', 'success']);
+    expect(github.control.requests(full).filter((r) => r.operation === 'pulls/merge')).toHaveLength(1);
+    expect(github.control.runs(full)).toHaveLength(1);
+    expect(github.control.pullRequest(full, number).merged).toBe(true);
   });
 
   it('a non-release pull request costs one read and one status write', async () => {
