@@ -1,5 +1,6 @@
 import type { Octokit } from '@octokit/rest';
 import { type Effect, type Guard, type GuardEvent, type GuardSnapshot, renderTimeline } from '@release-guard/core';
+import { type ArtifactVerifierOptions, verifyArtifacts } from './artifacts/index.js';
 import { saveTimeline } from './comments.js';
 import { type ArtifactVerifier, githubExecutor } from './executor.js';
 import { type ObserveOptions, observe, type PullRequestRef } from './observe.js';
@@ -23,7 +24,9 @@ export interface GuardRunOptions {
   versionOf?: ObserveOptions['versionOf'];
   /** REST (default) or GraphQL merge; `autoMerge` enables GitHub's auto-merge when other checks are pending. */
   merge?: { via?: 'rest' | 'graphql'; autoMerge?: boolean };
-  /** Answers `VERIFY_ARTIFACTS`; required when the guard is configured with artifacts to verify. */
+  /** How artifacts are looked up in their registries (credentials per host, revision check). */
+  registries?: ArtifactVerifierOptions;
+  /** Answers `VERIFY_ARTIFACTS` instead of looking in the registries. */
   verifyArtifacts?: ArtifactVerifier;
   /** What happened, as guard events (from the Actions event); none for a sweep. */
   events?: readonly GuardEvent[];
@@ -86,7 +89,7 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
     pr,
     release: options.release,
     ...(options.statusKind ? { statusKind: options.statusKind } : {}),
-    ...(options.verifyArtifacts ? { verifyArtifacts: options.verifyArtifacts } : {}),
+    verifyArtifacts: options.verifyArtifacts ?? ((effect) => verifyArtifacts(effect, options.registries)),
     shown: observed.facts.statuses ?? [],
     mergedBy: observed.viewer,
     merge: { ...options.merge, pullRequestId: observed.nodeId },

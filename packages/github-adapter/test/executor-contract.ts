@@ -12,6 +12,10 @@ export interface ExecutorHarness {
   runs(): number;
   merged(): { sha: string; by: string } | undefined;
   mergeRequests(): number;
+  /** A reference to an artifact this executor's registries can hold. */
+  artifactRef(tag: string): string;
+  /** Puts the artifact in its registry. */
+  publish(ref: string): Promise<void>;
 }
 
 const A = 'a'.repeat(40);
@@ -86,6 +90,25 @@ export function executorContract(name: string, harness: () => ExecutorHarness): 
         { type: 'MERGED', sha: A, by: 'releaser' },
       ]);
       expect(h.merged()).toEqual({ sha: A, by: 'releaser' });
+    });
+
+    it('VERIFY_ARTIFACTS answers per artifact: verified with its digest, or missing with the reason', async () => {
+      const executor = await h.create({ head: A });
+      const present = h.artifactRef('v1.0.0');
+      const absent = h.artifactRef('v9.9.9');
+      await h.publish(present);
+      const events = await executor.execute({
+        type: 'VERIFY_ARTIFACTS',
+        sha: A,
+        artifacts: [
+          { name: 'image', ref: present },
+          { name: 'chart', ref: absent },
+        ],
+      });
+      expect(events).toEqual([
+        { type: 'ARTIFACT_VERIFIED', sha: A, name: 'image', digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) },
+        { type: 'ARTIFACT_MISSING', sha: A, name: 'chart', reason: expect.stringContaining('manifest unknown') },
+      ]);
     });
 
     it('COMMENT and ALERT are kept for the caller', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   createOctokit,
   type EffectExecutor,
@@ -5,8 +6,9 @@ import {
   type MemoryWorld,
   memoryExecutor,
   memoryWorld,
+  verifyArtifacts,
 } from '@release-guard/github-adapter';
-import { type GitHubEmulator, startGitHub } from '@release-guard/testkit';
+import { type GitHubEmulator, type Registry, startGitHub, startRegistry } from '@release-guard/testkit';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { type ExecutorHarness, executorContract } from './executor-contract.js';
 
@@ -32,16 +34,23 @@ executorContract('in memory', () => {
     runs: () => world.runs.length,
     merged: () => world.merged,
     mergeRequests: () => world.mergeRequests,
+    artifactRef: (tag) => `registry.example/weaveworks/wego-app:${tag}`,
+    publish: async (ref) => {
+      world.registry.set(ref, `sha256:${createHash('sha256').update(ref).digest('hex')}`);
+    },
   };
 });
 
 let github: GitHubEmulator;
+let registry: Registry;
 beforeAll(async () => {
   github = await startGitHub();
+  registry = await startRegistry();
 });
 afterEach(() => github.control.assertNoViolations());
 afterAll(async () => {
   await github.close();
+  await registry.close();
 });
 
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
@@ -70,6 +79,7 @@ executorContract('GitHub (over the emulator)', () => {
         pr: { owner: 'weaveworks', repo: name, number },
         release: { kind: 'dispatch', workflow: 'release.yaml', ref: 'releases/v1' },
         mergedBy: 'release-bot',
+        verifyArtifacts: (effect) => verifyArtifacts(effect),
       });
     },
     pushHead: (sha) => github.control.pushHead(full, number, sha),
@@ -89,5 +99,10 @@ executorContract('GitHub (over the emulator)', () => {
       return pr.merged ? { sha: pr.head.sha, by: pr.mergedBy?.login ?? '' } : undefined;
     },
     mergeRequests: () => github.control.requests(full).filter((r) => r.operation === 'pulls/merge').length,
+    artifactRef: (tag) => `${registry.host}/weaveworks/contract-${count}:${tag}`,
+    publish: async (ref) => {
+      const [name = '', tag = ''] = ref.slice(registry.host.length + 1).split(':');
+      await registry.control.pushImage(name, tag);
+    },
   } satisfies ExecutorHarness;
 });

@@ -1,15 +1,18 @@
 import { createGuard, type GuardEvent } from '@release-guard/core';
-import { type GitHubEmulator, startGitHub } from '@release-guard/testkit';
+import { type GitHubEmulator, type Registry, startGitHub, startRegistry } from '@release-guard/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOctokit, runGuard } from '../src/index.js';
 
 let github: GitHubEmulator;
+let registry: Registry;
 beforeAll(async () => {
   github = await startGitHub();
+  registry = await startRegistry();
 });
 afterEach(() => github.control.assertNoViolations());
 afterAll(async () => {
   await github.close();
+  await registry.close();
 });
 
 const SHA = { a: 'a'.repeat(40), b: 'b'.repeat(40) };
@@ -33,31 +36,19 @@ function setup(headRef = 'releases/v0.29.0', octokitOptions: { retries?: number;
     retries: octokitOptions.retries ?? 0,
     retryBaseMs: 10,
   });
-  const guard = createGuard({ artifacts: [{ name: 'image', ref: 'ghcr.io/weaveworks/wego-app:{version}' }] });
+  const image = `weaveworks/wego-app-${n}`;
+  const guard = createGuard({ artifacts: [{ name: 'image', ref: `${registry.host}/${image}:{version}` }] });
   const pr = { owner: 'weaveworks', repo: name, number };
-  const verified: GuardEvent[] = [];
   const run = (events: GuardEvent[] = []) =>
-    runGuard({
-      guard,
-      octokit,
-      pr,
-      events,
-      release: { kind: 'dispatch', workflow: 'release.yaml', ref: headRef },
-      verifyArtifacts: async (effect) => {
-        const answers = effect.artifacts.map(
-          (a): GuardEvent => ({ type: 'ARTIFACT_VERIFIED', sha: effect.sha, name: a.name, digest: 'sha256:abc' }),
-        );
-        verified.push(...answers);
-        return answers;
-      },
-    });
+    runGuard({ guard, octokit, pr, events, release: { kind: 'dispatch', workflow: 'release.yaml', ref: headRef } });
+  const pushImage = () => registry.control.pushImage(image, 'v0.29.0', { platforms: ['linux/amd64', 'linux/arm64'] });
   const calls = () => github.control.requests(full).length;
-  return { full, number, run, calls };
+  return { full, number, run, calls, pushImage };
 }
 
 describe('runGuard over the emulator', () => {
   it('the seed’s happy path: locked, approved, released, verified, merged by the bot', async () => {
-    const { full, number, run, calls } = setup();
+    const { full, number, run, calls, pushImage } = setup();
     const opened = await run();
     expect(opened.snapshot.phase).toBe('prepared');
     expect(github.control.statuses(full, SHA.a).map((s) => s.state)).toEqual(['pending']);
@@ -70,6 +61,7 @@ describe('runGuard over the emulator', () => {
     expect(releaseRun).toBeDefined();
     const runId = `${releaseRun?.id}.1`;
 
+    await pushImage();
     github.control.updateRun(full, releaseRun?.id ?? 0, { status: 'completed', conclusion: 'success' });
     const released = await run([{ type: 'RELEASE_SUCCEEDED', sha: SHA.a, runId }]);
     expect(released.snapshot.phase).toBe('merged');
@@ -86,7 +78,8 @@ describe('runGuard over the emulator', () => {
   });
 
   it('a merge refused by another pending check is retried by a later run, without a second release', async () => {
-    const { full, number, run } = setup();
+    const { full, number, run, pushImage } = setup();
+    await pushImage();
     github.control.protectBranch(full, 'main', { requiredContexts: ['release', 'build'] });
     await run();
     github.control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
@@ -111,7 +104,8 @@ describe('runGuard over the emulator', () => {
   });
 
   it('under faults (5xx, a secondary rate limit, a lost merge response) nothing is done twice', async () => {
-    const { full, number, run } = setup('releases/v0.29.0', { retries: 2, throttle: true });
+    const { full, number, run, pushImage } = setup('releases/v0.29.0', { retries: 2, throttle: true });
+    await pushImage();
     github.control.inject({ repo: full, operation: 'repos/create-commit-status', kind: 'server-error' });
     github.control.inject({ repo: full, operation: 'graphql', nth: 2, kind: 'secondary-rate-limit', retryAfter: 1 });
     github.control.inject({ repo: full, operation: 'pulls/merge', kind: 'lose-response' });
@@ -139,8 +133,22 @@ describe('runGuard over the emulator', () => {
     expect(calls()).toBe(3);
   });
 
-  it('a push between release success and merge: 409, nothing merged, the new head locked', async () => {
+  it('the incident: the release "succeeded" but the image is not in the registry: failed, never merged', async () => {
     const { full, number, run } = setup();
+    await run();
+    github.control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
+    await run();
+    const [releaseRun] = github.control.runs(full);
+    const result = await run([{ type: 'RELEASE_SUCCEEDED', sha: SHA.a, runId: `${releaseRun?.id}.1` }]);
+    expect(result.snapshot.phase).toBe('failed');
+    expect(result.snapshot.failure).toMatch(/artifact image missing: manifest unknown/);
+    expect(github.control.statuses(full, SHA.a).at(-1)).toMatchObject({ state: 'failure' });
+    expect(github.control.pullRequest(full, number).merged).toBe(false);
+  });
+
+  it('a push between release success and merge: 409, nothing merged, the new head locked', async () => {
+    const { full, number, run, pushImage } = setup();
+    await pushImage();
     await run();
     github.control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
     await run();
@@ -172,6 +180,29 @@ describe('runGuard over the emulator', () => {
     const repaired = await run();
     expect(repaired.snapshot.phase).toBe('prepared');
     expect(github.control.statuses(full, SHA.a)).toHaveLength(1);
+  });
+
+  it('a timeline comment edited by hand is rebuilt from GitHub’s facts, and repaired', async () => {
+    const { full, number, run } = setup();
+    await run();
+    github.control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
+    await run();
+    const [comment] = github.control.comments(full, number);
+    const forged = (comment?.body ?? '').replace(
+      /release-guard:state v1 sha=(\w+) \S+/,
+      'release-guard:state v1 sha=$1 Zm9yZ2Vk',
+    );
+    await createOctokit({ token: 'guard', baseUrl: github.url, throttle: false }).rest.issues.updateComment({
+      owner: 'weaveworks',
+      repo: full.split('/')[1] ?? '',
+      comment_id: comment?.id ?? 0,
+      body: forged,
+    });
+    const result = await run();
+    expect(result.storedSnapshotProblem).toMatch(/not JSON/);
+    expect(result.snapshot.phase).toBe('releasing');
+    expect(github.control.runs(full)).toHaveLength(1);
+    expect(github.control.comments(full, number)[0]?.body).not.toBe(forged);
   });
 
   it('dry run executes nothing', async () => {
