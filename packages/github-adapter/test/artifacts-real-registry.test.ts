@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyArtifact, verifyArtifacts } from '../src/artifacts/index.js';
-import { Pusher } from './artifacts/push.js';
 import {
   HTPASSWD_USER,
   INSTALL_HINT,
   REGISTRY_BINARY,
   type RealRegistry,
   startRealRegistry,
-} from './artifacts/real-registry.js';
+} from '@release-guard/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyArtifact, verifyArtifacts } from '../src/artifacts/index.js';
+import { Pusher } from './artifacts/push.js';
 
 /**
  * The checks of artifacts.test.ts against distribution 2.8 (Debian's docker-registry), started by the test.
@@ -34,7 +34,7 @@ describe.skipIf(skipLocally)('verifyArtifacts against the real docker-registry',
     if (!existsSync(REGISTRY_BINARY)) {
       throw new Error(`${REGISTRY_BINARY} is missing, and CI=true requires these tests. Install it: ${INSTALL_HINT}`);
     }
-    [open, basic] = await Promise.all([startRealRegistry(), startRealRegistry({ basicAuth: true })]);
+    [open, basic] = await Promise.all([startRealRegistry(), startRealRegistry({ basicRealm: 'release-guard' })]);
     const pusher = new Pusher(open.url);
     digests.single = await pusher.image('weaveworks/wego-app', 'v0.29.0', 'single', {
       'org.opencontainers.image.revision': SHA,

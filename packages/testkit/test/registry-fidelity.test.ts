@@ -1,14 +1,17 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BASIC_REALM, MediaType, type Registry, startRegistry } from '../src/registry/index.js';
-import { basicAuthorization, OciClient, sha256 } from './registry/oci-client.js';
 import {
+  BASIC_REALM,
   HTPASSWD_USER,
   INSTALL_HINT,
+  MediaType,
   REGISTRY_BINARY,
   type RealRegistry,
+  type Registry,
   startRealRegistry,
-} from './registry/real-registry.js';
+  startRegistry,
+} from '../src/registry/index.js';
+import { basicAuthorization, OciClient, sha256 } from './registry/oci-client.js';
 import { pushSampleImage, sampleImage, sampleIndex } from './registry/samples.js';
 
 /**

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,24 +11,41 @@ export const REGISTRY_BINARY = '/usr/bin/docker-registry';
 export const INSTALL_HINT = 'apt-get update && apt-get install -y --no-install-recommends docker-registry';
 
 /**
- * The htpasswd user of the real registry. Distribution reads bcrypt hashes only, so the hash is fixed here
- * (cost 4, made with `htpasswd -nbB -C 4 release-bot fidelity-pass`; the same as the testkit's fidelity test).
+ * The credentials of the real registry's htpasswd file. Distribution only reads bcrypt hashes and Node has no
+ * bcrypt without a dependency, so the hash is fixed here. It was made with cost 4 (the minimum: the registry
+ * checks it on every request) by Python's crypt module:
+ * `python3 -c "import crypt; print(crypt.crypt('fidelity-pass', crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=16)))"`
+ * (`htpasswd -nbB -C 4 release-bot fidelity-pass` from apache2-utils does the same).
  */
-export const HTPASSWD_USER = { username: 'release-bot', password: 'fidelity-pass' };
+export const HTPASSWD_USER: { username: string; password: string } = {
+  username: 'release-bot',
+  password: 'fidelity-pass',
+};
 const HTPASSWD_LINE = 'release-bot:$2b$04$6yTlur4vDPxKSUlIXduGSu/lZpMdmZGdHUgLi8BswwSZaPnsVscYm';
 
-/** A `docker-registry serve` process on 127.0.0.1, its storage in a temporary directory. */
+/** A `docker-registry serve` process on 127.0.0.1 with its storage in a temporary directory. */
 export interface RealRegistry {
   url: string;
-  /** `127.0.0.1:PORT`, for references. */
+  /** `127.0.0.1:PORT`, for image references. */
   host: string;
   stop(): Promise<void>;
 }
 
-/** Starts the real registry, anonymous or behind htpasswd basic auth, and resolves once `GET /v2/` answers. */
-export async function startRealRegistry(options: { basicAuth?: boolean } = {}): Promise<RealRegistry> {
-  const dir = await mkdtemp(join(tmpdir(), 'release-guard-artifacts-'));
+/**
+ * Starts a real registry, Debian's `docker-registry` (distribution 2.8), for fidelity tests: anonymous,
+ * or behind htpasswd basic auth (user `HTPASSWD_USER`) with realm `basicRealm`. It is spawned
+ * asynchronously (the caller may be serving HTTP in the same process) and resolves once `GET /v2/`
+ * answers. Throws, naming the package to install, when the binary is missing.
+ */
+export async function startRealRegistry(options: { basicRealm?: string } = {}): Promise<RealRegistry> {
+  if (!existsSync(REGISTRY_BINARY)) {
+    throw new Error(`${REGISTRY_BINARY} is missing, so a real registry cannot be started. Install it: ${INSTALL_HINT}`);
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'release-guard-registry-'));
   const port = await freePort();
+  const auth = options.basicRealm
+    ? `auth:\n  htpasswd:\n    realm: ${options.basicRealm}\n    path: ${join(dir, 'htpasswd')}\n`
+    : '';
   await writeFile(join(dir, 'htpasswd'), `${HTPASSWD_LINE}\n`);
   await writeFile(
     join(dir, 'config.yml'),
@@ -40,12 +58,12 @@ export async function startRealRegistry(options: { basicAuth?: boolean } = {}): 
       'storage:',
       '  filesystem:',
       `    rootdirectory: ${join(dir, 'data')}`,
+      '  delete:',
+      '    enabled: true',
       'http:',
       `  addr: 127.0.0.1:${port}`,
-      '  secret: release-guard-artifacts-test',
-      ...(options.basicAuth
-        ? ['auth:', '  htpasswd:', '    realm: release-guard', `    path: ${join(dir, 'htpasswd')}`]
-        : []),
+      '  secret: release-guard-fidelity-test',
+      auth,
     ].join('\n'),
   );
   const child = spawn(REGISTRY_BINARY, ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -70,7 +88,9 @@ export async function startRealRegistry(options: { basicAuth?: boolean } = {}): 
 async function waitUntilServing(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${REGISTRY_BINARY} exited with ${child.exitCode}: ${stderr()}`);
+    if (child.exitCode !== null) {
+      throw new Error(`${REGISTRY_BINARY} exited with ${child.exitCode} before serving: ${stderr()}`);
+    }
     try {
       const res = await fetch(`${url}/v2/`);
       await res.arrayBuffer();
