@@ -1,0 +1,126 @@
+import type { GuardEvent } from '@release-guard/core';
+import { runAttemptId } from '@release-guard/github-adapter';
+
+/** What one Actions event means for the guard. */
+export type EventPlan =
+  /** Run the guard for one pull request, with these events (reviews and plain updates are read as facts). */
+  | { kind: 'pull-request'; number: number; events: GuardEvent[] }
+  /**
+   * A workflow run started or finished: when `workflowPath` is the release workflow, find its pull request
+   * by head branch and apply these.
+   */
+  | { kind: 'release-run'; workflowPath: string; headBranch: string; headSha: string; events: GuardEvent[] }
+  /** Sweep every open release pull request (scheduled or dispatched by hand). */
+  | { kind: 'sweep' }
+  /** Nothing to do: why. */
+  | { kind: 'ignore'; notice: string };
+
+/** A payload that is not what GitHub sends for its event: what is wrong, where. */
+export class EventPayloadError extends Error {
+  override name = 'EventPayloadError';
+}
+
+type Json = Record<string, unknown>;
+
+/**
+ * Maps an Actions event (`GITHUB_EVENT_NAME` and the payload at `GITHUB_EVENT_PATH`) to what the guard
+ * must do. Approvals and dismissals are not turned into events: the guard reads reviews from GitHub
+ * (`observe`), where their authorization is decided, so a forged or redelivered payload cannot approve.
+ * Throws `EventPayloadError` for a payload that lacks what its event always carries.
+ *
+ * @example
+ * ```ts
+ * const plan = toGuardEvents(process.env.GITHUB_EVENT_NAME ?? '', JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH ?? '', 'utf8')));
+ * ```
+ */
+export function toGuardEvents(eventName: string, payload: unknown): EventPlan {
+  if (!isObject(payload)) throw new EventPayloadError(`the ${eventName} payload is not a JSON object`);
+  switch (eventName) {
+    case 'pull_request':
+    case 'pull_request_target':
+      return pullRequest(eventName, payload);
+    case 'pull_request_review':
+      return { kind: 'pull-request', number: pullRequestNumber(eventName, payload), events: [] };
+    case 'workflow_run':
+      return workflowRun(payload);
+    case 'schedule':
+    case 'workflow_dispatch':
+      return { kind: 'sweep' };
+    default:
+      return { kind: 'ignore', notice: `release-guard does not act on ${eventName} events` };
+  }
+}
+
+function pullRequest(eventName: string, payload: Json): EventPlan {
+  const action = text(payload, 'action', eventName);
+  const number = pullRequestNumber(eventName, payload);
+  const pr = payload.pull_request as Json;
+  const head = object(pr, 'head', `${eventName}.pull_request`);
+  const sha = text(head, 'sha', `${eventName}.pull_request.head`);
+  switch (action) {
+    case 'opened':
+      return { kind: 'pull-request', number, events: [] };
+    case 'reopened':
+      return { kind: 'pull-request', number, events: [{ type: 'REOPENED', sha }] };
+    case 'synchronize':
+      return { kind: 'pull-request', number, events: [{ type: 'HEAD_CHANGED', sha }] };
+    case 'closed': {
+      if (pr.merged !== true) return { kind: 'pull-request', number, events: [{ type: 'CLOSED' }] };
+      const by = isObject(pr.merged_by) && typeof pr.merged_by.login === 'string' ? pr.merged_by.login : 'unknown';
+      return { kind: 'pull-request', number, events: [{ type: 'MERGED', sha, by }] };
+    }
+    default:
+      return { kind: 'ignore', notice: `release-guard does not act on ${eventName}.${action}` };
+  }
+}
+
+function workflowRun(payload: Json): EventPlan {
+  const action = text(payload, 'action', 'workflow_run');
+  const run = object(payload, 'workflow_run', 'workflow_run');
+  const headSha = text(run, 'head_sha', 'workflow_run.workflow_run');
+  const headBranch = text(run, 'head_branch', 'workflow_run.workflow_run');
+  const id = run.id;
+  if (typeof id !== 'number' || !Number.isSafeInteger(id)) {
+    throw new EventPayloadError('workflow_run.workflow_run.id must be a number');
+  }
+  const runId = runAttemptId(id, typeof run.run_attempt === 'number' ? run.run_attempt : 1);
+  const workflowPath = text(run, 'path', 'workflow_run.workflow_run');
+  if (action === 'requested' || action === 'in_progress') {
+    const events: GuardEvent[] = [{ type: 'RELEASE_STARTED', sha: headSha, runId }];
+    return { kind: 'release-run', workflowPath, headBranch, headSha, events };
+  }
+  if (action !== 'completed') return { kind: 'ignore', notice: `release-guard does not act on workflow_run.${action}` };
+  const conclusion = typeof run.conclusion === 'string' ? run.conclusion : 'unknown';
+  const outcome: GuardEvent =
+    conclusion === 'success'
+      ? { type: 'RELEASE_SUCCEEDED', sha: headSha, runId }
+      : { type: 'RELEASE_FAILED', sha: headSha, runId, reason: `the release run concluded ${conclusion}` };
+  const events: GuardEvent[] = [{ type: 'RELEASE_STARTED', sha: headSha, runId }, outcome];
+  return { kind: 'release-run', workflowPath, headBranch, headSha, events };
+}
+
+function pullRequestNumber(eventName: string, payload: Json): number {
+  const pr = object(payload, 'pull_request', eventName);
+  const number = pr.number;
+  if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 1) {
+    throw new EventPayloadError(`${eventName}.pull_request.number must be a positive integer`);
+  }
+  return number;
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function object(value: Json, key: string, where: string): Json {
+  const found = value[key];
+  if (!isObject(found)) throw new EventPayloadError(`${where}.${key} must be an object`);
+  return found;
+}
+
+function text(value: Json, key: string, where: string): string {
+  const found = value[key];
+  if (typeof found !== 'string' || found.length === 0)
+    throw new EventPayloadError(`${where}.${key} must be a non-empty string`);
+  return found;
+}
