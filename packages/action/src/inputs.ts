@@ -1,0 +1,168 @@
+import { createGuard, type GuardConfig, GuardConfigError, type MergeMethod } from '@release-guard/core';
+import type { ApproverPolicy, ReleaseMode, StatusKind } from '@release-guard/github-adapter';
+import { parse as parseYaml } from 'yaml';
+
+export const COMMANDS = [
+  'auto',
+  'release-started',
+  'release-succeeded',
+  'release-failed',
+  'gate',
+  'reconcile',
+] as const;
+export type Command = (typeof COMMANDS)[number];
+
+/** The action's inputs, checked and with defaults applied. Tokens are kept apart so they are never logged. */
+export interface ActionInputs {
+  command: Command;
+  config: GuardConfig;
+  statusKind: StatusKind;
+  /** `dispatch` of `release-workflow`, or release in the calling run when it is empty. */
+  release: { workflow?: string };
+  approvers: ApproverPolicy;
+  /** Minutes a release may run before a sweep fails it. */
+  releaseTimeoutMinutes: number;
+  dryRun: boolean;
+  tokens: { token: string; mergeToken?: string };
+}
+
+/** An input that is not of the expected form: names the input and the form. */
+export class InputError extends Error {
+  override name = 'InputError';
+  constructor(
+    readonly input: string,
+    message: string,
+  ) {
+    super(`input '${input}': ${message}`);
+  }
+}
+
+/** Reads one input as the runner passes it: `INPUT_<NAME>` with spaces as `_`, upper-cased. */
+export function readInput(env: NodeJS.ProcessEnv, name: string): string {
+  return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+
+/**
+ * Reads and checks every input before any API call: a bad one fails the step with a message that names
+ * the input and the expected form.
+ */
+export function parseInputs(env: NodeJS.ProcessEnv): ActionInputs {
+  const get = (name: string) => readInput(env, name);
+  const token = get('token');
+  if (!token)
+    throw new InputError(
+      'token',
+      'required: a token that may write statuses and comments, e.g. the workflow token github.token',
+    );
+  const mergeToken = get('merge-token');
+  const command = oneOf('command', get('command') || 'auto', COMMANDS);
+  const statusKind = oneOf('status-kind', get('status-kind') || 'status', ['status', 'check-run'] as const);
+  const mergeMethod = oneOf('merge-method', get('merge-method') || 'merge', [
+    'merge',
+    'squash',
+    'rebase',
+  ] as const) as MergeMethod;
+  const minimumPermission = oneOf('minimum-permission', get('minimum-permission') || 'write', [
+    'write',
+    'maintain',
+    'admin',
+  ] as const);
+  const releaseTimeoutMinutes = positiveInteger('release-timeout', get('release-timeout') || '60');
+  const dryRun = boolean('dry-run', get('dry-run') || 'false');
+  const config: GuardConfig = {
+    mergeMethod,
+    ...(get('release-branch') ? { releaseBranch: get('release-branch') } : {}),
+    ...(get('status-context') ? { statusContext: get('status-context') } : {}),
+    ...(get('artifacts') ? { artifacts: artifacts(get('artifacts')) } : {}),
+  };
+  try {
+    createGuard(config);
+  } catch (error) {
+    if (!(error instanceof GuardConfigError)) throw error;
+    const first = error.issues[0];
+    const input = first?.path.startsWith('artifacts')
+      ? 'artifacts'
+      : (first?.path ?? 'config').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    throw new InputError(input, error.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+  }
+  const users = list(get('approvers')).filter((a) => !a.includes('/'));
+  const teams = list(get('approvers')).filter((a) => a.includes('/'));
+  const workflow = get('release-workflow');
+  return {
+    command,
+    config,
+    statusKind,
+    release: workflow ? { workflow } : {},
+    approvers: {
+      ...(users.length > 0 ? { users } : {}),
+      ...(teams.length > 0 ? { teams } : {}),
+      minimumPermission,
+    },
+    releaseTimeoutMinutes,
+    dryRun,
+    tokens: mergeToken ? { token, mergeToken } : { token },
+  };
+}
+
+/** The release mode for the adapter: dispatch the release workflow on the head branch, or release here. */
+export function releaseMode(inputs: ActionInputs, headRef: string): ReleaseMode {
+  return inputs.release.workflow
+    ? { kind: 'dispatch', workflow: inputs.release.workflow, ref: headRef }
+    : { kind: 'in-run' };
+}
+
+function oneOf<T extends string>(input: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new InputError(input, `expected one of ${allowed.join(', ')}, got '${value}'`);
+}
+
+function positiveInteger(input: string, value: string): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < 1)
+    throw new InputError(input, `expected a positive whole number of minutes, got '${value}'`);
+  return number;
+}
+
+function boolean(input: string, value: string): boolean {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new InputError(input, `expected true or false, got '${value}'`);
+}
+
+function list(value: string): string[] {
+  return value
+    .split(/[\s,]+/)
+    .map((item) => item.replace(/^@/, ''))
+    .filter(Boolean);
+}
+
+/**
+ * The `artifacts` input: a YAML list of `name`, `ref`, `after` and `on-merge`, as in the core's config.
+ * @example
+ * ```yaml
+ * artifacts: |
+ *   - name: image
+ *     ref: ghcr.io/weaveworks/wego-app:{version}
+ *   - name: chart
+ *     ref: ghcr.io/weaveworks/charts/weave-gitops:{chart}
+ *     after: [image]
+ *     on-merge: true
+ * ```
+ */
+function artifacts(value: string): NonNullable<GuardConfig['artifacts']> {
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(value);
+  } catch (error) {
+    throw new InputError('artifacts', `not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (!Array.isArray(parsed))
+    throw new InputError('artifacts', 'expected a YAML list of { name, ref, after?, on-merge? }');
+  return parsed.map((entry, i) => {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      throw new InputError('artifacts', `entry ${i} must be a mapping with name and ref`);
+    }
+    const { 'on-merge': onMerge, ...rest } = entry as Record<string, unknown>;
+    return { ...rest, ...(onMerge === undefined ? {} : { onMerge }) } as NonNullable<GuardConfig['artifacts']>[number];
+  });
+}

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { InputError, parseInputs, releaseMode } from '../src/index.js';
+
+const env = (inputs: Record<string, string>) =>
+  Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]));
+
+function inputError(inputs: Record<string, string>): InputError {
+  try {
+    parseInputs(env(inputs));
+  } catch (error) {
+    if (error instanceof InputError) return error;
+    throw error;
+  }
+  throw new Error('expected an InputError');
+}
+
+describe('parseInputs', () => {
+  it('applies the defaults', () => {
+    const inputs = parseInputs(env({ token: 't0ken' }));
+    expect(inputs).toMatchObject({
+      command: 'auto',
+      statusKind: 'status',
+      release: {},
+      releaseTimeoutMinutes: 60,
+      dryRun: false,
+      config: { mergeMethod: 'merge' },
+      approvers: { minimumPermission: 'write' },
+      tokens: { token: 't0ken' },
+    });
+    expect(releaseMode(inputs, 'releases/v1')).toEqual({ kind: 'in-run' });
+  });
+
+  it('reads every input', () => {
+    const inputs = parseInputs(
+      env({
+        token: 't',
+        'merge-token': 'm',
+        command: 'reconcile',
+        'release-branch': 'release-*',
+        'status-context': 'release',
+        'status-kind': 'check-run',
+        artifacts:
+          '- name: image\n  ref: ghcr.io/weaveworks/wego-app:{version}\n- name: chart\n  ref: ghcr.io/weaveworks/charts/weave-gitops:{chart}\n  after: [image]\n  on-merge: true\n',
+        'merge-method': 'squash',
+        approvers: '@alice, weaveworks/releasers',
+        'minimum-permission': 'maintain',
+        'release-workflow': 'release.yaml',
+        'release-timeout': '90',
+        'dry-run': 'true',
+      }),
+    );
+    expect(inputs.config).toEqual({
+      mergeMethod: 'squash',
+      releaseBranch: 'release-*',
+      statusContext: 'release',
+      artifacts: [
+        { name: 'image', ref: 'ghcr.io/weaveworks/wego-app:{version}' },
+        { name: 'chart', ref: 'ghcr.io/weaveworks/charts/weave-gitops:{chart}', after: ['image'], onMerge: true },
+      ],
+    });
+    expect(inputs.approvers).toEqual({
+      users: ['alice'],
+      teams: ['weaveworks/releasers'],
+      minimumPermission: 'maintain',
+    });
+    expect(inputs).toMatchObject({
+      command: 'reconcile',
+      statusKind: 'check-run',
+      releaseTimeoutMinutes: 90,
+      dryRun: true,
+      tokens: { token: 't', mergeToken: 'm' },
+    });
+    expect(releaseMode(inputs, 'releases/v1')).toEqual({
+      kind: 'dispatch',
+      workflow: 'release.yaml',
+      ref: 'releases/v1',
+    });
+  });
+
+  it.each([
+    [{}, 'token', 'required'],
+    [{ token: 't', command: 'deploy' }, 'command', 'expected one of auto, release-started'],
+    [{ token: 't', 'status-kind': 'checks' }, 'status-kind', 'expected one of status, check-run'],
+    [{ token: 't', 'merge-method': 'fast-forward' }, 'merge-method', 'expected one of merge, squash, rebase'],
+    [{ token: 't', 'release-timeout': '1h' }, 'release-timeout', 'positive whole number'],
+    [{ token: 't', 'dry-run': 'yes' }, 'dry-run', 'true or false'],
+    [{ token: 't', artifacts: 'name: image' }, 'artifacts', 'YAML list'],
+    [{ token: 't', artifacts: '- [broken' }, 'artifacts', 'not valid YAML'],
+    [
+      { token: 't', artifacts: '- name: chart\n  ref: c:{chart}\n  after: [imag]' },
+      'artifacts',
+      "unknown artifact 'imag'",
+    ],
+  ] as const)('%o is refused, naming %s', (inputs, input, message) => {
+    const error = inputError(inputs);
+    expect(error.input).toBe(input);
+    expect(error.message).toContain(`input '${input}'`);
+    expect(error.message).toContain(message);
+  });
+
+  it('a blank input takes its default, as the runner passes unset inputs', () => {
+    expect(parseInputs(env({ token: 't', 'status-context': '  ', command: '' })).command).toBe('auto');
+  });
+
+  it('never puts a token in an error message', () => {
+    const error = inputError({ token: 'ghp_s3cr3t', 'merge-token': 'ghp_m3rg3', command: 'nope' });
+    expect(error.message).not.toContain('ghp_');
+  });
+});
