@@ -1,5 +1,5 @@
 export type { ArtifactConfig, GuardConfig, GuardSettings, MergeMethod } from './config.js';
-export { globToRegExp } from './config.js';
+export { fillRef, globToRegExp } from './config.js';
 export type {
   AlertEffect,
   CommentEffect,
