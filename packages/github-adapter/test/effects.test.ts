@@ -1,6 +1,6 @@
 import type { SetStatusEffect } from '@release-guard/core';
-import { type GitHubEmulator, startGitHub, validateGraphQL } from '@release-guard/testkit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { validateGraphQL } from '@release-guard/testkit';
+import { describe, expect, it } from 'vitest';
 import {
   AUTO_MERGE_MUTATION,
   createOctokit,
@@ -10,29 +10,11 @@ import {
   setStatus,
   startRelease,
 } from '../src/index.js';
+import { guardRepository, RELEASE_RUN_NAME, SHA, useEmulators } from './emulators.js';
 
-let github: GitHubEmulator;
-beforeAll(async () => {
-  github = await startGitHub();
-});
-afterEach(() => github.control.assertNoViolations());
-afterAll(async () => {
-  await github.close();
-});
+const emulators = useEmulators();
+const setup = () => guardRepository(emulators.github);
 
-const SHA = { a: 'a'.repeat(40), b: 'b'.repeat(40) };
-// biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
-const RUN_NAME = 'release-guard ${{ inputs.sha }}';
-let n = 0;
-function setup() {
-  n++;
-  const name = `effects-${n}`;
-  const full = github.control.createRepository({ owner: 'weaveworks', name });
-  github.control.addToken('guard', 'release-guard[bot]');
-  github.control.setPermission(full, 'release-guard[bot]', 'write');
-  const octokit = createOctokit({ token: 'guard', baseUrl: github.url, throttle: false, retries: 0 });
-  return { repo: { owner: 'weaveworks', repo: name }, full, octokit };
-}
 const status = (state: SetStatusEffect['state'], description: string, sha = SHA.a): SetStatusEffect => ({
   type: 'SET_STATUS',
   sha,
@@ -50,7 +32,7 @@ describe('SET_STATUS', () => {
     expect(await setStatus(octokit, repo, status('success', 'Released and verified'), { kind: 'status', shown })).toBe(
       true,
     );
-    expect(github.control.statuses(full, SHA.a).map((s) => s.state)).toEqual(['pending', 'success']);
+    expect(emulators.github.control.statuses(full, SHA.a).map((s) => s.state)).toEqual(['pending', 'success']);
   });
 
   it('as one check run per SHA, updated in place, posted by the guard’s app', async () => {
@@ -58,7 +40,7 @@ describe('SET_STATUS', () => {
     await setStatus(octokit, repo, status('pending', 'Locked'), { kind: 'check-run' });
     expect(await setStatus(octokit, repo, status('pending', 'Locked'), { kind: 'check-run' })).toBe(false);
     await setStatus(octokit, repo, status('success', 'Released and verified'), { kind: 'check-run' });
-    const runs = github.control.checkRuns(full, SHA.a);
+    const runs = emulators.github.control.checkRuns(full, SHA.a);
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({
       name: 'release',
@@ -67,7 +49,7 @@ describe('SET_STATUS', () => {
       app: { slug: 'release-guard' },
     });
     await setStatus(octokit, repo, status('failure', 'Release failed: timed out'), { kind: 'check-run' });
-    expect(github.control.checkRuns(full, SHA.a)[0]).toMatchObject({
+    expect(emulators.github.control.checkRuns(full, SHA.a)[0]).toMatchObject({
       conclusion: 'failure',
       output: { title: 'Release failed: timed out' },
     });
@@ -79,7 +61,7 @@ describe('MERGE', () => {
 
   it('merges the head it was asked to: MERGED', async () => {
     const { repo, full, octokit } = setup();
-    const pr = github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
+    const pr = emulators.github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
     expect(await merge(octokit, repo, effect(pr), 'release-guard[bot]')).toEqual({
       type: 'MERGED',
       sha: SHA.a,
@@ -89,52 +71,52 @@ describe('MERGE', () => {
 
   it('a push since: MERGE_REJECTED head-changed, nothing merged', async () => {
     const { repo, full, octokit } = setup();
-    const pr = github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
-    github.control.pushHead(full, pr, SHA.b);
+    const pr = emulators.github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
+    emulators.github.control.pushHead(full, pr, SHA.b);
     expect(await merge(octokit, repo, effect(pr), 'bot')).toMatchObject({
       type: 'MERGE_REJECTED',
       reason: 'head-changed',
     });
-    expect(github.control.pullRequest(full, pr).merged).toBe(false);
+    expect(emulators.github.control.pullRequest(full, pr).merged).toBe(false);
   });
 
   it('protection refuses: not-mergeable, after reading the pull request again', async () => {
     const { repo, full, octokit } = setup();
-    github.control.protectBranch(full, 'main', { requiredContexts: ['build'] });
-    const pr = github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
+    emulators.github.control.protectBranch(full, 'main', { requiredContexts: ['build'] });
+    const pr = emulators.github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
     expect(await merge(octokit, repo, effect(pr), 'bot')).toMatchObject({
       type: 'MERGE_REJECTED',
       reason: 'not-mergeable',
       message: expect.stringContaining('"build" is expected'),
     });
-    expect(github.control.requests(full).map((r) => r.operation)).toEqual(['pulls/merge', 'pulls/get']);
+    expect(emulators.github.control.requests(full).map((r) => r.operation)).toEqual(['pulls/merge', 'pulls/get']);
   });
 
   it('already merged by someone else: MERGED, never a second merge', async () => {
     const { repo, full, octokit } = setup();
-    const pr = github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
-    github.control.mergeByHand(full, pr, 'releaser');
+    const pr = emulators.github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
+    emulators.github.control.mergeByHand(full, pr, 'releaser');
     expect(await merge(octokit, repo, effect(pr), 'bot')).toEqual({ type: 'MERGED', sha: SHA.a, by: 'releaser' });
   });
 
   it('a lost response: the pull request is read again and found merged', async () => {
     const { repo, full, octokit } = setup();
-    const pr = github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
-    github.control.inject({ repo: full, operation: 'pulls/merge', kind: 'lose-response' });
+    const pr = emulators.github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
+    emulators.github.control.inject({ repo: full, operation: 'pulls/merge', kind: 'lose-response' });
     expect(await merge(octokit, repo, effect(pr), 'release-guard[bot]')).toEqual({
       type: 'MERGED',
       sha: SHA.a,
       by: 'release-guard[bot]',
     });
-    expect(github.control.requests(full).filter((r) => r.operation === 'pulls/merge')).toHaveLength(1);
+    expect(emulators.github.control.requests(full).filter((r) => r.operation === 'pulls/merge')).toHaveLength(1);
   });
 
   it('no write access: forbidden', async () => {
     const { repo, full } = setup();
-    github.control.addToken('reader', 'reader');
-    github.control.setPermission(full, 'reader', 'read');
-    const pr = github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
-    const reader = createOctokit({ token: 'reader', baseUrl: github.url, throttle: false, retries: 0 });
+    emulators.github.control.addToken('reader', 'reader');
+    emulators.github.control.setPermission(full, 'reader', 'read');
+    const pr = emulators.github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
+    const reader = createOctokit({ token: 'reader', baseUrl: emulators.github.url, throttle: false, retries: 0 });
     expect(await merge(reader, repo, effect(pr), 'reader')).toMatchObject({
       type: 'MERGE_REJECTED',
       reason: 'forbidden',
@@ -145,11 +127,11 @@ describe('MERGE', () => {
 describe('START_RELEASE', () => {
   it('dispatches the release workflow once per SHA, even when asked twice', async () => {
     const { repo, full, octokit } = setup();
-    github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
-    github.control.addWorkflow(full, {
+    emulators.github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
+    emulators.github.control.addWorkflow(full, {
       path: '.github/workflows/release.yaml',
       name: 'release',
-      runName: RUN_NAME,
+      runName: RELEASE_RUN_NAME,
     });
     const mode = { kind: 'dispatch' as const, workflow: 'release.yaml', ref: 'releases/v1' };
     const effect = { type: 'START_RELEASE' as const, sha: SHA.a, version: 'v1' };
@@ -157,40 +139,40 @@ describe('START_RELEASE', () => {
     const [second] = await startRelease(octokit, repo, effect, mode);
     expect(first).toMatchObject({ type: 'RELEASE_STARTED', sha: SHA.a });
     expect(second).toEqual(first);
-    const runs = github.control.runs(full);
+    const runs = emulators.github.control.runs(full);
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ displayTitle: runMarker(SHA.a), inputs: { sha: SHA.a, version: 'v1' } });
   });
 
   it('dispatches again after the previous run failed', async () => {
     const { repo, full, octokit } = setup();
-    github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
-    github.control.addWorkflow(full, {
+    emulators.github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
+    emulators.github.control.addWorkflow(full, {
       path: '.github/workflows/release.yaml',
       name: 'release',
-      runName: RUN_NAME,
+      runName: RELEASE_RUN_NAME,
     });
     const mode = { kind: 'dispatch' as const, workflow: 'release.yaml', ref: 'releases/v1' };
     const effect = { type: 'START_RELEASE' as const, sha: SHA.a };
     const [first] = await startRelease(octokit, repo, effect, mode);
     const firstId = Number(String(first?.type === 'RELEASE_STARTED' && first.runId).split('.')[0]);
-    github.control.updateRun(full, firstId, { status: 'completed', conclusion: 'failure' });
+    emulators.github.control.updateRun(full, firstId, { status: 'completed', conclusion: 'failure' });
     const [second] = await startRelease(octokit, repo, effect, mode);
     expect(second).not.toEqual(first);
-    expect(github.control.runs(full)).toHaveLength(2);
+    expect(emulators.github.control.runs(full)).toHaveLength(2);
   });
 
   it('in-run mode dispatches nothing', async () => {
     const { repo, full, octokit } = setup();
     expect(await startRelease(octokit, repo, { type: 'START_RELEASE', sha: SHA.a }, { kind: 'in-run' })).toEqual([]);
-    expect(github.control.requests(full)).toEqual([]);
+    expect(emulators.github.control.requests(full)).toEqual([]);
   });
 });
 
 describe('MERGE over GraphQL, and auto-merge', () => {
   const effect = (pr: number, sha = SHA.a) => ({ type: 'MERGE' as const, pr, sha, method: 'squash' as const });
   const nodeId = (pr: number, full: string) =>
-    Buffer.from(`PullRequest:${github.control.pullRequest(full, pr).id}`).toString('base64');
+    Buffer.from(`PullRequest:${emulators.github.control.pullRequest(full, pr).id}`).toString('base64');
 
   it('uses mutations GitHub’s schema accepts', () => {
     expect(validateGraphQL(MERGE_MUTATION)).toEqual([]);
@@ -199,8 +181,8 @@ describe('MERGE over GraphQL, and auto-merge', () => {
 
   it('mergePullRequest with expectedHeadOid: merged, or head-changed', async () => {
     const { repo, full, octokit } = setup();
-    const pr = github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
-    github.control.pushHead(full, pr, SHA.b);
+    const pr = emulators.github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
+    emulators.github.control.pushHead(full, pr, SHA.b);
     const options = { via: 'graphql' as const, pullRequestId: nodeId(pr, full) };
     expect(await merge(octokit, repo, effect(pr), 'bot', options)).toMatchObject({
       type: 'MERGE_REJECTED',
@@ -215,17 +197,17 @@ describe('MERGE over GraphQL, and auto-merge', () => {
 
   it('auto-merge: pending checks enable it, and GitHub merges that head when they pass', async () => {
     const { repo, full, octokit } = setup();
-    github.control.protectBranch(full, 'main', { requiredContexts: ['build'] });
-    const pr = github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
+    emulators.github.control.protectBranch(full, 'main', { requiredContexts: ['build'] });
+    const pr = emulators.github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
     const answer = await merge(octokit, repo, effect(pr), 'bot', { autoMerge: true, pullRequestId: nodeId(pr, full) });
     expect(answer).toMatchObject({
       type: 'MERGE_REJECTED',
       reason: 'not-mergeable',
       message: expect.stringContaining('Auto-merge is enabled'),
     });
-    expect(github.control.pullRequest(full, pr).merged).toBe(false);
+    expect(emulators.github.control.pullRequest(full, pr).merged).toBe(false);
     await octokit.rest.repos.createCommitStatus({ ...repo, sha: SHA.a, state: 'success', context: 'build' });
-    expect(github.control.pullRequest(full, pr)).toMatchObject({
+    expect(emulators.github.control.pullRequest(full, pr)).toMatchObject({
       merged: true,
       mergedBy: { login: 'release-guard[bot]' },
     });

@@ -59,9 +59,9 @@ export function executorContract(name: string, harness: () => ExecutorHarness): 
     it('MERGE of the head merges it', async () => {
       const executor = await h.create({ head: A });
       expect(await executor.execute({ type: 'MERGE', pr: 1, sha: A, method: 'merge' })).toEqual([
-        { type: 'MERGED', sha: A, by: 'release-bot' },
+        { type: 'MERGED', sha: A, by: 'release-guard[bot]' },
       ]);
-      expect(h.merged()).toEqual({ sha: A, by: 'release-bot' });
+      expect(h.merged()).toEqual({ sha: A, by: 'release-guard[bot]' });
     });
 
     it('MERGE of a SHA that is no longer the head is refused: head-changed, nothing merged', async () => {

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import {
-  createOctokit,
   type EffectExecutor,
   githubExecutor,
   type MemoryWorld,
@@ -8,8 +7,7 @@ import {
   memoryWorld,
   verifyArtifacts,
 } from '@release-guard/github-adapter';
-import { type GitHubEmulator, type Registry, startGitHub, startRegistry } from '@release-guard/testkit';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { guardRepository, RELEASE_RUN_NAME, useEmulators } from './emulators.js';
 import { type ExecutorHarness, executorContract } from './executor-contract.js';
 
 executorContract('in memory', () => {
@@ -18,7 +16,7 @@ executorContract('in memory', () => {
     async create({ head, requiredContexts = [] }): Promise<EffectExecutor> {
       world = memoryWorld(head);
       world.requiredContexts = requiredContexts;
-      return memoryExecutor(world, { mergedBy: 'release-bot' });
+      return memoryExecutor(world, { mergedBy: 'release-guard[bot]' });
     },
     pushHead: (sha) => {
       world.head = sha;
@@ -41,68 +39,51 @@ executorContract('in memory', () => {
   };
 });
 
-let github: GitHubEmulator;
-let registry: Registry;
-beforeAll(async () => {
-  github = await startGitHub();
-  registry = await startRegistry();
-});
-afterEach(() => github.control.assertNoViolations());
-afterAll(async () => {
-  await github.close();
-  await registry.close();
-});
-
-// biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
-const RUN_NAME = 'release-guard ${{ inputs.sha }}';
-let count = 0;
+const emulators = useEmulators({ registry: true });
 executorContract('GitHub (over the emulator)', () => {
   let full = '';
   let number = 0;
   return {
     async create({ head, requiredContexts = [] }): Promise<EffectExecutor> {
-      count++;
-      const name = `contract-${count}`;
-      full = github.control.createRepository({ owner: 'weaveworks', name });
-      github.control.addToken('bot', 'release-bot');
-      github.control.setPermission(full, 'release-bot', 'write');
-      if (requiredContexts.length > 0) github.control.protectBranch(full, 'main', { requiredContexts });
-      github.control.addWorkflow(full, {
+      const created = guardRepository(emulators.github);
+      full = created.full;
+      if (requiredContexts.length > 0) emulators.github.control.protectBranch(full, 'main', { requiredContexts });
+      emulators.github.control.addWorkflow(full, {
         path: '.github/workflows/release.yaml',
         name: 'release',
-        runName: RUN_NAME,
+        runName: RELEASE_RUN_NAME,
       });
-      number = github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: head } });
-      const octokit = createOctokit({ token: 'bot', baseUrl: github.url, throttle: false, retries: 0 });
+      number = emulators.github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: head } });
       return githubExecutor({
-        octokit,
-        pr: { owner: 'weaveworks', repo: name, number },
+        octokit: created.octokit,
+        pr: { ...created.repo, number },
         release: { kind: 'dispatch', workflow: 'release.yaml', ref: 'releases/v1' },
-        mergedBy: 'release-bot',
+        mergedBy: 'release-guard[bot]',
         verifyArtifacts: (effect) => verifyArtifacts(effect),
       });
     },
-    pushHead: (sha) => github.control.pushHead(full, number, sha),
+    pushHead: (sha) => emulators.github.control.pushHead(full, number, sha),
     mergeByHand: (by) => {
-      github.control.mergeByHand(full, number, by);
+      emulators.github.control.mergeByHand(full, number, by);
     },
     failRun: (sha) => {
-      for (const run of github.control.runs(full)) {
-        if (run.headSha === sha) github.control.updateRun(full, run.id, { status: 'completed', conclusion: 'failure' });
+      for (const run of emulators.github.control.runs(full)) {
+        if (run.headSha === sha)
+          emulators.github.control.updateRun(full, run.id, { status: 'completed', conclusion: 'failure' });
       }
     },
     statusWrites: (sha) =>
-      github.control.statuses(full, sha).map((s) => ({ state: s.state, description: s.description ?? '' })),
-    runs: () => github.control.runs(full).length,
+      emulators.github.control.statuses(full, sha).map((s) => ({ state: s.state, description: s.description ?? '' })),
+    runs: () => emulators.github.control.runs(full).length,
     merged: () => {
-      const pr = github.control.pullRequest(full, number);
+      const pr = emulators.github.control.pullRequest(full, number);
       return pr.merged ? { sha: pr.head.sha, by: pr.mergedBy?.login ?? '' } : undefined;
     },
-    mergeRequests: () => github.control.requests(full).filter((r) => r.operation === 'pulls/merge').length,
-    artifactRef: (tag) => `${registry.host}/weaveworks/contract-${count}:${tag}`,
+    mergeRequests: () => emulators.github.control.requests(full).filter((r) => r.operation === 'pulls/merge').length,
+    artifactRef: (tag) => `${emulators.registry.host}/weaveworks/${full.split('/')[1]}:${tag}`,
     publish: async (ref) => {
-      const [name = '', tag = ''] = ref.slice(registry.host.length + 1).split(':');
-      await registry.control.pushImage(name, tag);
+      const [name = '', tag = ''] = ref.slice(emulators.registry.host.length + 1).split(':');
+      await emulators.registry.control.pushImage(name, tag);
     },
   } satisfies ExecutorHarness;
 });

@@ -1,6 +1,6 @@
 import { createGuard } from '@release-guard/core';
-import { type GitHubEmulator, startGitHub, validateGraphQL } from '@release-guard/testkit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { validateGraphQL } from '@release-guard/testkit';
+import { describe, expect, it } from 'vitest';
 import {
   createOctokit,
   OBSERVE_QUERY,
@@ -9,26 +9,12 @@ import {
   renderTimelineComment,
   TIMELINE_MARKER,
 } from '../src/index.js';
+import { guardRepository, SHA, useEmulators } from './emulators.js';
 
-let github: GitHubEmulator;
-beforeAll(async () => {
-  github = await startGitHub();
-});
-afterEach(() => github.control.assertNoViolations());
-afterAll(async () => {
-  await github.close();
-});
-
-const SHA = { a: 'a'.repeat(40), b: 'b'.repeat(40) };
-let n = 0;
+const emulators = useEmulators();
 function setup(collaborators: Record<string, 'read' | 'write' | 'admin'> = {}) {
-  n++;
-  const repo = `observe-${n}`;
-  const full = github.control.createRepository({ owner: 'weaveworks', name: repo, collaborators });
-  github.control.addToken('guard-token', 'release-guard[bot]');
-  github.control.setPermission(full, 'release-guard[bot]', 'write');
-  const octokit = createOctokit({ token: 'guard-token', baseUrl: github.url, throttle: false, retries: 0 });
-  return { repo, full, octokit };
+  const { name, full, octokit } = guardRepository(emulators.github, { collaborators });
+  return { repo: name, full, octokit };
 }
 
 describe('observe', () => {
@@ -41,11 +27,11 @@ describe('observe', () => {
 
   it('reads every fact in one request: head, approvals with authorization, our status, the timeline', async () => {
     const { repo, full, octokit } = setup({ alice: 'write', reader: 'read', bob: 'write' });
-    const number = github.control.openPullRequest(full, { head: { ref: 'releases/v0.29.0', sha: SHA.a } });
-    github.control.submitReview(full, number, { user: 'alice', state: 'APPROVED' });
-    github.control.submitReview(full, number, { user: 'reader', state: 'APPROVED' });
-    github.control.submitReview(full, number, { user: 'bob', state: 'APPROVED' });
-    github.control.submitReview(full, number, { user: 'bob', state: 'CHANGES_REQUESTED' });
+    const number = emulators.github.control.openPullRequest(full, { head: { ref: 'releases/v0.29.0', sha: SHA.a } });
+    emulators.github.control.submitReview(full, number, { user: 'alice', state: 'APPROVED' });
+    emulators.github.control.submitReview(full, number, { user: 'reader', state: 'APPROVED' });
+    emulators.github.control.submitReview(full, number, { user: 'bob', state: 'APPROVED' });
+    emulators.github.control.submitReview(full, number, { user: 'bob', state: 'CHANGES_REQUESTED' });
     await octokit.rest.repos.createCommitStatus({
       owner: 'weaveworks',
       repo,
@@ -61,9 +47,9 @@ describe('observe', () => {
       state: 'success',
       context: 'build',
     });
-    const before = github.control.requests(full).length;
+    const before = emulators.github.control.requests(full).length;
     const seen = await observe(octokit, { owner: 'weaveworks', repo, number }, { statusContext: 'release' });
-    expect(github.control.requests(full).length - before).toBe(1);
+    expect(emulators.github.control.requests(full).length - before).toBe(1);
     expect(seen.viewer).toBe('release-guard[bot]');
     expect(seen.facts.pr).toMatchObject({
       number,
@@ -83,9 +69,9 @@ describe('observe', () => {
 
   it('an allow-list of approvers narrows who may approve', async () => {
     const { repo, full, octokit } = setup({ alice: 'write', releaser: 'write', reader: 'read' });
-    const number = github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
+    const number = emulators.github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
     for (const user of ['alice', 'releaser', 'reader'])
-      github.control.submitReview(full, number, { user, state: 'APPROVED' });
+      emulators.github.control.submitReview(full, number, { user, state: 'APPROVED' });
     const approvers = { users: ['releaser', 'reader'] };
     const seen = await observe(octokit, { owner: 'weaveworks', repo, number }, { statusContext: 'release', approvers });
     expect(seen.facts.approvals?.map((a) => [a.reviewer, a.authorized])).toEqual([
@@ -97,10 +83,10 @@ describe('observe', () => {
 
   it('team members may approve when the policy names their team', async () => {
     const { repo, full, octokit } = setup({ alice: 'write', bob: 'write' });
-    github.control.addTeamMember('weaveworks', 'releasers', 'bob');
-    const number = github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
-    github.control.submitReview(full, number, { user: 'alice', state: 'APPROVED' });
-    github.control.submitReview(full, number, { user: 'bob', state: 'APPROVED' });
+    emulators.github.control.addTeamMember('weaveworks', 'releasers', 'bob');
+    const number = emulators.github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
+    emulators.github.control.submitReview(full, number, { user: 'alice', state: 'APPROVED' });
+    emulators.github.control.submitReview(full, number, { user: 'bob', state: 'APPROVED' });
     const approvers = { teams: ['weaveworks/releasers'] };
     const seen = await observe(octokit, { owner: 'weaveworks', repo, number }, { statusContext: 'release', approvers });
     expect(seen.facts.approvals?.map((a) => [a.reviewer, a.authorized])).toEqual([
@@ -111,37 +97,37 @@ describe('observe', () => {
 
   it('a minimum permission above write is checked per approving reviewer', async () => {
     const { repo, full, octokit } = setup({ alice: 'write', boss: 'admin' });
-    const number = github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
-    github.control.submitReview(full, number, { user: 'alice', state: 'APPROVED' });
-    github.control.submitReview(full, number, { user: 'boss', state: 'APPROVED' });
-    const before = github.control.requests(full).length;
+    const number = emulators.github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
+    emulators.github.control.submitReview(full, number, { user: 'alice', state: 'APPROVED' });
+    emulators.github.control.submitReview(full, number, { user: 'boss', state: 'APPROVED' });
+    const before = emulators.github.control.requests(full).length;
     const approvers = { minimumPermission: 'maintain' as const };
     const seen = await observe(octokit, { owner: 'weaveworks', repo, number }, { statusContext: 'release', approvers });
     expect(seen.facts.approvals?.map((a) => [a.reviewer, a.authorized])).toEqual([
       ['alice', false],
       ['boss', true],
     ]);
-    expect(github.control.requests(full).length - before).toBe(3);
+    expect(emulators.github.control.requests(full).length - before).toBe(3);
   });
 
   it('a fork, a merged pull request', async () => {
     const { repo, full, octokit } = setup();
-    const fork = github.control.openPullRequest(full, {
+    const fork = emulators.github.control.openPullRequest(full, {
       head: { ref: 'releases/v1', sha: SHA.a, repo: `mallory/${repo}` },
     });
     expect(
       (await observe(octokit, { owner: 'weaveworks', repo, number: fork }, { statusContext: 'release' })).facts.pr
         .fromFork,
     ).toBe(true);
-    const merged = github.control.openPullRequest(full, { head: { ref: 'releases/v2', sha: SHA.b } });
-    github.control.mergeByHand(full, merged, 'releaser');
+    const merged = emulators.github.control.openPullRequest(full, { head: { ref: 'releases/v2', sha: SHA.b } });
+    emulators.github.control.mergeByHand(full, merged, 'releaser');
     const seen = await observe(octokit, { owner: 'weaveworks', repo, number: merged }, { statusContext: 'release' });
     expect(seen.facts.pr).toMatchObject({ state: 'merged', mergedSha: SHA.b, mergedBy: 'releaser' });
   });
 
   it('trusts only its own timeline comment, and reports one it cannot read', async () => {
     const { repo, full, octokit } = setup({ mallory: 'write' });
-    const number = github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
+    const number = emulators.github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
     const guard = createGuard();
     const snapshot = guard.start({
       number,
@@ -151,8 +137,8 @@ describe('observe', () => {
       fromFork: false,
     }).snapshot;
     const body = renderTimelineComment('timeline', snapshot, guard.serialize(snapshot));
-    github.control.addToken('mallory', 'mallory');
-    const mallory = createOctokit({ token: 'mallory', baseUrl: github.url, throttle: false });
+    emulators.github.control.addToken('mallory', 'mallory');
+    const mallory = createOctokit({ token: 'mallory', baseUrl: emulators.github.url, throttle: false });
     await mallory.rest.issues.createComment({ owner: 'weaveworks', repo, issue_number: number, body });
     let seen = await observe(octokit, { owner: 'weaveworks', repo, number }, { statusContext: 'release' });
     expect(seen.timeline).toBeUndefined();
