@@ -43,18 +43,9 @@ export function githubExecutor(options: GitHubExecutorOptions): EffectExecutor {
   const { octokit, pr } = options;
   const { number: _number, ...repo } = pr;
   const shown: StatusFact[] = [...(options.shown ?? [])];
-  const alerts: string[] = [];
-  let timelineBody: string | undefined;
-  let releaseInRun = false;
-  return {
-    get timelineBody() {
-      return timelineBody;
-    },
-    alerts,
-    get releaseInRun() {
-      return releaseInRun;
-    },
-    async execute(effect) {
+  const kept = keptForCaller();
+  return Object.assign(kept, {
+    async execute(effect: Effect): Promise<GuardEvent[]> {
       switch (effect.type) {
         case 'SET_STATUS':
           if (await setStatus(octokit, repo, effect, { kind: options.statusKind ?? 'status', shown })) {
@@ -62,7 +53,7 @@ export function githubExecutor(options: GitHubExecutorOptions): EffectExecutor {
           }
           return [];
         case 'START_RELEASE':
-          if (options.release.kind === 'in-run') releaseInRun = true;
+          if (options.release.kind === 'in-run') kept.releaseInRun = true;
           return startRelease(octokit, repo, effect, options.release);
         case 'VERIFY_ARTIFACTS':
           if (!options.verifyArtifacts)
@@ -71,13 +62,18 @@ export function githubExecutor(options: GitHubExecutorOptions): EffectExecutor {
         case 'MERGE':
           return [await merge(options.mergeOctokit ?? octokit, repo, effect, options.mergedBy, options.merge)];
         case 'COMMENT':
-          timelineBody = effect.body;
+          kept.timelineBody = effect.body;
           return [];
         case 'ALERT':
-          alerts.push(effect.reason);
+          kept.alerts.push(effect.reason);
           await postAlert(octokit, pr, effect.reason);
           return [];
       }
     },
-  };
+  });
+}
+
+/** What every executor keeps for its caller, as `EffectExecutor` reads it. */
+export function keptForCaller(): { timelineBody: string | undefined; alerts: string[]; releaseInRun: boolean } {
+  return { timelineBody: undefined, alerts: [], releaseInRun: false };
 }

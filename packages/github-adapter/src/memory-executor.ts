@@ -1,5 +1,5 @@
 import type { Effect, GuardEvent } from '@release-guard/core';
-import type { EffectExecutor } from './executor.js';
+import { type EffectExecutor, keptForCaller } from './executor.js';
 
 /** A pull request and its surroundings, in memory: what the in-memory executor acts on. */
 export interface MemoryWorld {
@@ -44,19 +44,10 @@ export function memoryExecutor(
   world: MemoryWorld,
   options: { mergedBy: string; releaseInRun?: boolean },
 ): EffectExecutor {
-  const alerts: string[] = [];
-  let timelineBody: string | undefined;
-  let releaseInRun = false;
+  const kept = keptForCaller();
   const latest = (sha: string, context: string) =>
     world.statuses.findLast((s) => s.sha === sha && s.context === context);
-  return {
-    get timelineBody() {
-      return timelineBody;
-    },
-    alerts,
-    get releaseInRun() {
-      return releaseInRun;
-    },
+  return Object.assign(kept, {
     async execute(effect: Effect): Promise<GuardEvent[]> {
       switch (effect.type) {
         case 'SET_STATUS': {
@@ -73,7 +64,7 @@ export function memoryExecutor(
         }
         case 'START_RELEASE': {
           if (options.releaseInRun) {
-            releaseInRun = true;
+            kept.releaseInRun = true;
             return [];
           }
           const live = world.runs.find((r) => r.sha === effect.sha && !r.failed);
@@ -116,12 +107,12 @@ export function memoryExecutor(
           return [{ type: 'MERGED', sha: effect.sha, by: options.mergedBy }];
         }
         case 'COMMENT':
-          timelineBody = effect.body;
+          kept.timelineBody = effect.body;
           return [];
         case 'ALERT':
-          alerts.push(effect.reason);
+          kept.alerts.push(effect.reason);
           return [];
       }
     },
-  };
+  });
 }
