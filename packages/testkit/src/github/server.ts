@@ -88,6 +88,7 @@ export async function startGitHub(options: GitHubOptions = {}): Promise<GitHubEm
   const validate = options.validate ?? true;
   let used = 0;
   let url = '';
+  let repr = new Representations(url);
   let graphql: GraphQLEndpoint | undefined;
 
   const server = createServer((req, res) => {
@@ -194,7 +195,7 @@ export async function startGitHub(options: GitHubOptions = {}): Promise<GitHubEm
     else {
       result = handler({
         state,
-        repr: new Representations(url),
+        repr,
         repo,
         params,
         query,
@@ -274,6 +275,7 @@ export async function startGitHub(options: GitHubOptions = {}): Promise<GitHubEm
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  repr = new Representations(url);
   return {
     url,
     graphqlUrl: `${url}/graphql`,
