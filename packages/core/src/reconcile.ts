@@ -57,6 +57,8 @@ export interface GuardFacts {
   releaseRuns?: readonly ReleaseRunFact[];
   artifacts?: readonly ArtifactFact[];
   statuses?: readonly StatusFact[];
+  /** When the facts were observed (ISO time): stamped on the events reconcile applies, so the timeline shows it. */
+  at?: string;
 }
 
 const SHA = { pattern: SHA_PATTERN, hint: 'a lowercase hexadecimal commit SHA' };
@@ -91,7 +93,7 @@ export function reconcileFacts(guard: Guard, stored: GuardSnapshot | undefined, 
   }
 
   const apply = (event: GuardEvent) => {
-    const step = guard.next(snapshot, event);
+    const step = guard.next(snapshot, facts.at === undefined ? event : { ...event, at: facts.at });
     snapshot = step.snapshot;
     effects.push(...step.effects);
   };
@@ -217,7 +219,8 @@ function checkFacts(facts: GuardFacts): void {
   const check = new Checker();
   if (check.record(facts, 'facts')) {
     const value = facts as unknown as Record<string, unknown>;
-    check.onlyKeys(value, 'facts', ['pr', 'approvals', 'releaseRuns', 'artifacts', 'statuses']);
+    check.onlyKeys(value, 'facts', ['pr', 'approvals', 'releaseRuns', 'artifacts', 'statuses', 'at']);
+    if (value.at !== undefined) check.string(value.at, 'facts.at', { max: 64 });
     if (check.record(value.pr, 'facts.pr')) {
       const { state, mergedSha, mergedBy, ...pr } = value.pr;
       checkPullRequest(pr, 'facts.pr', check);

@@ -326,3 +326,15 @@ describe('reconcile input', () => {
     );
   });
 });
+
+describe('reconcile stamps the time of the observation', () => {
+  it('the events it applies carry facts.at into the timeline', () => {
+    const at = '2023-08-01T11:05:00.000Z';
+    const step = guard.reconcile(undefined, facts({ approvals: [approval], at }));
+    expect(step.snapshot.timeline.at(-1)).toMatchObject({ phase: 'approved', at });
+  });
+
+  it('rejects an at that is not a short string', () => {
+    expect(() => guard.reconcile(undefined, facts({ at: 'x'.repeat(65) }))).toThrow(/facts\.at/);
+  });
+});

@@ -28,8 +28,16 @@ export interface GuardRunOptions {
   registries?: ArtifactVerifierOptions;
   /** Answers `VERIFY_ARTIFACTS` instead of looking in the registries. */
   verifyArtifacts?: ArtifactVerifier;
-  /** What happened, as guard events (from the Actions event); none for a sweep. */
-  events?: readonly GuardEvent[];
+  /**
+   * What happened, as guard events (from the Actions event); none for a sweep. A function is called with
+   * the snapshot rebuilt from GitHub's facts, for events that depend on it (a sweep's `TIMED_OUT`).
+   */
+  events?: readonly GuardEvent[] | ((reconciled: GuardSnapshot) => readonly GuardEvent[]);
+  /**
+   * The clock: every event applied without an `at` (reconciled facts, the caller's events, effect
+   * outcomes) is stamped with it, so the timeline shows when things happened. Default: the system clock.
+   */
+  now?: () => Date;
   /** Compute and return the effects without executing any or saving the snapshot. */
   dryRun?: boolean;
 }
@@ -94,19 +102,21 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
     mergedBy: observed.viewer,
     merge: { ...options.merge, pullRequestId: observed.nodeId },
   });
+  const now = options.now ?? (() => new Date());
   const queue: Effect[] = [];
-  let step = guard.reconcile(stored, observed.facts);
+  let step = guard.reconcile(stored, { ...observed.facts, at: now().toISOString() });
   let snapshot = step.snapshot;
   queue.push(...step.effects);
   if (step.ignored) result.ignored.push(step.ignored);
 
   const apply = (event: GuardEvent) => {
-    step = guard.next(snapshot, event);
+    step = guard.next(snapshot, event.at === undefined ? { ...event, at: now().toISOString() } : event);
     snapshot = step.snapshot;
     queue.push(...step.effects);
     if (step.ignored) result.ignored.push(step.ignored);
   };
-  for (const event of options.events ?? []) apply(event);
+  const events = typeof options.events === 'function' ? options.events(snapshot) : (options.events ?? []);
+  for (const event of events) apply(event);
 
   while (queue.length > 0) {
     const effect = queue.shift() as Effect;

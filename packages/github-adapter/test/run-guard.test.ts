@@ -28,6 +28,13 @@ function setup(headRef = 'releases/v0.29.0', client: { retries?: number; throttl
   return { full, number, run, calls, pushImage };
 }
 
+/** A second client on a pull request `setup` made: the guard's token, the same guard configuration. */
+function reopen(full: string, number: number) {
+  const [owner = '', repo = ''] = full.split('/');
+  const octokit = createOctokit({ token: 'guard', baseUrl: emulators.github.url, throttle: false, retries: 0 });
+  return { octokit, pr: { owner, repo, number }, guard: createGuard() };
+}
+
 describe('runGuard over the emulator', () => {
   it('the seed’s happy path: locked, approved, released, verified, merged by the bot', async () => {
     const { full, number, run, calls, pushImage } = setup();
@@ -208,5 +215,30 @@ describe('runGuard over the emulator', () => {
       ['COMMENT', false],
     ]);
     expect(emulators.github.control.requests(full).length - before).toBe(1);
+  });
+
+  it('stamps its clock on the timeline and hands events a function of the reconciled snapshot', async () => {
+    const { full, number } = setup();
+    const { octokit, pr, guard } = reopen(full, number);
+    const at = '2023-08-01T11:16:00.000Z';
+    emulators.github.control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
+    const seen: string[] = [];
+    const result = await runGuard({
+      guard,
+      octokit,
+      pr,
+      release: { kind: 'in-run' },
+      now: () => new Date(at),
+      events: (reconciled) => {
+        seen.push(reconciled.phase);
+        return [{ type: 'TIMED_OUT', sha: reconciled.headSha }];
+      },
+    });
+    expect(seen).toEqual(['approved']);
+    expect(result.snapshot.phase).toBe('failed');
+    expect(result.snapshot.timeline.slice(-2)).toMatchObject([
+      { phase: 'approved', at },
+      { phase: 'failed', at },
+    ]);
   });
 });
