@@ -1,7 +1,24 @@
-export type { EventPlan } from './event-to-guard-events.js';
-export { EventPayloadError, toGuardEvents } from './event-to-guard-events.js';
-export type { GateResult } from './gate.js';
-export { gate } from './gate.js';
-export type { ActionInputs, Command } from './inputs.js';
-export { COMMANDS, InputError, parseInputs, readInput, releaseMode } from './inputs.js';
-export { renderSummary } from './summary.js';
+import * as core from '@actions/core';
+import { actionClients, actionContext } from './environment.js';
+import { parseInputs } from './inputs.js';
+import { type ActionLog, run } from './run.js';
+
+/** The runner's log: annotations for notices, warnings and errors, collapsible groups. */
+const log: ActionLog = {
+  info: (message) => core.info(message),
+  notice: (message) => core.notice(message),
+  warning: (message) => core.warning(message),
+  error: (message) => core.error(message),
+  group: (name, fn) => core.group(name, fn),
+};
+
+async function main(): Promise<void> {
+  const inputs = parseInputs(process.env);
+  for (const token of Object.values(inputs.tokens)) core.setSecret(token);
+  const result = await run(inputs, actionContext(process.env), actionClients(inputs, process.env), log);
+  for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, value);
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(result.summary, true).write();
+  if (result.failures.length > 0) core.setFailed(result.failures.join('\n'));
+}
+
+main().catch((error: unknown) => core.setFailed(error instanceof Error ? error.message : String(error)));

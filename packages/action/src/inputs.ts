@@ -12,6 +12,28 @@ export const COMMANDS = [
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
+/** Every input the action reads, as `action.yml` declares them. */
+export const INPUT_NAMES = [
+  'token',
+  'merge-token',
+  'registry-token',
+  'command',
+  'pull-request',
+  'release-branch',
+  'status-context',
+  'status-kind',
+  'artifacts',
+  'artifact',
+  'version',
+  'merge-method',
+  'approvers',
+  'minimum-permission',
+  'release-workflow',
+  'release-timeout',
+  'dry-run',
+] as const;
+export type InputName = (typeof INPUT_NAMES)[number];
+
 /** The action's inputs, checked and with defaults applied. Tokens are kept apart so they are never logged. */
 export interface ActionInputs {
   command: Command;
@@ -23,7 +45,13 @@ export interface ActionInputs {
   /** Minutes a release may run before a sweep fails it. */
   releaseTimeoutMinutes: number;
   dryRun: boolean;
-  tokens: { token: string; mergeToken?: string };
+  /** The pull request a command acts on (`pull-request`); default: from the event or the run's branch. */
+  pullRequest?: number;
+  /** For `gate`: the artifact about to be published. */
+  artifact?: string;
+  /** For `gate`: the version filling `{version}`; default: the last segment of the branch. */
+  version?: string;
+  tokens: { token: string; mergeToken?: string; registryToken?: string };
 }
 
 /** An input that is not of the expected form: names the input and the form. */
@@ -47,7 +75,20 @@ export function readInput(env: NodeJS.ProcessEnv, name: string): string {
  * the input and the expected form.
  */
 export function parseInputs(env: NodeJS.ProcessEnv): ActionInputs {
-  const get = (name: string) => readInput(env, name);
+  try {
+    return parse(env);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    const secrets = [readInput(env, 'token'), readInput(env, 'merge-token'), readInput(env, 'registry-token')].filter(
+      (t) => t.length > 0,
+    );
+    const message = secrets.reduce((text, secret) => text.split(secret).join('***'), error.message);
+    throw message === error.message ? error : new InputError(error.input, message.replace(/^input '[^']*': /, ''));
+  }
+}
+
+function parse(env: NodeJS.ProcessEnv): ActionInputs {
+  const get = (name: InputName) => readInput(env, name);
   const token = get('token');
   if (!token)
     throw new InputError(
@@ -67,8 +108,19 @@ export function parseInputs(env: NodeJS.ProcessEnv): ActionInputs {
     'maintain',
     'admin',
   ] as const);
-  const releaseTimeoutMinutes = positiveInteger('release-timeout', get('release-timeout') || '60');
+  const releaseTimeoutMinutes = positiveInteger('release-timeout', get('release-timeout') || '60', 'number of minutes');
   const dryRun = boolean('dry-run', get('dry-run') || 'false');
+  const pullRequest = get('pull-request')
+    ? positiveInteger('pull-request', get('pull-request'), 'pull request number')
+    : undefined;
+  const artifact = get('artifact');
+  const version = get('version');
+  if (version && !/^[A-Za-z0-9_.+-]{1,100}$/.test(version)) {
+    throw new InputError(
+      'version',
+      `expected a version such as v0.29.0 (letters, digits, . _ + -), got ${shown(version)}`,
+    );
+  }
   const config: GuardConfig = {
     mergeMethod,
     ...(get('release-branch') ? { releaseBranch: get('release-branch') } : {}),
@@ -100,33 +152,50 @@ export function parseInputs(env: NodeJS.ProcessEnv): ActionInputs {
     },
     releaseTimeoutMinutes,
     dryRun,
-    tokens: mergeToken ? { token, mergeToken } : { token },
+    ...(pullRequest ? { pullRequest } : {}),
+    ...(artifact ? { artifact } : {}),
+    ...(version ? { version } : {}),
+    tokens: {
+      token,
+      ...(mergeToken ? { mergeToken } : {}),
+      ...(get('registry-token') ? { registryToken: get('registry-token') } : {}),
+    },
   };
 }
 
-/** The release mode for the adapter: dispatch the release workflow on the head branch, or release here. */
-export function releaseMode(inputs: ActionInputs, headRef: string): ReleaseMode {
-  return inputs.release.workflow
+/**
+ * The release mode for the adapter: dispatch the release workflow on the head branch (the one observed
+ * when `headRef` is not given), or release here.
+ */
+export function releaseMode(inputs: ActionInputs, headRef?: string): ReleaseMode {
+  if (!inputs.release.workflow) return { kind: 'in-run' };
+  return headRef
     ? { kind: 'dispatch', workflow: inputs.release.workflow, ref: headRef }
-    : { kind: 'in-run' };
+    : { kind: 'dispatch', workflow: inputs.release.workflow };
 }
 
 function oneOf<T extends string>(input: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new InputError(input, `expected one of ${allowed.join(', ')}, got '${value}'`);
+  throw new InputError(input, `expected one of ${allowed.join(', ')}, got ${shown(value)}`);
 }
 
-function positiveInteger(input: string, value: string): number {
+/** An input's value as an error message quotes it: short, on one line. */
+function shown(value: string): string {
+  const line = value.replace(/\s+/g, ' ');
+  return `'${line.length > 60 ? `${line.slice(0, 60)}…` : line}'`;
+}
+
+function positiveInteger(input: string, value: string, what: string): number {
   const number = Number(value);
-  if (!/^\d+$/.test(value) || number < 1)
-    throw new InputError(input, `expected a positive whole number of minutes, got '${value}'`);
+  if (!/^\d{1,9}$/.test(value) || number < 1)
+    throw new InputError(input, `expected a positive whole ${what}, got ${shown(value)}`);
   return number;
 }
 
 function boolean(input: string, value: string): boolean {
   if (value === 'true') return true;
   if (value === 'false') return false;
-  throw new InputError(input, `expected true or false, got '${value}'`);
+  throw new InputError(input, `expected true or false, got ${shown(value)}`);
 }
 
 function list(value: string): string[] {

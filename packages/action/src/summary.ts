@@ -1,4 +1,5 @@
 import { type GuardSnapshot, inertMarkdown, renderTimeline, toMermaid } from '@release-guard/core';
+import type { GateResult } from './gate.js';
 
 /**
  * The job summary of one guard run: the pull request's phase, its timeline, the effects of this run,
@@ -12,7 +13,7 @@ export function renderSummary(run: {
   alerts: readonly string[];
 }): string {
   const { snapshot } = run;
-  const lines = [renderTimeline(snapshot), ''];
+  const lines = [`Pull request #${snapshot.pr.number}`, '', renderTimeline(snapshot), ''];
   if (run.effects.length > 0) {
     lines.push(
       '#### This run',
@@ -34,4 +35,18 @@ export function renderSummary(run: {
     '</details>',
   );
   return lines.join('\n');
+}
+
+/** The job summary of a gate: open or closed, and each predecessor checked. */
+export function renderGateSummary(artifact: string, result: GateResult): string {
+  return [
+    `### release-guard gate: ${inertMarkdown(artifact, 100)} ${result.open ? 'may be published' : 'must not be published yet'}`,
+    '',
+    '| predecessor | ref | in its registry |',
+    '| --- | --- | --- |',
+    ...result.predecessors.map(
+      (p) =>
+        `| ${inertMarkdown(p.name, 100)} | \`${p.ref.replace(/[`|\n]/g, '')}\` | ${p.present ? 'yes' : `no: ${inertMarkdown(p.reason ?? 'missing')}`} |`,
+    ),
+  ].join('\n');
 }

@@ -6,7 +6,7 @@ import {
   workflowRunEvent,
 } from '@release-guard/testkit';
 import { describe, expect, it } from 'vitest';
-import { EventPayloadError, toGuardEvents } from '../src/index.js';
+import { EventPayloadError, toGuardEvents } from '../src/api.js';
 
 const repo = { owner: 'weaveworks', name: 'weave-gitops' };
 const head = { ref: 'releases/v0.29.0', sha: '03093a127262cad8f4c94caf8aa4262314a1cedd' };

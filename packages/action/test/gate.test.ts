@@ -1,6 +1,6 @@
 import { type Registry, startRegistry } from '@release-guard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gate } from '../src/index.js';
+import { gate } from '../src/api.js';
 
 let registry: Registry;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { createGuard } from '@release-guard/core';
 import { describe, expect, it } from 'vitest';
-import { renderSummary } from '../src/index.js';
+import { renderSummary } from '../src/api.js';
 
 const guard = createGuard();
 const sha = 'a'.repeat(40);

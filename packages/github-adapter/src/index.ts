@@ -1,3 +1,4 @@
+export type { Octokit } from '@octokit/rest';
 export * from './artifacts/index.js';
 export type { ClientOptions } from './client.js';
 export { createOctokit, DO_NOT_RETRY } from './client.js';

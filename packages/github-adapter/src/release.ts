@@ -2,8 +2,11 @@ import type { Octokit } from '@octokit/rest';
 import type { GuardEvent, ReleaseRunFact, StartReleaseEffect } from '@release-guard/core';
 import type { RepoRef } from './types.js';
 
-/** Where a release runs: a workflow the guard dispatches, or the run that called the guard. */
-export type ReleaseMode = { kind: 'dispatch'; workflow: string; ref: string } | { kind: 'in-run' };
+/**
+ * Where a release runs: a workflow the guard dispatches (on `ref`, by default the pull request's head
+ * branch), or the run that called the guard.
+ */
+export type ReleaseMode = { kind: 'dispatch'; workflow: string; ref?: string } | { kind: 'in-run' };
 
 /**
  * The marker a dispatched release run carries in its name. The release workflow must show it, e.g.
@@ -32,6 +35,7 @@ export async function startRelease(
   mode: ReleaseMode,
 ): Promise<GuardEvent[]> {
   if (mode.kind === 'in-run') return [];
+  if (!mode.ref) throw new Error('dispatching the release workflow needs the ref (branch) to run it on');
   const marker = runMarker(effect.sha);
   const { data } = await octokit.rest.actions.listWorkflowRuns({
     ...repo,

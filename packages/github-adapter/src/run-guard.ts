@@ -95,7 +95,10 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
     octokit,
     ...(options.mergeOctokit ? { mergeOctokit: options.mergeOctokit } : {}),
     pr,
-    release: options.release,
+    release:
+      options.release.kind === 'dispatch' && !options.release.ref
+        ? { ...options.release, ref: observed.facts.pr.headRef }
+        : options.release,
     ...(options.statusKind ? { statusKind: options.statusKind } : {}),
     verifyArtifacts: options.verifyArtifacts ?? ((effect) => verifyArtifacts(effect, options.registries)),
     shown: observed.facts.statuses ?? [],

@@ -1,0 +1,10 @@
+export { actionClients, actionContext, EnvironmentError } from './environment.js';
+export type { EventPlan } from './event-to-guard-events.js';
+export { EventPayloadError, toGuardEvents } from './event-to-guard-events.js';
+export type { GateResult } from './gate.js';
+export { gate } from './gate.js';
+export type { ActionInputs, Command, InputName } from './inputs.js';
+export { COMMANDS, INPUT_NAMES, InputError, parseInputs, readInput, releaseMode } from './inputs.js';
+export type { ActionClients, ActionContext, ActionLog, ActionResult, PullRequestOutcome } from './run.js';
+export { releaseSince, run, SWEEP_CONCURRENCY } from './run.js';
+export { renderGateSummary, renderSummary } from './summary.js';

@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { type ArtifactVerifierOptions, createOctokit } from '@release-guard/github-adapter';
+import type { ActionInputs } from './inputs.js';
+import type { ActionClients, ActionContext } from './run.js';
+
+/** A runner variable that is missing or not of its form: names it. */
+export class EnvironmentError extends Error {
+  override name = 'EnvironmentError';
+}
+
+/** The runner's context, from the `GITHUB_*` variables and the event payload file. */
+export function actionContext(env: NodeJS.ProcessEnv, read: (path: string) => string = readText): ActionContext {
+  const eventName = required(env, 'GITHUB_EVENT_NAME');
+  const path = required(env, 'GITHUB_EVENT_PATH');
+  let payload: unknown;
+  try {
+    payload = JSON.parse(read(path));
+  } catch (error) {
+    throw new EnvironmentError(
+      `GITHUB_EVENT_PATH: the event payload ${path} could not be read as JSON (${(error as Error).message.split('\n')[0]})`,
+    );
+  }
+  const repository = required(env, 'GITHUB_REPOSITORY');
+  const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(repository);
+  if (!match) throw new EnvironmentError(`GITHUB_REPOSITORY: expected owner/name, got '${repository.slice(0, 100)}'`);
+  const runId = Number(env.GITHUB_RUN_ID);
+  const attempt = Number(env.GITHUB_RUN_ATTEMPT || '1');
+  const refName = env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME;
+  return {
+    eventName,
+    payload,
+    repository: { owner: match[1] as string, repo: match[2] as string },
+    ...(Number.isSafeInteger(runId) && runId > 0
+      ? { run: { id: runId, attempt: Number.isSafeInteger(attempt) && attempt > 0 ? attempt : 1 } }
+      : {}),
+    ...(refName ? { refName } : {}),
+    ...(env.GITHUB_SHA ? { sha: env.GITHUB_SHA } : {}),
+  };
+}
+
+/**
+ * The clients of one run: `token` for reads, statuses, comments and dispatches, `merge-token` for merges,
+ * on `GITHUB_API_URL` (GitHub Enterprise Server included). Registries are read anonymously, except
+ * `ghcr.io`, which is given `registry-token` (default `token`; it needs `packages: read`).
+ */
+export function actionClients(inputs: ActionInputs, env: NodeJS.ProcessEnv): ActionClients {
+  const baseUrl = env.GITHUB_API_URL || 'https://api.github.com';
+  const userAgent = 'release-guard-action';
+  const octokit = createOctokit({ token: inputs.tokens.token, baseUrl, userAgent });
+  const mergeToken = inputs.tokens.mergeToken;
+  const registries: ArtifactVerifierOptions = {
+    credentials: {
+      'ghcr.io': { username: 'release-guard', password: inputs.tokens.registryToken ?? inputs.tokens.token },
+    },
+  };
+  return {
+    octokit,
+    ...(mergeToken ? { mergeOctokit: createOctokit({ token: mergeToken, baseUrl, userAgent }) } : {}),
+    registries,
+  };
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new EnvironmentError(`${name} is not set: release-guard runs as a step of a GitHub Actions job`);
+  return value;
+}
+
+function readText(path: string): string {
+  return readFileSync(path, 'utf8');
+}

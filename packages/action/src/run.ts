@@ -1,0 +1,383 @@
+import { createGuard, type Guard, type GuardEvent, type GuardSnapshot, type Phase } from '@release-guard/core';
+import {
+  type ArtifactVerifierOptions,
+  type GuardRunResult,
+  type Octokit,
+  type RepoRef,
+  runAttemptId,
+  runGuard,
+} from '@release-guard/github-adapter';
+import { type EventPlan, toGuardEvents } from './event-to-guard-events.js';
+import { gate } from './gate.js';
+import { type ActionInputs, InputError, releaseMode } from './inputs.js';
+import { renderGateSummary, renderSummary } from './summary.js';
+
+/** Where and why the action runs: what the runner puts in `GITHUB_*` and the event payload. */
+export interface ActionContext {
+  /** `GITHUB_EVENT_NAME`. */
+  eventName: string;
+  /** The JSON at `GITHUB_EVENT_PATH`. */
+  payload: unknown;
+  /** `GITHUB_REPOSITORY`. */
+  repository: RepoRef;
+  /** `GITHUB_RUN_ID` and `GITHUB_RUN_ATTEMPT`: the calling run, which the release commands report. */
+  run?: { id: number; attempt: number };
+  /** `GITHUB_HEAD_REF` or `GITHUB_REF_NAME`: the branch the run is on. */
+  refName?: string;
+  /** `GITHUB_SHA`. */
+  sha?: string;
+}
+
+/** The clients the action talks through; tests point them at the emulators. */
+export interface ActionClients {
+  /** Reads, statuses, comments and dispatches (`token`). */
+  octokit: Octokit;
+  /** Merges (`merge-token`); default `octokit`. */
+  mergeOctokit?: Octokit;
+  /** How artifacts are looked up in their registries. */
+  registries?: ArtifactVerifierOptions;
+  /** The clock stamped on the timeline and used for the release timeout. Default: the system clock. */
+  now?: () => Date;
+}
+
+/** Where the action reports as it goes: the runner's log (`@actions/core`) or a terminal. */
+export interface ActionLog {
+  info(message: string): void;
+  notice(message: string): void;
+  warning(message: string): void;
+  error(message: string): void;
+  group<T>(name: string, fn: () => Promise<T>): Promise<T>;
+}
+
+/** One pull request the run handled. */
+export interface PullRequestOutcome {
+  number: number;
+  result: GuardRunResult;
+}
+
+export interface ActionResult {
+  /** The step's outputs. For a sweep, which may handle several pull requests, they are empty. */
+  outputs: { phase: Phase | ''; release: 'true' | 'false'; 'head-sha': string; version: string };
+  /** The job summary, Markdown. */
+  summary: string;
+  /**
+   * Why the step must fail: an alert (a merge that bypassed the guard, a release nobody approved), a
+   * closed gate, or a pull request the sweep could not handle. Everything else still ran.
+   */
+  failures: string[];
+  pullRequests: PullRequestOutcome[];
+}
+
+/** Open pull requests a sweep handles at once. */
+export const SWEEP_CONCURRENCY = 4;
+
+/**
+ * One run of the action: the inputs (already checked by `parseInputs`), the runner's context, the
+ * clients. `auto` maps the event to the guard (`toGuardEvents`); the other commands are steps inside
+ * the release job. Effects are executed unless `dry-run`, in which case they are only reported.
+ */
+export async function run(
+  inputs: ActionInputs,
+  context: ActionContext,
+  clients: ActionClients,
+  log: ActionLog,
+): Promise<ActionResult> {
+  const guard = createGuard(inputs.config);
+  const job = new Job(guard, inputs, context, clients, log);
+  switch (inputs.command) {
+    case 'auto':
+      return job.auto(toGuardEvents(context.eventName, context.payload));
+    case 'reconcile':
+      return job.pullRequests([await job.target()], []);
+    case 'release-started':
+    case 'release-succeeded':
+    case 'release-failed':
+      return job.releaseReport(inputs.command);
+    case 'gate':
+      return job.gate();
+  }
+}
+
+class Job {
+  constructor(
+    private readonly guard: Guard,
+    private readonly inputs: ActionInputs,
+    private readonly context: ActionContext,
+    private readonly clients: ActionClients,
+    private readonly log: ActionLog,
+  ) {}
+
+  private now(): Date {
+    return this.clients.now?.() ?? new Date();
+  }
+
+  async auto(plan: EventPlan): Promise<ActionResult> {
+    switch (plan.kind) {
+      case 'ignore':
+        return this.nothing(plan.notice);
+      case 'pull-request':
+        return this.pullRequests([{ number: plan.number }], plan.events);
+      case 'release-run': {
+        const workflow = this.inputs.release.workflow;
+        if (!workflow) {
+          return this.nothing(
+            'workflow_run events are for a dispatched release workflow (input release-workflow); releases in the calling run report themselves with the release commands',
+          );
+        }
+        if (basename(plan.workflowPath) !== basename(workflow)) {
+          return this.nothing(`the workflow ${plan.workflowPath} is not the release workflow ${workflow}`);
+        }
+        const numbers = await this.openPullRequestsOf(plan.headBranch);
+        if (numbers.length === 0) {
+          return this.nothing(`no open pull request has the head branch ${plan.headBranch} in this repository`);
+        }
+        return this.pullRequests(numbers, plan.events);
+      }
+      case 'sweep':
+        return this.sweep();
+    }
+  }
+
+  /** The pull request a command names: the `pull-request` input, the event's, or the one open on the run's branch. */
+  async target(): Promise<{ number: number; headRef?: string }> {
+    if (this.inputs.pullRequest) return { number: this.inputs.pullRequest };
+    const fromEvent = pullRequestOf(this.context.payload);
+    if (fromEvent) return fromEvent;
+    const branch = this.context.refName;
+    if (branch) {
+      const [found, ...others] = await this.openPullRequestsOf(branch);
+      if (found && others.length === 0) return found;
+      if (found) {
+        throw new InputError(
+          'pull-request',
+          `several open pull requests have the head branch ${branch}: name one, e.g. pull-request: ${found.number}`,
+        );
+      }
+    }
+    throw new InputError(
+      'pull-request',
+      `the ${this.context.eventName} event names no pull request and none is open on ${branch ?? 'this branch'}: give its number`,
+    );
+  }
+
+  async releaseReport(command: 'release-started' | 'release-succeeded' | 'release-failed'): Promise<ActionResult> {
+    const target = await this.target();
+    const run = this.context.run;
+    if (!run) throw new Error('the release commands report the calling run: GITHUB_RUN_ID is not set');
+    const sha = releaseSha(this.context);
+    if (!sha) {
+      throw new Error('the release commands need the released SHA: the inputs.sha of the dispatch, or GITHUB_SHA');
+    }
+    const runId = runAttemptId(run.id, run.attempt);
+    const events: GuardEvent[] = [{ type: 'RELEASE_STARTED', sha, runId }];
+    if (command === 'release-succeeded') events.push({ type: 'RELEASE_SUCCEEDED', sha, runId });
+    if (command === 'release-failed') {
+      events.push({ type: 'RELEASE_FAILED', sha, runId, reason: `the release job reported a failure (run ${runId})` });
+    }
+    return this.pullRequests([target], events);
+  }
+
+  async gate(): Promise<ActionResult> {
+    const artifact = this.inputs.artifact;
+    if (!artifact) throw new InputError('artifact', 'required by command gate: the name of the artifact to publish');
+    const version = this.inputs.version ?? lastSegment(this.context.refName);
+    const result = await this.log.group(`release-guard: gate for ${artifact}`, () =>
+      gate({
+        config: this.inputs.config,
+        artifact,
+        versions: version ? { version } : {},
+        ...(this.clients.registries ? { registries: this.clients.registries } : {}),
+      }),
+    );
+    for (const p of result.predecessors) {
+      this.log.info(`${p.present ? 'present' : 'missing'}: ${p.name} ${p.ref}${p.reason ? ` (${p.reason})` : ''}`);
+    }
+    const failures = result.open
+      ? []
+      : [
+          `the gate for ${artifact} is closed: ${result.predecessors
+            .filter((p) => !p.present)
+            .map((p) => `${p.name} (${p.ref}) ${p.reason ?? 'is missing'}`)
+            .join('; ')}`,
+        ];
+    return {
+      outputs: { phase: '', release: 'false', 'head-sha': '', version: version ?? '' },
+      summary: renderGateSummary(artifact, result),
+      failures,
+      pullRequests: [],
+    };
+  }
+
+  /** Every open release pull request, several at once: repairs missed events and fires release timeouts. */
+  async sweep(): Promise<ActionResult> {
+    const open = await this.clients.octokit.paginate(this.clients.octokit.rest.pulls.list, {
+      ...this.context.repository,
+      state: 'open',
+      per_page: 100,
+    });
+    const releases = open
+      .filter((pr) => this.guard.settings.releaseBranch.test(pr.head.ref))
+      .map((pr) => ({ number: pr.number, headRef: pr.head.ref }));
+    this.log.info(`sweeping ${releases.length} open release pull request(s) of ${open.length} open`);
+    const timeoutMs = this.inputs.releaseTimeoutMinutes * 60_000;
+    return this.pullRequests(releases, (snapshot) => {
+      const since = releaseSince(snapshot);
+      if (since === undefined || this.now().getTime() - since < timeoutMs) return [];
+      return [{ type: 'TIMED_OUT', sha: snapshot.headSha }];
+    });
+  }
+
+  async pullRequests(
+    targets: readonly { number: number; headRef?: string }[],
+    events: readonly GuardEvent[] | ((snapshot: GuardSnapshot) => GuardEvent[]),
+  ): Promise<ActionResult> {
+    const outcomes: PullRequestOutcome[] = [];
+    const failures: string[] = [];
+    const queue = [...targets];
+    const worker = async () => {
+      for (let target = queue.shift(); target; target = queue.shift()) {
+        const { number } = target;
+        try {
+          const result = await this.log.group(`release-guard: pull request #${number}`, () =>
+            this.guardOne(target, events),
+          );
+          outcomes.push({ number, result });
+          failures.push(...result.alerts.map((alert) => `#${number}: ${alert}`));
+        } catch (error) {
+          if (targets.length === 1) throw error;
+          const message = `#${number}: ${(error as Error).message}`;
+          this.log.error(message);
+          failures.push(message);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(SWEEP_CONCURRENCY, targets.length) }, worker));
+    outcomes.sort((a, b) => a.number - b.number);
+    const single = targets.length === 1 ? outcomes[0] : undefined;
+    const summaries = outcomes.map(({ result }) => renderSummary(result));
+    return {
+      outputs: single
+        ? {
+            phase: single.result.snapshot.phase,
+            release: single.result.release ? 'true' : 'false',
+            'head-sha': single.result.snapshot.headSha,
+            version: single.result.snapshot.pr.version ?? '',
+          }
+        : { phase: '', release: 'false', 'head-sha': '', version: '' },
+      summary:
+        summaries.length > 0 ? summaries.join('\n\n---\n\n') : '### release-guard\n\nNo open release pull request.',
+      failures,
+      pullRequests: outcomes,
+    };
+  }
+
+  private async guardOne(
+    target: { number: number; headRef?: string },
+    events: readonly GuardEvent[] | ((snapshot: GuardSnapshot) => GuardEvent[]),
+  ): Promise<GuardRunResult> {
+    const { octokit, mergeOctokit, registries } = this.clients;
+    const result = await runGuard({
+      guard: this.guard,
+      octokit,
+      ...(mergeOctokit ? { mergeOctokit } : {}),
+      pr: { ...this.context.repository, number: target.number },
+      release: releaseMode(this.inputs, target.headRef),
+      statusKind: this.inputs.statusKind,
+      approvers: this.inputs.approvers,
+      ...(registries ? { registries } : {}),
+      events,
+      dryRun: this.inputs.dryRun,
+      now: () => this.now(),
+    });
+    if (result.storedSnapshotProblem) {
+      this.log.warning(`the stored timeline was not used (${result.storedSnapshotProblem}); rebuilt from GitHub`);
+    }
+    for (const reason of result.ignored) this.log.info(`ignored: ${reason}`);
+    for (const { effect, executed } of result.effects) {
+      this.log.info(`${executed ? 'done' : 'dry run, not done'}: ${describeEffect(effect)}`);
+    }
+    for (const alert of result.alerts) this.log.error(alert);
+    this.log.info(`phase: ${result.snapshot.phase} at ${result.snapshot.headSha}`);
+    return result;
+  }
+
+  private async openPullRequestsOf(branch: string): Promise<{ number: number; headRef: string }[]> {
+    const { data } = await this.clients.octokit.rest.pulls.list({
+      ...this.context.repository,
+      state: 'open',
+      head: `${this.context.repository.owner}:${branch}`,
+      per_page: 10,
+    });
+    return data.map((pr) => ({ number: pr.number, headRef: pr.head.ref }));
+  }
+
+  private nothing(notice: string): ActionResult {
+    this.log.notice(notice);
+    return {
+      outputs: { phase: '', release: 'false', 'head-sha': '', version: '' },
+      summary: `### release-guard\n\nNothing to do: ${notice}.`,
+      failures: [],
+      pullRequests: [],
+    };
+  }
+}
+
+/**
+ * When the current release attempt began: the time of the first timeline entry of the trailing run of
+ * `approved` and `releasing` entries. Undefined when no release is under way or the time is unknown.
+ */
+export function releaseSince(snapshot: GuardSnapshot): number | undefined {
+  if (snapshot.phase !== 'approved' && snapshot.phase !== 'releasing') return undefined;
+  let since: string | undefined;
+  for (let i = snapshot.timeline.length - 1; i >= 0; i--) {
+    const entry = snapshot.timeline[i];
+    if (!entry || (entry.phase !== 'approved' && entry.phase !== 'releasing') || entry.sha !== snapshot.headSha) break;
+    since = entry.at ?? since;
+  }
+  const time = since === undefined ? Number.NaN : Date.parse(since);
+  return Number.isNaN(time) ? undefined : time;
+}
+
+function describeEffect(effect: GuardRunResult['effects'][number]['effect']): string {
+  switch (effect.type) {
+    case 'SET_STATUS':
+      return `status ${effect.context} ${effect.state} on ${effect.sha.slice(0, 7)}: ${effect.description}`;
+    case 'START_RELEASE':
+      return `start the release of ${effect.sha.slice(0, 7)}${effect.version ? ` (${effect.version})` : ''}`;
+    case 'VERIFY_ARTIFACTS':
+      return `verify ${effect.artifacts.map((a) => a.ref).join(', ')}`;
+    case 'MERGE':
+      return `merge #${effect.pr} at ${effect.sha.slice(0, 7)} (${effect.method})`;
+    case 'COMMENT':
+      return `update the timeline comment of #${effect.pr}`;
+    case 'ALERT':
+      return `alert: ${effect.reason}`;
+  }
+}
+
+function pullRequestOf(payload: unknown): { number: number; headRef?: string } | undefined {
+  const pr = (payload as { pull_request?: { number?: unknown; head?: { ref?: unknown } } } | null)?.pull_request;
+  if (typeof pr?.number !== 'number') return undefined;
+  return typeof pr.head?.ref === 'string' ? { number: pr.number, headRef: pr.head.ref } : { number: pr.number };
+}
+
+/** The SHA a release job released: the dispatch's `sha` input, the pull request's head, or the run's commit. */
+function releaseSha(context: ActionContext): string | undefined {
+  const payload = context.payload as {
+    inputs?: { sha?: unknown };
+    pull_request?: { head?: { sha?: unknown } };
+  } | null;
+  const fromInputs = payload?.inputs?.sha;
+  if (typeof fromInputs === 'string' && fromInputs) return fromInputs;
+  const fromPr = payload?.pull_request?.head?.sha;
+  if (typeof fromPr === 'string' && fromPr) return fromPr;
+  return context.sha;
+}
+
+function basename(path: string): string {
+  return path.split('/').at(-1) ?? path;
+}
+
+function lastSegment(ref: string | undefined): string | undefined {
+  return ref?.split('/').at(-1) || undefined;
+}

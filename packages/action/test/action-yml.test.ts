@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { COMMANDS, INPUT_NAMES, parseInputs } from '../src/api.js';
+
+interface ActionYml {
+  inputs: Record<string, { description: string; required?: boolean; default?: string }>;
+  outputs: Record<string, { description: string }>;
+  runs: { using: string; main: string };
+}
+
+const action = parse(readFileSync(fileURLToPath(new URL('../action.yml', import.meta.url)), 'utf8')) as ActionYml;
+
+describe('action.yml', () => {
+  it('declares exactly the inputs the action reads, each described', () => {
+    expect(Object.keys(action.inputs).sort()).toEqual([...INPUT_NAMES].sort());
+    for (const [name, input] of Object.entries(action.inputs)) {
+      expect(input.description.length, name).toBeGreaterThan(20);
+    }
+  });
+
+  it('declares the outputs the action sets', () => {
+    expect(Object.keys(action.outputs).sort()).toEqual(['head-sha', 'phase', 'release', 'version']);
+  });
+
+  it('documents the defaults the action applies', () => {
+    const env = Object.fromEntries(
+      Object.entries(action.inputs)
+        .filter(([name, input]) => input.default !== undefined && name !== 'token')
+        .map(([name, input]) => [`INPUT_${name.toUpperCase()}`, input.default]),
+    );
+    const documented = parseInputs({ ...env, INPUT_TOKEN: 'token' });
+    const applied = parseInputs({ INPUT_TOKEN: 'token' });
+    expect(documented).toEqual({
+      ...applied,
+      config: { ...applied.config, releaseBranch: 'releases/*', statusContext: 'release' },
+    });
+    for (const command of COMMANDS) expect(action.inputs.command?.description).toContain(`\`${command}\``);
+  });
+
+  it('runs the bundle on node24', () => {
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
+  });
+});
