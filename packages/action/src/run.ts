@@ -197,7 +197,7 @@ class Job {
       : [
           `the gate for ${artifact} is closed: ${result.predecessors
             .filter((p) => !p.present)
-            .map((p) => `${p.name} (${p.ref}) ${p.reason ?? 'is missing'}`)
+            .map((p) => `${p.name}: ${p.reason ?? `${p.ref} is missing`}`)
             .join('; ')}`,
         ];
     return {

@@ -1,0 +1,107 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type GitHubEmulator, pullRequestEvent, startGitHub } from '@release-guard/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, USAGE } from '../src/cli.js';
+import { useBundle } from './support/runner.js';
+
+const bundle = useBundle();
+let github: GitHubEmulator;
+let work: string;
+const SHA = 'a'.repeat(40);
+const TOKEN = 'ghp_cliTokenThatMustNeverBePrinted';
+let payloadPath: string;
+let full: string;
+let number: number;
+
+beforeAll(async () => {
+  github = await startGitHub();
+  work = await mkdtemp(join(tmpdir(), 'release-guard-cli-'));
+  full = github.control.createRepository({ owner: 'weaveworks', name: 'weave-gitops' });
+  github.control.addToken(TOKEN, 'releaser');
+  github.control.setPermission(full, 'releaser', 'write');
+  number = github.control.openPullRequest(full, { head: { ref: 'releases/v0.29.0', sha: SHA } });
+  payloadPath = join(work, 'opened.json');
+  const event = pullRequestEvent('opened', {
+    repo: { owner: 'weaveworks', name: 'weave-gitops' },
+    number,
+    head: { ref: 'releases/v0.29.0', sha: SHA },
+  });
+  await writeFile(payloadPath, JSON.stringify(event.payload));
+});
+afterAll(async () => {
+  await github?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+function captured() {
+  const io = { stdout: '', stderr: '' };
+  return { io, out: (t: string) => (io.stdout += t), err: (t: string) => (io.stderr += t) };
+}
+
+const args = (...extra: string[]) => [
+  '--event',
+  'pull_request',
+  '--payload',
+  payloadPath,
+  '--repo',
+  full,
+  '--api-url',
+  github.url,
+  ...extra,
+];
+
+describe('the release-guard CLI', () => {
+  it('--dry-run prints the effects and the outputs, and executes nothing', async () => {
+    const { io, out, err } = captured();
+    const code = await cli(args('--dry-run'), { GITHUB_TOKEN: TOKEN }, { out, err });
+    expect(code, io.stderr).toBe(0);
+    expect(io.stderr).toContain('dry run, not done: status release pending on aaaaaaa');
+    expect(io.stdout).toContain('phase=prepared');
+    expect(io.stdout).toContain('- SET_STATUS (not executed: dry run)');
+    expect(github.control.statuses(full, SHA)).toEqual([]);
+    expect(`${io.stdout}${io.stderr}`).not.toContain(TOKEN);
+  });
+
+  it('without --dry-run it acts as the action would', async () => {
+    const { io, out, err } = captured();
+    const code = await cli(args('--input', 'status-context=release'), { GITHUB_TOKEN: TOKEN }, { out, err });
+    expect(code, io.stderr).toBe(0);
+    expect(github.control.statuses(full, SHA).at(-1)).toMatchObject({ context: 'release', state: 'pending' });
+  });
+
+  it('bad usage exits 2 with the usage; a bad input exits 1 naming it; tokens are never taken as flags', async () => {
+    const bad = captured();
+    expect(await cli(['--event'], {}, bad)).toBe(2);
+    expect(bad.io.stderr).toContain(USAGE);
+    const missing = captured();
+    expect(await cli(['--event', 'push'], {}, missing)).toBe(2);
+    expect(missing.io.stderr).toContain('missing --payload, --repo');
+    const input = captured();
+    expect(await cli(args('--input', 'merge-method=fast-forward'), { GITHUB_TOKEN: TOKEN }, input)).toBe(1);
+    expect(input.io.stderr).toContain("input 'merge-method': expected one of merge, squash, rebase");
+    const token = captured();
+    expect(await cli(args('--input', `token=${TOKEN}`), {}, token)).toBe(2);
+    expect(token.io.stderr).toContain('tokens are read from the environment');
+    expect(token.io.stderr).not.toContain(TOKEN);
+    const help = captured();
+    expect(await cli(['--help'], {}, help)).toBe(0);
+    expect(help.io.stdout).toBe(USAGE);
+  });
+
+  it('the bundled dist/cli.js runs as a command', async () => {
+    const result = await new Promise<{ code: number; stdout: string }>((done) => {
+      execFile(
+        process.execPath,
+        [join(bundle.dir, 'cli.js'), ...args('--dry-run')],
+        { env: { PATH: process.env.PATH ?? '', GITHUB_TOKEN: TOKEN } },
+        (error, stdout) => done({ code: error ? Number(error.code ?? 1) : 0, stdout }),
+      );
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('phase=');
+    expect(result.stdout).not.toContain(TOKEN);
+  });
+});
