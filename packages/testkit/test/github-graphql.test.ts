@@ -125,6 +125,17 @@ describe('GraphQL on GitHub’s schema, sharing the REST state', () => {
     expect(violation?.message).toContain('headSha');
   });
 
+  it('a document sent again is checked again: a refused one stays refused, a valid one stays served', async () => {
+    const { repo } = freshRepo(github());
+    const bad = `{ repository(owner: "weaveworks", name: "${repo}") { pullRequest(number: 1) { headSha } } }`;
+    const good = `{ repository(owner: "weaveworks", name: "${repo}") { nameWithOwner } }`;
+    for (let i = 0; i < 2; i++) {
+      await expect(client()(bad)).rejects.toThrow(/Cannot query field "headSha"/);
+      await expect(client()(good)).resolves.toEqual({ repository: { nameWithOwner: `weaveworks/${repo}` } });
+    }
+    expect(github().control.violations.splice(0)).toHaveLength(2);
+  });
+
   it('mergePullRequest compares and swaps on expectedHeadOid', async () => {
     const { owner, repo, full } = freshRepo(github());
     const n = github().control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });

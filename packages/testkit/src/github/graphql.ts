@@ -73,6 +73,19 @@ type Node = { kind: 'pr'; repo: RepositoryRecord; pr: PullRequestRecord };
 export function createGraphQL(state: GitHubState, control: GitHubControl): GraphQLEndpoint {
   const schema = executableSchema();
   const findPr = (id: unknown) => findPullRequest(state, id);
+  // Parsing and validating a document against GitHub's schema is deterministic, and clients send the
+  // same few documents again and again: each distinct document is parsed and validated once.
+  const checked = new Map<string, { document: DocumentNode; problems: string[] }>();
+  const check = (query: string) => {
+    let found = checked.get(query);
+    if (!found) {
+      const document = parse(query);
+      found = { document, problems: validate(githubSchema(), document).map((e) => e.message) };
+      if (checked.size >= 200) checked.delete(checked.keys().next().value as string);
+      checked.set(query, found);
+    }
+    return found;
+  };
 
   return {
     parse(raw) {
@@ -90,8 +103,9 @@ export function createGraphQL(state: GitHubState, control: GitHubControl): Graph
           problems: ['A query attribute must be specified and must be a string.'],
         };
       let document: DocumentNode;
+      let problems: string[];
       try {
-        document = parse(body.query);
+        ({ document, problems } = check(body.query));
       } catch (cause) {
         return { variables, operation: 'graphql', problems: [(cause as Error).message] };
       }
@@ -100,7 +114,6 @@ export function createGraphQL(state: GitHubState, control: GitHubControl): Graph
       );
       const first = operation?.selectionSet.selections.find((s): s is FieldNode => s.kind === 'Field');
       const field = first?.name.value;
-      const problems = validate(githubSchema(), document).map((e) => e.message);
       return {
         document,
         variables,
