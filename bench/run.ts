@@ -1,3 +1,4 @@
+import { benchActionColdStart } from './action.js';
 import { benchExploration, benchGuardNext } from './core.js';
 import { benchStartup, benchStatusWrites } from './testkit.js';
 
@@ -20,3 +21,9 @@ const writes = await benchStatusWrites();
 console.log(
   `status writes on loopback: ${Math.round(writes.validated)}/s validated, ${Math.round(writes.unvalidated)}/s unvalidated; validation keeps ${(writes.ratio * 100).toFixed(0)}% of the throughput (ratio ${writes.ratio.toFixed(2)})`,
 );
+
+const action = await benchActionColdStart();
+console.log(
+  `action cold start (dist/index.js, one pull_request event against the emulator): ${action.actionMs.toFixed(0)} ms; node -e '': ${action.floorMs.toFixed(0)} ms; ratio ${action.ratio.toFixed(2)} (target < 2)`,
+);
+console.log(`action bundle: ${(action.bundleBytes / 1024).toFixed(1)} KiB (target < 400 KiB)`);

@@ -21,4 +21,8 @@ async function main(): Promise<void> {
   if (result.failures.length > 0) core.setFailed(result.failures.join('\n'));
 }
 
-main().catch((error: unknown) => core.setFailed(error instanceof Error ? error.message : String(error)));
+// Once the step's work is done, exit after the log is flushed rather than waiting for the rate limiter's
+// idle timers to run out.
+main()
+  .catch((error: unknown) => core.setFailed(error instanceof Error ? error.message : String(error)))
+  .finally(() => process.stdout.write('', () => process.exit()));

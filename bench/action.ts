@@ -1,0 +1,65 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { pullRequestEvent, startGitHub } from '@release-guard/testkit';
+// @ts-expect-error: a plain ESM script without declarations; it returns the bundle sizes in bytes.
+import { bundle } from '../packages/action/scripts/bundle.mjs';
+
+const run = promisify(execFile);
+
+/**
+ * Cold start of the bundled action handling one `pull_request` event (a non-release pull request: one
+ * GraphQL read and one status write) against the emulator, as the runner starts it, and `node -e ''`
+ * in the same run as the floor. Medians of `runs` interleaved runs.
+ */
+export async function benchActionColdStart(
+  runs = 9,
+): Promise<{ actionMs: number; floorMs: number; ratio: number; bundleBytes: number }> {
+  const dir = await mkdtemp(join(tmpdir(), 'release-guard-bench-'));
+  const github = await startGitHub();
+  try {
+    const sizes = (await bundle(join(dir, 'dist'))) as Record<string, number>;
+    const full = github.control.createRepository({ owner: 'bench', name: 'repo' });
+    const number = github.control.openPullRequest(full, { head: { ref: 'feature/x', sha: 'a'.repeat(40) } });
+    const eventPath = join(dir, 'event.json');
+    const event = pullRequestEvent('opened', {
+      repo: { owner: 'bench', name: 'repo' },
+      number,
+      head: { ref: 'feature/x', sha: 'a'.repeat(40) },
+    });
+    await writeFile(eventPath, JSON.stringify(event.payload));
+    const env = {
+      PATH: process.env.PATH ?? '',
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_REPOSITORY: full,
+      GITHUB_API_URL: github.url,
+      GITHUB_OUTPUT: join(dir, 'output'),
+      INPUT_TOKEN: 'bench',
+    };
+    await writeFile(env.GITHUB_OUTPUT, '');
+    const actions: number[] = [];
+    const floors: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      let began = performance.now();
+      await run(process.execPath, [join(dir, 'dist/index.js')], { env });
+      actions.push(performance.now() - began);
+      began = performance.now();
+      await run(process.execPath, ['-e', ''], { env });
+      floors.push(performance.now() - began);
+    }
+    const actionMs = median(actions);
+    const floorMs = median(floors);
+    return { actionMs, floorMs, ratio: actionMs / floorMs, bundleBytes: sizes['index.js'] ?? 0 };
+  } finally {
+    await github.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
