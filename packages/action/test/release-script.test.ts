@@ -1,0 +1,64 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const script = resolve(fileURLToPath(import.meta.url), '../../scripts/release.mjs');
+let work: string;
+let origin: string;
+let clone: string;
+const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'release-guard-release-'));
+  origin = join(work, 'action.git');
+  clone = join(work, 'action');
+  git(work, 'init', '--quiet', '--bare', origin);
+  git(work, 'clone', '--quiet', origin, clone);
+  git(clone, 'config', 'user.name', 'release bot');
+  git(clone, 'config', 'user.email', 'release-bot@example.com');
+  await writeFile(join(clone, 'OLD'), 'from an earlier layout\n');
+  git(clone, 'add', 'OLD');
+  git(clone, 'commit', '--quiet', '-m', 'initial');
+  git(clone, 'push', '--quiet', 'origin', 'HEAD');
+});
+afterAll(async () => {
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+const releaseCli = (...args: string[]) =>
+  new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
+    execFile(process.execPath, [script, ...args], (error, stdout, stderr) =>
+      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+
+describe('the action release script', () => {
+  it('puts action.yml and the built dist/ on vX.Y.Z and moves vX, pushed to the action repository', async () => {
+    const first = await releaseCli('v1.0.0', '--repo', clone, '--push');
+    expect(first.code, first.stderr).toBe(0);
+    const files = git(origin, 'ls-tree', '-r', '--name-only', 'v1.0.0').split('\n');
+    expect(files).toEqual(
+      expect.arrayContaining(['action.yml', 'README.md', 'dist/index.js', 'dist/cli.js', 'dist/package.json']),
+    );
+    expect(files).not.toContain('OLD');
+    expect(files.some((f) => f.startsWith('src/'))).toBe(false);
+    expect(git(origin, 'show', 'v1:action.yml')).toContain('main: dist/index.js');
+
+    const second = await releaseCli('v1.1.0', '--repo', clone, '--push');
+    expect(second.code, second.stderr).toBe(0);
+    expect(git(origin, 'rev-parse', 'v1^{commit}')).toBe(git(origin, 'rev-parse', 'v1.1.0^{commit}'));
+    expect(git(origin, 'rev-parse', 'v1.0.0^{commit}')).not.toBe(git(origin, 'rev-parse', 'v1^{commit}'));
+  });
+
+  it('never moves a released version, and refuses a malformed one', async () => {
+    const again = await releaseCli('v1.0.0', '--repo', clone);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('v1.0.0 is already released');
+    const bad = await releaseCli('1.2', '--repo', clone);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("the version must look like v1.2.3, got '1.2'");
+  });
+});
