@@ -1,10 +1,7 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { bypassedIncident, failedRelease, guardedIncident, ordinaryPullRequest } from '../replay.js';
+import { bypassedIncident, failedRelease, guardedIncident, ordinaryPullRequest } from '../core-replay.js';
 
-describe('the v0.29 incident replay', () => {
+describe('the v0.29 incident replayed through the core alone', () => {
   it('with the guard, the 11:16 merge is blocked and the merge is only allowed once the image is verified', () => {
     const replay = guardedIncident();
     expect(replay.lines.find((l) => l.at === '11:16')?.merge).toBe('blocked');
@@ -29,16 +26,5 @@ describe('the v0.29 incident replay', () => {
 
   it('an ordinary pull request is never held up', () => {
     expect(ordinaryPullRequest().lines.every((l) => l.merge === 'allowed')).toBe(true);
-  });
-
-  it('the demo prints the timeline and exits 0', async () => {
-    const root = fileURLToPath(new URL('../../..', import.meta.url));
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ['--conditions=@release-guard/source', '--import', 'tsx', 'examples/incident-replay/main.ts'],
-      { cwd: root },
-    );
-    expect(stdout).toContain('== v0.29 with release-guard ==');
-    expect(stdout).toContain('With release-guard the 11:16 merge was blocked');
   });
 });

@@ -1,3 +1,8 @@
+/**
+ * The same morning through `@release-guard/core` alone, without GitHub or a registry: timed events in,
+ * effects out, and a model of branch protection that applies the guard's statuses. It also tells the
+ * stories the emulator replay (incident.ts) does not: a failed release and an ordinary pull request.
+ */
 import {
   createGuard,
   type Effect,
@@ -186,15 +191,4 @@ function verifiedImage(last: Effect[]): GuardEvent | undefined {
 function mergedByBot(last: Effect[]): GuardEvent | undefined {
   const merge = last.find((e) => e.type === 'MERGE');
   return merge && { type: 'MERGED', sha: merge.sha, by: 'release-bot' };
-}
-
-/** Plain-text rendering of a replay, for the terminal. */
-export function render(replay: Replay): string {
-  const rows = replay.lines.map((line) => {
-    const gate = line.merge === 'blocked' ? 'merge: BLOCKED' : line.merge === 'allowed' ? 'merge: allowed' : 'merged';
-    const effects = line.effects.length > 0 ? line.effects.map((e) => `\n          -> ${e}`).join('') : '';
-    return `  ${line.at}  ${line.what}\n          phase ${line.phase}; ${gate}${effects}`;
-  });
-  const violations = replay.final.violations.map((v) => `  VIOLATION: ${v}`);
-  return [`== ${replay.title} ==`, ...rows, ...violations].join('\n');
 }
