@@ -79,7 +79,7 @@ export function resolveConfig(config: GuardConfig = {}): GuardSettings {
   let releaseBranch = globToRegExp('releases/*');
   if (config.releaseBranch instanceof RegExp) releaseBranch = config.releaseBranch;
   else if (typeof config.releaseBranch === 'string') {
-    if (check.string(config.releaseBranch, 'releaseBranch', { max: 255 }))
+    if (check.string(config.releaseBranch, 'releaseBranch', { max: 255 }) && checkGlob(config.releaseBranch, check))
       releaseBranch = globToRegExp(config.releaseBranch);
   } else if (config.releaseBranch !== undefined) check.fail('releaseBranch', 'expected a glob string or a RegExp');
 
@@ -92,6 +92,24 @@ export function resolveConfig(config: GuardConfig = {}): GuardSettings {
   const artifacts = resolveArtifacts(config.artifacts ?? [], check);
   if (!check.ok) throw new GuardConfigError(check.issues);
   return { releaseBranch, statusContext, artifacts, mergeMethod };
+}
+
+/** Characters no git branch name can contain (besides the wildcards `*` and `?`). */
+const NOT_IN_BRANCH = /[\s~^:[\\\p{Cc}]/u;
+
+/**
+ * A glob with a character that no branch name can contain would silently match no pull request, so
+ * every release pull request would pass as "release not required". The message names the character,
+ * not the glob, so that a secret pasted by mistake is not echoed.
+ */
+function checkGlob(glob: string, check: Checker): boolean {
+  const found = NOT_IN_BRANCH.exec(glob);
+  if (!found) return true;
+  check.fail(
+    'releaseBranch',
+    `${JSON.stringify(found[0])} (at position ${found.index + 1}) cannot appear in a branch name, so the glob would match no pull request: write globs with * and ?, or pass a RegExp`,
+  );
+  return false;
 }
 
 /** An artifact as configured, with its position in the configuration for error paths. */
@@ -113,9 +131,9 @@ function resolveArtifacts(value: unknown, check: Checker): Required<ArtifactConf
     const refOk = check.string(entry.ref, join(path, 'ref'), { max: 500 });
     if (refOk) checkTemplate(entry.ref as string, join(path, 'ref'), check);
     const after: string[] = [];
-    if (entry.after !== undefined && check.array(entry.after, join(path, 'after'))) {
+    if (entry.after !== undefined && check.array(entry.after, join(path, 'after'), MAX_ARTIFACTS)) {
       entry.after.forEach((name, j) => {
-        if (check.string(name, join(join(path, 'after'), j))) after.push(name);
+        if (check.string(name, join(join(path, 'after'), j), { max: 100 })) after.push(name);
       });
     }
     if (entry.onMerge !== undefined) check.boolean(entry.onMerge, join(path, 'onMerge'));
@@ -185,7 +203,13 @@ export function fillRef(
 ): { ref: string; missing: string[] } {
   const missing: string[] = [];
   const filled = ref.replace(TEMPLATE_KEY, (whole, key: string) => {
-    const value = key === 'version' ? values.version : values.versions?.[key];
+    // Own keys only: `{constructor}` or `{__proto__}` must not be filled from Object.prototype.
+    const value =
+      key === 'version'
+        ? values.version
+        : values.versions !== undefined && Object.hasOwn(values.versions, key)
+          ? values.versions[key]
+          : undefined;
     if (value === undefined) {
       missing.push(key);
       return whole;

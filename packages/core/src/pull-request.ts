@@ -33,6 +33,9 @@ export function classify(pr: Pick<PullRequest, 'headRef' | 'fromFork'>, settings
 }
 
 const PR_KEYS = ['number', 'headRef', 'headSha', 'baseRef', 'fromFork', 'version', 'versions'];
+/** At most this many `versions`, with keys of at most `MAX_VERSION_KEY` characters. */
+export const MAX_VERSIONS = 20;
+export const MAX_VERSION_KEY = 50;
 
 /** A branch name as git allows it: no whitespace, control characters or `~^:?*[\`. */
 export const BRANCH_PATTERN = /^[^\s~^:?*[\\\p{Cc}]+$/u;
@@ -56,10 +59,14 @@ export function checkPullRequest(value: unknown, path: string, check: Checker): 
   check.boolean(value.fromFork, join(path, 'fromFork'));
   check.optionalString(value.version, join(path, 'version'), { max: 100 });
   if (value.versions !== undefined && check.record(value.versions, join(path, 'versions'))) {
-    if (Object.keys(value.versions).length > 20) check.fail(join(path, 'versions'), 'expected at most 20 versions');
+    if (Object.keys(value.versions).length > MAX_VERSIONS)
+      check.fail(join(path, 'versions'), `expected at most ${MAX_VERSIONS} versions`);
     for (const [key, version] of Object.entries(value.versions)) {
-      if (key.length > 50)
-        check.fail(join(path, 'versions'), `version key '${key.slice(0, 20)}...' is longer than 50 characters`);
+      if (key.length > MAX_VERSION_KEY)
+        check.fail(
+          join(path, 'versions'),
+          `version key '${key.slice(0, 20)}...' is longer than ${MAX_VERSION_KEY} characters`,
+        );
       check.string(version, join(join(path, 'versions'), key), { max: 100 });
     }
   }

@@ -1,7 +1,7 @@
 import { Checker, join } from './check.js';
 import { GuardStateError } from './errors.js';
 import { SHA_PATTERN } from './events.js';
-import { BRANCH_PATTERN } from './pull-request.js';
+import { BRANCH_PATTERN, MAX_VERSION_KEY, MAX_VERSIONS } from './pull-request.js';
 import { type GuardSnapshot, LIMITS, PHASES, TEXT_LIMIT } from './snapshot.js';
 
 /** Identifies release-guard snapshots among other JSON. */
@@ -66,7 +66,7 @@ export function restoreWith(
     ]);
   }
   if (!check.record(document.snapshot, 'snapshot')) throw new GuardStateError(check.issues);
-  if (document.checksum !== checksum(JSON.stringify(document.snapshot))) {
+  if (document.checksum !== checksum(stringifyUntrusted(document.snapshot))) {
     throw new GuardStateError([
       { path: 'checksum', message: 'does not match the snapshot: it was edited or corrupted' },
     ]);
@@ -80,6 +80,19 @@ export function restoreWith(
   checkSnapshot(snapshot, check);
   if (!check.ok) throw new GuardStateError(check.issues);
   return snapshot as unknown as GuardSnapshot;
+}
+
+/**
+ * `JSON.stringify` of a parsed, untrusted value. `JSON.parse` reads any depth, but stringifying
+ * recurses: a few kilobytes of nested brackets would overflow the stack, and no snapshot nests deeply.
+ */
+function stringifyUntrusted(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new GuardStateError([{ path: 'snapshot', message: 'nested too deeply to be a release-guard snapshot' }]);
+  }
 }
 
 /** FNV-1a (32-bit) of `text`, as 8 hex digits. */
@@ -163,8 +176,16 @@ function checkSnapshot(s: Record<string, unknown>, check: Checker): void {
     check.boolean(pr.fromFork, at('pr.fromFork'));
     check.optionalString(pr.version, at('pr.version'), { max: 100 });
     if (pr.versions !== undefined && check.record(pr.versions, at('pr.versions'))) {
-      for (const [key, value] of Object.entries(pr.versions))
-        check.string(value, at(`pr.versions.${key}`), { max: 100 });
+      // The bounds `guard.start` puts on a pull request's versions, so a snapshot stays bounded.
+      const entries = Object.entries(pr.versions);
+      if (entries.length > MAX_VERSIONS) check.fail(at('pr.versions'), `expected at most ${MAX_VERSIONS} versions`);
+      else {
+        for (const [key, value] of entries) {
+          if (key.length > MAX_VERSION_KEY) {
+            check.fail(at('pr.versions'), `a version key is longer than ${MAX_VERSION_KEY} characters`);
+          } else check.string(value, at(`pr.versions.${key}`), { max: 100 });
+        }
+      }
     }
   }
   check.oneOf(s.kind, at('kind'), ['release', 'fork', 'not-release'] as const);

@@ -52,11 +52,12 @@ export function parseTimelineComment(body: string): ParsedTimelineComment {
   } catch {
     return { found: false, problem: 'the snapshot in the timeline comment is not UTF-8 text' };
   }
+  // Text that is not a snapshot is left to `guard.restore`, which says what is wrong with it.
   const of = snapshotHead(serialized);
-  if (of !== headSha) {
+  if (of !== undefined && of !== headSha) {
     return {
       found: false,
-      problem: `the snapshot marker names head ${headSha.slice(0, 7)}, but the snapshot it holds ${of === undefined ? 'is not one the guard wrote' : 'is of another head'}`,
+      problem: `the snapshot marker names head ${headSha.slice(0, 7)}, but the snapshot it holds is of another head`,
     };
   }
   return { found: true, serialized, headSha };
