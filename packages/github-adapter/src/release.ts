@@ -22,17 +22,20 @@ export function runAttemptId(runId: number, attempt = 1): string {
 }
 
 /**
- * Starts the release of `effect.sha`, once: when a run of the workflow for that SHA already carries the
- * marker and has not failed, it is reported instead of dispatching another (two guard runs racing on one
- * approval start one release). The dispatch asks for `return_run_details`, so the run is known at once.
- * The workflow receives the inputs `sha` and `version`. In `in-run` mode nothing is dispatched: the
- * calling job performs the release.
+ * Starts the release of `effect.sha`, once: a run of the workflow for that SHA that carries the marker
+ * and is still going is reported instead of dispatching another (two guard runs racing on one approval
+ * start one release), and one that already succeeded, unknown to the guard, is reported with its outcome.
+ * Runs that failed, and runs the guard already saw finish (`finished`), are never reused: asking again
+ * means releasing again. The dispatch asks for `return_run_details`, so the run is known at once. The
+ * workflow receives the inputs `sha` and `version`. In `in-run` mode nothing is dispatched: the calling
+ * job performs the release.
  */
 export async function startRelease(
   octokit: Octokit,
   repo: RepoRef,
   effect: StartReleaseEffect,
   mode: ReleaseMode,
+  options: { finished?: readonly string[] } = {},
 ): Promise<GuardEvent[]> {
   if (mode.kind === 'in-run') return [];
   if (!mode.ref) throw new Error('dispatching the release workflow needs the ref (branch) to run it on');
@@ -43,10 +46,20 @@ export async function startRelease(
     head_sha: effect.sha,
     per_page: 50,
   });
-  const live = data.workflow_runs.find(
-    (run) => run.display_title.includes(marker) && !(run.status === 'completed' && run.conclusion !== 'success'),
+  const finished = new Set(options.finished ?? []);
+  const reusable = data.workflow_runs.find(
+    (run) =>
+      run.display_title.includes(marker) &&
+      !finished.has(runAttemptId(run.id, run.run_attempt)) &&
+      !(run.status === 'completed' && run.conclusion !== 'success'),
   );
-  if (live) return [{ type: 'RELEASE_STARTED', sha: effect.sha, runId: runAttemptId(live.id, live.run_attempt) }];
+  if (reusable) {
+    const runId = runAttemptId(reusable.id, reusable.run_attempt);
+    const started: GuardEvent = { type: 'RELEASE_STARTED', sha: effect.sha, runId };
+    return reusable.status === 'completed'
+      ? [started, { type: 'RELEASE_SUCCEEDED', sha: effect.sha, runId }]
+      : [started];
+  }
   const response = await octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
     ...repo,
     workflow_id: mode.workflow,

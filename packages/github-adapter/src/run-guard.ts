@@ -79,10 +79,11 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
     }
   }
 
-  // A stored release claim is only as good as GitHub's record of the run: read it when one matters.
+  // A stored release claim is only as good as GitHub's record of the run, and a release under way may
+  // have finished while its workflow_run delivery was lost: read the runs whenever one matters.
   if (
     stored &&
-    stored.release.state === 'succeeded' &&
+    (stored.release.state !== 'none' || stored.phase === 'approved' || stored.phase === 'releasing') &&
     stored.headSha === observed.facts.pr.headSha &&
     options.release.kind === 'dispatch'
   ) {
@@ -104,6 +105,7 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
     shown: observed.facts.statuses ?? [],
     mergedBy: observed.viewer,
     merge: { ...options.merge, pullRequestId: observed.nodeId },
+    finishedRuns: () => snapshot.finishedRuns,
   });
   const now = options.now ?? (() => new Date());
   const queue: Effect[] = [];

@@ -241,4 +241,37 @@ describe('runGuard over the emulator', () => {
       { phase: 'failed', at },
     ]);
   });
+
+  it('a release whose completion was never delivered is read from GitHub by the next run', async () => {
+    const { full, number, run, pushImage } = setup();
+    await run();
+    emulators.github.control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
+    await run();
+    const [releaseRun] = emulators.github.control.runs(full);
+    await pushImage();
+    emulators.github.control.updateRun(full, releaseRun?.id ?? 0, { status: 'completed', conclusion: 'success' });
+    const swept = await run();
+    expect(swept.snapshot.phase).toBe('merged');
+    expect(emulators.github.control.runs(full)).toHaveLength(1);
+  });
+
+  it('approving again after a release that succeeded without its image releases again, with a new run', async () => {
+    const { full, number, run, pushImage } = setup();
+    await run();
+    emulators.github.control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
+    await run();
+    const [first] = emulators.github.control.runs(full);
+    emulators.github.control.updateRun(full, first?.id ?? 0, { status: 'completed', conclusion: 'success' });
+    const failed = await run([{ type: 'RELEASE_SUCCEEDED', sha: SHA.a, runId: `${first?.id}.1` }]);
+    expect(failed.snapshot.phase).toBe('failed');
+    emulators.github.control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
+    const again = await run();
+    expect(again.snapshot.phase).toBe('releasing');
+    const runs = emulators.github.control.runs(full);
+    expect(runs).toHaveLength(2);
+    await pushImage();
+    emulators.github.control.updateRun(full, runs[1]?.id ?? 0, { status: 'completed', conclusion: 'success' });
+    const merged = await run([{ type: 'RELEASE_SUCCEEDED', sha: SHA.a, runId: `${runs[1]?.id}.1` }]);
+    expect(merged.snapshot.phase).toBe('merged');
+  });
 });
