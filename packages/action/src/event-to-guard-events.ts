@@ -47,7 +47,7 @@ export function toGuardEvents(eventName: string, payload: unknown): EventPlan {
     case 'workflow_dispatch':
       return { kind: 'sweep' };
     default:
-      return { kind: 'ignore', notice: `release-guard does not act on ${eventName} events` };
+      return { kind: 'ignore', notice: `release-guard does not act on ${word(eventName)} events` };
   }
 }
 
@@ -56,7 +56,7 @@ function pullRequest(eventName: string, payload: Json): EventPlan {
   const number = pullRequestNumber(eventName, payload);
   const pr = payload.pull_request as Json;
   const head = object(pr, 'head', `${eventName}.pull_request`);
-  const sha = text(head, 'sha', `${eventName}.pull_request.head`);
+  const sha = commit(head, 'sha', `${eventName}.pull_request.head`);
   switch (action) {
     case 'opened':
       return { kind: 'pull-request', number, events: [] };
@@ -66,31 +66,41 @@ function pullRequest(eventName: string, payload: Json): EventPlan {
       return { kind: 'pull-request', number, events: [{ type: 'HEAD_CHANGED', sha }] };
     case 'closed': {
       if (pr.merged !== true) return { kind: 'pull-request', number, events: [{ type: 'CLOSED' }] };
-      const by = isObject(pr.merged_by) && typeof pr.merged_by.login === 'string' ? pr.merged_by.login : 'unknown';
+      const by = isObject(pr.merged_by) ? login(pr.merged_by, `${eventName}.pull_request.merged_by`) : 'unknown';
       return { kind: 'pull-request', number, events: [{ type: 'MERGED', sha, by }] };
     }
     default:
-      return { kind: 'ignore', notice: `release-guard does not act on ${eventName}.${action}` };
+      return { kind: 'ignore', notice: `release-guard does not act on ${word(eventName)}.${word(action)}` };
   }
 }
 
 function workflowRun(payload: Json): EventPlan {
   const action = text(payload, 'action', 'workflow_run');
   const run = object(payload, 'workflow_run', 'workflow_run');
-  const headSha = text(run, 'head_sha', 'workflow_run.workflow_run');
+  const headSha = commit(run, 'head_sha', 'workflow_run.workflow_run');
   const headBranch = text(run, 'head_branch', 'workflow_run.workflow_run');
   const id = run.id;
-  if (typeof id !== 'number' || !Number.isSafeInteger(id)) {
-    throw new EventPayloadError('workflow_run.workflow_run.id must be a number');
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) {
+    throw new EventPayloadError('workflow_run.workflow_run.id must be a positive integer');
   }
-  const runId = runAttemptId(id, typeof run.run_attempt === 'number' ? run.run_attempt : 1);
+  const attempt = run.run_attempt ?? 1;
+  if (typeof attempt !== 'number' || !Number.isSafeInteger(attempt) || attempt < 1) {
+    throw new EventPayloadError('workflow_run.workflow_run.run_attempt must be a positive integer');
+  }
+  const runId = runAttemptId(id, attempt);
   const workflowPath = text(run, 'path', 'workflow_run.workflow_run');
   if (action === 'requested' || action === 'in_progress') {
     const events: GuardEvent[] = [{ type: 'RELEASE_STARTED', sha: headSha, runId }];
     return { kind: 'release-run', workflowPath, headBranch, headSha, events };
   }
-  if (action !== 'completed') return { kind: 'ignore', notice: `release-guard does not act on workflow_run.${action}` };
-  const conclusion = typeof run.conclusion === 'string' ? run.conclusion : 'unknown';
+  if (action !== 'completed')
+    return { kind: 'ignore', notice: `release-guard does not act on workflow_run.${word(action)}` };
+  const conclusion = run.conclusion ?? 'unknown';
+  if (typeof conclusion !== 'string' || !CONCLUSIONS.includes(conclusion)) {
+    throw new EventPayloadError(
+      `workflow_run.workflow_run.conclusion must be one of GitHub's conclusions (${CONCLUSIONS.join(', ')})`,
+    );
+  }
   const outcome: GuardEvent =
     conclusion === 'success'
       ? { type: 'RELEASE_SUCCEEDED', sha: headSha, runId }
@@ -106,6 +116,40 @@ function pullRequestNumber(eventName: string, payload: Json): number {
     throw new EventPayloadError(`${eventName}.pull_request.number must be a positive integer`);
   }
   return number;
+}
+
+/** What GitHub reports as a completed run's conclusion (`unknown` stands for a missing one). */
+const CONCLUSIONS = [
+  'success',
+  'failure',
+  'cancelled',
+  'timed_out',
+  'action_required',
+  'neutral',
+  'skipped',
+  'stale',
+  'startup_failure',
+  'unknown',
+];
+
+/** A name from the payload as a notice may show it: one short word, nothing to render. */
+function word(value: string): string {
+  const clean = value.replace(/[^A-Za-z0-9_.-]/g, '?');
+  return clean.length > 40 ? `${clean.slice(0, 40)}…` : clean;
+}
+
+function commit(value: Json, key: string, where: string): string {
+  const found = text(value, key, where);
+  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(found))
+    throw new EventPayloadError(`${where}.${key} must be a commit SHA (40 or 64 lowercase hexadecimal characters)`);
+  return found;
+}
+
+function login(value: Json, where: string): string {
+  const found = text(value, 'login', where);
+  if (!/^[A-Za-z0-9-]{1,39}(\[bot\])?$/.test(found))
+    throw new EventPayloadError(`${where}.login must be a GitHub login (at most 39 letters, digits or hyphens)`);
+  return found;
 }
 
 function isObject(value: unknown): value is Json {

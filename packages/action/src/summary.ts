@@ -46,7 +46,7 @@ export function renderGateSummary(artifact: string, result: GateResult): string 
     '| --- | --- | --- |',
     ...result.predecessors.map(
       (p) =>
-        `| ${inertMarkdown(p.name, 100)} | \`${p.ref.replace(/[`|\n]/g, '')}\` | ${p.present ? 'yes' : `no: ${inertMarkdown(p.reason ?? 'missing')}`} |`,
+        `| ${inertMarkdown(p.name, 100)} | \`${p.ref.replace(/[`|\r\n]/g, '')}\` | ${p.present ? 'yes' : `no: ${inertMarkdown(p.reason ?? 'missing')}`} |`,
     ),
   ].join('\n');
 }

@@ -124,8 +124,8 @@ describe('toGuardEvents', () => {
     expect(() =>
       toGuardEvents('workflow_run', {
         action: 'completed',
-        workflow_run: { head_sha: 'a', head_branch: 'b', id: 'x' },
+        workflow_run: { head_sha: 'a'.repeat(40), head_branch: 'b', id: 'x' },
       }),
-    ).toThrow('workflow_run.workflow_run.id must be a number');
+    ).toThrow('workflow_run.workflow_run.id must be a positive integer');
   });
 });

@@ -1,0 +1,729 @@
+import { createGuard, type GuardEvent, type GuardSnapshot, parseEvent, type Step } from '@release-guard/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+// The library surface: `index.ts` is the action's entry point and runs it when imported.
+import {
+  EventPayloadError,
+  type EventPlan,
+  INPUT_NAMES,
+  InputError,
+  parseInputs,
+  renderGateSummary,
+  renderSummary,
+  toGuardEvents,
+} from '../src/api.js';
+
+const SHA = 'a'.repeat(40);
+
+// ---- Event payloads ------------------------------------------------------------------------------
+
+const prPayload = (action: unknown, pullRequest: Record<string, unknown> = {}) => ({
+  action,
+  number: 7,
+  pull_request: { number: 7, head: { sha: SHA, ref: 'releases/v1' }, merged: false, ...pullRequest },
+});
+const runPayload = (action: unknown, run: Record<string, unknown> = {}) => ({
+  action,
+  workflow_run: {
+    id: 10,
+    run_attempt: 1,
+    head_sha: SHA,
+    head_branch: 'releases/v1',
+    path: '.github/workflows/release.yml',
+    conclusion: 'success',
+    ...run,
+  },
+});
+
+/** Payloads that are not what GitHub sends for their event: each names the field that is wrong. */
+const BAD_PAYLOADS: readonly { description: string; event: string; payload: unknown; field: string }[] = [
+  { description: 'null', event: 'pull_request', payload: null, field: 'pull_request payload' },
+  {
+    description: 'an array of payloads',
+    event: 'pull_request',
+    payload: [prPayload('opened')],
+    field: 'pull_request payload',
+  },
+  {
+    description: 'truncated JSON handed over as text',
+    event: 'pull_request',
+    payload: '{"action":"opened","pull_re',
+    field: 'pull_request payload',
+  },
+  { description: 'a number', event: 'workflow_run', payload: 42, field: 'workflow_run payload' },
+  {
+    description: 'no action',
+    event: 'pull_request',
+    payload: { pull_request: prPayload('x').pull_request },
+    field: 'pull_request.action',
+  },
+  { description: 'the action as a number', event: 'pull_request', payload: prPayload(3), field: 'pull_request.action' },
+  {
+    description: 'the action as an array',
+    event: 'pull_request',
+    payload: prPayload(['opened']),
+    field: 'pull_request.action',
+  },
+  {
+    description: 'an empty action',
+    event: 'pull_request_target',
+    payload: prPayload(''),
+    field: 'pull_request_target.action',
+  },
+  {
+    description: 'no pull request',
+    event: 'pull_request',
+    payload: { action: 'opened', number: 7 },
+    field: 'pull_request.pull_request',
+  },
+  {
+    description: 'the pull request as an array',
+    event: 'pull_request',
+    payload: { action: 'opened', pull_request: [{ number: 7 }] },
+    field: 'pull_request.pull_request',
+  },
+  {
+    description: 'the pull request hidden behind an own __proto__ key',
+    event: 'pull_request',
+    payload: JSON.parse(
+      `{"action":"opened","__proto__":${JSON.stringify({ pull_request: prPayload('x').pull_request })}}`,
+    ),
+    field: 'pull_request.pull_request',
+  },
+  {
+    description: 'the number as a string',
+    event: 'pull_request',
+    payload: prPayload('opened', { number: '7' }),
+    field: 'pull_request.pull_request.number',
+  },
+  {
+    description: 'a negative number',
+    event: 'pull_request',
+    payload: prPayload('opened', { number: -7 }),
+    field: 'pull_request.pull_request.number',
+  },
+  {
+    description: 'a fractional number',
+    event: 'pull_request',
+    payload: prPayload('opened', { number: 7.5 }),
+    field: 'pull_request.pull_request.number',
+  },
+  {
+    description: 'number zero',
+    event: 'pull_request',
+    payload: prPayload('opened', { number: 0 }),
+    field: 'pull_request.pull_request.number',
+  },
+  {
+    description: 'a NaN number',
+    event: 'pull_request',
+    payload: prPayload('opened', { number: Number.NaN }),
+    field: 'pull_request.pull_request.number',
+  },
+  {
+    description: 'a number past 2^53',
+    event: 'pull_request',
+    payload: prPayload('opened', { number: 2 ** 53 }),
+    field: 'pull_request.pull_request.number',
+  },
+  {
+    description: 'an empty pull request (truncated)',
+    event: 'pull_request',
+    payload: { action: 'opened', pull_request: {} },
+    field: 'pull_request.pull_request.number',
+  },
+  {
+    description: 'no head',
+    event: 'pull_request',
+    payload: prPayload('synchronize', { head: undefined }),
+    field: 'pull_request.pull_request.head',
+  },
+  {
+    description: 'the head as a string',
+    event: 'pull_request',
+    payload: prPayload('synchronize', { head: SHA }),
+    field: 'pull_request.pull_request.head',
+  },
+  {
+    description: 'no head SHA',
+    event: 'pull_request',
+    payload: prPayload('synchronize', { head: { ref: 'releases/v1' } }),
+    field: 'pull_request.pull_request.head.sha',
+  },
+  {
+    description: 'the head SHA as a number',
+    event: 'pull_request',
+    payload: prPayload('reopened', { head: { sha: 1234567 } }),
+    field: 'pull_request.pull_request.head.sha',
+  },
+  {
+    description: 'a review without its pull request',
+    event: 'pull_request_review',
+    payload: { action: 'submitted', review: {} },
+    field: 'pull_request_review.pull_request',
+  },
+  {
+    description: 'a review of pull request number null',
+    event: 'pull_request_review',
+    payload: { action: 'submitted', pull_request: { number: null } },
+    field: 'pull_request_review.pull_request.number',
+  },
+  {
+    description: 'no workflow run',
+    event: 'workflow_run',
+    payload: { action: 'completed' },
+    field: 'workflow_run.workflow_run',
+  },
+  {
+    description: 'the workflow run as an array',
+    event: 'workflow_run',
+    payload: { action: 'completed', workflow_run: [] },
+    field: 'workflow_run.workflow_run',
+  },
+  {
+    description: 'the run id as a string',
+    event: 'workflow_run',
+    payload: runPayload('completed', { id: '10' }),
+    field: 'workflow_run.workflow_run.id',
+  },
+  {
+    description: 'a fractional run id',
+    event: 'workflow_run',
+    payload: runPayload('completed', { id: 10.5 }),
+    field: 'workflow_run.workflow_run.id',
+  },
+  {
+    description: 'no run head SHA',
+    event: 'workflow_run',
+    payload: runPayload('completed', { head_sha: undefined }),
+    field: 'workflow_run.workflow_run.head_sha',
+  },
+  {
+    description: 'no run head branch',
+    event: 'workflow_run',
+    payload: runPayload('in_progress', { head_branch: null }),
+    field: 'workflow_run.workflow_run.head_branch',
+  },
+  {
+    description: 'no workflow path',
+    event: 'workflow_run',
+    payload: runPayload('requested', { path: {} }),
+    field: 'workflow_run.workflow_run.path',
+  },
+  { description: 'no run action', event: 'workflow_run', payload: runPayload(undefined), field: 'workflow_run.action' },
+];
+
+/** `run` throws an `EventPayloadError` naming a field, or plans something the guard can apply. */
+function expectPayloadErrorOrPlan(run: () => EventPlan): EventPlan | undefined {
+  let plan: EventPlan;
+  try {
+    plan = run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(EventPayloadError);
+    expect((error as Error).message).toMatch(/^(the \S+ payload is not a JSON object|[\w.]+ must be [^\n]+)$/);
+    return undefined;
+  }
+  expect(['pull-request', 'release-run', 'sweep', 'ignore']).toContain(plan.kind);
+  return plan;
+}
+
+/** Every event a plan carries is one the guard accepts: a bad payload never reaches the core. */
+function expectEventsAccepted(plan: EventPlan | undefined): void {
+  const events: GuardEvent[] = plan && 'events' in plan ? plan.events : [];
+  for (const event of events) expect(() => parseEvent(event)).not.toThrow();
+}
+
+describe('hostile event payloads: toGuardEvents', () => {
+  for (const { description, event, payload, field } of BAD_PAYLOADS) {
+    it(`${event}: ${description} → EventPayloadError naming ${field}`, () => {
+      let caught: unknown;
+      try {
+        toGuardEvents(event, payload);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(EventPayloadError);
+      expect((caught as Error).message).toContain(field);
+      expect((caught as Error).message).not.toMatch(/\n/);
+    });
+  }
+
+  it('events the guard does not act on are an ignore plan, whatever their payload', () => {
+    for (const payload of [{}, prPayload('opened'), { action: { nested: true } }]) {
+      for (const event of ['push', 'issue_comment', 'release', '__proto__', 'constructor']) {
+        expect(toGuardEvents(event, payload).kind).toBe('ignore');
+      }
+    }
+  });
+
+  it('well-formed payloads with hostile extra fields plan only their own events', () => {
+    const extra = { __proto__: { admin: true }, review: { state: 'APPROVED' }, sender: { login: '<img src=x>' } };
+    const plan = toGuardEvents('pull_request', { ...prPayload('synchronize'), ...extra });
+    expect(plan).toEqual({ kind: 'pull-request', number: 7, events: [{ type: 'HEAD_CHANGED', sha: SHA }] });
+    const review = toGuardEvents('pull_request_review', { ...prPayload('submitted'), review: { state: 'APPROVED' } });
+    expect(review).toEqual({ kind: 'pull-request', number: 7, events: [] });
+  });
+
+  it('a head SHA that is not a SHA is refused before it reaches the core', () => {
+    expectEventsAccepted(
+      expectPayloadErrorOrPlan(() =>
+        toGuardEvents('pull_request', prPayload('synchronize', { head: { sha: 'not-a-sha' } })),
+      ),
+    );
+  });
+
+  it('a workflow run head SHA that is not a SHA is refused before it reaches the core', () => {
+    expectEventsAccepted(
+      expectPayloadErrorOrPlan(() => toGuardEvents('workflow_run', runPayload('completed', { head_sha: 'zz' }))),
+    );
+  });
+
+  it('a merger login of 1,000 characters is refused before it reaches the core', () => {
+    const payload = prPayload('closed', { merged: true, merged_by: { login: 'x'.repeat(1000) } });
+    expectEventsAccepted(expectPayloadErrorOrPlan(() => toGuardEvents('pull_request', payload)));
+  });
+
+  it('a run conclusion that is not one of GitHub’s is refused before it reaches the core', () => {
+    expectEventsAccepted(
+      expectPayloadErrorOrPlan(() =>
+        toGuardEvents('workflow_run', runPayload('completed', { conclusion: 'x'.repeat(5000) })),
+      ),
+    );
+  });
+
+  it('a negative run id or a fractional run attempt is an EventPayloadError', () => {
+    for (const run of [{ id: -10 }, { run_attempt: 1.5 }, { run_attempt: -1 }]) {
+      expect(() => toGuardEvents('workflow_run', runPayload('completed', run))).toThrow(EventPayloadError);
+    }
+  });
+
+  it('an ignore notice shows the payload’s action as one short, inert word', () => {
+    const plan = toGuardEvents('pull_request', prPayload(`x\n<img src=x onerror=alert(1)>\n${'y'.repeat(100_000)}`));
+    expect(plan.kind).toBe('ignore');
+    if (plan.kind === 'ignore') expect(plan.notice).toMatch(/^[^\n<]{1,300}$/);
+  });
+});
+
+describe('fuzzing toGuardEvents with fast-check', () => {
+  const events = fc.constantFrom(
+    'pull_request',
+    'pull_request_target',
+    'pull_request_review',
+    'workflow_run',
+    'schedule',
+    'workflow_dispatch',
+    'push',
+  );
+  const anything = fc.anything({
+    maxDepth: 3,
+    key: fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'action', 'pull_request', 'workflow_run')),
+    withBoxedValues: true,
+    withNullPrototype: true,
+    withSparseArray: true,
+    withMap: true,
+    withBigInt: true,
+  });
+
+  it('any payload is a plan or an EventPayloadError naming a field, never another exception', () => {
+    fc.assert(
+      fc.property(
+        events,
+        fc.oneof(
+          anything,
+          fc.json().map((text) => JSON.parse(text) as unknown),
+        ),
+        (event, payload) => {
+          expectPayloadErrorOrPlan(() => toGuardEvents(event, payload));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a real payload with one field replaced or removed is a plan or an EventPayloadError', () => {
+    const paths = [
+      'action',
+      'pull_request',
+      'pull_request.number',
+      'pull_request.head',
+      'pull_request.head.sha',
+      'pull_request.merged',
+      'pull_request.merged_by',
+      'workflow_run',
+      'workflow_run.id',
+      'workflow_run.run_attempt',
+      'workflow_run.head_sha',
+      'workflow_run.head_branch',
+      'workflow_run.path',
+      'workflow_run.conclusion',
+    ];
+    const actions = fc.constantFrom(
+      'opened',
+      'synchronize',
+      'reopened',
+      'closed',
+      'completed',
+      'requested',
+      'in_progress',
+    );
+    const mutated = fc
+      .tuple(events, actions, fc.constantFrom(...paths), fc.option(anything, { nil: undefined }))
+      .map(([event, action, path, value]) => {
+        const payload = structuredClone({ ...prPayload(action, { merged: true }), ...runPayload(action) }) as Record<
+          string,
+          unknown
+        >;
+        const keys = path.split('.');
+        const last = keys.pop() as string;
+        const parent = keys.reduce((node, key) => node[key] as Record<string, unknown>, payload);
+        if (value === undefined) delete parent[last];
+        else Object.defineProperty(parent, last, { value, enumerable: true, writable: true, configurable: true });
+        return [event, payload] as const;
+      });
+    fc.assert(
+      fc.property(mutated, ([event, payload]) => {
+        expectPayloadErrorOrPlan(() => toGuardEvents(event, payload));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+// ---- Inputs ---------------------------------------------------------------------------------------
+
+const TOKEN = 'ghp_0123456789abcdefABCDEF0123456789abcd';
+/** A fine-grained personal access token: 93 characters, longer than an error message quotes. */
+const LONG_TOKEN = `github_pat_11ABCDEFG0${'aB3dE5gH7j'.repeat(8)}Kl`;
+
+const env = (inputs: Record<string, string>) =>
+  Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]));
+
+/** The `InputError` parsing `inputs` throws (with the token), or undefined when they are accepted. */
+function inputError(inputs: Record<string, string>, token = TOKEN): InputError | undefined {
+  try {
+    parseInputs(env({ token, ...inputs }));
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError);
+    return error as InputError;
+  }
+  return undefined;
+}
+
+const YAML_BOMB = [
+  'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+  'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+  'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+  'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+  'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+  'f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]',
+  'g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]',
+].join('\n');
+
+/** Inputs that are not of their expected form: each fails with an `InputError` naming that input. */
+const BAD_INPUTS: readonly { description: string; inputs: Record<string, string>; input: string }[] = [
+  { description: 'no token', inputs: { token: '' }, input: 'token' },
+  { description: 'a token of only whitespace', inputs: { token: ' \n\t ' }, input: 'token' },
+  { description: 'an unknown command', inputs: { command: 'deploy' }, input: 'command' },
+  { description: 'a command in upper case', inputs: { command: 'AUTO' }, input: 'command' },
+  { description: 'a command naming __proto__', inputs: { command: '__proto__' }, input: 'command' },
+  { description: 'two commands on two lines', inputs: { command: 'auto\nrelease-started' }, input: 'command' },
+  { description: 'a command of a megabyte', inputs: { command: 'auto'.repeat(250_000) }, input: 'command' },
+  { description: 'an unknown status kind', inputs: { 'status-kind': 'checks' }, input: 'status-kind' },
+  { description: 'an unknown merge method', inputs: { 'merge-method': 'fast-forward' }, input: 'merge-method' },
+  {
+    description: 'a minimum permission below write',
+    inputs: { 'minimum-permission': 'read' },
+    input: 'minimum-permission',
+  },
+  { description: 'a negative timeout', inputs: { 'release-timeout': '-5' }, input: 'release-timeout' },
+  { description: 'a fractional timeout', inputs: { 'release-timeout': '1.5' }, input: 'release-timeout' },
+  { description: 'a zero timeout', inputs: { 'release-timeout': '0' }, input: 'release-timeout' },
+  { description: 'a timeout in exponent notation', inputs: { 'release-timeout': '1e3' }, input: 'release-timeout' },
+  { description: 'a hexadecimal timeout', inputs: { 'release-timeout': '0x10' }, input: 'release-timeout' },
+  { description: 'a timeout in full-width digits', inputs: { 'release-timeout': '６０' }, input: 'release-timeout' },
+  {
+    description: 'a timeout of twenty digits',
+    inputs: { 'release-timeout': '9'.repeat(20) },
+    input: 'release-timeout',
+  },
+  { description: 'an infinite timeout', inputs: { 'release-timeout': 'Infinity' }, input: 'release-timeout' },
+  { description: 'dry-run as yes', inputs: { 'dry-run': 'yes' }, input: 'dry-run' },
+  { description: 'dry-run in upper case', inputs: { 'dry-run': 'TRUE' }, input: 'dry-run' },
+  {
+    description: 'a pull request number that is not a number',
+    inputs: { 'pull-request': '7; rm -rf /' },
+    input: 'pull-request',
+  },
+  { description: 'a version with a shell command', inputs: { version: 'v1 && curl evil.example' }, input: 'version' },
+  { description: 'a version with a path', inputs: { version: '../../etc/passwd' }, input: 'version' },
+  {
+    description: 'artifacts YAML cut short',
+    inputs: { artifacts: '- name: image\n  ref: [ghcr.io/a' },
+    input: 'artifacts',
+  },
+  {
+    description: 'artifacts as a mapping, not a list',
+    inputs: { artifacts: 'name: image\nref: r' },
+    input: 'artifacts',
+  },
+  { description: 'artifacts as a list of names', inputs: { artifacts: '- image\n- chart' }, input: 'artifacts' },
+  { description: 'artifacts as a billion-laughs bomb', inputs: { artifacts: YAML_BOMB }, input: 'artifacts' },
+  {
+    description: 'artifacts duplicated through an alias',
+    inputs: { artifacts: '- &image {name: image, ref: "ghcr.io/a:{version}"}\n- *image' },
+    input: 'artifacts',
+  },
+  {
+    description: 'an artifact after itself through an alias',
+    inputs: { artifacts: '- name: a\n  ref: r\n  after: &x [*x]' },
+    input: 'artifacts',
+  },
+  {
+    description: 'an artifact with a merge key',
+    inputs: { artifacts: '- &base {name: a, ref: r}\n- <<: *base\n  name: b' },
+    input: 'artifacts',
+  },
+  {
+    description: 'an artifact with an own __proto__ key',
+    inputs: { artifacts: '- name: a\n  ref: r\n  __proto__: {onMerge: true}' },
+    input: 'artifacts',
+  },
+  {
+    description: 'an artifact with a language-specific tag',
+    inputs: { artifacts: '- !!js/function "function () {}"' },
+    input: 'artifacts',
+  },
+  {
+    description: 'a thousand artifacts',
+    inputs: { artifacts: Array.from({ length: 1_000 }, (_, i) => `- {name: a${i}, ref: r}`).join('\n') },
+    input: 'artifacts',
+  },
+  {
+    description: 'artifacts ordered in a cycle',
+    inputs: { artifacts: '- {name: a, ref: r, after: [b]}\n- {name: b, ref: r, after: [a]}' },
+    input: 'artifacts',
+  },
+  {
+    description: 'a release branch glob with a space',
+    inputs: { 'release-branch': 'releases/ *' },
+    input: 'release-branch',
+  },
+  {
+    description: 'a release branch glob with a character class',
+    inputs: { 'release-branch': 'releases/v[0-9]*' },
+    input: 'release-branch',
+  },
+  {
+    description: 'a status context of 300 characters',
+    inputs: { 'status-context': 'r'.repeat(300) },
+    input: 'status-context',
+  },
+];
+
+describe('hostile inputs: parseInputs', () => {
+  for (const { description, inputs, input } of BAD_INPUTS) {
+    it(`${description} → InputError naming '${input}'`, () => {
+      const error = inputError(inputs);
+      expect(error).toBeInstanceOf(InputError);
+      expect(error?.input).toBe(input);
+      expect(error?.message.startsWith(`input '${input}': `)).toBe(true);
+      expect(error?.message).not.toMatch(/\n/);
+      expect(error?.message.length).toBeLessThan(1_000);
+      expect(error?.message).not.toContain(TOKEN);
+    });
+  }
+
+  it('accepts a small YAML list with anchors and aliases used as intended', () => {
+    const artifacts =
+      '- &image {name: image, ref: "ghcr.io/a:{version}"}\n- {name: chart, ref: "ghcr.io/c:{chart}", after: [image], on-merge: true}';
+    expect(parseInputs(env({ token: TOKEN, artifacts })).config.artifacts).toEqual([
+      { name: 'image', ref: 'ghcr.io/a:{version}' },
+      { name: 'chart', ref: 'ghcr.io/c:{chart}', after: ['image'], onMerge: true },
+    ]);
+  });
+
+  /** Other inputs carrying the token, as a mistaken `with:` block would pass it. */
+  const carriers = (token: string) => [
+    token,
+    `${token} `,
+    `x${token}`,
+    `${token}${token}`,
+    `releases/ ${token}`,
+    `- name: a\n  ref: x{${token}`,
+    `- name: a\n  ref: r\n  after: [${token}]`,
+    `${token}: [`,
+  ];
+  const others = INPUT_NAMES.filter((name) => !['token', 'merge-token', 'registry-token'].includes(name));
+
+  it('no error message ever contains the value of INPUT_TOKEN', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(TOKEN, LONG_TOKEN, 'ghs_16C7e42F292c6912E7710c838347Ae178B4a'),
+        fc.constantFrom(...others),
+        fc.nat(7),
+        (token, name, pick) => {
+          const error = inputError({ [name]: carriers(token)[pick] as string }, token);
+          if (error !== undefined) expect(error.message).not.toContain(token);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a long token in another input never appears, not even in part', () => {
+    const error = inputError({ command: LONG_TOKEN }, LONG_TOKEN);
+    expect(error).toBeInstanceOf(InputError);
+    for (let i = 0; i + 16 <= LONG_TOKEN.length; i++) expect(error?.message).not.toContain(LONG_TOKEN.slice(i, i + 16));
+  });
+
+  it('any value of any input is accepted or an InputError naming that input', () => {
+    const value = fc.oneof(
+      fc.string(),
+      fc.string({ unit: 'binary', maxLength: 40 }),
+      fc.constantFrom('auto', 'true', '60', '- name: a\n  ref: r', '*a', '&a [*a]', '{', '!!binary AAAA', '0'),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(...others), value, (name, text) => {
+        const error = inputError({ [name]: text });
+        if (error !== undefined) expect(error.input).toBe(name);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+// ---- The job summary ------------------------------------------------------------------------------
+
+/** Raw HTML, links, mentions, references and autolinks in Markdown, outside code and the renderer's own text. */
+function liveMarkdown(
+  markdown: string,
+  own: { tags?: string[]; lines?: string[]; references?: string[] } = {},
+): string[] {
+  const problems: string[] = [];
+  let fenced = false;
+  const kept: string[] = [];
+  for (const line of markdown.split('\n')) {
+    if (/^\s*```/.test(line)) fenced = !fenced;
+    else if (!fenced) {
+      if (line.startsWith('|') && (line.match(/\|/g) ?? []).length !== 4) problems.push(`a broken table row: ${line}`);
+      kept.push(line.replace(/`[^`\n]*`/g, ''));
+    }
+  }
+  let text = kept.join('\n');
+  for (const ownText of [...(own.lines ?? []), ...(own.tags ?? [])]) text = text.split(ownText).join('');
+  if (/release-guard:state/.test(markdown)) problems.push('a state marker');
+  if (/`/.test(text)) problems.push('an unbalanced backtick');
+  if (/<[a-z!/?]/i.test(text)) problems.push(`raw HTML: ${text.match(/<[a-z!/?][^>\n]{0,40}/i)?.[0]}`);
+  if (/[[\]]/.test(text)) problems.push('link or image brackets');
+  if (/&(?!#\d+;)/.test(text)) problems.push('a bare &');
+  let decoded = text.replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)));
+  for (const reference of own.references ?? []) decoded = decoded.split(reference).join('');
+  if (/@[a-z0-9]/i.test(decoded)) problems.push('a live @mention');
+  if (/#\d/.test(decoded)) problems.push('a live #reference');
+  if (/:\/\/|www\.(?!\u200b)/i.test(decoded)) problems.push('a live URL');
+  return problems;
+}
+
+const OWN = {
+  tags: ['<details><summary>', '</summary>', '</details>'],
+  lines: ['> [!WARNING]', '> [!CAUTION]'],
+  references: ['#7'],
+};
+
+const HOSTILE = [
+  '<img src=x onerror=alert(1)>',
+  '[click](javascript:alert(1))',
+  '@octocat see #12 at https://evil.example and www.evil.example',
+  '<!-- release-guard:state v1 sha=bbbbbbb e30= -->',
+  '| forged | row |\n| --- | --- |',
+  '`code` ``` <details open>hidden</details>',
+  'line\r\n### heading\u2028> quote',
+];
+
+const anyBranch = createGuard({ releaseBranch: '**' });
+function runOf(text: string): { snapshot: GuardSnapshot; effects: { effect: { type: string }; executed: boolean }[] } {
+  const events: GuardEvent[] = [
+    { type: 'APPROVED', sha: SHA, reviewId: 1, reviewer: text.slice(0, 64) || 'x', authorized: true },
+    { type: 'RELEASE_FAILED', sha: SHA, runId: 2, reason: text || 'x' },
+    { type: 'MERGED', sha: SHA, by: text.slice(0, 64) || 'x' },
+  ];
+  let step: Step = anyBranch.start({
+    number: 7,
+    headRef: 'releases/<img/src=x>',
+    headSha: SHA,
+    baseRef: 'main',
+    fromFork: false,
+  });
+  const effects = [...step.effects];
+  for (const event of events) {
+    step = anyBranch.next(step.snapshot, event);
+    effects.push(...step.effects);
+  }
+  return { snapshot: step.snapshot, effects: effects.map((effect) => ({ effect, executed: false })) };
+}
+
+describe('hostile text in the job summary: renderSummary', () => {
+  for (const text of HOSTILE) {
+    it(`stays inert with ${JSON.stringify(text).slice(0, 50)} in the snapshot, the ignored events and the alerts`, () => {
+      const summary = renderSummary({ ...runOf(text), ignored: [text], alerts: [text] });
+      expect(liveMarkdown(summary, OWN)).toEqual([]);
+      expect(summary).toContain('class merged current');
+    });
+  }
+
+  it('stays inert for any hostile text (fast-check)', () => {
+    const hostile = fc.string({
+      unit: fc.constantFrom(
+        '<',
+        '>',
+        '[',
+        ']',
+        '(',
+        ')',
+        '@',
+        '#',
+        '`',
+        '|',
+        '\n',
+        '\r',
+        ':',
+        '/',
+        'www.',
+        '&',
+        '!',
+        '-',
+        'a',
+        '1',
+        ' ',
+      ),
+      maxLength: 50,
+    });
+    fc.assert(
+      fc.property(hostile, fc.array(hostile, { maxLength: 3 }), (text, notes) => {
+        const summary = renderSummary({ ...runOf(text), ignored: notes, alerts: notes });
+        expect(liveMarkdown(summary, OWN)).toEqual([]);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('the gate summary keeps hostile names and reasons inert', () => {
+    const summary = renderGateSummary(HOSTILE[0] as string, {
+      open: false,
+      predecessors: HOSTILE.map((text) => ({ name: text, ref: 'ghcr.io/a:v1', present: false, reason: text })),
+    });
+    expect(liveMarkdown(summary)).toEqual([]);
+  });
+
+  it('a carriage return in a gate ref cannot end the code span or the table row', () => {
+    const summary = renderGateSummary('chart', {
+      open: false,
+      predecessors: [
+        { name: 'image', ref: 'ghcr.io/a:v1\r<img src=x onerror=alert(1)>', present: false, reason: 'gone' },
+      ],
+    });
+    // Markdown ends a line at \r as at \n: every row of the table must still have its three cells.
+    const rows = summary.split(/\r\n|\r|\n/).slice(2);
+    for (const row of rows) expect((row.match(/\|/g) ?? []).length).toBe(4);
+  });
+});
