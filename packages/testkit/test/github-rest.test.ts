@@ -314,6 +314,24 @@ describe('workflows', () => {
       api.rest.actions.createWorkflowDispatch({ owner, repo, workflow_id: 'nope.yaml', ref: 'main' }),
     ).rejects.toMatchObject({ status: 404 });
   });
+
+  it('a run that has not completed can be cancelled (202); a completed one cannot (409)', async () => {
+    const { owner, repo, full } = freshRepo(github());
+    github().control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
+    github().control.addWorkflow(full, { path: '.github/workflows/release.yaml', name: 'release' });
+    const api = octokit();
+    const { data } = await api.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
+      owner,
+      repo,
+      workflow_id: 'release.yaml',
+      ref: 'releases/v1',
+      return_run_details: true,
+    });
+    const run_id = (data as { workflow_run_id: number }).workflow_run_id;
+    expect((await api.rest.actions.cancelWorkflowRun({ owner, repo, run_id })).status).toBe(202);
+    expect(github().control.runs(full)[0]).toMatchObject({ status: 'completed', conclusion: 'cancelled' });
+    await expect(api.rest.actions.cancelWorkflowRun({ owner, repo, run_id })).rejects.toMatchObject({ status: 409 });
+  });
 });
 
 describe('every response', () => {

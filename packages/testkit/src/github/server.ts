@@ -5,7 +5,13 @@ import { GitHubControl } from './control.js';
 import { type FaultRule, Faults } from './faults.js';
 import { createGraphQL, type GraphQLEndpoint, settleAutoMerges } from './graphql.js';
 import { Representations } from './representations.js';
-import { createWorkflowDispatch, getWorkflowRun, listWorkflowRuns, listWorkflowRunsForRepo } from './rest/actions.js';
+import {
+  cancelWorkflowRun,
+  createWorkflowDispatch,
+  getWorkflowRun,
+  listWorkflowRuns,
+  listWorkflowRunsForRepo,
+} from './rest/actions.js';
 import { createCheckRun, listCheckRunsForRef, updateCheckRun } from './rest/checks.js';
 import { getCollaboratorPermissionLevel } from './rest/collaborators.js';
 import { addLabels, createComment, listComments, removeLabel, updateComment } from './rest/comments.js';
@@ -17,6 +23,7 @@ import { getTeamMembership } from './rest/teams.js';
 import { type Account, GitHubState } from './state.js';
 
 const HANDLERS: Record<string, Handler> = {
+  'actions/cancel-workflow-run': cancelWorkflowRun,
   'actions/create-workflow-dispatch': createWorkflowDispatch,
   'actions/get-workflow-run': getWorkflowRun,
   'actions/list-workflow-runs': listWorkflowRuns,

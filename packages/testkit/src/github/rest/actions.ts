@@ -52,6 +52,17 @@ export const createWorkflowDispatch: Handler = (ctx) => {
   };
 };
 
+/** Cancels a run that has not completed (202); GitHub refuses a completed one with 409. */
+export const cancelWorkflowRun: Handler = (ctx) => {
+  const run = ctx.repo.runs.find((r) => r.id === Number(ctx.params.run_id));
+  if (!run) return notFound();
+  if (run.status === 'completed') return error(409, 'Cannot cancel a workflow run that is completed.');
+  run.status = 'completed';
+  run.conclusion = 'cancelled';
+  run.updatedAt = ctx.state.timestamp();
+  return { status: 202, body: {} };
+};
+
 export const getWorkflowRun: Handler = (ctx) => {
   const run = ctx.repo.runs.find((r) => r.id === Number(ctx.params.run_id));
   if (!run) return notFound();
