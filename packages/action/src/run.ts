@@ -71,6 +71,9 @@ export interface ActionResult {
 /** Open pull requests a sweep handles at once. */
 export const SWEEP_CONCURRENCY = 4;
 
+/** A sweep also looks at release pull requests closed this recently (a day). */
+export const SWEEP_CLOSED_WITHIN_MS = 24 * 60 * 60 * 1000;
+
 /**
  * One run of the action: the inputs (already checked by `parseInputs`), the runner's context, the
  * clients. `auto` maps the event to the guard (`toGuardEvents`); the other commands are steps inside
@@ -208,17 +211,35 @@ class Job {
     };
   }
 
-  /** Every open release pull request, several at once: repairs missed events and fires release timeouts. */
+  /**
+   * Every open release pull request, several at once: repairs missed events and fires release timeouts.
+   * Release pull requests closed in the last day are looked at too, so a lost `closed` delivery still
+   * gets a merge that bypassed the guard recorded and alerted.
+   */
   async sweep(): Promise<ActionResult> {
-    const open = await this.clients.octokit.paginate(this.clients.octokit.rest.pulls.list, {
+    const { octokit } = this.clients;
+    const open = await octokit.paginate(octokit.rest.pulls.list, {
       ...this.context.repository,
       state: 'open',
       per_page: 100,
     });
-    const releases = open
-      .filter((pr) => this.guard.settings.releaseBranch.test(pr.head.ref))
-      .map((pr) => ({ number: pr.number, headRef: pr.head.ref }));
-    this.log.info(`sweeping ${releases.length} open release pull request(s) of ${open.length} open`);
+    const { data: closed } = await octokit.rest.pulls.list({
+      ...this.context.repository,
+      state: 'closed',
+      sort: 'updated',
+      direction: 'desc',
+      per_page: 50,
+    });
+    const since = this.now().getTime() - SWEEP_CLOSED_WITHIN_MS;
+    const isRelease = (pr: { head: { ref: string } }) => this.guard.settings.releaseBranch.test(pr.head.ref);
+    const recentlyClosed = closed.filter((pr) => isRelease(pr) && pr.closed_at && Date.parse(pr.closed_at) >= since);
+    const releases = [...open.filter(isRelease), ...recentlyClosed].map((pr) => ({
+      number: pr.number,
+      headRef: pr.head.ref,
+    }));
+    this.log.info(
+      `sweeping ${releases.length - recentlyClosed.length} open release pull request(s) of ${open.length} open, and ${recentlyClosed.length} closed in the last day`,
+    );
     const timeoutMs = this.inputs.releaseTimeoutMinutes * 60_000;
     return this.pullRequests(releases, (snapshot) => {
       const since = releaseSince(snapshot);

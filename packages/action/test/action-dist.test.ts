@@ -296,7 +296,7 @@ describe('dist/index.js, run as the runner runs it, against the emulators', () =
     const sweep = scheduleEvent({ repo, cron: '*/15 * * * *' });
     const early = await step(sweep);
     expect(early.code, early.stderr).toBe(0);
-    expect(early.stdout).toContain('sweeping 2 open release pull request(s) of 3 open');
+    expect(early.stdout).toContain('sweeping 2 open release pull request(s) of 3 open, and 0 closed in the last day');
     expect(github.control.statuses(full, SHA.a).at(-1)).toMatchObject({ state: 'pending' });
     expect(early.outputs.phase).toBe('');
     expect(early.summary).toContain(`Pull request #${stuck.number}`);

@@ -36,8 +36,8 @@ export interface GitHubExecutorOptions {
   mergedBy: string;
   /** REST or GraphQL merge, auto-merge, and the pull request's node id they need. */
   merge?: MergeOptions;
-  /** Release runs the guard already saw finish (its snapshot's `finishedRuns`): a new release never reuses them. */
-  finishedRuns?: () => readonly string[];
+  /** Release runs the guard already knows (its snapshot's `finishedRuns` and `alertedRuns`): a new release never reuses them. */
+  knownRuns?: () => readonly string[];
 }
 
 /** Executes effects on GitHub. */
@@ -56,7 +56,7 @@ export function githubExecutor(options: GitHubExecutorOptions): EffectExecutor {
           return [];
         case 'START_RELEASE':
           if (options.release.kind === 'in-run') kept.releaseInRun = true;
-          return startRelease(octokit, repo, effect, options.release, { finished: options.finishedRuns?.() ?? [] });
+          return startRelease(octokit, repo, effect, options.release, { known: options.knownRuns?.() ?? [] });
         case 'VERIFY_ARTIFACTS':
           if (!options.verifyArtifacts)
             throw new Error('the guard asked to verify artifacts but no verifier is configured');

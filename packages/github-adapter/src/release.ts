@@ -24,18 +24,18 @@ export function runAttemptId(runId: number, attempt = 1): string {
 /**
  * Starts the release of `effect.sha`, once: a run of the workflow for that SHA that carries the marker
  * and is still going is reported instead of dispatching another (two guard runs racing on one approval
- * start one release), and one that already succeeded, unknown to the guard, is reported with its outcome.
- * Runs that failed, and runs the guard already saw finish (`finished`), are never reused: asking again
- * means releasing again. The dispatch asks for `return_run_details`, so the run is known at once. The
- * workflow receives the inputs `sha` and `version`. In `in-run` mode nothing is dispatched: the calling
- * job performs the release.
+ * start one release), unless the guard already knows it (`known`: runs it saw finish or reported as
+ * unapproved, e.g. from before the pull request was reopened). A finished run is never reused: asking
+ * again means releasing again. The dispatch asks for `return_run_details`, so the run is known at once.
+ * The workflow receives the inputs `sha` and `version`. In `in-run` mode nothing is dispatched: the
+ * calling job performs the release.
  */
 export async function startRelease(
   octokit: Octokit,
   repo: RepoRef,
   effect: StartReleaseEffect,
   mode: ReleaseMode,
-  options: { finished?: readonly string[] } = {},
+  options: { known?: readonly string[] } = {},
 ): Promise<GuardEvent[]> {
   if (mode.kind === 'in-run') return [];
   if (!mode.ref) throw new Error('dispatching the release workflow needs the ref (branch) to run it on');
@@ -46,20 +46,16 @@ export async function startRelease(
     head_sha: effect.sha,
     per_page: 50,
   });
-  const finished = new Set(options.finished ?? []);
-  const reusable = data.workflow_runs.find(
-    (run) =>
-      run.display_title.includes(marker) &&
-      !finished.has(runAttemptId(run.id, run.run_attempt)) &&
-      !(run.status === 'completed' && run.conclusion !== 'success'),
-  );
-  if (reusable) {
-    const runId = runAttemptId(reusable.id, reusable.run_attempt);
-    const started: GuardEvent = { type: 'RELEASE_STARTED', sha: effect.sha, runId };
-    return reusable.status === 'completed'
-      ? [started, { type: 'RELEASE_SUCCEEDED', sha: effect.sha, runId }]
-      : [started];
-  }
+  const known = new Set(options.known ?? []);
+  const live = data.workflow_runs
+    .sort((a, b) => a.id - b.id)
+    .find(
+      (run) =>
+        run.display_title.includes(marker) &&
+        run.status !== 'completed' &&
+        !known.has(runAttemptId(run.id, run.run_attempt)),
+    );
+  if (live) return [{ type: 'RELEASE_STARTED', sha: effect.sha, runId: runAttemptId(live.id, live.run_attempt) }];
   const response = await octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
     ...repo,
     workflow_id: mode.workflow,
@@ -67,13 +63,36 @@ export async function startRelease(
     inputs: { sha: effect.sha, ...(effect.version ? { version: effect.version } : {}) },
     return_run_details: true,
   });
-  const details = response.data as { workflow_run_id?: number } | undefined;
-  return details?.workflow_run_id
-    ? [{ type: 'RELEASE_STARTED', sha: effect.sha, runId: runAttemptId(details.workflow_run_id) }]
-    : [];
+  const dispatched = (response.data as { workflow_run_id?: number } | undefined)?.workflow_run_id;
+  if (!dispatched) return [];
+  // Guard runs racing on one approval may each have dispatched: they all keep the oldest live run and
+  // cancel their own if it is not that one, so one release runs.
+  const again = await octokit.rest.actions.listWorkflowRuns({
+    ...repo,
+    workflow_id: mode.workflow,
+    head_sha: effect.sha,
+    per_page: 50,
+  });
+  const oldest = again.data.workflow_runs
+    .filter(
+      (run) =>
+        run.display_title.includes(marker) &&
+        run.status !== 'completed' &&
+        !known.has(runAttemptId(run.id, run.run_attempt)),
+    )
+    .sort((a, b) => a.id - b.id)[0];
+  if (oldest && oldest.id < dispatched) {
+    await octokit.rest.actions.cancelWorkflowRun({ ...repo, run_id: dispatched }).catch(() => undefined);
+    return [{ type: 'RELEASE_STARTED', sha: effect.sha, runId: runAttemptId(oldest.id, oldest.run_attempt) }];
+  }
+  return [{ type: 'RELEASE_STARTED', sha: effect.sha, runId: runAttemptId(dispatched) }];
 }
 
-/** The runs of the release workflow for `sha`, oldest first, as the core's facts. */
+/**
+ * The runs of the release workflow for `sha`, oldest first, as the core's facts. A run cancelled while an
+ * older one of the same SHA was going or succeeded is left out: it is a duplicate that racing guard runs
+ * cancelled (see `startRelease`), not the outcome of the release.
+ */
 export async function releaseRuns(
   octokit: Octokit,
   repo: RepoRef,
@@ -86,11 +105,19 @@ export async function releaseRuns(
     head_sha: sha,
     per_page: 50,
   });
-  return data.workflow_runs
+  const runs = [...data.workflow_runs].sort((a, b) => a.id - b.id);
+  const standing = (run: (typeof runs)[number]) => run.status !== 'completed' || run.conclusion === 'success';
+  return runs
+    .filter(
+      (run) =>
+        !(
+          run.conclusion === 'cancelled' &&
+          runs.some((other) => other.id < run.id && other.head_sha === run.head_sha && standing(other))
+        ),
+    )
     .map((run) => ({
       runId: runAttemptId(run.id, run.run_attempt),
       sha: run.head_sha,
       conclusion: run.status === 'completed' ? ((run.conclusion ?? 'failure') as ReleaseRunFact['conclusion']) : null,
-    }))
-    .reverse();
+    }));
 }

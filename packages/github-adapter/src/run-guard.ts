@@ -105,7 +105,7 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
     shown: observed.facts.statuses ?? [],
     mergedBy: observed.viewer,
     merge: { ...options.merge, pullRequestId: observed.nodeId },
-    finishedRuns: () => snapshot.finishedRuns,
+    knownRuns: () => [...snapshot.finishedRuns, ...snapshot.alertedRuns],
   });
   const now = options.now ?? (() => new Date());
   const queue: Effect[] = [];

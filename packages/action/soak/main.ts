@@ -1,0 +1,34 @@
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { formatReport } from './report.js';
+import { soak } from './soak.js';
+
+/**
+ * `pnpm soak [--lifecycles N] [--seed S] [--report path.json]`: runs the soak, prints the figures and the
+ * seed (a failure replays exactly with `--seed`), and exits non-zero on any violation or stuck pull request.
+ */
+const { values } = parseArgs({
+  options: {
+    lifecycles: { type: 'string', default: '200' },
+    seed: { type: 'string' },
+    report: { type: 'string' },
+    quiet: { type: 'boolean' },
+    trace: { type: 'string' },
+  },
+});
+const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
+const lifecycles = Number(values.lifecycles);
+console.log(
+  `soak: ${lifecycles} lifecycles, seed ${seed} (replay: pnpm soak --seed ${seed} --lifecycles ${lifecycles})`,
+);
+const report = await soak({
+  seed,
+  lifecycles,
+  progress: values.quiet ? undefined : (line) => console.log(`  ${line}`),
+  ...(values.trace
+    ? { trace: { lifecycles: values.trace.split(',').map(Number), line: (l: string) => console.log(l) } }
+    : {}),
+});
+console.log(formatReport(report));
+if (values.report) await writeFile(values.report, `${JSON.stringify(report, null, 2)}\n`);
+process.exitCode = report.invariantViolations.length > 0 || report.stuckAfterSweep.length > 0 ? 1 : 0;
