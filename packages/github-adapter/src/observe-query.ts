@@ -75,6 +75,9 @@ export const OBSERVE_QUERY = /* GraphQL */ `
             author {
               login
             }
+            editor {
+              login
+            }
           }
         }
       }
@@ -127,7 +130,14 @@ export interface ObserveResult {
           };
         }[];
       };
-      comments: { nodes: { databaseId: number; body: string; author: { login: string } | null }[] };
+      comments: {
+        nodes: {
+          databaseId: number;
+          body: string;
+          author: { login: string } | null;
+          editor: { login: string } | null;
+        }[];
+      };
     };
   };
 }

@@ -94,7 +94,11 @@ export async function observe(octokit: Octokit, ref: PullRequestRef, options: Ob
   let timeline: Observation['timeline'];
   for (const comment of own) {
     const parsed = parseTimelineComment(comment.body);
-    if (parsed.found) timeline = { commentId: comment.databaseId, serialized: parsed.serialized };
+    // Anyone with write access can edit the guard's comment: one edited by someone else is not its record.
+    const editor = comment.editor?.login;
+    if (parsed.found && editor !== undefined && editor !== data.viewer.login) {
+      timeline = { commentId: comment.databaseId, problem: `the timeline comment was edited by ${editor}` };
+    } else if (parsed.found) timeline = { commentId: comment.databaseId, serialized: parsed.serialized };
     else if (parsed.problem !== 'not a release-guard timeline comment')
       timeline = { commentId: comment.databaseId, problem: parsed.problem };
   }

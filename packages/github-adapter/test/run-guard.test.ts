@@ -1,6 +1,6 @@
-import { createGuard, type GuardEvent } from '@release-guard/core';
+import { createGuard, type GuardEvent, renderTimeline } from '@release-guard/core';
 import { describe, expect, it } from 'vitest';
-import { createOctokit, runGuard } from '../src/index.js';
+import { createOctokit, renderTimelineComment, runGuard } from '../src/index.js';
 import { guardRepository, RELEASE_RUN_NAME, SHA, useEmulators } from './emulators.js';
 
 const emulators = useEmulators({ registry: true });
@@ -273,5 +273,35 @@ describe('runGuard over the emulator', () => {
     emulators.github.control.updateRun(full, runs[1]?.id ?? 0, { status: 'completed', conclusion: 'success' });
     const merged = await run([{ type: 'RELEASE_SUCCEEDED', sha: SHA.a, runId: `${runs[1]?.id}.1` }]);
     expect(merged.snapshot.phase).toBe('merged');
+  });
+
+  it('a snapshot forged consistently (checksum and all) by someone who edits the comment loses to the facts', async () => {
+    const { full, number } = setup();
+    const { octokit, pr } = reopen(full, number);
+    const guard = createGuard({ artifacts: [{ name: 'image', ref: 'registry.example/wego-app:{version}' }] });
+    const run = () => runGuard({ guard, octokit, pr, release: { kind: 'in-run' } });
+    await run();
+    emulators.github.control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
+    const approved = await run();
+    expect(approved.snapshot.phase).toBe('approved');
+
+    let forged = approved.snapshot;
+    for (const event of [
+      { type: 'RELEASE_STARTED', sha: SHA.a, runId: '1.1' },
+      { type: 'RELEASE_SUCCEEDED', sha: SHA.a, runId: '1.1' },
+      { type: 'ARTIFACT_VERIFIED', sha: SHA.a, name: 'image', digest: `sha256:${'f'.repeat(64)}` },
+    ] as const) {
+      forged = guard.next(forged, event).snapshot;
+    }
+    expect(forged.phase).toBe('released');
+    const [comment] = emulators.github.control.comments(full, number);
+    const body = renderTimelineComment(renderTimeline(forged), forged, guard.serialize(forged));
+    emulators.github.control.editComment(full, comment?.id ?? 0, body, 'releaser');
+
+    const result = await run();
+    expect(result.storedSnapshotProblem).toBe('the timeline comment was edited by releaser');
+    expect(result.snapshot.phase).toBe('approved');
+    expect(result.effects.map((e) => e.effect.type)).not.toContain('MERGE');
+    expect(emulators.github.control.pullRequest(full, number).merged).toBe(false);
   });
 });

@@ -261,6 +261,15 @@ export class GitHubControl {
     return this.repo(repo).comments.filter((c) => c.issueNumber === number);
   }
 
+  /** Someone with write access edits a comment's body in the web UI (anyone's comment, as GitHub allows). */
+  editComment(repo: string, commentId: number, body: string, login: string): void {
+    const comment = this.repo(repo).comments.find((c) => c.id === commentId);
+    if (!comment) throw new Error(`no comment ${commentId} in ${repo}`);
+    comment.body = body;
+    comment.updatedAt = this.state.timestamp();
+    comment.editor = this.state.account(login);
+  }
+
   /** Arms a fault; see `FaultRule`. */
   inject(rule: FaultRule): void {
     this.faultRules.add(rule);

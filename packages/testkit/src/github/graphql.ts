@@ -387,6 +387,9 @@ const resolvers = {
     createdAt: ({ comment }: { comment: { createdAt: string } }) => comment.createdAt,
     updatedAt: ({ comment }: { comment: { updatedAt: string } }) => comment.updatedAt,
     author: ({ comment }: { comment: { user: Account } }) => actor(comment.user),
+    editor: ({ comment }: { comment: { editor?: Account } }) => (comment.editor ? actor(comment.editor) : null),
+    lastEditedAt: ({ comment }: { comment: { editor?: Account; updatedAt: string } }) =>
+      comment.editor ? comment.updatedAt : null,
   },
   Mutation: {
     mergePullRequest: (

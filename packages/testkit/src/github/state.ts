@@ -82,6 +82,8 @@ export interface IssueCommentRecord {
   user: Account;
   createdAt: string;
   updatedAt: string;
+  /** Who last edited the body, once anyone has (GitHub lets anyone with write access edit a comment). */
+  editor?: Account;
 }
 
 export interface WorkflowRecord {

@@ -42,6 +42,7 @@ export const updateComment: Handler = (ctx) => {
     return error(422, `Validation Failed: body is too long (maximum is ${MAX_BODY} characters)`);
   comment.body = body;
   comment.updatedAt = ctx.state.timestamp();
+  comment.editor = ctx.caller;
   return { status: 200, body: ctx.repr.comment(ctx.repo, comment) };
 };
 
