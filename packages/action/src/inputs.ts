@@ -28,6 +28,7 @@ export const INPUT_NAMES = [
   'merge-method',
   'approvers',
   'minimum-permission',
+  'forbid-self-approval',
   'release-workflow',
   'release-timeout',
   'dry-run',
@@ -111,6 +112,7 @@ function parse(env: NodeJS.ProcessEnv): ActionInputs {
   ] as const);
   const releaseTimeoutMinutes = positiveInteger('release-timeout', get('release-timeout') || '60', 'number of minutes');
   const dryRun = boolean('dry-run', get('dry-run') || 'false');
+  const forbidSelfApproval = boolean('forbid-self-approval', get('forbid-self-approval') || 'false');
   const pullRequest = get('pull-request')
     ? positiveInteger('pull-request', get('pull-request'), 'pull request number')
     : undefined;
@@ -150,6 +152,7 @@ function parse(env: NodeJS.ProcessEnv): ActionInputs {
       ...(users.length > 0 ? { users } : {}),
       ...(teams.length > 0 ? { teams } : {}),
       minimumPermission,
+      ...(forbidSelfApproval ? { excludeReleaser: true } : {}),
     },
     releaseTimeoutMinutes,
     dryRun,

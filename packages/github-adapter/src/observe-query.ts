@@ -21,6 +21,14 @@ export const OBSERVE_QUERY = /* GraphQL */ `
         headRefName
         headRefOid
         baseRefName
+        author {
+          login
+        }
+        assignees(first: 10) {
+          nodes {
+            login
+          }
+        }
         isCrossRepository
         headRepository {
           nameWithOwner
@@ -98,6 +106,8 @@ export interface ObserveResult {
       headRefName: string;
       headRefOid: string;
       baseRefName: string;
+      author: { login: string } | null;
+      assignees: { nodes: { login: string }[] };
       isCrossRepository: boolean;
       headRepository: { nameWithOwner: string } | null;
       reviews: {

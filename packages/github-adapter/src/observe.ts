@@ -27,6 +27,11 @@ export interface ApproverPolicy {
   users?: readonly string[];
   teams?: readonly string[];
   minimumPermission?: 'write' | 'maintain' | 'admin';
+  /**
+   * The releaser may not approve their own release: the pull request's author or, when a bot opened it
+   * (a prepare-release workflow), its assignees (the workflow assigns whoever ran it). Default false.
+   */
+  excludeReleaser?: boolean;
 }
 
 const RANK = { read: 1, triage: 2, write: 3, maintain: 4, admin: 5 } as Record<string, number>;
@@ -67,11 +72,13 @@ export async function observe(octokit: Octokit, ref: PullRequestRef, options: Ob
   }
   const policy = options.approvers ?? {};
   const minimum = policy.minimumPermission ?? 'write';
+  const releasers = policy.excludeReleaser ? releasersOf(pr) : new Set<string>();
   const approvals: ApprovalFact[] = [];
   for (const review of latest.values()) {
     if (review.state !== 'APPROVED' || !review.commit || !review.author) continue;
     const login = review.author.login;
-    let authorized = review.authorCanPushToRepository && (await isListed(octokit, policy, login));
+    let authorized =
+      review.authorCanPushToRepository && !releasers.has(login) && (await isListed(octokit, policy, login));
     if (authorized && minimum !== 'write') {
       const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
         owner: ref.owner,
@@ -123,6 +130,13 @@ export async function observe(octokit: Octokit, ref: PullRequestRef, options: Ob
       statuses,
     },
   };
+}
+
+/** Who prepared the release: the author, or the assignees of a pull request a bot opened. */
+function releasersOf(pr: ObserveResult['repository']['pullRequest']): Set<string> {
+  const author = pr.author?.login;
+  if (author && !author.endsWith('[bot]')) return new Set([author]);
+  return new Set(pr.assignees.nodes.map((a) => a.login));
 }
 
 /** Whether `login` is on the policy's allow-list (users or team members); true when there is none. */

@@ -81,6 +81,42 @@ describe('observe', () => {
     ]);
   });
 
+  it('excludeReleaser: the author, or the assignees of a pull request a bot opened, cannot approve it', async () => {
+    const { repo, full, octokit } = setup({ releaser: 'write', maintainer: 'write' });
+    const byBot = emulators.github.control.openPullRequest(full, {
+      head: { ref: 'releases/v1', sha: SHA.a },
+      user: 'github-actions[bot]',
+      assignees: ['releaser'],
+    });
+    const byHuman = emulators.github.control.openPullRequest(full, {
+      head: { ref: 'releases/v2', sha: SHA.b },
+      user: 'releaser',
+    });
+    for (const number of [byBot, byHuman])
+      for (const user of ['releaser', 'maintainer'])
+        emulators.github.control.submitReview(full, number, { user, state: 'APPROVED' });
+    const approvals = async (number: number, excludeReleaser: boolean) =>
+      (
+        await observe(
+          octokit,
+          { owner: 'weaveworks', repo, number },
+          { statusContext: 'release', approvers: { excludeReleaser } },
+        )
+      ).facts.approvals?.map((a) => [a.reviewer, a.authorized]);
+    expect(await approvals(byBot, true)).toEqual([
+      ['releaser', false],
+      ['maintainer', true],
+    ]);
+    expect(await approvals(byHuman, true)).toEqual([
+      ['releaser', false],
+      ['maintainer', true],
+    ]);
+    expect(await approvals(byBot, false)).toEqual([
+      ['releaser', true],
+      ['maintainer', true],
+    ]);
+  });
+
   it('team members may approve when the policy names their team', async () => {
     const { repo, full, octokit } = setup({ alice: 'write', bob: 'write' });
     emulators.github.control.addTeamMember('weaveworks', 'releasers', 'bob');

@@ -121,6 +121,7 @@ export class GitHubControl {
       title?: string;
       body?: string;
       user?: string;
+      assignees?: string[];
     },
   ): number {
     const record = this.repo(repo);
@@ -138,6 +139,7 @@ export class GitHubControl {
       title: options.title ?? `Release ${options.head.ref}`,
       body: options.body ?? '',
       user: this.state.account(options.user ?? record.owner.login),
+      assignees: (options.assignees ?? []).map((login) => this.state.account(login)),
       head: { ref: options.head.ref, sha: options.head.sha, repo: headRepo },
       base: { ref: base, sha: shaOf(`${record.fullName}:${base}`) },
       state: 'open',

@@ -277,6 +277,8 @@ const resolvers = {
     url: ({ repo, pr }: { repo: RepositoryRecord; pr: PullRequestRecord }) =>
       `https://github.com/${repo.fullName}/pull/${pr.number}`,
     state: ({ pr }: { pr: PullRequestRecord }) => prState(pr),
+    assignees: ({ pr }: { pr: PullRequestRecord }, args: { first?: number; last?: number }) =>
+      page(pr.assignees.map(actor), args),
     closed: ({ pr }: { pr: PullRequestRecord }) => pr.state === 'closed',
     merged: ({ pr }: { pr: PullRequestRecord }) => pr.merged,
     mergedAt: ({ pr }: { pr: PullRequestRecord }) => pr.mergedAt,

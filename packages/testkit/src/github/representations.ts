@@ -163,8 +163,8 @@ export class Representations {
       closed_at: pr.closedAt,
       merged_at: pr.mergedAt,
       merge_commit_sha: pr.mergeCommitSha,
-      assignee: null,
-      assignees: [],
+      assignee: pr.assignees[0] ? this.user(pr.assignees[0]) : null,
+      assignees: pr.assignees.map((a) => this.user(a)),
       requested_reviewers: [],
       requested_teams: [],
       head: {

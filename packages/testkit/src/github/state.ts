@@ -35,6 +35,8 @@ export interface PullRequestRecord {
   title: string;
   body: string;
   user: Account;
+  /** Who the pull request is assigned to. */
+  assignees: Account[];
   head: { ref: string; sha: string; repo: string };
   base: { ref: string; sha: string };
   state: 'open' | 'closed';
