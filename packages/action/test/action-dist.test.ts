@@ -32,6 +32,10 @@ const MERGE_TOKEN = 'ghp_mergeTokenForTheDistTests0002';
 const RUN_NAME = 'release-guard ${{ inputs.sha }}';
 const WORKFLOW = '.github/workflows/release.yaml';
 let repositories = 0;
+/** Everything the steps printed, wrote as outputs and summaries: searched for tokens at the end. */
+const seen: string[] = [];
+/** Values the steps asked the runner to mask. */
+const masked = new Set<string>();
 
 /** A weave-gitops-like repository: `main` requires `release` and `build`, a release workflow to dispatch. */
 function repository() {
@@ -64,8 +68,25 @@ function repository() {
       '  on-merge: true',
     ].join('\n'),
   };
-  const step = (event: Parameters<typeof runStep>[1]['event'], extra: Record<string, string> = {}) =>
-    runStep(bundle, { apiUrl: github.url, repository: full, event, inputs: { ...inputs, ...extra } });
+  const step = async (event: Parameters<typeof runStep>[1]['event'], extra: Record<string, string> = {}) => {
+    const result = await runStep(bundle, {
+      apiUrl: github.url,
+      repository: full,
+      event,
+      inputs: { ...inputs, ...extra },
+    });
+    // The runner consumes `::add-mask::` commands (it masks the value from then on) and never shows them.
+    const shown = result.stdout
+      .split('\n')
+      .filter((line) => {
+        if (!line.startsWith('::add-mask::')) return true;
+        masked.add(line.slice('::add-mask::'.length));
+        return false;
+      })
+      .join('\n');
+    seen.push(shown, result.stderr, result.summary, JSON.stringify(result.outputs));
+    return result;
+  };
   const ci = createOctokit({ baseUrl: github.url, token: 'ci-token', retries: 0, throttle: false });
   github.control.addToken('ci-token', 'ci-bot');
   github.control.setPermission(full, 'ci-bot', 'write');
@@ -301,5 +322,43 @@ describe('dist/index.js, run as the runner runs it, against the emulators', () =
     expect(early.outputs.phase).toBe('');
     expect(early.summary).toContain(`Pull request #${stuck.number}`);
     expect(early.summary).toContain(`Pull request #${fresh.number}`);
+  });
+
+  it('no token appears in any log, output, summary, comment, request path or body, raw or encoded', () => {
+    const repos = [
+      ...new Set(
+        github.control
+          .requests()
+          .map((r) => r.repo)
+          .filter((r) => r !== undefined),
+      ),
+    ];
+    expect(repos.length).toBeGreaterThan(5);
+    const comments = repos.flatMap((repo) =>
+      [1, 2, 3, 4, 5].flatMap((number) => github.control.comments(repo, number).map((c) => c.body)),
+    );
+    const decodedMarkers = comments.flatMap((body) =>
+      [...body.matchAll(/release-guard:state v1 sha=\w+ (\S+)/g)].map((m) =>
+        Buffer.from(m[1] ?? '', 'base64').toString(),
+      ),
+    );
+    const requests = github.control.requests().flatMap((r) => [r.path, r.body]);
+    const haystack = [...seen, ...comments, ...decodedMarkers, ...requests].join('\n');
+    expect(seen.length).toBeGreaterThan(40);
+    expect(comments.length).toBeGreaterThan(3);
+    for (const token of [TOKEN, MERGE_TOKEN]) {
+      for (const form of [
+        token,
+        encodeURIComponent(token),
+        Buffer.from(token).toString('base64'),
+        Buffer.from(token).toString('base64url'),
+        Buffer.from(`x-access-token:${token}`).toString('base64'),
+      ]) {
+        const where = [...seen, ...comments, ...decodedMarkers, ...requests].find((text) => text.includes(form));
+        expect(where, `${form} found`).toBeUndefined();
+      }
+    }
+    expect(haystack).toContain('release-guard');
+    expect([...masked].sort()).toEqual([MERGE_TOKEN, TOKEN].sort());
   });
 });
