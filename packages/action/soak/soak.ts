@@ -30,6 +30,11 @@ export interface SoakOptions {
   unprotectedShare?: number;
   /** Called with each lifecycle's one-line result. */
   progress?: (line: string) => void;
+  /**
+   * A registry that answers every manifest look-up with "present": a planted fault that must make the
+   * soak report merges of unreleased SHAs (it proves the soak's checks can fail).
+   */
+  lyingRegistry?: boolean;
   /** Called with every step, delivery and guard run of the lifecycles listed, to follow a replay. */
   trace?: { lifecycles: readonly number[]; line: (line: string) => void };
 }
@@ -336,7 +341,8 @@ class Lifecycle {
       case 'release-fails': {
         const live = this.liveRun();
         if (!live) return;
-        if (step === 'release-succeeds') {
+        // With a lying registry, no image is ever pushed: every merge the guard makes is then of an unverified SHA.
+        if (step === 'release-succeeds' && !this.options.lyingRegistry) {
           await this.registry.control.pushImage(this.image, this.version);
           this.imagePushedFor.add(live.headSha);
         }
@@ -439,6 +445,7 @@ class Lifecycle {
           octokit: this.clients.octokit,
           mergeOctokit: this.clients.mergeOctokit,
           now: this.clients.now,
+          ...(this.options.lyingRegistry ? { registries: { fetch: lyingFetch } } : {}),
         },
         quietLog,
       );
@@ -602,6 +609,16 @@ class Lifecycle {
     });
   }
 }
+
+/** A registry transport that says every manifest exists. */
+const lyingFetch: typeof fetch = async () =>
+  new Response(null, {
+    status: 200,
+    headers: {
+      'content-type': 'application/vnd.oci.image.index.v1+json',
+      'docker-content-digest': `sha256:${'0'.repeat(64)}`,
+    },
+  });
 
 /** The SHA a merge request asked to merge (REST `sha`, GraphQL `expectedHeadOid`), if it is one. */
 function mergeShaOf(request: { operation: string; body: string }): string | undefined {

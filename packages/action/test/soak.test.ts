@@ -21,4 +21,10 @@ describe('the soak, small', () => {
     expect(report.unprotected).toBeGreaterThan(0);
     expect(report.mergeRequests).toBeGreaterThan(0);
   }, 120_000);
+
+  it('catches a planted fault: with a registry that lies, merges of unreleased SHAs are reported', async () => {
+    const report = await soak({ seed, lifecycles: 12, lyingRegistry: true });
+    expect(report.unreleasedMerges).toBeGreaterThan(0);
+    expect(report.invariantViolations.some((v) => v.includes('its image v0.'))).toBe(true);
+  }, 120_000);
 });
