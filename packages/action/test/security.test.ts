@@ -67,6 +67,8 @@ describe('security review', () => {
     const forkHead = { ...head, repo: { owner: 'mallory', name: 'weave-gitops' } };
     const opened = await act(pullRequestEvent('opened', { repo, number, head: forkHead }));
     expect(opened.outputs.phase).toBe('skipped');
+    const status = github.control.statuses(full, SHA.a).find((s) => s.context === 'release');
+    expect(status?.state).toBe('failure');
     const approved = await approve(number, forkHead, 'maintainer');
     expect(approved.outputs).toMatchObject({ phase: 'skipped', release: 'false' });
     expect(github.control.runs(full)).toEqual([]);
