@@ -1,36 +1,21 @@
 import { createOctokit } from '@release-guard/github-adapter';
+import { pullRequestEvent, scheduleEvent } from '@release-guard/testkit';
+import { describe, expect, it } from 'vitest';
 import {
-  type GitHubEmulator,
-  pullRequestEvent,
-  pullRequestReviewEvent,
-  type Registry,
-  scheduleEvent,
-  startGitHub,
-  startRegistry,
-  workflowRunEvent,
-} from '@release-guard/testkit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+  approvalEvent,
+  releaseRunEvent,
+  SHA,
+  useEmulators,
+  RELEASE_WORKFLOW as WORKFLOW,
+} from './support/emulators.js';
 import { runStep, useBundle } from './support/runner.js';
 
 const bundle = useBundle();
-let github: GitHubEmulator;
-let registry: Registry;
-beforeAll(async () => {
-  github = await startGitHub();
-  registry = await startRegistry();
-});
-afterEach(() => github.control.assertNoViolations());
-afterAll(async () => {
-  await github?.close();
-  await registry?.close();
-});
-
-const SHA = { a: 'a'.repeat(40), b: 'b'.repeat(40) };
+const emulators = useEmulators();
 const TOKEN = 'ghs_guardTokenForTheDistTests0001';
 const MERGE_TOKEN = 'ghp_mergeTokenForTheDistTests0002';
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
 const RUN_NAME = 'release-guard ${{ inputs.sha }}';
-const WORKFLOW = '.github/workflows/release.yaml';
 let repositories = 0;
 /** Everything the steps printed, wrote as outputs and summaries: searched for tokens at the end. */
 const seen: string[] = [];
@@ -41,18 +26,18 @@ const masked = new Set<string>();
 function repository() {
   repositories++;
   const name = `weave-gitops-${repositories}`;
-  const full = github.control.createRepository({
+  const full = emulators.github.control.createRepository({
     owner: 'weaveworks',
     name,
     collaborators: { releaser: 'write', maintainer: 'admin', outsider: 'read' },
   });
-  github.control.addToken(TOKEN, 'github-actions[bot]');
-  github.control.setPermission(full, 'github-actions[bot]', 'write');
-  github.control.addToken(MERGE_TOKEN, 'release-bot[bot]');
-  github.control.setPermission(full, 'release-bot[bot]', 'write');
-  github.control.addToken('releaser-token', 'releaser');
-  github.control.protectBranch(full, 'main', { requiredContexts: ['release', 'build'] });
-  github.control.addWorkflow(full, { path: WORKFLOW, name: 'release', runName: RUN_NAME });
+  emulators.github.control.addToken(TOKEN, 'github-actions[bot]');
+  emulators.github.control.setPermission(full, 'github-actions[bot]', 'write');
+  emulators.github.control.addToken(MERGE_TOKEN, 'release-bot[bot]');
+  emulators.github.control.setPermission(full, 'release-bot[bot]', 'write');
+  emulators.github.control.addToken('releaser-token', 'releaser');
+  emulators.github.control.protectBranch(full, 'main', { requiredContexts: ['release', 'build'] });
+  emulators.github.control.addWorkflow(full, { path: WORKFLOW, name: 'release', runName: RUN_NAME });
   const repo = { owner: 'weaveworks', name };
   const image = `weaveworks/wego-app-${repositories}`;
   const inputs = {
@@ -61,16 +46,16 @@ function repository() {
     'release-workflow': 'release.yaml',
     artifacts: [
       '- name: image',
-      `  ref: ${registry.host}/${image}:{version}`,
+      `  ref: ${emulators.registry.host}/${image}:{version}`,
       '- name: chart',
-      `  ref: ${registry.host}/weaveworks/charts/weave-gitops-${repositories}:{version}`,
+      `  ref: ${emulators.registry.host}/weaveworks/charts/weave-gitops-${repositories}:{version}`,
       '  after: [image]',
       '  on-merge: true',
     ].join('\n'),
   };
   const step = async (event: Parameters<typeof runStep>[1]['event'], extra: Record<string, string> = {}) => {
     const result = await runStep(bundle, {
-      apiUrl: github.url,
+      apiUrl: emulators.github.url,
       repository: full,
       event,
       inputs: { ...inputs, ...extra },
@@ -87,13 +72,13 @@ function repository() {
     seen.push(shown, result.stderr, result.summary, JSON.stringify(result.outputs));
     return result;
   };
-  const ci = createOctokit({ baseUrl: github.url, token: 'ci-token', retries: 0, throttle: false });
-  github.control.addToken('ci-token', 'ci-bot');
-  github.control.setPermission(full, 'ci-bot', 'write');
+  const ci = createOctokit({ baseUrl: emulators.github.url, token: 'ci-token', retries: 0, throttle: false });
+  emulators.github.control.addToken('ci-token', 'ci-bot');
+  emulators.github.control.setPermission(full, 'ci-bot', 'write');
   const build = (sha: string) =>
     ci.rest.repos.createCommitStatus({ owner: 'weaveworks', repo: name, sha, state: 'success', context: 'build' });
   const humanMerge = (number: number, sha: string) =>
-    createOctokit({ baseUrl: github.url, token: 'releaser-token', retries: 0, throttle: false })
+    createOctokit({ baseUrl: emulators.github.url, token: 'releaser-token', retries: 0, throttle: false })
       .rest.pulls.merge({ owner: 'weaveworks', repo: name, pull_number: number, sha })
       .then(
         () => 200,
@@ -103,13 +88,13 @@ function repository() {
 }
 
 const releaseStatuses = (full: string, sha: string) =>
-  github.control
+  emulators.github.control
     .statuses(full, sha)
     .filter((s) => s.context === 'release')
     .map((s) => s.state);
 
 function releasePr(full: string, repo: { owner: string; name: string }, ref = 'releases/v0.29.0', sha = SHA.a) {
-  const number = github.control.openPullRequest(full, { head: { ref, sha }, user: 'releaser' });
+  const number = emulators.github.control.openPullRequest(full, { head: { ref, sha }, user: 'releaser' });
   const head = { ref, sha };
   return { number, head, opened: pullRequestEvent('opened', { repo, number, head }) };
 }
@@ -128,40 +113,28 @@ describe('dist/index.js, run as the runner runs it, against the emulators', () =
     const locked = await step(opened);
     expect(locked.code, locked.stderr).toBe(0);
     expect(locked.outputs).toEqual({ phase: 'prepared', release: 'false', 'head-sha': SHA.a, version: 'v0.29.0' });
-    expect(github.control.statuses(full, SHA.a).at(-1)).toMatchObject({ context: 'release', state: 'pending' });
+    expect(emulators.github.control.statuses(full, SHA.a).at(-1)).toMatchObject({
+      context: 'release',
+      state: 'pending',
+    });
     expect(await humanMerge(number, SHA.a)).toBe(405);
 
-    const reviewId = github.control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
-    const approved = await step(
-      pullRequestReviewEvent('submitted', {
-        repo,
-        number,
-        head,
-        review: { id: reviewId, state: 'approved', user: 'releaser' },
-      }),
-    );
+    const reviewId = emulators.github.control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
+    const approved = await step(approvalEvent(repo, number, head, reviewId, 'releaser'));
     expect(approved.code, approved.stderr).toBe(0);
     expect(approved.outputs.phase).toBe('releasing');
-    const [run] = github.control.runs(full);
+    const [run] = emulators.github.control.runs(full);
     expect(run).toMatchObject({ headSha: SHA.a, displayTitle: `release-guard ${SHA.a}` });
     expect(await humanMerge(number, SHA.a)).toBe(405);
 
-    await registry.control.pushImage(image, 'v0.29.0');
-    github.control.updateRun(full, run?.id ?? 0, { status: 'completed', conclusion: 'success' });
+    await emulators.registry.control.pushImage(image, 'v0.29.0');
+    emulators.github.control.updateRun(full, run?.id ?? 0, { status: 'completed', conclusion: 'success' });
     const released = await step(
-      workflowRunEvent({
-        repo,
-        runId: run?.id ?? 0,
-        workflowName: 'release',
-        workflowPath: WORKFLOW,
-        headSha: SHA.a,
-        headBranch: head.ref,
-        conclusion: 'success',
-      }),
+      releaseRunEvent(repo, { id: run?.id ?? 0, headSha: SHA.a, headBranch: head.ref }, 'success'),
     );
     expect(released.code, released.stderr).toBe(0);
     expect(released.outputs.phase).toBe('merged');
-    expect(github.control.pullRequest(full, number)).toMatchObject({
+    expect(emulators.github.control.pullRequest(full, number)).toMatchObject({
       merged: true,
       mergedBy: { login: 'release-bot[bot]' },
     });
@@ -174,10 +147,10 @@ describe('dist/index.js, run as the runner runs it, against the emulators', () =
     );
     expect(closed.code, closed.stderr).toBe(0);
     expect(closed.outputs.phase).toBe('merged');
-    expect(github.control.requests(full).filter((r) => r.operation === 'pulls/merge' && r.status === 200)).toHaveLength(
-      1,
-    );
-    expect(github.control.comments(full, number)).toHaveLength(1);
+    expect(
+      emulators.github.control.requests(full).filter((r) => r.operation === 'pulls/merge' && r.status === 200),
+    ).toHaveLength(1);
+    expect(emulators.github.control.comments(full, number)).toHaveLength(1);
   });
 
   it('the seed’s non-release scenario: the guard says "not required" and a human merges after build', async () => {
@@ -186,11 +159,14 @@ describe('dist/index.js, run as the runner runs it, against the emulators', () =
     const result = await step(opened);
     expect(result.code, result.stderr).toBe(0);
     expect(result.outputs.phase).toBe('skipped');
-    expect(github.control.statuses(full, SHA.b).at(-1)).toMatchObject({ context: 'release', state: 'success' });
+    expect(emulators.github.control.statuses(full, SHA.b).at(-1)).toMatchObject({
+      context: 'release',
+      state: 'success',
+    });
     expect(await humanMerge(number, SHA.b)).toBe(405);
     await build(SHA.b);
     expect(await humanMerge(number, SHA.b)).toBe(200);
-    expect(github.control.comments(full, number)).toHaveLength(0);
+    expect(emulators.github.control.comments(full, number)).toHaveLength(0);
   });
 
   it('the failure path: release fails, check red, approved again, released, merged', async () => {
@@ -198,89 +174,52 @@ describe('dist/index.js, run as the runner runs it, against the emulators', () =
     const { number, head, opened } = releasePr(full, repo);
     await build(SHA.a);
     await step(opened);
-    const first = github.control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
-    await step(
-      pullRequestReviewEvent('submitted', {
-        repo,
-        number,
-        head,
-        review: { id: first, state: 'approved', user: 'releaser' },
-      }),
-    );
-    const [failedRun] = github.control.runs(full);
-    github.control.updateRun(full, failedRun?.id ?? 0, { status: 'completed', conclusion: 'failure' });
+    const first = emulators.github.control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
+    await step(approvalEvent(repo, number, head, first, 'releaser'));
+    const [failedRun] = emulators.github.control.runs(full);
+    emulators.github.control.updateRun(full, failedRun?.id ?? 0, { status: 'completed', conclusion: 'failure' });
     const runEvent = (runId: number, conclusion: 'success' | 'failure') =>
-      workflowRunEvent({
-        repo,
-        runId,
-        workflowName: 'release',
-        workflowPath: WORKFLOW,
-        headSha: SHA.a,
-        headBranch: head.ref,
-        conclusion,
-      });
+      releaseRunEvent(repo, { id: runId, headSha: SHA.a, headBranch: head.ref }, conclusion);
     const failed = await step(runEvent(failedRun?.id ?? 0, 'failure'));
     expect(failed.code, failed.stderr).toBe(0);
     expect(failed.outputs.phase).toBe('failed');
-    expect(github.control.statuses(full, SHA.a).at(-1)).toMatchObject({ state: 'failure' });
+    expect(emulators.github.control.statuses(full, SHA.a).at(-1)).toMatchObject({ state: 'failure' });
     expect(failed.summary).toMatch(/run concluded failure/);
 
-    const second = github.control.submitReview(full, number, { user: 'maintainer', state: 'APPROVED' });
-    const retried = await step(
-      pullRequestReviewEvent('submitted', {
-        repo,
-        number,
-        head,
-        review: { id: second, state: 'approved', user: 'maintainer' },
-      }),
-    );
+    const second = emulators.github.control.submitReview(full, number, { user: 'maintainer', state: 'APPROVED' });
+    const retried = await step(approvalEvent(repo, number, head, second, 'maintainer'));
     expect(retried.outputs.phase).toBe('releasing');
-    const runs = github.control.runs(full);
+    const runs = emulators.github.control.runs(full);
     expect(runs).toHaveLength(2);
-    await registry.control.pushImage(image, 'v0.29.0');
-    github.control.updateRun(full, runs[1]?.id ?? 0, { status: 'completed', conclusion: 'success' });
+    await emulators.registry.control.pushImage(image, 'v0.29.0');
+    emulators.github.control.updateRun(full, runs[1]?.id ?? 0, { status: 'completed', conclusion: 'success' });
     const merged = await step(runEvent(runs[1]?.id ?? 0, 'success'));
     expect(merged.outputs.phase).toBe('merged');
     expect(releaseStatuses(full, SHA.a)).toEqual(['pending', 'failure', 'pending', 'success']);
-    expect(github.control.pullRequest(full, number).merged).toBe(true);
+    expect(emulators.github.control.pullRequest(full, number).merged).toBe(true);
   });
 
   it('a release workflow that reports success without the image: failed, not merged, the step still succeeds', async () => {
     const { full, repo, step } = repository();
     const { number, head, opened } = releasePr(full, repo);
     await step(opened);
-    const review = github.control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
-    await step(
-      pullRequestReviewEvent('submitted', {
-        repo,
-        number,
-        head,
-        review: { id: review, state: 'approved', user: 'releaser' },
-      }),
-    );
-    const [run] = github.control.runs(full);
-    github.control.updateRun(full, run?.id ?? 0, { status: 'completed', conclusion: 'success' });
+    const review = emulators.github.control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
+    await step(approvalEvent(repo, number, head, review, 'releaser'));
+    const [run] = emulators.github.control.runs(full);
+    emulators.github.control.updateRun(full, run?.id ?? 0, { status: 'completed', conclusion: 'success' });
     const result = await step(
-      workflowRunEvent({
-        repo,
-        runId: run?.id ?? 0,
-        workflowName: 'release',
-        workflowPath: WORKFLOW,
-        headSha: SHA.a,
-        headBranch: head.ref,
-        conclusion: 'success',
-      }),
+      releaseRunEvent(repo, { id: run?.id ?? 0, headSha: SHA.a, headBranch: head.ref }, 'success'),
     );
     expect(result.outputs.phase).toBe('failed');
     expect(result.summary).toMatch(/artifact image missing/);
-    expect(github.control.pullRequest(full, number).merged).toBe(false);
+    expect(emulators.github.control.pullRequest(full, number).merged).toBe(false);
   });
 
   it('a human merge that bypassed the guard fails the step with an error annotation', async () => {
     const { full, repo, step } = repository();
     const { number, head, opened } = releasePr(full, repo);
     await step(opened);
-    github.control.mergeByHand(full, number, 'releaser');
+    emulators.github.control.mergeByHand(full, number, 'releaser');
     const result = await step(pullRequestEvent('closed', { repo, number, head, merged: true, mergedBy: 'releaser' }));
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/::error::.*was merged by releaser before it was approved, released and verified/);
@@ -290,11 +229,11 @@ describe('dist/index.js, run as the runner runs it, against the emulators', () =
   it('a bad input fails the step before any API call, naming the input', async () => {
     const { full, repo, step } = repository();
     const { opened } = releasePr(full, repo);
-    const before = github.control.requests(full).length;
+    const before = emulators.github.control.requests(full).length;
     const result = await step(opened, { 'status-kind': 'check' });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain("::error::input 'status-kind': expected one of status, check-run, got 'check'");
-    expect(github.control.requests(full)).toHaveLength(before);
+    expect(emulators.github.control.requests(full)).toHaveLength(before);
   });
 
   it('a sweep handles every open release pull request, and only those', async () => {
@@ -304,21 +243,14 @@ describe('dist/index.js, run as the runner runs it, against the emulators', () =
     releasePr(full, repo, 'feature/other', 'c'.repeat(40));
     for (const pr of [stuck, fresh]) {
       await step(pr.opened);
-      const id = github.control.submitReview(full, pr.number, { user: 'releaser', state: 'APPROVED' });
-      await step(
-        pullRequestReviewEvent('submitted', {
-          repo,
-          number: pr.number,
-          head: pr.head,
-          review: { id, state: 'approved', user: 'releaser' },
-        }),
-      );
+      const id = emulators.github.control.submitReview(full, pr.number, { user: 'releaser', state: 'APPROVED' });
+      await step(approvalEvent(repo, pr.number, pr.head, id, 'releaser'));
     }
     const sweep = scheduleEvent({ repo, cron: '*/15 * * * *' });
     const early = await step(sweep);
     expect(early.code, early.stderr).toBe(0);
     expect(early.stdout).toContain('sweeping 2 open release pull request(s) of 3 open, and 0 closed in the last day');
-    expect(github.control.statuses(full, SHA.a).at(-1)).toMatchObject({ state: 'pending' });
+    expect(emulators.github.control.statuses(full, SHA.a).at(-1)).toMatchObject({ state: 'pending' });
     expect(early.outputs.phase).toBe('');
     expect(early.summary).toContain(`Pull request #${stuck.number}`);
     expect(early.summary).toContain(`Pull request #${fresh.number}`);
@@ -327,7 +259,7 @@ describe('dist/index.js, run as the runner runs it, against the emulators', () =
   it('no token appears in any log, output, summary, comment, request path or body, raw or encoded', () => {
     const repos = [
       ...new Set(
-        github.control
+        emulators.github.control
           .requests()
           .map((r) => r.repo)
           .filter((r) => r !== undefined),
@@ -335,14 +267,14 @@ describe('dist/index.js, run as the runner runs it, against the emulators', () =
     ];
     expect(repos.length).toBeGreaterThan(5);
     const comments = repos.flatMap((repo) =>
-      [1, 2, 3, 4, 5].flatMap((number) => github.control.comments(repo, number).map((c) => c.body)),
+      [1, 2, 3, 4, 5].flatMap((number) => emulators.github.control.comments(repo, number).map((c) => c.body)),
     );
     const decodedMarkers = comments.flatMap((body) =>
       [...body.matchAll(/release-guard:state v1 sha=\w+ (\S+)/g)].map((m) =>
         Buffer.from(m[1] ?? '', 'base64').toString(),
       ),
     );
-    const requests = github.control.requests().flatMap((r) => [r.path, r.body]);
+    const requests = emulators.github.control.requests().flatMap((r) => [r.path, r.body]);
     const haystack = [...seen, ...comments, ...decodedMarkers, ...requests].join('\n');
     expect(seen.length).toBeGreaterThan(40);
     expect(comments.length).toBeGreaterThan(3);

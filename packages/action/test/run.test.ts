@@ -1,32 +1,17 @@
 import { createOctokit } from '@release-guard/github-adapter';
 import {
-  type GitHubEmulator,
   pullRequestEvent,
   pullRequestReviewEvent,
-  type Registry,
   scheduleEvent,
-  startGitHub,
-  startRegistry,
   workflowDispatchEvent,
   workflowRunEvent,
 } from '@release-guard/testkit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type ActionLog, InputError, parseInputs, releaseSince, run } from '../src/api.js';
+import { SHA, useEmulators } from './support/emulators.js';
 
-let github: GitHubEmulator;
-let registry: Registry;
 let clock = new Date('2023-08-01T11:00:00Z');
-beforeAll(async () => {
-  github = await startGitHub({ now: () => clock });
-  registry = await startRegistry();
-});
-afterEach(() => github.control.assertNoViolations());
-afterAll(async () => {
-  await github?.close();
-  await registry?.close();
-});
-
-const SHA = { a: 'a'.repeat(40), b: 'b'.repeat(40) };
+const emulators = useEmulators({ now: () => clock });
 let repositories = 0;
 
 /** A log that keeps what the action reported. */
@@ -48,17 +33,21 @@ function memoryLog(): ActionLog & { lines: string[] } {
 function setup(inputs: Record<string, string> = {}) {
   repositories++;
   const name = `repo-${repositories}`;
-  const full = github.control.createRepository({ owner: 'weaveworks', name, collaborators: { releaser: 'write' } });
-  github.control.addToken('guard', 'github-actions[bot]');
-  github.control.setPermission(full, 'github-actions[bot]', 'write');
-  github.control.protectBranch(full, 'main', { requiredContexts: ['release'] });
+  const full = emulators.github.control.createRepository({
+    owner: 'weaveworks',
+    name,
+    collaborators: { releaser: 'write' },
+  });
+  emulators.github.control.addToken('guard', 'github-actions[bot]');
+  emulators.github.control.setPermission(full, 'github-actions[bot]', 'write');
+  emulators.github.control.protectBranch(full, 'main', { requiredContexts: ['release'] });
   const image = `weaveworks/wego-app-${repositories}`;
   const parsed = parseInputs({
     INPUT_TOKEN: 'guard',
-    INPUT_ARTIFACTS: `- name: image\n  ref: ${registry.host}/${image}:{version}\n- name: chart\n  ref: ${registry.host}/charts/c-${repositories}:{version}\n  after: [image]\n  on-merge: true`,
+    INPUT_ARTIFACTS: `- name: image\n  ref: ${emulators.registry.host}/${image}:{version}\n- name: chart\n  ref: ${emulators.registry.host}/charts/c-${repositories}:{version}\n  after: [image]\n  on-merge: true`,
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
   });
-  const octokit = createOctokit({ token: 'guard', baseUrl: github.url, throttle: false, retries: 0 });
+  const octokit = createOctokit({ token: 'guard', baseUrl: emulators.github.url, throttle: false, retries: 0 });
   const repo = { owner: 'weaveworks', name };
   const log = memoryLog();
   const act = (
@@ -74,11 +63,11 @@ function setup(inputs: Record<string, string> = {}) {
       log,
     );
   const open = (ref = 'releases/v0.29.0', sha = SHA.a) => {
-    const number = github.control.openPullRequest(full, { head: { ref, sha } });
+    const number = emulators.github.control.openPullRequest(full, { head: { ref, sha } });
     return { number, head: { ref, sha } };
   };
   const approve = async (pr: { number: number; head: { ref: string; sha: string } }) => {
-    const id = github.control.submitReview(full, pr.number, { user: 'releaser', state: 'APPROVED' });
+    const id = emulators.github.control.submitReview(full, pr.number, { user: 'releaser', state: 'APPROVED' });
     const event = pullRequestReviewEvent('submitted', {
       repo,
       number: pr.number,
@@ -88,7 +77,7 @@ function setup(inputs: Record<string, string> = {}) {
     return act(event.name, event.payload);
   };
   const releaseStatus = (sha: string) =>
-    github.control
+    emulators.github.control
       .statuses(full, sha)
       .filter((s) => s.context === 'release')
       .at(-1);
@@ -105,7 +94,7 @@ describe('run(): releases in the calling run', () => {
     const pr = open();
     const approved = await approve(pr);
     expect(approved.outputs).toMatchObject({ phase: 'approved', release: 'true', version: 'v0.29.0' });
-    expect(github.control.runs(full)).toHaveLength(0);
+    expect(emulators.github.control.runs(full)).toHaveLength(0);
 
     const payload = pullRequestReviewEvent('submitted', {
       repo: { owner: 'weaveworks', name: full.split('/')[1] ?? '' },
@@ -118,10 +107,10 @@ describe('run(): releases in the calling run', () => {
     expect(started.outputs.phase).toBe('releasing');
     expect(releaseStatus(SHA.a)).toMatchObject({ state: 'pending' });
 
-    await registry.control.pushImage(image, 'v0.29.0');
+    await emulators.registry.control.pushImage(image, 'v0.29.0');
     const done = await act('pull_request_review', payload, { run: jobRun }, { command: 'release-succeeded' });
     expect(done.outputs.phase).toBe('merged');
-    expect(github.control.pullRequest(full, pr.number).merged).toBe(true);
+    expect(emulators.github.control.pullRequest(full, pr.number).merged).toBe(true);
   });
 
   it('release-failed turns the check red with the run named', async () => {
@@ -143,7 +132,7 @@ describe('run(): releases in the calling run', () => {
     const { full, repo, act, open, approve, image } = setup();
     const pr = open();
     await approve(pr);
-    await registry.control.pushImage(image, 'v0.29.0');
+    await emulators.registry.control.pushImage(image, 'v0.29.0');
     const dispatch = workflowDispatchEvent({
       repo,
       ref: pr.head.ref,
@@ -157,13 +146,13 @@ describe('run(): releases in the calling run', () => {
       { command: 'release-succeeded' },
     );
     expect(done.outputs).toMatchObject({ phase: 'merged', 'head-sha': SHA.a });
-    expect(github.control.pullRequest(full, pr.number).merged).toBe(true);
+    expect(emulators.github.control.pullRequest(full, pr.number).merged).toBe(true);
   });
 
   it('a release command that cannot tell its pull request fails before any write, naming the input', async () => {
     const { full, repo, act } = setup();
     const dispatch = workflowDispatchEvent({ repo, ref: 'main', workflowPath: '.github/workflows/release.yaml' });
-    const before = github.control.requests(full).length;
+    const before = emulators.github.control.requests(full).length;
     const attempt = act(
       dispatch.name,
       dispatch.payload,
@@ -175,7 +164,7 @@ describe('run(): releases in the calling run', () => {
     await expect(attempt).rejects.toThrow(InputError);
     await expect(attempt).rejects.toThrow(/input 'pull-request'/);
     expect(
-      github.control
+      emulators.github.control
         .requests(full)
         .slice(before)
         .every((r) => r.method === 'GET'),
@@ -195,22 +184,22 @@ describe('run(): auto', () => {
       headBranch: 'releases/v0.29.0',
       conclusion: 'success',
     });
-    const before = github.control.requests(full).length;
+    const before = emulators.github.control.requests(full).length;
     const result = await act(event.name, event.payload);
     expect(result.pullRequests).toEqual([]);
     expect(log.lines).toContain(
       'notice: the workflow .github/workflows/ci.yaml is not the release workflow release.yaml',
     );
-    expect(github.control.requests(full)).toHaveLength(before);
+    expect(emulators.github.control.requests(full)).toHaveLength(before);
   });
 
   it('an event the guard does not handle: a notice, no effects', async () => {
     const { full, act, log } = setup();
-    const before = github.control.requests(full).length;
+    const before = emulators.github.control.requests(full).length;
     const result = await act('push', { ref: 'refs/heads/main' });
     expect(result.failures).toEqual([]);
     expect(log.lines).toContain('notice: release-guard does not act on push events');
-    expect(github.control.requests(full)).toHaveLength(before);
+    expect(emulators.github.control.requests(full)).toHaveLength(before);
   });
 
   it('dry run reads but writes nothing, and reports the effects it would have executed', async () => {
@@ -225,11 +214,11 @@ describe('run(): auto', () => {
     ]);
     expect(log.lines.some((l) => l.startsWith('dry run, not done: status release pending'))).toBe(true);
     expect(result.summary).toContain('(not executed: dry run)');
-    const writes = github.control
+    const writes = emulators.github.control
       .requests(full)
       .filter((r) => r.method !== 'GET' && !r.operation.startsWith('graphql'));
     expect(writes).toEqual([]);
-    expect(github.control.statuses(full, SHA.a)).toEqual([]);
+    expect(emulators.github.control.statuses(full, SHA.a)).toEqual([]);
   });
 });
 
@@ -251,7 +240,7 @@ describe('run(): the sweep', () => {
     expect(phases).toEqual({ [old.number]: 'failed', [young.number]: 'approved', [missed.number]: 'prepared' });
     expect(releaseStatus(SHA.a)).toMatchObject({ state: 'failure' });
     expect(releaseStatus('c'.repeat(40))).toMatchObject({ state: 'pending' });
-    expect(github.control.comments(full, missed.number)).toHaveLength(1);
+    expect(emulators.github.control.comments(full, missed.number)).toHaveLength(1);
 
     minutes(30);
     const later = await act(sweep.name, sweep.payload);
@@ -288,7 +277,7 @@ describe('run(): gate', () => {
       /^the gate for chart is closed: image: manifest unknown: .*wego-app-\d+:v0\.29\.0 does not exist/,
     );
     expect(closed.summary).toContain('must not be published yet');
-    await registry.control.pushImage(image, 'v0.29.0');
+    await emulators.registry.control.pushImage(image, 'v0.29.0');
     const open = await act('push', {});
     expect(open.failures).toEqual([]);
     expect(open.summary).toContain('may be published');
@@ -305,7 +294,7 @@ describe('run(): reconcile', () => {
   it('repairs the pull request named by the input from GitHub’s facts', async () => {
     const { full, open, act, releaseStatus } = setup();
     const pr = open();
-    github.control.submitReview(full, pr.number, { user: 'releaser', state: 'APPROVED' });
+    emulators.github.control.submitReview(full, pr.number, { user: 'releaser', state: 'APPROVED' });
     const result = await act('workflow_dispatch', {}, {}, { command: 'reconcile', pullRequest: pr.number });
     expect(result.outputs).toMatchObject({ phase: 'approved', release: 'true' });
     expect(releaseStatus(SHA.a)).toMatchObject({ state: 'pending' });
