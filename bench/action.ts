@@ -12,11 +12,12 @@ const run = promisify(execFile);
 /**
  * Cold start of the bundled action handling one `pull_request` event (a non-release pull request: one
  * GraphQL read and one status write) against the emulator, as the runner starts it, and `node -e ''`
- * in the same run as the floor. Medians of `runs` interleaved runs.
+ * in the same run as the floor. Medians of `runs` interleaved runs. `offlineMs` is the same bundle handling
+ * an event it ignores (no API call): loading and running the code alone.
  */
 export async function benchActionColdStart(
   runs = 9,
-): Promise<{ actionMs: number; floorMs: number; ratio: number; bundleBytes: number }> {
+): Promise<{ actionMs: number; offlineMs: number; floorMs: number; ratio: number; bundleBytes: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'release-guard-bench-'));
   const github = await startGitHub();
   try {
@@ -40,19 +41,30 @@ export async function benchActionColdStart(
       INPUT_TOKEN: 'bench',
     };
     await writeFile(env.GITHUB_OUTPUT, '');
+    const ping = { ...env, GITHUB_EVENT_NAME: 'ping' };
     const actions: number[] = [];
+    const offline: number[] = [];
     const floors: number[] = [];
     for (let i = 0; i < runs; i++) {
       let began = performance.now();
       await run(process.execPath, [join(dir, 'dist/index.js')], { env });
       actions.push(performance.now() - began);
       began = performance.now();
+      await run(process.execPath, [join(dir, 'dist/index.js')], { env: ping });
+      offline.push(performance.now() - began);
+      began = performance.now();
       await run(process.execPath, ['-e', ''], { env });
       floors.push(performance.now() - began);
     }
     const actionMs = median(actions);
     const floorMs = median(floors);
-    return { actionMs, floorMs, ratio: actionMs / floorMs, bundleBytes: sizes['index.js'] ?? 0 };
+    return {
+      actionMs,
+      offlineMs: median(offline),
+      floorMs,
+      ratio: actionMs / floorMs,
+      bundleBytes: sizes['index.js'] ?? 0,
+    };
   } finally {
     await github.close();
     await rm(dir, { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import * as core from '@actions/core';
 import { actionClients, actionContext } from './environment.js';
 import { parseInputs } from './inputs.js';
@@ -11,6 +12,11 @@ const log: ActionLog = {
   error: (message) => core.error(message),
   group: (name, fn) => core.group(name, fn),
 };
+
+// Node's fetch parses HTTP with WebAssembly, which V8 re-optimises in the background; a step that makes a
+// few requests gains nothing from that, and waiting for it at exit costs about 150 ms. Set before any
+// request is made.
+setFlagsFromString('--liftoff-only');
 
 async function main(): Promise<void> {
   const inputs = parseInputs(process.env);
