@@ -5,7 +5,8 @@ import { soak } from './soak.js';
 
 /**
  * `pnpm soak [--lifecycles N] [--seed S] [--report path.json]`: runs the soak, prints the figures and the
- * seed (a failure replays exactly with `--seed`), and exits non-zero on any violation or stuck pull request.
+ * seed (`--seed` replays every decision; how the runs of one concurrent burst interleave depends on timing),
+ * and exits non-zero on any violation or stuck pull request.
  */
 const { values } = parseArgs({
   options: {
