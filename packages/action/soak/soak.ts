@@ -17,7 +17,8 @@ import { type ActionLog, parseInputs, run } from '../src/api.js';
  * The soak: many release lifecycles end to end through the action's `run()` and the emulators, with
  * random interleavings of approvals, pushes, dismissals, release outcomes, human merges and closes;
  * dropped, duplicated, reordered and concurrent deliveries; and API faults. Every decision comes from
- * one seeded generator, so a seed replays a soak exactly.
+ * one seeded generator, so a seed replays every decision of a soak (the interleaving of runs delivered at
+ * once still depends on timing).
  */
 export interface SoakOptions {
   seed: number;
