@@ -4,7 +4,7 @@ import { formatReport } from './report.js';
 import { soak } from './soak.js';
 
 /**
- * `pnpm soak [--lifecycles N] [--seed S] [--report path.json]`: runs the soak, prints the figures and the
+ * `pnpm soak [--lifecycles N] [--seed S] [--fault-rate 0.25] [--unprotected 0.4] [--trace n,m] [--report path.json]`: runs the soak, prints the figures and the
  * seed (`--seed` replays every decision; how the runs of one concurrent burst interleave depends on timing),
  * and exits non-zero on any violation or stuck pull request.
  */
@@ -14,6 +14,8 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     report: { type: 'string' },
     quiet: { type: 'boolean' },
+    'fault-rate': { type: 'string' },
+    unprotected: { type: 'string' },
     trace: { type: 'string' },
   },
 });
@@ -25,6 +27,8 @@ console.log(
 const report = await soak({
   seed,
   lifecycles,
+  ...(values['fault-rate'] ? { faultRate: Number(values['fault-rate']) } : {}),
+  ...(values.unprotected ? { unprotectedShare: Number(values.unprotected) } : {}),
   progress: values.quiet ? undefined : (line) => console.log(`  ${line}`),
   ...(values.trace
     ? { trace: { lifecycles: values.trace.split(',').map(Number), line: (l: string) => console.log(l) } }
