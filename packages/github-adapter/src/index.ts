@@ -10,7 +10,7 @@ export { memoryExecutor, memoryWorld } from './memory-executor.js';
 export type { MergeOptions } from './merge.js';
 export { AUTO_MERGE_MUTATION, MERGE_MUTATION, merge } from './merge.js';
 export type { ApproverPolicy, Observation, ObserveOptions, PullRequestRef } from './observe.js';
-export { observe } from './observe.js';
+export { observe, versionOfBranch } from './observe.js';
 export { OBSERVE_QUERY } from './observe-query.js';
 export type { ReleaseMode } from './release.js';
 export { runAttemptId, runMarker, startRelease } from './release.js';

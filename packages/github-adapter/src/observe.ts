@@ -109,7 +109,7 @@ export async function observe(octokit: Octokit, ref: PullRequestRef, options: Ob
     else if (parsed.problem !== 'not a release-guard timeline comment')
       timeline = { commentId: comment.databaseId, problem: parsed.problem };
   }
-  const versions = (options.versionOf ?? defaultVersion)(pr.headRefName);
+  const versions = (options.versionOf ?? versionOfBranch)(pr.headRefName);
   const state = pr.merged ? 'merged' : pr.state === 'OPEN' ? 'open' : 'closed';
   return {
     viewer: data.viewer.login,
@@ -155,7 +155,8 @@ async function isListed(octokit: Octokit, policy: ApproverPolicy, login: string)
   return false;
 }
 
-function defaultVersion(headRef: string): { version?: string } {
-  const last = headRef.split('/').at(-1);
+/** The release version a branch names: its last path segment (`releases/v0.29.0` -> `v0.29.0`). */
+export function versionOfBranch(branch: string): { version?: string } {
+  const last = branch.split('/').at(-1);
   return last ? { version: last } : {};
 }

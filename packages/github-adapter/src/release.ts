@@ -40,22 +40,21 @@ export async function startRelease(
   if (mode.kind === 'in-run') return [];
   if (!mode.ref) throw new Error('dispatching the release workflow needs the ref (branch) to run it on');
   const marker = runMarker(effect.sha);
-  const { data } = await octokit.rest.actions.listWorkflowRuns({
-    ...repo,
-    workflow_id: mode.workflow,
-    head_sha: effect.sha,
-    per_page: 50,
-  });
   const known = new Set(options.known ?? []);
-  const live = data.workflow_runs
-    .sort((a, b) => a.id - b.id)
-    .find(
+  /** The oldest run of this release that is still going and that the guard does not already know. */
+  const oldestLive = async () =>
+    (await runsOf(octokit, repo, mode.workflow, effect.sha)).find(
       (run) =>
         run.display_title.includes(marker) &&
         run.status !== 'completed' &&
         !known.has(runAttemptId(run.id, run.run_attempt)),
     );
-  if (live) return [{ type: 'RELEASE_STARTED', sha: effect.sha, runId: runAttemptId(live.id, live.run_attempt) }];
+  const started = (run: { id: number; run_attempt?: number }): GuardEvent[] => [
+    { type: 'RELEASE_STARTED', sha: effect.sha, runId: runAttemptId(run.id, run.run_attempt) },
+  ];
+
+  const live = await oldestLive();
+  if (live) return started(live);
   const response = await octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
     ...repo,
     workflow_id: mode.workflow,
@@ -67,31 +66,18 @@ export async function startRelease(
   if (!dispatched) return [];
   // Guard runs racing on one approval may each have dispatched: they all keep the oldest live run and
   // cancel their own if it is not that one, so one release runs.
-  const again = await octokit.rest.actions.listWorkflowRuns({
-    ...repo,
-    workflow_id: mode.workflow,
-    head_sha: effect.sha,
-    per_page: 50,
-  });
-  const oldest = again.data.workflow_runs
-    .filter(
-      (run) =>
-        run.display_title.includes(marker) &&
-        run.status !== 'completed' &&
-        !known.has(runAttemptId(run.id, run.run_attempt)),
-    )
-    .sort((a, b) => a.id - b.id)[0];
+  const oldest = await oldestLive();
   if (oldest && oldest.id < dispatched) {
     await octokit.rest.actions.cancelWorkflowRun({ ...repo, run_id: dispatched }).catch(() => undefined);
-    return [{ type: 'RELEASE_STARTED', sha: effect.sha, runId: runAttemptId(oldest.id, oldest.run_attempt) }];
+    return started(oldest);
   }
-  return [{ type: 'RELEASE_STARTED', sha: effect.sha, runId: runAttemptId(dispatched) }];
+  return started({ id: dispatched });
 }
 
 /**
  * The runs of the release workflow for `sha`, oldest first, as the core's facts. A run cancelled while an
- * older one of the same SHA was going or succeeded is left out: it is a duplicate that racing guard runs
- * cancelled (see `startRelease`), not the outcome of the release.
+ * older one was going or succeeded is left out: it is a duplicate that racing guard runs cancelled (see
+ * `startRelease`), not the outcome of the release.
  */
 export async function releaseRuns(
   octokit: Octokit,
@@ -99,25 +85,24 @@ export async function releaseRuns(
   workflow: string,
   sha: string,
 ): Promise<ReleaseRunFact[]> {
+  const runs = await runsOf(octokit, repo, workflow, sha);
+  const standing = (run: (typeof runs)[number]) => run.status !== 'completed' || run.conclusion === 'success';
+  return runs
+    .filter((run) => !(run.conclusion === 'cancelled' && runs.some((older) => older.id < run.id && standing(older))))
+    .map((run) => ({
+      runId: runAttemptId(run.id, run.run_attempt),
+      sha: run.head_sha,
+      conclusion: run.status === 'completed' ? ((run.conclusion ?? 'failure') as ReleaseRunFact['conclusion']) : null,
+    }));
+}
+
+/** The runs of `workflow` for `sha`, oldest first. */
+async function runsOf(octokit: Octokit, repo: RepoRef, workflow: string, sha: string) {
   const { data } = await octokit.rest.actions.listWorkflowRuns({
     ...repo,
     workflow_id: workflow,
     head_sha: sha,
     per_page: 50,
   });
-  const runs = [...data.workflow_runs].sort((a, b) => a.id - b.id);
-  const standing = (run: (typeof runs)[number]) => run.status !== 'completed' || run.conclusion === 'success';
-  return runs
-    .filter(
-      (run) =>
-        !(
-          run.conclusion === 'cancelled' &&
-          runs.some((other) => other.id < run.id && other.head_sha === run.head_sha && standing(other))
-        ),
-    )
-    .map((run) => ({
-      runId: runAttemptId(run.id, run.run_attempt),
-      sha: run.head_sha,
-      conclusion: run.status === 'completed' ? ((run.conclusion ?? 'failure') as ReleaseRunFact['conclusion']) : null,
-    }));
+  return [...data.workflow_runs].sort((a, b) => a.id - b.id);
 }

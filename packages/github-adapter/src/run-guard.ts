@@ -92,6 +92,13 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
 
   const result: GuardRunResult = { snapshot: undefined as never, effects: [], ignored: [], release: false, alerts: [] };
   if (storedSnapshotProblem) result.storedSnapshotProblem = storedSnapshotProblem;
+  const now = options.now ?? (() => new Date());
+  const queue: Effect[] = [];
+  let step = guard.reconcile(stored, { ...observed.facts, at: now().toISOString() });
+  let snapshot = step.snapshot;
+  queue.push(...step.effects);
+  if (step.ignored) result.ignored.push(step.ignored);
+
   const executor = githubExecutor({
     octokit,
     ...(options.mergeOctokit ? { mergeOctokit: options.mergeOctokit } : {}),
@@ -107,12 +114,6 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
     merge: { ...options.merge, pullRequestId: observed.nodeId },
     knownRuns: () => [...snapshot.finishedRuns, ...snapshot.alertedRuns],
   });
-  const now = options.now ?? (() => new Date());
-  const queue: Effect[] = [];
-  let step = guard.reconcile(stored, { ...observed.facts, at: now().toISOString() });
-  let snapshot = step.snapshot;
-  queue.push(...step.effects);
-  if (step.ignored) result.ignored.push(step.ignored);
 
   const apply = (event: GuardEvent) => {
     step = guard.next(snapshot, event.at === undefined ? { ...event, at: now().toISOString() } : event);
