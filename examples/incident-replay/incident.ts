@@ -7,7 +7,7 @@ import {
   type GuardEvent,
   type Phase,
 } from '@release-guard/core';
-import { createOctokit, type GuardRunResult, runGuard } from '@release-guard/github-adapter';
+import { createOctokit, type GuardRunResult, runGuard, versionOfBranch } from '@release-guard/github-adapter';
 import {
   type GitHubEmulator,
   type PushRecord,
@@ -49,8 +49,8 @@ export function weaveGitopsConfig(registryHost: string): GuardConfig {
 
 /** The versions a `releases/vX.Y.Z` branch releases: the app's, and the chart's it prepared. */
 export function versionsOf(headRef: string): { version?: string; versions?: Record<string, string> } {
-  const version = headRef.split('/').at(-1);
-  return version === VERSION ? { version, versions: { chart: CHART_VERSION } } : version ? { version } : {};
+  const branch = versionOfBranch(headRef);
+  return branch.version === VERSION ? { ...branch, versions: { chart: CHART_VERSION } } : branch;
 }
 
 // ---- When things happen ----------------------------------------------------------------------------
@@ -483,8 +483,7 @@ class IncidentReplay {
       },
       mergeRequests: control.requests(this.full).filter((r) => r.operation === 'pulls/merge'),
       statuses: control
-        .statuses(this.full, HEAD_SHA)
-        .filter((s) => s.context === 'release')
+        .statuses(this.full, HEAD_SHA, 'release')
         .map((s) => ({ state: s.state, description: s.description, at: new Date(s.createdAt), by: s.creator.login })),
     };
     if (this.lastGuardRun) {

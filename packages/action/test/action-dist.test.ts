@@ -88,10 +88,7 @@ function repository() {
 }
 
 const releaseStatuses = (full: string, sha: string) =>
-  emulators.github.control
-    .statuses(full, sha)
-    .filter((s) => s.context === 'release')
-    .map((s) => s.state);
+  emulators.github.control.statuses(full, sha, 'release').map((s) => s.state);
 
 function releasePr(full: string, repo: { owner: string; name: string }, ref = 'releases/v0.29.0', sha = SHA.a) {
   const number = emulators.github.control.openPullRequest(full, { head: { ref, sha }, user: 'releaser' });

@@ -53,7 +53,7 @@ describe('security review', () => {
     const forkHead = { ...head, repo: { owner: 'mallory', name: 'weave-gitops' } };
     const opened = await act(pullRequestEvent('opened', { repo, number, head: forkHead }));
     expect(opened.outputs.phase).toBe('skipped');
-    const status = emulators.github.control.statuses(full, SHA.a).find((s) => s.context === 'release');
+    const [status] = emulators.github.control.statuses(full, SHA.a, 'release');
     expect(status?.state).toBe('failure');
     const approved = await approve(number, forkHead, 'maintainer');
     expect(approved.outputs).toMatchObject({ phase: 'skipped', release: 'false' });

@@ -251,8 +251,9 @@ export class GitHubControl {
   }
 
   /** Every status ever written on `sha` (statuses are append-only), oldest first. */
-  statuses(repo: string, sha: string) {
-    return this.repo(repo).statuses.filter((s) => s.sha === sha);
+  /** The commit statuses of `sha`, oldest first; only those of `context` when it is given. */
+  statuses(repo: string, sha: string, context?: string) {
+    return this.repo(repo).statuses.filter((s) => s.sha === sha && (context === undefined || s.context === context));
   }
 
   checkRuns(repo: string, sha: string) {
