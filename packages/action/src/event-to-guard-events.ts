@@ -138,9 +138,14 @@ function word(value: string): string {
   return clean.length > 40 ? `${clean.slice(0, 40)}…` : clean;
 }
 
+/** Whether `value` is a full commit SHA: 40 (SHA-1) or 64 (SHA-256) lowercase hexadecimal characters. */
+export function isCommitSha(value: string): boolean {
+  return /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(value);
+}
+
 function commit(value: Json, key: string, where: string): string {
   const found = text(value, key, where);
-  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(found))
+  if (!isCommitSha(found))
     throw new EventPayloadError(`${where}.${key} must be a commit SHA (40 or 64 lowercase hexadecimal characters)`);
   return found;
 }

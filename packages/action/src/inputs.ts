@@ -98,6 +98,7 @@ function parse(env: NodeJS.ProcessEnv): ActionInputs {
       'required: a token that may write statuses and comments, e.g. the workflow token github.token',
     );
   const mergeToken = get('merge-token');
+  const registryToken = get('registry-token');
   const command = oneOf('command', get('command') || 'auto', COMMANDS);
   const statusKind = oneOf('status-kind', get('status-kind') || 'status', ['status', 'check-run'] as const);
   const mergeMethod = oneOf('merge-method', get('merge-method') || 'merge', [
@@ -140,8 +141,9 @@ function parse(env: NodeJS.ProcessEnv): ActionInputs {
       : (first?.path ?? 'config').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
     throw new InputError(input, error.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
   }
-  const users = list(get('approvers')).filter((a) => !a.includes('/'));
-  const teams = list(get('approvers')).filter((a) => a.includes('/'));
+  const approvers = list(get('approvers'));
+  const users = approvers.filter((a) => !a.includes('/'));
+  const teams = approvers.filter((a) => a.includes('/'));
   const workflow = get('release-workflow');
   return {
     command,
@@ -162,7 +164,7 @@ function parse(env: NodeJS.ProcessEnv): ActionInputs {
     tokens: {
       token,
       ...(mergeToken ? { mergeToken } : {}),
-      ...(get('registry-token') ? { registryToken: get('registry-token') } : {}),
+      ...(registryToken ? { registryToken } : {}),
     },
   };
 }

@@ -6,8 +6,9 @@ import {
   type RepoRef,
   runAttemptId,
   runGuard,
+  versionOfBranch,
 } from '@release-guard/github-adapter';
-import { type EventPlan, toGuardEvents } from './event-to-guard-events.js';
+import { EventPayloadError, type EventPlan, isCommitSha, toGuardEvents } from './event-to-guard-events.js';
 import { gate } from './gate.js';
 import { type ActionInputs, InputError, releaseMode } from './inputs.js';
 import { renderGateSummary, renderSummary } from './summary.js';
@@ -67,6 +68,9 @@ export interface ActionResult {
   failures: string[];
   pullRequests: PullRequestOutcome[];
 }
+
+/** The outputs of a run that leaves no single pull request behind (a notice, a sweep, a gate). */
+const NO_OUTPUTS: ActionResult['outputs'] = { phase: '', release: 'false', 'head-sha': '', version: '' };
 
 /** Open pull requests a sweep handles at once. */
 export const SWEEP_CONCURRENCY = 4;
@@ -167,9 +171,13 @@ class Job {
     const target = await this.target();
     const run = this.context.run;
     if (!run) throw new Error('the release commands report the calling run: GITHUB_RUN_ID is not set');
-    const sha = releaseSha(this.context);
-    if (!sha) {
+    const released = releaseSha(this.context);
+    if (!released) {
       throw new Error('the release commands need the released SHA: the inputs.sha of the dispatch, or GITHUB_SHA');
+    }
+    const { sha, from } = released;
+    if (!isCommitSha(sha)) {
+      throw new EventPayloadError(`${from} must be a commit SHA (40 or 64 lowercase hexadecimal characters)`);
     }
     const runId = runAttemptId(run.id, run.attempt);
     const events: GuardEvent[] = [{ type: 'RELEASE_STARTED', sha, runId }];
@@ -183,7 +191,7 @@ class Job {
   async gate(): Promise<ActionResult> {
     const artifact = this.inputs.artifact;
     if (!artifact) throw new InputError('artifact', 'required by command gate: the name of the artifact to publish');
-    const version = this.inputs.version ?? lastSegment(this.context.refName);
+    const version = this.inputs.version ?? versionOfBranch(this.context.refName ?? '').version;
     const result = await this.log.group(`release-guard: gate for ${artifact}`, () =>
       gate({
         config: this.inputs.config,
@@ -204,7 +212,7 @@ class Job {
             .join('; ')}`,
         ];
     return {
-      outputs: { phase: '', release: 'false', 'head-sha': '', version: version ?? '' },
+      outputs: { ...NO_OUTPUTS, version: version ?? '' },
       summary: renderGateSummary(artifact, result),
       failures,
       pullRequests: [],
@@ -284,7 +292,7 @@ class Job {
             'head-sha': single.result.snapshot.headSha,
             version: single.result.snapshot.pr.version ?? '',
           }
-        : { phase: '', release: 'false', 'head-sha': '', version: '' },
+        : { ...NO_OUTPUTS },
       summary:
         summaries.length > 0 ? summaries.join('\n\n---\n\n') : '### release-guard\n\nNo open release pull request.',
       failures,
@@ -335,7 +343,7 @@ class Job {
   private nothing(notice: string): ActionResult {
     this.log.notice(notice);
     return {
-      outputs: { phase: '', release: 'false', 'head-sha': '', version: '' },
+      outputs: { ...NO_OUTPUTS },
       summary: `### release-guard\n\nNothing to do: ${notice}.`,
       failures: [],
       pullRequests: [],
@@ -382,23 +390,19 @@ function pullRequestOf(payload: unknown): { number: number; headRef?: string } |
   return typeof pr.head?.ref === 'string' ? { number: pr.number, headRef: pr.head.ref } : { number: pr.number };
 }
 
-/** The SHA a release job released: the dispatch's `sha` input, the pull request's head, or the run's commit. */
-function releaseSha(context: ActionContext): string | undefined {
+/** The SHA a release job released, and where it came from: the dispatch's `sha` input, the pull request's head, or the run's commit. */
+function releaseSha(context: ActionContext): { sha: string; from: string } | undefined {
   const payload = context.payload as {
     inputs?: { sha?: unknown };
     pull_request?: { head?: { sha?: unknown } };
   } | null;
   const fromInputs = payload?.inputs?.sha;
-  if (typeof fromInputs === 'string' && fromInputs) return fromInputs;
+  if (typeof fromInputs === 'string' && fromInputs) return { sha: fromInputs, from: 'workflow_dispatch.inputs.sha' };
   const fromPr = payload?.pull_request?.head?.sha;
-  if (typeof fromPr === 'string' && fromPr) return fromPr;
-  return context.sha;
+  if (typeof fromPr === 'string' && fromPr) return { sha: fromPr, from: `${context.eventName}.pull_request.head.sha` };
+  return context.sha ? { sha: context.sha, from: 'GITHUB_SHA' } : undefined;
 }
 
 function basename(path: string): string {
   return path.split('/').at(-1) ?? path;
-}
-
-function lastSegment(ref: string | undefined): string | undefined {
-  return ref?.split('/').at(-1) || undefined;
 }

@@ -7,7 +7,7 @@ import {
   workflowRunEvent,
 } from '@release-guard/testkit';
 import { describe, expect, it } from 'vitest';
-import { type ActionLog, InputError, parseInputs, releaseSince, run } from '../src/api.js';
+import { type ActionLog, EventPayloadError, InputError, parseInputs, releaseSince, run } from '../src/api.js';
 import { SHA, useEmulators } from './support/emulators.js';
 
 let clock = new Date('2023-08-01T11:00:00Z');
@@ -76,11 +76,7 @@ function setup(inputs: Record<string, string> = {}) {
     });
     return act(event.name, event.payload);
   };
-  const releaseStatus = (sha: string) =>
-    emulators.github.control
-      .statuses(full, sha)
-      .filter((s) => s.context === 'release')
-      .at(-1);
+  const releaseStatus = (sha: string) => emulators.github.control.statuses(full, sha, 'release').at(-1);
   return { full, repo, image, act, open, approve, log, releaseStatus };
 }
 
@@ -147,6 +143,32 @@ describe('run(): releases in the calling run', () => {
     );
     expect(done.outputs).toMatchObject({ phase: 'merged', 'head-sha': SHA.a });
     expect(emulators.github.control.pullRequest(full, pr.number).merged).toBe(true);
+  });
+
+  it('a release command whose released SHA is not a commit SHA fails before any write, naming where it came from', async () => {
+    const { full, repo, act, open } = setup();
+    const pr = open();
+    const dispatch = workflowDispatchEvent({
+      repo,
+      ref: pr.head.ref,
+      workflowPath: '.github/workflows/release.yaml',
+      inputs: { sha: 'main; rm -rf /' },
+    });
+    const before = emulators.github.control.requests(full).length;
+    const attempt = act(
+      dispatch.name,
+      dispatch.payload,
+      { run: { id: 3, attempt: 1 }, refName: pr.head.ref },
+      { command: 'release-succeeded' },
+    );
+    await expect(attempt).rejects.toThrow(EventPayloadError);
+    await expect(attempt).rejects.toThrow('workflow_dispatch.inputs.sha must be a commit SHA');
+    expect(
+      emulators.github.control
+        .requests(full)
+        .slice(before)
+        .every((r) => r.method === 'GET'),
+    ).toBe(true);
   });
 
   it('a release command that cannot tell its pull request fails before any write, naming the input', async () => {
