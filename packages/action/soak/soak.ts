@@ -218,7 +218,8 @@ class Lifecycle {
   private shas = 0;
   private held: WebhookDelivery[] = [];
   private readonly inputs: ReturnType<typeof parseInputs>;
-  private readonly imagePushedFor = new Set<string>();
+  /** Whether the release workflow pushed the image (one tag per version, whatever the SHA). */
+  private imagePushed = false;
 
   constructor(
     private readonly n: number,
@@ -270,7 +271,7 @@ class Lifecycle {
     for (const held of this.held.splice(0)) await this.handle([held], 1);
     // One clean sweep: no faults, every delivery before it may have been lost.
     this.github.control.clearFaults(this.full);
-    await this.runAction(scheduleEvent({ repo: this.repo, cron: '*/15 * * * *' }));
+    await this.runConcurrently(scheduleEvent({ repo: this.repo, cron: '*/15 * * * *' }), 1);
     this.checkStuck();
     this.checkMerges();
     this.trace(
@@ -345,7 +346,7 @@ class Lifecycle {
         // With a lying registry, no image is ever pushed: every merge the guard makes is then of an unverified SHA.
         if (step === 'release-succeeds' && !this.options.lyingRegistry) {
           await this.registry.control.pushImage(this.image, this.version);
-          this.imagePushedFor.add(live.headSha);
+          this.imagePushed = true;
         }
         const conclusion = step === 'release-fails' ? 'failure' : 'success';
         control.updateRun(this.full, live.id, { status: 'completed', conclusion });
@@ -413,9 +414,16 @@ class Lifecycle {
   private async handle(batch: readonly WebhookDelivery[], copies: number): Promise<void> {
     for (const event of batch) {
       if (this.random.chance(this.options.faultRate ?? 0.25)) this.injectFault();
-      await Promise.all(Array.from({ length: copies }, () => this.runAction(event)));
+      await this.runConcurrently(event, copies);
       this.checkHonestStatus();
     }
+  }
+
+  /** `copies` runs of the action on `event` at once; the requests they sent are judged once, together. */
+  private async runConcurrently(event: WebhookDelivery, copies: number): Promise<void> {
+    const before = this.github.control.requests(this.full).length;
+    await Promise.all(Array.from({ length: copies }, () => this.runAction(event)));
+    this.countRequests(before);
   }
 
   private injectFault(): void {
@@ -432,7 +440,6 @@ class Lifecycle {
 
   private async runAction(event: WebhookDelivery): Promise<void> {
     this.report.events++;
-    const before = this.github.control.requests(this.full).length;
     try {
       const result = await run(
         this.inputs,
@@ -460,7 +467,6 @@ class Lifecycle {
       this.trace(`  ${event.name} -> error: ${(error as Error).message}`);
       this.report.failedRuns++;
     }
-    this.countRequests(before);
   }
 
   /** Merge requests and dispatches this run sent, judged against what was true when it sent them. */
@@ -501,7 +507,7 @@ class Lifecycle {
   private unreleased(sha: string): string | undefined {
     if (!this.approved(sha, 0)) return 'no standing approval by a releaser';
     if (!this.releasedSince(sha, 0)) return 'no successful release run';
-    if (this.imagePushedFor.size === 0) return `its image ${this.version} was never pushed`;
+    if (!this.imagePushed) return `its image ${this.version} was never pushed`;
     return undefined;
   }
 
@@ -515,10 +521,7 @@ class Lifecycle {
   private checkHonestStatus(): void {
     const pr = this.github.control.pullRequest(this.full, this.number);
     if (pr.state !== 'open') return;
-    const status = this.github.control
-      .statuses(this.full, pr.head.sha)
-      .filter((s) => s.context === 'release')
-      .at(-1);
+    const status = this.github.control.statuses(this.full, pr.head.sha, 'release').at(-1);
     if (status?.state !== 'success') return;
     const problem = this.unreleased(pr.head.sha);
     if (problem) this.violation(`release status success on ${pr.head.sha.slice(0, 10)}: ${problem}`);
@@ -549,17 +552,14 @@ class Lifecycle {
     const stuck = (why: string) => {
       this.report.stuckAfterSweep.push(`seed ${this.options.seed}, ${this.full}#${this.number}: ${why}`);
     };
-    const status = this.github.control
-      .statuses(this.full, pr.head.sha)
-      .filter((s) => s.context === 'release')
-      .at(-1);
+    const status = this.github.control.statuses(this.full, pr.head.sha, 'release').at(-1);
     const comments = this.github.control.comments(this.full, this.number).filter((c) => c.user.login === GUARD);
     if (!status) stuck('no release status on the head');
     else if (comments.length === 0) stuck('no timeline comment');
     else if (
       this.approved(pr.head.sha, this.reviewFloor) &&
       this.releasedSince(pr.head.sha, this.runFloor) &&
-      this.imagePushedFor.size > 0
+      this.imagePushed
     )
       stuck('approved, released and verified in this epoch, but not merged');
     else if (
