@@ -85,7 +85,7 @@ describe('GraphQL on GitHub’s schema, sharing the REST state', () => {
         context: 'release',
         state: 'PENDING',
         description: 'Locked',
-        creator: { login: 'github-actions[bot]' },
+        creator: { login: 'github-actions' },
       },
       {
         __typename: 'CheckRun',
@@ -101,6 +101,126 @@ describe('GraphQL on GitHub’s schema, sharing the REST state', () => {
         .control.requests(full)
         .filter((r) => r.operation.startsWith('graphql')),
     ).toHaveLength(1);
+  });
+
+  it('spells a bot as GitHub does: bare where it authored something, with [bot] as the viewer and in REST', async () => {
+    const { owner, repo, full } = freshRepo(github());
+    github().control.addToken('bot-token', 'github-actions[bot]');
+    github().control.addToken('alice-token', 'alice');
+    const n = github().control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
+    const rest = await octokit('bot-token').rest.issues.createComment({ owner, repo, issue_number: n, body: 'hi' });
+    expect(rest.data.user?.login).toBe('github-actions[bot]');
+    const data = await client('bot-token')<{
+      viewer: { login: string };
+      repository: {
+        pullRequest: {
+          comments: { nodes: { author: { __typename: string; login: string }; viewerDidAuthor: boolean }[] };
+        };
+      };
+    }>(
+      `query($owner: String!, $name: String!, $number: Int!) { viewer { login }
+        repository(owner: $owner, name: $name) { pullRequest(number: $number) {
+          comments(first: 10) { nodes { author { __typename login } viewerDidAuthor } } } } }`,
+      { owner, name: repo, number: n },
+    );
+    expect(data.viewer.login).toBe('github-actions[bot]');
+    expect(data.repository.pullRequest.comments.nodes).toEqual([
+      { author: { __typename: 'Bot', login: 'github-actions' }, viewerDidAuthor: true },
+    ]);
+    const other = await client('alice-token')<typeof data>(
+      `query($owner: String!, $name: String!, $number: Int!) { viewer { login }
+        repository(owner: $owner, name: $name) { pullRequest(number: $number) {
+          comments(first: 10) { nodes { author { __typename login } viewerDidAuthor } } } } }`,
+      { owner, name: repo, number: n },
+    );
+    expect(other.repository.pullRequest.comments.nodes[0]?.viewerDidAuthor).toBe(false);
+  });
+
+  it('pages connections 100 at a time with cursors, and refuses more than 100 a page', async () => {
+    const { owner, repo, full } = freshRepo(github());
+    const n = github().control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
+    for (let i = 0; i < 150; i++) github().control.submitReview(full, n, { user: `user${i}`, state: 'COMMENTED' });
+    type Page = {
+      repository: {
+        pullRequest: {
+          reviews: {
+            pageInfo: { hasNextPage: boolean; endCursor: string | null };
+            nodes: { author: { login: string } }[];
+          };
+        };
+      };
+    };
+    const query = `query($owner: String!, $name: String!, $number: Int!, $after: String) {
+      repository(owner: $owner, name: $name) { pullRequest(number: $number) {
+        reviews(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { author { login } } } } } }`;
+    const first = await client()<Page>(query, { owner, name: repo, number: n });
+    expect(first.repository.pullRequest.reviews.nodes).toHaveLength(100);
+    expect(first.repository.pullRequest.reviews.pageInfo.hasNextPage).toBe(true);
+    const second = await client()<Page>(query, {
+      owner,
+      name: repo,
+      number: n,
+      after: first.repository.pullRequest.reviews.pageInfo.endCursor,
+    });
+    expect(second.repository.pullRequest.reviews.nodes.map((r) => r.author.login)).toEqual(
+      Array.from({ length: 50 }, (_, i) => `user${100 + i}`),
+    );
+    expect(second.repository.pullRequest.reviews.pageInfo.hasNextPage).toBe(false);
+    await expect(
+      client()(
+        `query($owner: String!, $name: String!, $number: Int!) { repository(owner: $owner, name: $name) {
+          pullRequest(number: $number) { reviews(last: 101) { nodes { state } } } } }`,
+        { owner, name: repo, number: n },
+      ),
+    ).rejects.toThrow(/exceeds the `last` limit of 100 records/);
+  });
+
+  it('latestOpinionatedReviews holds the latest approval, change request or dismissal of each reviewer, whatever the comments', async () => {
+    const { owner, repo, full } = freshRepo(github(), { alice: 'write', bob: 'write', reader: 'read' });
+    const n = github().control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
+    github().control.submitReview(full, n, { user: 'alice', state: 'APPROVED' });
+    const dismissed = github().control.submitReview(full, n, { user: 'bob', state: 'APPROVED' });
+    github().control.dismissReview(full, n, dismissed);
+    github().control.submitReview(full, n, { user: 'reader', state: 'CHANGES_REQUESTED' });
+    for (let i = 0; i < 120; i++) github().control.submitReview(full, n, { user: 'alice', state: 'COMMENTED' });
+    const data = await client()<{
+      repository: {
+        pullRequest: { all: { nodes: { state: string; author: { login: string } }[] }; writers: { nodes: unknown[] } };
+      };
+    }>(
+      `query($owner: String!, $name: String!, $number: Int!) { repository(owner: $owner, name: $name) {
+        pullRequest(number: $number) {
+          all: latestOpinionatedReviews(first: 100) { nodes { state author { login } } }
+          writers: latestOpinionatedReviews(first: 100, writersOnly: true) { nodes { state } } } } }`,
+      { owner, name: repo, number: n },
+    );
+    expect(data.repository.pullRequest.all.nodes.map((r) => [r.author.login, r.state])).toEqual([
+      ['alice', 'APPROVED'],
+      ['bob', 'DISMISSED'],
+      ['reader', 'CHANGES_REQUESTED'],
+    ]);
+    expect(data.repository.pullRequest.writers.nodes).toHaveLength(2);
+  });
+
+  it('associatedPullRequests of a commit lists the open pull requests whose head it is', async () => {
+    const { owner, repo, full } = freshRepo(github());
+    const release = github().control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
+    const other = github().control.openPullRequest(full, { head: { ref: 'feature', sha: SHA.a } });
+    const closed = github().control.openPullRequest(full, { head: { ref: 'old', sha: SHA.a } });
+    github().control.closePullRequest(full, closed);
+    github().control.openPullRequest(full, { head: { ref: 'elsewhere', sha: SHA.b } });
+    const data = await client()<{
+      repository: {
+        pullRequest: { commits: { nodes: { commit: { associatedPullRequests: { nodes: { number: number }[] } } }[] } };
+      };
+    }>(
+      `query($owner: String!, $name: String!, $number: Int!) { repository(owner: $owner, name: $name) {
+        pullRequest(number: $number) { commits(last: 1) { nodes { commit {
+          associatedPullRequests(first: 100) { nodes { number } } } } } } } }`,
+      { owner, name: repo, number: other },
+    );
+    const commit = data.repository.pullRequest.commits.nodes[0]?.commit;
+    expect(commit?.associatedPullRequests.nodes.map((p) => p.number)).toEqual([release, other]);
   });
 
   it('a fork pull request shows its head repository', async () => {

@@ -18,7 +18,15 @@ import type { GitHubControl } from './control.js';
 import { mergePullRequest, protectionBlocker } from './merge.js';
 import { Representations } from './representations.js';
 import { latestStatuses } from './rest/statuses.js';
-import type { Account, CheckRunRecord, GitHubState, PullRequestRecord, RepositoryRecord, Review } from './state.js';
+import {
+  type Account,
+  atLeast,
+  type CheckRunRecord,
+  type GitHubState,
+  type PullRequestRecord,
+  type RepositoryRecord,
+  type Review,
+} from './state.js';
 
 /** An error GitHub itself would answer (a refused merge), as opposed to an emulator bug. */
 class GitHubAnswer extends GraphQLError {
@@ -167,6 +175,8 @@ interface Context {
 
 const ids = new Representations('');
 
+type PageArgs = { first?: number; last?: number; after?: string; before?: string };
+
 /** The pull request a mutation names, or GitHub's NOT_FOUND answer. */
 function requirePullRequest(state: GitHubState, id: string): Node {
   const node = findPullRequest(state, id);
@@ -183,20 +193,74 @@ function findPullRequest(state: GitHubState, id: unknown): Node | undefined {
   return undefined;
 }
 
+/**
+ * An account as GitHub's GraphQL API names it where it authored or did something: a Bot by its bare login
+ * (`github-actions`), although REST's `user.login` and the GraphQL `viewer` of an installation token
+ * carry the suffix (`github-actions[bot]`). Public reports with live output: typeclaw/typeclaw#637,
+ * orbi-build/orbi#655 and anthropics/claude-code-action#1516 (bare bot authors in GraphQL),
+ * fullsend-ai/fullsend#1953 (`viewer.login` with the suffix).
+ */
 const actor = (account: Account | null) =>
   account && {
     __typename: account.type,
-    login: account.login,
+    login: account.type === 'Bot' ? account.login.replace(/\[bot\]$/, '') : account.login,
     id: ids.nodeId(account.type, account.id),
     databaseId: account.id,
   };
-const page = <T>(items: readonly T[], args: { first?: number; last?: number }) => {
-  const nodes = args.last !== undefined ? items.slice(-args.last) : items.slice(0, args.first ?? 100);
+
+/** The caller as `viewer`: always a `User` in the schema, and a bot keeps its `[bot]` suffix there. */
+const viewer = (account: Account) => ({
+  __typename: 'User',
+  login: account.login,
+  id: ids.nodeId(account.type, account.id),
+  databaseId: account.id,
+});
+
+/** GitHub refuses `first` or `last` above 100 on every connection. */
+const PAGE_LIMIT = 100;
+
+const cursorOf = (index: number) => Buffer.from(`cursor:v2:${index}`).toString('base64');
+const indexOf = (cursor: string | undefined): number | undefined => {
+  if (cursor === undefined) return undefined;
+  const match = /^cursor:v2:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString('utf8'));
+  if (!match) throw new GitHubAnswer(`\`${cursor}\` does not appear to be a valid cursor.`, 'INVALID_CURSOR_ARGUMENTS');
+  return Number(match[1]);
+};
+
+/**
+ * A connection as GitHub pages it: `first`/`after` from the start, `last`/`before` from the end, at most
+ * 100 nodes a page, with cursors and `pageInfo` that say whether more pages exist.
+ */
+const page = <T>(items: readonly T[], args: PageArgs) => {
+  for (const key of ['first', 'last'] as const) {
+    const value = args[key];
+    if (value !== undefined && (value < 0 || value > PAGE_LIMIT)) {
+      throw new GitHubAnswer(
+        `Requesting ${value} records on the connection exceeds the \`${key}\` limit of ${PAGE_LIMIT} records.`,
+        'EXCESSIVE_PAGE_SIZE',
+      );
+    }
+  }
+  let start = 0;
+  let end = items.length;
+  const after = indexOf(args.after);
+  const before = indexOf(args.before);
+  if (after !== undefined) start = Math.min(after + 1, end);
+  if (before !== undefined) end = Math.max(Math.min(before, end), start);
+  if (args.first !== undefined) end = Math.min(end, start + args.first);
+  else if (args.last === undefined) end = Math.min(end, start + PAGE_LIMIT);
+  if (args.last !== undefined) start = Math.max(start, end - args.last);
+  const nodes = items.slice(start, end);
   return {
     nodes,
     totalCount: items.length,
-    edges: nodes.map((node) => ({ node })),
-    pageInfo: { hasNextPage: false, hasPreviousPage: false },
+    edges: nodes.map((node, i) => ({ node, cursor: cursorOf(start + i) })),
+    pageInfo: {
+      hasNextPage: end < items.length,
+      hasPreviousPage: start > 0,
+      startCursor: nodes.length > 0 ? cursorOf(start) : null,
+      endCursor: nodes.length > 0 ? cursorOf(end - 1) : null,
+    },
   };
 };
 const repoObject = (repo: RepositoryRecord) => ({ repo });
@@ -220,7 +284,7 @@ const rollup = (repo: RepositoryRecord, sha: string) => {
 
 const resolvers = {
   Query: {
-    viewer: (_: unknown, __: unknown, { caller }: Context) => actor(caller),
+    viewer: (_: unknown, __: unknown, { caller }: Context) => viewer(caller),
     repository: (_: unknown, args: { owner: string; name: string }, { state }: Context) => {
       const repo = state.repository(`${args.owner}/${args.name}`);
       if (!repo)
@@ -258,7 +322,7 @@ const resolvers = {
     },
     pullRequests: (
       { repo }: { repo: RepositoryRecord },
-      args: { states?: string[]; headRefName?: string; baseRefName?: string; first?: number; last?: number },
+      args: PageArgs & { states?: string[]; headRefName?: string; baseRefName?: string },
     ) => {
       const pulls = [...repo.pulls.values()]
         .filter((pr) => !args.states || args.states.includes(prState(pr)))
@@ -277,8 +341,7 @@ const resolvers = {
     url: ({ repo, pr }: { repo: RepositoryRecord; pr: PullRequestRecord }) =>
       `https://github.com/${repo.fullName}/pull/${pr.number}`,
     state: ({ pr }: { pr: PullRequestRecord }) => prState(pr),
-    assignees: ({ pr }: { pr: PullRequestRecord }, args: { first?: number; last?: number }) =>
-      page(pr.assignees.map(actor), args),
+    assignees: ({ pr }: { pr: PullRequestRecord }, args: PageArgs) => page(pr.assignees.map(actor), args),
     closed: ({ pr }: { pr: PullRequestRecord }) => pr.state === 'closed',
     merged: ({ pr }: { pr: PullRequestRecord }) => pr.merged,
     mergedAt: ({ pr }: { pr: PullRequestRecord }) => pr.mergedAt,
@@ -310,14 +373,14 @@ const resolvers = {
         mergeMethod: pr.autoMerge.method,
         enabledBy: actor(pr.autoMerge.enabledBy),
       },
-    labels: ({ pr }: { pr: PullRequestRecord }, args: { first?: number; last?: number }) =>
+    labels: ({ pr }: { pr: PullRequestRecord }, args: PageArgs) =>
       page(
         pr.labels.map((name) => ({ name })),
         args,
       ),
     reviews: (
       { repo, pr }: { repo: RepositoryRecord; pr: PullRequestRecord },
-      args: { first?: number; last?: number; states?: string[]; author?: string },
+      args: PageArgs & { states?: string[]; author?: string },
     ) =>
       page(
         pr.reviews
@@ -326,27 +389,51 @@ const resolvers = {
           .map((review) => ({ repo, review })),
         args,
       ),
-    comments: (
+    // The latest review of each reviewer that approved, requested changes or was dismissed (comments do
+    // not count): GitHub's "latest reviews per user", oldest first.
+    latestOpinionatedReviews: (
       { repo, pr }: { repo: RepositoryRecord; pr: PullRequestRecord },
-      args: { first?: number; last?: number },
-    ) =>
+      args: PageArgs & { writersOnly?: boolean },
+      { state }: Context,
+    ) => {
+      const latest = new Map<string, Review>();
+      for (const review of pr.reviews) {
+        if (review.state === 'COMMENTED') continue;
+        latest.delete(review.user.login);
+        latest.set(review.user.login, review);
+      }
+      const writers = [...latest.values()].filter(
+        (r) => !args.writersOnly || atLeast(state.permission(repo, r.user.login), 'write'),
+      );
+      return page(
+        writers.map((review) => ({ repo, review })),
+        args,
+      );
+    },
+    comments: ({ repo, pr }: { repo: RepositoryRecord; pr: PullRequestRecord }, args: PageArgs) =>
       page(
         repo.comments.filter((c) => c.issueNumber === pr.number).map((comment) => ({ repo, comment })),
         args,
       ),
-    commits: (
-      { repo, pr }: { repo: RepositoryRecord; pr: PullRequestRecord },
-      args: { first?: number; last?: number },
-    ) => page([{ commit: { repo, sha: pr.head.sha } }], args),
+    commits: ({ repo, pr }: { repo: RepositoryRecord; pr: PullRequestRecord }, args: PageArgs) =>
+      page([{ commit: { repo, sha: pr.head.sha } }], args),
   },
   PullRequestCommit: { commit: (value: { commit: unknown }) => value.commit },
   Commit: {
     oid: ({ sha }: { sha: string }) => sha,
     statusCheckRollup: ({ repo, sha }: { repo: RepositoryRecord; sha: string }) => rollup(repo, sha),
+    // The pull requests of this repository whose head is the commit while they are open, or that merged it.
+    associatedPullRequests: ({ repo, sha }: { repo: RepositoryRecord; sha: string }, args: PageArgs) =>
+      page(
+        [...repo.pulls.values()]
+          .filter((pr) => (pr.state === 'open' && pr.head.sha === sha) || pr.mergeCommitSha === sha)
+          .map((pr) => prObject(repo, pr)),
+        args,
+      ),
   },
   StatusCheckRollup: {
     state: (value: { state: string }) => value.state,
-    contexts: (value: { contexts: unknown[] }, args: { first?: number; last?: number }) => page(value.contexts, args),
+    contexts: (value: { contexts: unknown[] }, args: PageArgs) => page(value.contexts, args),
   },
   StatusContext: {
     id: ({ status }: { status: { id: number } }) => ids.nodeId('StatusContext', status.id),
@@ -364,6 +451,8 @@ const resolvers = {
     status: ({ run }: { run: CheckRunRecord }) => run.status.toUpperCase(),
     conclusion: ({ run }: { run: CheckRunRecord }) => run.conclusion?.toUpperCase() ?? null,
     detailsUrl: ({ run }: { run: CheckRunRecord }) => run.detailsUrl,
+    title: ({ run }: { run: CheckRunRecord }) => run.output.title,
+    summary: ({ run }: { run: CheckRunRecord }) => run.output.summary,
     checkSuite: ({ run }: { run: CheckRunRecord }) => ({
       app: { databaseId: run.app.id, slug: run.app.slug, name: run.app.name },
     }),
@@ -389,6 +478,8 @@ const resolvers = {
     createdAt: ({ comment }: { comment: { createdAt: string } }) => comment.createdAt,
     updatedAt: ({ comment }: { comment: { updatedAt: string } }) => comment.updatedAt,
     author: ({ comment }: { comment: { user: Account } }) => actor(comment.user),
+    viewerDidAuthor: ({ comment }: { comment: { user: Account } }, _: unknown, { caller }: Context) =>
+      comment.user.id === caller.id,
     editor: ({ comment }: { comment: { editor?: Account } }) => (comment.editor ? actor(comment.editor) : null),
     lastEditedAt: ({ comment }: { comment: { editor?: Account; updatedAt: string } }) =>
       comment.editor ? comment.updatedAt : null,
