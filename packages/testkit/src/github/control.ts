@@ -329,6 +329,21 @@ export class GitHubControl {
     comment.editor = this.state.account(login);
   }
 
+  /** Someone with write access deletes a comment (anyone's, as GitHub allows). */
+  deleteComment(repo: string, commentId: number): void {
+    const comments = this.repo(repo).comments;
+    const index = comments.findIndex((c) => c.id === commentId);
+    if (index < 0) throw new Error(`no comment ${commentId} in ${repo}`);
+    comments.splice(index, 1);
+  }
+
+  /** Replaces the assignees of a pull request (anyone with triage access may, the assignees themselves included). */
+  setAssignees(repo: string, number: number, logins: readonly string[]): void {
+    const pr = this.pullRequest(repo, number);
+    pr.assignees = logins.map((login) => this.state.account(login));
+    pr.updatedAt = this.state.timestamp();
+  }
+
   /** Arms a fault; see `FaultRule`. */
   inject(rule: FaultRule): void {
     this.faultRules.add(rule);
