@@ -11,7 +11,8 @@ import type {
 import type { GuardEvent } from './events.js';
 import type { PullRequest, PullRequestKind } from './pull-request.js';
 import { type GuardSnapshot, idString, LIMITS, type Phase, pushBounded, TEXT_LIMIT } from './snapshot.js';
-import { DESCRIPTION_LIMIT, shortSha, truncate } from './text.js';
+import { STATUS_TEXT, statusOf } from './standing-status.js';
+import { shortSha, truncate } from './text.js';
 import { renderTimeline } from './timeline.js';
 
 /** The machine's context: the snapshot without its phase (the state value), plus the settings. */
@@ -27,14 +28,6 @@ export interface GuardInput {
 
 type Params<T> = Omit<T, 'type'>;
 type Args = { context: GuardContext; event: GuardEvent };
-
-const STATUS = {
-  locked: 'Locked: waiting for an approved, finished release',
-  releasing: 'Release in progress',
-  released: 'Released and verified',
-  notRequired: 'release not required',
-  fork: 'release PRs must come from this repository',
-} as const;
 
 // ---- Reading the event -------------------------------------------------------------------------
 
@@ -109,28 +102,26 @@ function retryIgnored(context: GuardContext, phase: Phase): string {
 // ---- Effects as parameterised actions ----------------------------------------------------------
 
 function status(context: GuardContext, state: SetStatusEffect['state'], description: string): Params<SetStatusEffect> {
-  return {
-    sha: context.headSha,
-    state,
-    description: truncate(description, DESCRIPTION_LIMIT),
-    context: context.settings.statusContext,
-  };
+  const { type: _type, ...params } = statusOf(context.headSha, context.settings.statusContext, state, description);
+  return params;
 }
 
 const lockHead = {
   type: 'SET_STATUS',
-  params: ({ context }: Args) => status(context, 'pending', STATUS.locked),
+  params: ({ context }: Args) => status(context, 'pending', STATUS_TEXT.locked),
 } as const;
 
 const markReleasing = {
   type: 'SET_STATUS',
-  params: ({ context }: Args) => status(context, 'pending', STATUS.releasing),
+  params: ({ context }: Args) => status(context, 'pending', STATUS_TEXT.releasing),
 } as const;
 
 const skippedStatus = {
   type: 'SET_STATUS',
   params: ({ context }: Args) =>
-    context.kind === 'fork' ? status(context, 'failure', STATUS.fork) : status(context, 'success', STATUS.notRequired),
+    context.kind === 'fork'
+      ? status(context, 'failure', STATUS_TEXT.fork)
+      : status(context, 'success', STATUS_TEXT.notRequired),
 } as const;
 
 const failStatus = {
@@ -486,7 +477,7 @@ export const releaseGuardMachine = setup({
     released: {
       entry: [
         'markReleased',
-        { type: 'SET_STATUS', params: ({ context }) => status(context, 'success', STATUS.released) },
+        { type: 'SET_STATUS', params: ({ context }) => status(context, 'success', STATUS_TEXT.released) },
         'requestMerge',
         merge,
         timeline('released'),

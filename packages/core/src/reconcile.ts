@@ -6,6 +6,7 @@ import type { Guard, Step } from './guard.js';
 import { requiredArtifacts } from './machine.js';
 import { checkPullRequest, classify, type PullRequest } from './pull-request.js';
 import { type GuardSnapshot, idString, LIMITS } from './snapshot.js';
+import { standingStatus } from './standing-status.js';
 
 /** An approving review as GitHub shows it; `authorized` is decided by the caller (the adapter). */
 export interface ApprovalFact {
@@ -124,7 +125,11 @@ export function reconcileFacts(guard: Guard, stored: GuardSnapshot | undefined, 
 
   const repairs = repairEffects(snapshot, guard);
   if (repairs.merge) snapshot = { ...snapshot, merge: { state: 'requested' } };
-  const needed = trimEffects([...effects, ...repairs.effects], snapshot, facts);
+  const needed = trimEffects(
+    [...effects, ...repairs.effects, ...reassertion(snapshot, facts, effects, guard)],
+    snapshot,
+    facts,
+  );
   if (needed.length === 0 && prior && guard.serialize(prior) === guard.serialize(snapshot)) {
     return { snapshot: prior, effects: [], ignored: 'GitHub already agrees with the snapshot' };
   }
@@ -186,6 +191,20 @@ function repairEffects(snapshot: GuardSnapshot, guard: Guard): { effects: Effect
     };
   }
   return { effects: [], merge: false };
+}
+
+/**
+ * The status that must stand on a live release head, when GitHub shows another state there and nothing
+ * else writes it. A status belongs to the commit, not to the guard: anyone with `statuses: write`, or a
+ * verdict for another pull request with the same head, can change it. What stands is compared with what
+ * the snapshot implies, never with what the guard last wrote (level-triggered).
+ */
+function reassertion(snapshot: GuardSnapshot, facts: GuardFacts, effects: readonly Effect[], guard: Guard): Effect[] {
+  if (!facts.statuses || facts.pr.state !== 'open' || snapshot.kind !== 'release') return [];
+  const must = standingStatus(snapshot, guard.settings.statusContext);
+  if (!must || effects.some((e) => e.type === 'SET_STATUS' && e.sha === snapshot.headSha)) return [];
+  const shown = facts.statuses.findLast((s) => s.sha === snapshot.headSha);
+  return shown?.state === must.state ? [] : [must];
 }
 
 /**

@@ -338,3 +338,47 @@ describe('reconcile stamps the time of the observation', () => {
     expect(() => guard.reconcile(undefined, facts({ at: 'x'.repeat(65) }))).toThrow(/facts\.at/);
   });
 });
+
+describe('reconcile re-asserts the status that must stand on a live release head', () => {
+  const foreignGreen = { sha: SHA.a, state: 'success', description: 'release not required' } as const;
+
+  it('sets a trusted, unchanged snapshot’s head back to pending when GitHub shows success', () => {
+    const prior = stored([]);
+    expect(guard.reconcile(prior, facts()).effects).toEqual([]);
+    const step = guard.reconcile(prior, facts({ statuses: [LOCKED, foreignGreen] }));
+    expect(step.snapshot.phase).toBe('prepared');
+    expect(step.effects).toEqual([{ type: 'SET_STATUS', context: 'release', ...LOCKED }]);
+  });
+
+  it('compares states, not descriptions, and writes nothing when the statuses were not observed', () => {
+    const prior = stored([]);
+    expect(
+      guard.reconcile(prior, facts({ statuses: [{ ...LOCKED, description: 'Release in progress' }] })).effects,
+    ).toEqual([]);
+    expect(guard.reconcile(prior, facts({ statuses: undefined })).effects).toEqual([]);
+  });
+
+  it('writes what the phase implies, for every live phase', () => {
+    const released = stored(toReleased());
+    const step = guard.reconcile(
+      released,
+      facts({ approvals: [approval], releaseRuns: [success], artifacts: [image], statuses: [LOCKED] }),
+    );
+    expect(step.effects.filter((e) => e.type === 'SET_STATUS')).toEqual([
+      { type: 'SET_STATUS', sha: SHA.a, state: 'success', description: 'Released and verified', context: 'release' },
+    ]);
+  });
+
+  it('leaves the head of a closed or merged pull request, and of a non-release pull request, alone', () => {
+    const prior = stored([]);
+    expect(
+      guard
+        .reconcile(prior, facts({ statuses: [foreignGreen] }, { state: 'closed' }))
+        .effects.filter((e) => e.type === 'SET_STATUS'),
+    ).toEqual([]);
+    const other = { ...pr, headRef: 'feature/x' };
+    const skipped = guard.reconcile(undefined, { pr: { ...other, state: 'open' }, statuses: [{ ...LOCKED }] });
+    const again = guard.reconcile(skipped.snapshot, { pr: { ...other, state: 'open' }, statuses: [LOCKED] });
+    expect(again.effects.filter((e) => e.type === 'SET_STATUS')).toEqual([]);
+  });
+});
