@@ -1,7 +1,9 @@
 /**
  * Everything the guard reads about one pull request, in one GraphQL round trip: who the token is,
- * the pull request's state and merge, its head and head repository, the reviews with their commit,
- * author and push permission, the status/check rollup of the head, and the comments (for the timeline).
+ * the pull request's state and merge, its head and head repository, the latest opinionated review of
+ * each reviewer with its commit, author and push permission, the status/check rollup of the head, the
+ * open pull requests that share the head commit, and the comments (for the timeline). Connections come
+ * back 100 nodes at a time: `pageInfo` says when `OBSERVE_MORE_QUERY` must read on.
  */
 export const OBSERVE_QUERY = /* GraphQL */ `
   query releaseGuardObserve($owner: String!, $name: String!, $number: Int!) {
@@ -16,15 +18,17 @@ export const OBSERVE_QUERY = /* GraphQL */ `
         state
         merged
         mergedBy {
+          __typename
           login
         }
         headRefName
         headRefOid
         baseRefName
         author {
+          __typename
           login
         }
-        assignees(first: 10) {
+        assignees(first: 100) {
           nodes {
             login
           }
@@ -33,18 +37,8 @@ export const OBSERVE_QUERY = /* GraphQL */ `
         headRepository {
           nameWithOwner
         }
-        reviews(last: 100) {
-          nodes {
-            databaseId
-            state
-            author {
-              login
-            }
-            authorCanPushToRepository
-            commit {
-              oid
-            }
-          }
+        latestOpinionatedReviews(first: 100) {
+          ...releaseGuardReviews
         }
         commits(last: 1) {
           nodes {
@@ -52,46 +46,193 @@ export const OBSERVE_QUERY = /* GraphQL */ `
               oid
               statusCheckRollup {
                 contexts(first: 100) {
-                  nodes {
-                    __typename
-                    ... on StatusContext {
-                      context
-                      state
-                      description
-                    }
-                    ... on CheckRun {
-                      name
-                      status
-                      conclusion
-                      checkSuite {
-                        app {
-                          databaseId
-                          slug
-                        }
-                      }
-                    }
+                  ...releaseGuardContexts
+                }
+              }
+              associatedPullRequests(first: 100) {
+                nodes {
+                  number
+                  state
+                  isCrossRepository
+                  headRefName
+                  headRefOid
+                }
+              }
+            }
+          }
+        }
+        comments(first: 100) {
+          ...releaseGuardComments
+        }
+      }
+    }
+  }
+  ${fragments()}
+`;
+
+/** The next page of the reviews, contexts or comments of the pull request with node id `$id`. */
+export const OBSERVE_MORE_QUERY = {
+  reviews: /* GraphQL */ `
+    query releaseGuardReviews($id: ID!, $after: String!) {
+      node(id: $id) {
+        ... on PullRequest {
+          latestOpinionatedReviews(first: 100, after: $after) {
+            ...releaseGuardReviews
+          }
+        }
+      }
+    }
+    ${fragments()}
+  `,
+  comments: /* GraphQL */ `
+    query releaseGuardComments($id: ID!, $after: String!) {
+      node(id: $id) {
+        ... on PullRequest {
+          comments(first: 100, after: $after) {
+            ...releaseGuardComments
+          }
+        }
+      }
+    }
+    ${fragments()}
+  `,
+  contexts: /* GraphQL */ `
+    query releaseGuardContexts($id: ID!, $after: String!) {
+      node(id: $id) {
+        ... on PullRequest {
+          commits(last: 1) {
+            nodes {
+              commit {
+                statusCheckRollup {
+                  contexts(first: 100, after: $after) {
+                    ...releaseGuardContexts
                   }
                 }
               }
             }
           }
         }
-        comments(last: 100) {
-          nodes {
-            databaseId
-            body
-            author {
-              login
-            }
-            editor {
-              login
+      }
+    }
+    ${fragments()}
+  `,
+} as const;
+
+function fragments(): string {
+  return /* GraphQL */ `
+    fragment releaseGuardReviews on PullRequestReviewConnection {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        databaseId
+        state
+        author {
+          __typename
+          login
+        }
+        authorCanPushToRepository
+        commit {
+          oid
+        }
+      }
+    }
+    fragment releaseGuardContexts on StatusCheckRollupContextConnection {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        __typename
+        ... on StatusContext {
+          context
+          state
+          description
+          creator {
+            __typename
+            login
+          }
+        }
+        ... on CheckRun {
+          name
+          status
+          conclusion
+          title
+          checkSuite {
+            app {
+              databaseId
+              slug
             }
           }
         }
       }
     }
-  }
-`;
+    fragment releaseGuardComments on IssueCommentConnection {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        databaseId
+        body
+        viewerDidAuthor
+        editor {
+          __typename
+          login
+        }
+      }
+    }
+  `;
+}
+
+/** An account as GraphQL names it: a Bot by its bare login (`github-actions`), a User by its login. */
+export interface GraphQLActor {
+  __typename: string;
+  login: string;
+}
+
+export interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+export interface ReviewNode {
+  databaseId: number;
+  state: string;
+  author: GraphQLActor | null;
+  authorCanPushToRepository: boolean;
+  commit: { oid: string } | null;
+}
+
+export type ContextNode =
+  | {
+      __typename: 'StatusContext';
+      context: string;
+      state: string;
+      description: string | null;
+      creator: GraphQLActor | null;
+    }
+  | {
+      __typename: 'CheckRun';
+      name: string;
+      status: string;
+      conclusion: string | null;
+      title: string | null;
+      checkSuite: { app: { databaseId: number; slug: string } | null } | null;
+    };
+
+export interface CommentNode {
+  databaseId: number;
+  body: string;
+  viewerDidAuthor: boolean;
+  editor: GraphQLActor | null;
+}
+
+export interface Connection<T> {
+  pageInfo: PageInfo;
+  nodes: T[];
+}
 
 export interface ObserveResult {
   viewer: { login: string };
@@ -102,52 +243,42 @@ export interface ObserveResult {
       number: number;
       state: 'OPEN' | 'CLOSED' | 'MERGED';
       merged: boolean;
-      mergedBy: { login: string } | null;
+      mergedBy: GraphQLActor | null;
       headRefName: string;
       headRefOid: string;
       baseRefName: string;
-      author: { login: string } | null;
+      author: GraphQLActor | null;
       assignees: { nodes: { login: string }[] };
       isCrossRepository: boolean;
       headRepository: { nameWithOwner: string } | null;
-      reviews: {
-        nodes: {
-          databaseId: number;
-          state: string;
-          author: { login: string } | null;
-          authorCanPushToRepository: boolean;
-          commit: { oid: string } | null;
-        }[];
-      };
+      latestOpinionatedReviews: Connection<ReviewNode>;
       commits: {
         nodes: {
           commit: {
             oid: string;
-            statusCheckRollup: {
-              contexts: {
-                nodes: (
-                  | { __typename: 'StatusContext'; context: string; state: string; description: string | null }
-                  | {
-                      __typename: 'CheckRun';
-                      name: string;
-                      status: string;
-                      conclusion: string | null;
-                      checkSuite: { app: { databaseId: number; slug: string } | null } | null;
-                    }
-                )[];
-              };
-            } | null;
+            statusCheckRollup: { contexts: Connection<ContextNode> } | null;
+            associatedPullRequests: {
+              nodes: {
+                number: number;
+                state: 'OPEN' | 'CLOSED' | 'MERGED';
+                isCrossRepository: boolean;
+                headRefName: string;
+                headRefOid: string;
+              }[];
+            };
           };
         }[];
       };
-      comments: {
-        nodes: {
-          databaseId: number;
-          body: string;
-          author: { login: string } | null;
-          editor: { login: string } | null;
-        }[];
-      };
+      comments: Connection<CommentNode>;
     };
   };
+}
+
+/** What `OBSERVE_MORE_QUERY` answers. */
+export interface ObserveMoreResult {
+  node: {
+    latestOpinionatedReviews?: Connection<ReviewNode>;
+    comments?: Connection<CommentNode>;
+    commits?: { nodes: { commit: { statusCheckRollup: { contexts: Connection<ContextNode> } | null } }[] };
+  } | null;
 }

@@ -1,6 +1,14 @@
 import type { Octokit } from '@octokit/rest';
 import type { ApprovalFact, GuardFacts, StatusFact } from '@release-guard/core';
-import { OBSERVE_QUERY, type ObserveResult } from './observe-query.js';
+import {
+  type Connection,
+  type ContextNode,
+  type GraphQLActor,
+  OBSERVE_MORE_QUERY,
+  OBSERVE_QUERY,
+  type ObserveMoreResult,
+  type ObserveResult,
+} from './observe-query.js';
 import { parseTimelineComment } from './timeline-comment.js';
 import type { RepoRef } from './types.js';
 
@@ -11,6 +19,8 @@ export interface PullRequestRef extends RepoRef {
 export interface ObserveOptions {
   /** The status context (or check-run name) the guard writes. */
   statusContext: string;
+  /** Whether the guard writes a commit status (default) or a check run of its own app. */
+  statusKind?: 'status' | 'check-run';
   /** Who may approve releases. Default: anyone who can push to the repository. */
   approvers?: ApproverPolicy;
   /** The release version of a head branch. Default: its last path segment (`releases/v0.29.0` -> `v0.29.0`). */
@@ -39,18 +49,31 @@ const RANK = { read: 1, triage: 2, write: 3, maintain: 4, admin: 5 } as Record<s
 /** What one observation of a pull request tells the guard. */
 export interface Observation {
   facts: GuardFacts;
-  /** The login of the token: only its own timeline comment is trusted. */
+  /** The login of the token, as REST spells it (`github-actions[bot]` for an app or a workflow token). */
   viewer: string;
   /** The pull request's GraphQL node id (for GraphQL mutations). */
   nodeId: string;
   /** The guard's timeline comment, if it wrote one: its id, and the snapshot text or why it cannot be read. */
   timeline?: { commentId: number; serialized?: string; problem?: string };
+  /** Comments the token wrote on the pull request (ids and bodies), found on every page. */
+  ownComments: { id: number; body: string }[];
+  /**
+   * Other open pull requests of this repository (not from a fork) whose head is this pull request's head
+   * commit: statuses and check runs belong to the commit, so a verdict written for one is shown on all.
+   */
+  sharedHead: { number: number; headRef: string }[];
+  /** Who prepared the release: the author, or the assignees of a pull request a bot opened. */
+  releasers: string[];
+  /** Who wrote the guard's commit status that stands on the head (REST spelling), when one stands. */
+  statusWriter?: string;
 }
 
 /**
- * Reads every fact the guard needs about a pull request in one GraphQL query. Approvals are the latest
- * review of each reviewer when it approves; `authorized` is decided here, so the core never sees an
- * unchecked approval. Release runs and artifacts are not part of this read.
+ * Reads every fact the guard needs about a pull request: one GraphQL query, and one more per further
+ * page of reviews, comments or status contexts (lists come back 100 at a time, and nothing that matters
+ * may fall off a page). Approvals are the latest opinionated review of each reviewer when it approves;
+ * `authorized` is decided here, so the core never sees an unchecked approval. Release runs and artifacts
+ * are not part of this read.
  *
  * @example
  * ```ts
@@ -65,20 +88,21 @@ export async function observe(octokit: Octokit, ref: PullRequestRef, options: Ob
   });
   const pr = data.repository.pullRequest;
   const head = pr.headRefOid;
-  const latest = new Map<string, ObserveResult['repository']['pullRequest']['reviews']['nodes'][number]>();
-  for (const review of pr.reviews.nodes) {
-    if (review.state === 'COMMENTED' || review.state === 'PENDING' || !review.author) continue;
-    latest.set(review.author.login, review);
-  }
+  const viewer = data.viewer.login;
+  const more = <K extends keyof typeof OBSERVE_MORE_QUERY>(key: K) => nextPage(octokit, pr.id, key);
+  const headCommit = pr.commits.nodes[0]?.commit;
+
+  const reviews = await readAll(pr.latestOpinionatedReviews, more('reviews'));
   const policy = options.approvers ?? {};
   const minimum = policy.minimumPermission ?? 'write';
-  const releasers = policy.excludeReleaser ? releasersOf(pr) : new Set<string>();
+  const releasers = releasersOf(pr);
+  const excluded = new Set(policy.excludeReleaser ? releasers : []);
   const approvals: ApprovalFact[] = [];
-  for (const review of latest.values()) {
+  for (const review of reviews) {
     if (review.state !== 'APPROVED' || !review.commit || !review.author) continue;
-    const login = review.author.login;
+    const login = restLogin(review.author);
     let authorized =
-      review.authorCanPushToRepository && !releasers.has(login) && (await isListed(octokit, policy, login));
+      review.authorCanPushToRepository && !excluded.has(login) && (await isListed(octokit, policy, login));
     if (authorized && minimum !== 'write') {
       const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
         owner: ref.owner,
@@ -89,32 +113,54 @@ export async function observe(octokit: Octokit, ref: PullRequestRef, options: Ob
     }
     approvals.push({ reviewId: review.databaseId, reviewer: login, sha: review.commit.oid, authorized });
   }
-  const contexts = pr.commits.nodes[0]?.commit.statusCheckRollup?.contexts.nodes ?? [];
-  const statuses: StatusFact[] = contexts.flatMap((context) => {
-    if (context.__typename === 'StatusContext' && context.context === options.statusContext) {
-      const state = context.state.toLowerCase() as StatusFact['state'];
-      return [{ sha: head, state, ...(context.description === null ? {} : { description: context.description }) }];
-    }
-    return [];
-  });
-  const own = pr.comments.nodes.filter((c) => c.author?.login === data.viewer.login);
+
+  const ownApp = viewer.endsWith(BOT_SUFFIX) ? viewer.slice(0, -BOT_SUFFIX.length) : undefined;
+  const isOwn = (context: ContextNode) =>
+    context.__typename === 'StatusContext'
+      ? context.context === options.statusContext && options.statusKind !== 'check-run'
+      : context.name === options.statusContext &&
+        options.statusKind === 'check-run' &&
+        ownApp !== undefined &&
+        context.checkSuite?.app?.slug === ownApp;
+  const contexts = headCommit?.statusCheckRollup
+    ? await readAll(headCommit.statusCheckRollup.contexts, more('contexts'), (nodes) => nodes.some(isOwn))
+    : [];
+  const own = contexts.filter(isOwn);
+  const statuses: StatusFact[] = own.map((context) => statusFact(head, context));
+  const standing = own.at(-1);
+  const statusWriter =
+    standing?.__typename === 'StatusContext' && standing.creator ? restLogin(standing.creator) : undefined;
+
+  const comments = await readAll(pr.comments, more('comments'), (nodes) =>
+    nodes.some((c) => c.viewerDidAuthor && parseTimelineComment(c.body).found),
+  );
+  const ownComments = comments.filter((c) => c.viewerDidAuthor).map((c) => ({ id: c.databaseId, body: c.body }));
   let timeline: Observation['timeline'];
-  for (const comment of own) {
+  for (const comment of comments.filter((c) => c.viewerDidAuthor)) {
     const parsed = parseTimelineComment(comment.body);
     // Anyone with write access can edit the guard's comment: one edited by someone else is not its record.
-    const editor = comment.editor?.login;
-    if (parsed.found && editor !== undefined && editor !== data.viewer.login) {
+    const editor = comment.editor ? restLogin(comment.editor) : undefined;
+    if (parsed.found && editor !== undefined && !sameLogin(editor, viewer)) {
       timeline = { commentId: comment.databaseId, problem: `the timeline comment was edited by ${editor}` };
     } else if (parsed.found) timeline = { commentId: comment.databaseId, serialized: parsed.serialized };
     else if (parsed.problem !== 'not a release-guard timeline comment')
       timeline = { commentId: comment.databaseId, problem: parsed.problem };
   }
+
+  const sharedHead = (headCommit?.associatedPullRequests.nodes ?? [])
+    .filter((other) => other.number !== pr.number && other.state === 'OPEN' && !other.isCrossRepository)
+    .filter((other) => other.headRefOid === head)
+    .map((other) => ({ number: other.number, headRef: other.headRefName }));
   const versions = (options.versionOf ?? versionOfBranch)(pr.headRefName);
   const state = pr.merged ? 'merged' : pr.state === 'OPEN' ? 'open' : 'closed';
   return {
-    viewer: data.viewer.login,
+    viewer,
     nodeId: pr.id,
     ...(timeline ? { timeline } : {}),
+    ownComments,
+    sharedHead,
+    releasers,
+    ...(statusWriter ? { statusWriter } : {}),
     facts: {
       pr: {
         number: pr.number,
@@ -124,7 +170,7 @@ export async function observe(octokit: Octokit, ref: PullRequestRef, options: Ob
         fromFork: pr.isCrossRepository,
         ...versions,
         state,
-        ...(pr.merged ? { mergedSha: head, mergedBy: pr.mergedBy?.login ?? 'unknown' } : {}),
+        ...(pr.merged ? { mergedSha: head, mergedBy: pr.mergedBy ? restLogin(pr.mergedBy) : 'unknown' } : {}),
       },
       approvals,
       statuses,
@@ -132,11 +178,64 @@ export async function observe(octokit: Octokit, ref: PullRequestRef, options: Ob
   };
 }
 
+const BOT_SUFFIX = '[bot]';
+
+/**
+ * A login as REST spells it. GitHub's GraphQL names a Bot by its bare login (`github-actions`) where
+ * REST and the GraphQL `viewer` carry the suffix (`github-actions[bot]`): the guard speaks REST's.
+ */
+export function restLogin(actor: GraphQLActor): string {
+  return actor.__typename === 'Bot' && !actor.login.endsWith(BOT_SUFFIX) ? `${actor.login}${BOT_SUFFIX}` : actor.login;
+}
+
+/** Whether two REST logins name the same account (GitHub logins are case-insensitive). */
+export function sameLogin(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/** The guard's status or its own check run as the core's fact. */
+function statusFact(sha: string, context: ContextNode): StatusFact {
+  if (context.__typename === 'StatusContext') {
+    const state = context.state.toLowerCase() as StatusFact['state'];
+    return { sha, state, ...(context.description === null ? {} : { description: context.description }) };
+  }
+  const state: StatusFact['state'] =
+    context.status !== 'COMPLETED' ? 'pending' : context.conclusion === 'SUCCESS' ? 'success' : 'failure';
+  return { sha, state, ...(context.title === null ? {} : { description: context.title }) };
+}
+
+/**
+ * Every node of a connection: the first page, then the next ones while GitHub says there are more,
+ * unless `enough` says that what was read already holds what matters.
+ */
+async function readAll<T>(
+  first: Connection<T>,
+  next: (after: string) => Promise<Connection<T> | undefined>,
+  enough: (nodes: readonly T[]) => boolean = () => false,
+): Promise<T[]> {
+  const nodes = [...first.nodes];
+  let page: Connection<T> | undefined = first;
+  while (page?.pageInfo.hasNextPage && page.pageInfo.endCursor && !enough(nodes)) {
+    page = await next(page.pageInfo.endCursor);
+    nodes.push(...(page?.nodes ?? []));
+  }
+  return nodes;
+}
+
+/** A reader of the next page of one of the pull request's connections. */
+function nextPage<K extends keyof typeof OBSERVE_MORE_QUERY>(octokit: Octokit, id: string, key: K) {
+  return async (after: string) => {
+    const { node } = await octokit.graphql<ObserveMoreResult>(OBSERVE_MORE_QUERY[key], { id, after });
+    if (key === 'reviews') return node?.latestOpinionatedReviews as Connection<never> | undefined;
+    if (key === 'comments') return node?.comments as Connection<never> | undefined;
+    return node?.commits?.nodes[0]?.commit.statusCheckRollup?.contexts as Connection<never> | undefined;
+  };
+}
+
 /** Who prepared the release: the author, or the assignees of a pull request a bot opened. */
-function releasersOf(pr: ObserveResult['repository']['pullRequest']): Set<string> {
-  const author = pr.author?.login;
-  if (author && !author.endsWith('[bot]')) return new Set([author]);
-  return new Set(pr.assignees.nodes.map((a) => a.login));
+function releasersOf(pr: ObserveResult['repository']['pullRequest']): string[] {
+  if (pr.author && pr.author.__typename !== 'Bot') return [pr.author.login];
+  return pr.assignees.nodes.map((a) => a.login);
 }
 
 /** Whether `login` is on the policy's allow-list (users or team members); true when there is none. */

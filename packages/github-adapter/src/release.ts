@@ -22,13 +22,42 @@ export function runAttemptId(runId: number, attempt = 1): string {
 }
 
 /**
- * Starts the release of `effect.sha`, once: a run of the workflow for that SHA that carries the marker
- * and is still going is reported instead of dispatching another (two guard runs racing on one approval
- * start one release), unless the guard already knows it (`known`: runs it saw finish or reported as
- * unapproved, e.g. from before the pull request was reopened). A finished run is never reused: asking
- * again means releasing again. The dispatch asks for `return_run_details`, so the run is known at once.
- * The workflow receives the inputs `sha` and `version`. In `in-run` mode nothing is dispatched: the
- * calling job performs the release.
+ * Whether a run of the release workflow is one the guard can attribute to the release of `sha`: a
+ * `workflow_dispatch` run in this repository, on the release pull request's head branch, for `sha`, whose
+ * name carries the marker. Anyone with write access can make the workflow file run for any SHA through
+ * another trigger (a `pull_request` or `push` on a branch of theirs, where the file may say anything):
+ * such a run never releases anything. A dispatch by hand of the real workflow on the release branch is
+ * the release itself, and its re-run attempts are the same run.
+ */
+export function isReleaseRun(
+  run: {
+    event: string;
+    head_sha: string;
+    head_branch: string | null;
+    display_title: string;
+    head_repository?: { full_name: string } | null;
+  },
+  release: { repo: RepoRef; sha: string; headRef: string },
+): boolean {
+  const fullName = `${release.repo.owner}/${release.repo.repo}`.toLowerCase();
+  return (
+    run.event === 'workflow_dispatch' &&
+    run.head_sha === release.sha &&
+    run.head_branch === release.headRef &&
+    run.display_title.includes(runMarker(release.sha)) &&
+    (run.head_repository?.full_name === undefined || run.head_repository.full_name.toLowerCase() === fullName)
+  );
+}
+
+/**
+ * Starts the release of `effect.sha`, once. Before dispatching, the runs of the release workflow for that
+ * SHA are read: a release run (see `isReleaseRun`) that is still going, or that succeeded, and that the
+ * guard does not already know (`known`: runs it saw finish or reported as unapproved, e.g. from before the
+ * pull request was reopened) is reported instead of dispatching another, so two guard runs racing on one
+ * approval start one release, and a lost or edited timeline never causes a second release. A run the
+ * guard already saw finish is never reused: asking again means releasing again. The dispatch asks for
+ * `return_run_details`, so the run is known at once. The workflow receives the inputs `sha` and
+ * `version`. In `in-run` mode nothing is dispatched: the calling job performs the release.
  */
 export async function startRelease(
   octokit: Octokit,
@@ -38,27 +67,31 @@ export async function startRelease(
   options: { known?: readonly string[] } = {},
 ): Promise<GuardEvent[]> {
   if (mode.kind === 'in-run') return [];
-  if (!mode.ref) throw new Error('dispatching the release workflow needs the ref (branch) to run it on');
-  const marker = runMarker(effect.sha);
+  const headRef = mode.ref;
+  if (!headRef) throw new Error('dispatching the release workflow needs the ref (branch) to run it on');
   const known = new Set(options.known ?? []);
-  /** The oldest run of this release that is still going and that the guard does not already know. */
-  const oldestLive = async () =>
-    (await runsOf(octokit, repo, mode.workflow, effect.sha)).find(
-      (run) =>
-        run.display_title.includes(marker) &&
-        run.status !== 'completed' &&
-        !known.has(runAttemptId(run.id, run.run_attempt)),
+  const release = { repo, sha: effect.sha, headRef };
+  /** Release runs of this SHA the guard does not know yet, oldest first. */
+  const unknownRuns = async () =>
+    (await runsOf(octokit, repo, mode.workflow, effect.sha)).filter(
+      (run) => isReleaseRun(run, release) && !known.has(runAttemptId(run.id, run.run_attempt)),
     );
-  const started = (run: { id: number; run_attempt?: number }): GuardEvent[] => [
-    { type: 'RELEASE_STARTED', sha: effect.sha, runId: runAttemptId(run.id, run.run_attempt) },
-  ];
+  const reported = (run: { id: number; run_attempt?: number; status?: string | null; conclusion?: string | null }) => {
+    const runId = runAttemptId(run.id, run.run_attempt);
+    const events: GuardEvent[] = [{ type: 'RELEASE_STARTED', sha: effect.sha, runId }];
+    if (run.status === 'completed' && run.conclusion === 'success')
+      events.push({ type: 'RELEASE_SUCCEEDED', sha: effect.sha, runId });
+    return events;
+  };
+  const standing = (run: { status: string | null; conclusion: string | null }) =>
+    run.status !== 'completed' || run.conclusion === 'success';
 
-  const live = await oldestLive();
-  if (live) return started(live);
+  const existing = (await unknownRuns()).find(standing);
+  if (existing) return reported(existing);
   const response = await octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
     ...repo,
     workflow_id: mode.workflow,
-    ref: mode.ref,
+    ref: headRef,
     inputs: { sha: effect.sha, ...(effect.version ? { version: effect.version } : {}) },
     return_run_details: true,
   });
@@ -66,43 +99,51 @@ export async function startRelease(
   if (!dispatched) return [];
   // Guard runs racing on one approval may each have dispatched: they all keep the oldest live run and
   // cancel their own if it is not that one, so one release runs.
-  const oldest = await oldestLive();
+  const oldest = (await unknownRuns()).find((run) => run.status !== 'completed');
   if (oldest && oldest.id < dispatched) {
     await octokit.rest.actions.cancelWorkflowRun({ ...repo, run_id: dispatched }).catch(() => undefined);
-    return started(oldest);
+    return reported(oldest);
   }
-  return started({ id: dispatched });
+  return reported({ id: dispatched });
 }
 
 /**
- * The runs of the release workflow for `sha`, oldest first, as the core's facts. A run cancelled while an
- * older one was going or succeeded is left out: it is a duplicate that racing guard runs cancelled (see
- * `startRelease`), not the outcome of the release.
+ * The release runs of `sha` (see `isReleaseRun`), oldest first, as the core's facts, and the other runs
+ * of the release workflow for `sha` that succeeded (`foreign`): they are never taken for the release. A
+ * release run cancelled while an older one was going or succeeded is left out: it is a duplicate that
+ * racing guard runs cancelled (see `startRelease`), not the outcome of the release.
  */
 export async function releaseRuns(
   octokit: Octokit,
   repo: RepoRef,
   workflow: string,
-  sha: string,
-): Promise<ReleaseRunFact[]> {
-  const runs = await runsOf(octokit, repo, workflow, sha);
+  release: { sha: string; headRef: string },
+): Promise<{ runs: ReleaseRunFact[]; foreign: { runId: string; event: string; branch: string }[] }> {
+  const all = await runsOf(octokit, repo, workflow, release.sha);
+  const runs = all.filter((run) => isReleaseRun(run, { repo, ...release }));
+  const foreign = all
+    .filter((run) => !runs.includes(run) && run.status === 'completed' && run.conclusion === 'success')
+    .map((run) => ({ runId: runAttemptId(run.id, run.run_attempt), event: run.event, branch: run.head_branch ?? '' }));
   const standing = (run: (typeof runs)[number]) => run.status !== 'completed' || run.conclusion === 'success';
-  return runs
-    .filter((run) => !(run.conclusion === 'cancelled' && runs.some((older) => older.id < run.id && standing(older))))
-    .map((run) => ({
-      runId: runAttemptId(run.id, run.run_attempt),
-      sha: run.head_sha,
-      conclusion: run.status === 'completed' ? ((run.conclusion ?? 'failure') as ReleaseRunFact['conclusion']) : null,
-    }));
+  return {
+    runs: runs
+      .filter((run) => !(run.conclusion === 'cancelled' && runs.some((older) => older.id < run.id && standing(older))))
+      .map((run) => ({
+        runId: runAttemptId(run.id, run.run_attempt),
+        sha: run.head_sha,
+        conclusion: run.status === 'completed' ? ((run.conclusion ?? 'failure') as ReleaseRunFact['conclusion']) : null,
+      })),
+    foreign,
+  };
 }
 
-/** The runs of `workflow` for `sha`, oldest first. */
+/** Every run of `workflow` for `sha`, oldest first, on every page. */
 async function runsOf(octokit: Octokit, repo: RepoRef, workflow: string, sha: string) {
-  const { data } = await octokit.rest.actions.listWorkflowRuns({
+  const runs = await octokit.paginate(octokit.rest.actions.listWorkflowRuns, {
     ...repo,
     workflow_id: workflow,
     head_sha: sha,
-    per_page: 50,
+    per_page: 100,
   });
-  return [...data.workflow_runs].sort((a, b) => a.id - b.id);
+  return [...runs].sort((a, b) => a.id - b.id);
 }

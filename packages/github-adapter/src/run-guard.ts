@@ -1,9 +1,16 @@
 import type { Octokit } from '@octokit/rest';
-import { type Effect, type Guard, type GuardEvent, type GuardSnapshot, renderTimeline } from '@release-guard/core';
+import {
+  classify,
+  type Effect,
+  type Guard,
+  type GuardEvent,
+  type GuardSnapshot,
+  renderTimeline,
+} from '@release-guard/core';
 import { type ArtifactVerifierOptions, verifyArtifacts } from './artifacts/index.js';
 import { saveTimeline } from './comments.js';
 import { type ArtifactVerifier, githubExecutor } from './executor.js';
-import { type ObserveOptions, observe, type PullRequestRef } from './observe.js';
+import { type Observation, type ObserveOptions, observe, type PullRequestRef, sameLogin } from './observe.js';
 import { type ReleaseMode, releaseRuns } from './release.js';
 import type { StatusKind } from './statuses.js';
 import { renderTimelineComment } from './timeline-comment.js';
@@ -66,9 +73,11 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
   const { number: _number, ...repo } = pr;
   const observed = await observe(octokit, pr, {
     statusContext: guard.settings.statusContext,
+    ...(options.statusKind ? { statusKind: options.statusKind } : {}),
     ...(options.approvers ? { approvers: options.approvers } : {}),
     ...(options.versionOf ? { versionOf: options.versionOf } : {}),
   });
+  const { facts } = observed;
   let stored: GuardSnapshot | undefined;
   let storedSnapshotProblem = observed.timeline?.problem;
   if (observed.timeline?.serialized) {
@@ -80,24 +89,53 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
   }
 
   // A stored release claim is only as good as GitHub's record of the run, and a release under way may
-  // have finished while its workflow_run delivery was lost: read the runs whenever one matters.
+  // have finished while its workflow_run delivery was lost: read the runs whenever one matters. Without a
+  // stored snapshot (none yet, or lost, edited or deleted) they are always read, so a rebuilt state sees
+  // a release that already ran instead of starting a second one.
+  const kind = classify(facts.pr, guard.settings);
+  let foreignRuns: { runId: string; event: string; branch: string }[] = [];
   if (
-    stored &&
-    (stored.release.state !== 'none' || stored.phase === 'approved' || stored.phase === 'releasing') &&
-    stored.headSha === observed.facts.pr.headSha &&
-    options.release.kind === 'dispatch'
+    options.release.kind === 'dispatch' &&
+    kind === 'release' &&
+    facts.pr.state !== 'merged' &&
+    (!stored ||
+      (stored.headSha === facts.pr.headSha &&
+        (stored.release.state !== 'none' || stored.phase === 'approved' || stored.phase === 'releasing')))
   ) {
-    observed.facts.releaseRuns = await releaseRuns(octokit, repo, options.release.workflow, stored.headSha);
+    const read = await releaseRuns(octokit, repo, options.release.workflow, {
+      sha: facts.pr.headSha,
+      headRef: options.release.ref ?? facts.pr.headRef,
+    });
+    facts.releaseRuns = read.runs;
+    foreignRuns = read.foreign;
   }
+
+  // Statuses belong to the commit: a verdict for this pull request would also stand on every release pull
+  // request with the same head. Only the release pull request's own guard speaks on that SHA.
+  const governing = kind === 'release' ? [] : observed.sharedHead.filter((other) => isReleaseBranch(guard, other));
 
   const result: GuardRunResult = { snapshot: undefined as never, effects: [], ignored: [], release: false, alerts: [] };
   if (storedSnapshotProblem) result.storedSnapshotProblem = storedSnapshotProblem;
   const now = options.now ?? (() => new Date());
   const queue: Effect[] = [];
-  let step = guard.reconcile(stored, { ...observed.facts, at: now().toISOString() });
+  let step = guard.reconcile(stored, { ...facts, at: now().toISOString() });
   let snapshot = step.snapshot;
   queue.push(...step.effects);
   if (step.ignored) result.ignored.push(step.ignored);
+  const repair = step.effects.find((e) => e.type === 'SET_STATUS' && e.sha === facts.pr.headSha);
+  const shown = facts.statuses?.at(-1);
+  if (
+    repair?.type === 'SET_STATUS' &&
+    shown &&
+    observed.statusWriter &&
+    !sameLogin(observed.statusWriter, observed.viewer)
+  ) {
+    queue.push({
+      type: 'ALERT',
+      pr: pr.number,
+      reason: `The ${repair.context} status on ${repair.sha.slice(0, 7)} was set to ${shown.state} by ${observed.statusWriter}, not by the guard: it is set back to ${repair.state}.`,
+    });
+  }
 
   const executor = githubExecutor({
     octokit,
@@ -109,12 +147,17 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
         : options.release,
     ...(options.statusKind ? { statusKind: options.statusKind } : {}),
     verifyArtifacts: options.verifyArtifacts ?? ((effect) => verifyArtifacts(effect, options.registries)),
-    shown: observed.facts.statuses ?? [],
+    shown: facts.statuses ?? [],
     mergedBy: observed.viewer,
     merge: { ...options.merge, pullRequestId: observed.nodeId },
     knownRuns: () => [...snapshot.finishedRuns, ...snapshot.alertedRuns],
   });
 
+  for (const run of foreignRuns) {
+    result.ignored.push(
+      `run ${run.runId} of the release workflow (${run.event} on ${run.branch}) succeeded for ${facts.pr.headSha.slice(0, 7)}, but the guard did not start it: it is not the release`,
+    );
+  }
   const apply = (event: GuardEvent) => {
     step = guard.next(snapshot, event.at === undefined ? { ...event, at: now().toISOString() } : event);
     snapshot = step.snapshot;
@@ -126,6 +169,11 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
 
   while (queue.length > 0) {
     const effect = queue.shift() as Effect;
+    if (effect.type === 'SET_STATUS' && governing.length > 0) {
+      result.ignored.push(sharedHeadNote(effect.sha, governing));
+      result.effects.push({ effect, executed: false });
+      continue;
+    }
     if (options.dryRun) {
       result.effects.push({ effect, executed: false });
       continue;
@@ -138,6 +186,7 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
   result.alerts.push(...executor.alerts);
   const timelineBody = executor.timelineBody;
 
+  if (!options.dryRun && governing.length > 0) await noteSharedHead(octokit, pr, observed, governing);
   if (!options.dryRun) {
     const serialized = guard.serialize(snapshot);
     const changed = !stored || guard.serialize(stored) !== serialized || timelineBody !== undefined;
@@ -147,4 +196,31 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
     }
   }
   return result;
+}
+
+function isReleaseBranch(guard: Guard, pr: { headRef: string }): boolean {
+  return classify({ headRef: pr.headRef, fromFork: false }, guard.settings) === 'release';
+}
+
+const SHARED_HEAD_MARKER = '<!-- release-guard:shared-head';
+
+function sharedHeadNote(sha: string, governing: readonly { number: number }[]): string {
+  const prs = governing.map((other) => `#${other.number}`).join(', ');
+  return `the head ${sha.slice(0, 7)} is the head of release pull request ${prs}, whose status governs it: no verdict of this pull request's own is written on it`;
+}
+
+/** Says once on the pull request why the guard writes no verdict on its head. */
+async function noteSharedHead(
+  octokit: Octokit,
+  pr: PullRequestRef,
+  observed: Observation,
+  governing: readonly { number: number }[],
+): Promise<void> {
+  const sha = observed.facts.pr.headSha;
+  const marker = `${SHARED_HEAD_MARKER} ${sha} -->`;
+  if (observed.ownComments.some((c) => c.body.startsWith(marker))) return;
+  const { number, ...repo } = pr;
+  const note = sharedHeadNote(sha, governing);
+  const body = `${marker}\n**release-guard:** ${note.charAt(0).toUpperCase()}${note.slice(1)}.`;
+  await octokit.rest.issues.createComment({ ...repo, issue_number: number, body });
 }
