@@ -358,6 +358,7 @@ class Lifecycle {
             workflowPath: WORKFLOW,
             headSha: live.headSha,
             headBranch: this.head.ref,
+            displayTitle: live.displayTitle,
             conclusion,
           }),
         );

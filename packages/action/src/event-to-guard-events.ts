@@ -9,7 +9,15 @@ export type EventPlan =
    * A workflow run started or finished: when `workflowPath` is the release workflow, find its pull request
    * by head branch and apply these.
    */
-  | { kind: 'release-run'; workflowPath: string; headBranch: string; headSha: string; events: GuardEvent[] }
+  | {
+      kind: 'release-run';
+      workflowPath: string;
+      headBranch: string;
+      headSha: string;
+      /** What started the run, its name, and the repository of its head: whether it is a release run at all. */
+      run: { event: string; displayTitle: string; headRepository: string | undefined; succeeded: boolean };
+      events: GuardEvent[];
+    }
   /** Sweep every open release pull request (scheduled or dispatched by hand). */
   | { kind: 'sweep' }
   /** Nothing to do: why. */
@@ -89,9 +97,16 @@ function workflowRun(payload: Json): EventPlan {
   }
   const runId = runAttemptId(id, attempt);
   const workflowPath = text(run, 'path', 'workflow_run.workflow_run');
+  const headRepository = isObject(run.head_repository) ? run.head_repository.full_name : undefined;
+  const about = (succeeded: boolean) => ({
+    event: text(run, 'event', 'workflow_run.workflow_run'),
+    displayTitle: typeof run.display_title === 'string' ? run.display_title : '',
+    headRepository: typeof headRepository === 'string' ? headRepository : undefined,
+    succeeded,
+  });
   if (action === 'requested' || action === 'in_progress') {
     const events: GuardEvent[] = [{ type: 'RELEASE_STARTED', sha: headSha, runId }];
-    return { kind: 'release-run', workflowPath, headBranch, headSha, events };
+    return { kind: 'release-run', workflowPath, headBranch, headSha, run: about(false), events };
   }
   if (action !== 'completed')
     return { kind: 'ignore', notice: `release-guard does not act on workflow_run.${word(action)}` };
@@ -106,7 +121,7 @@ function workflowRun(payload: Json): EventPlan {
       ? { type: 'RELEASE_SUCCEEDED', sha: headSha, runId }
       : { type: 'RELEASE_FAILED', sha: headSha, runId, reason: `the release run concluded ${conclusion}` };
   const events: GuardEvent[] = [{ type: 'RELEASE_STARTED', sha: headSha, runId }, outcome];
-  return { kind: 'release-run', workflowPath, headBranch, headSha, events };
+  return { kind: 'release-run', workflowPath, headBranch, headSha, run: about(conclusion === 'success'), events };
 }
 
 function pullRequestNumber(eventName: string, payload: Json): number {
@@ -133,7 +148,7 @@ const CONCLUSIONS = [
 ];
 
 /** A name from the payload as a notice may show it: one short word, nothing to render. */
-function word(value: string): string {
+export function word(value: string): string {
   const clean = value.replace(/[^A-Za-z0-9_.-]/g, '?');
   return clean.length > 40 ? `${clean.slice(0, 40)}…` : clean;
 }

@@ -2,13 +2,14 @@ import { createGuard, type Guard, type GuardEvent, type GuardSnapshot, type Phas
 import {
   type ArtifactVerifierOptions,
   type GuardRunResult,
+  isReleaseRun,
   type Octokit,
   type RepoRef,
   runAttemptId,
   runGuard,
   versionOfBranch,
 } from '@release-guard/github-adapter';
-import { EventPayloadError, type EventPlan, isCommitSha, toGuardEvents } from './event-to-guard-events.js';
+import { EventPayloadError, type EventPlan, isCommitSha, toGuardEvents, word } from './event-to-guard-events.js';
 import { gate } from './gate.js';
 import { type ActionInputs, InputError, releaseMode } from './inputs.js';
 import { renderGateSummary, renderSummary } from './summary.js';
@@ -133,6 +134,20 @@ class Job {
         }
         if (basename(plan.workflowPath) !== basename(workflow)) {
           return this.nothing(`the workflow ${plan.workflowPath} is not the release workflow ${workflow}`);
+        }
+        const release = {
+          event: plan.run.event,
+          head_sha: plan.headSha,
+          head_branch: plan.headBranch,
+          display_title: plan.run.displayTitle,
+          head_repository: plan.run.headRepository === undefined ? null : { full_name: plan.run.headRepository },
+        };
+        if (!isReleaseRun(release, { repo: this.context.repository, sha: plan.headSha, headRef: plan.headBranch })) {
+          const about = `a run of ${plan.workflowPath} (${word(plan.run.event)} on ${word(plan.headBranch)}, ${plan.headSha.slice(0, 7)}) that the guard did not start`;
+          if (!plan.run.succeeded) return this.nothing(`${about} is not the release: ignored`);
+          const alert = `${about} succeeded: it is not the release and unlocks nothing. Anyone with write access can make the release workflow run for any SHA; only a workflow_dispatch run on the release branch, named with the marker, releases.`;
+          this.log.error(alert);
+          return { ...this.nothing(alert), failures: [alert] };
         }
         const numbers = await this.openPullRequestsOf(plan.headBranch);
         if (numbers.length === 0) {

@@ -62,6 +62,7 @@ describe('toGuardEvents', () => {
       workflowPath: '.github/workflows/release.yaml',
       headSha: head.sha,
       headBranch: head.ref,
+      displayTitle: `release-guard ${head.sha}`,
     };
     const success = toGuardEvents('workflow_run', workflowRunEvent({ ...base, conclusion: 'success' }).payload);
     expect(success).toEqual({
@@ -69,6 +70,12 @@ describe('toGuardEvents', () => {
       workflowPath: '.github/workflows/release.yaml',
       headBranch: head.ref,
       headSha: head.sha,
+      run: {
+        event: 'workflow_dispatch',
+        displayTitle: `release-guard ${head.sha}`,
+        headRepository: `${repo.owner}/${repo.name}`,
+        succeeded: true,
+      },
       events: [
         { type: 'RELEASE_STARTED', sha: head.sha, runId: '5738127454.2' },
         { type: 'RELEASE_SUCCEEDED', sha: head.sha, runId: '5738127454.2' },

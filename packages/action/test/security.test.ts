@@ -20,7 +20,11 @@ function setup(inputs: Record<string, string> = {}) {
   emulators.github.control.addToken('guard', 'github-actions[bot]');
   emulators.github.control.setPermission(full, 'github-actions[bot]', 'write');
   emulators.github.control.protectBranch(full, 'main', { requiredContexts: ['release'] });
-  emulators.github.control.addWorkflow(full, { path: '.github/workflows/release.yaml', name: 'release' });
+  emulators.github.control.addWorkflow(full, {
+    path: '.github/workflows/release.yaml',
+    name: 'release',
+    runName: 'release-guard ${{ inputs.sha }}',
+  });
   const octokit = createOctokit({ token: 'guard', baseUrl: emulators.github.url, throttle: false, retries: 0 });
   const parsed = parseInputs({
     INPUT_TOKEN: 'guard',

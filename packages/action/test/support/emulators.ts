@@ -48,10 +48,10 @@ export function approvalEvent(
   return pullRequestReviewEvent('submitted', { repo, number, head, review: { id, state: 'approved', user } });
 }
 
-/** The delivery of a completed run of the release workflow. */
+/** The delivery of a completed run of the release workflow (named with the guard's marker unless `displayTitle` says otherwise). */
 export function releaseRunEvent(
   repo: Repo,
-  run: { id: number; headSha: string; headBranch: string },
+  run: { id: number; headSha: string; headBranch: string; displayTitle?: string; event?: string },
   conclusion: 'success' | 'failure',
 ): WebhookDelivery {
   return workflowRunEvent({
@@ -61,6 +61,8 @@ export function releaseRunEvent(
     workflowPath: RELEASE_WORKFLOW,
     headSha: run.headSha,
     headBranch: run.headBranch,
+    displayTitle: run.displayTitle ?? `release-guard ${run.headSha}`,
+    ...(run.event ? { event: run.event } : {}),
     conclusion,
   });
 }
