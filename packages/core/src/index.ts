@@ -42,7 +42,7 @@ export { releaseGuardMachine } from './machine.js';
 export type { MermaidOptions } from './mermaid.js';
 export { toMermaid } from './mermaid.js';
 export type { PullRequest, PullRequestKind } from './pull-request.js';
-export { classify } from './pull-request.js';
+export { classify, MAX_RELEASERS, normalizeLogin } from './pull-request.js';
 export type { ApprovalFact, ArtifactFact, GuardFacts, ReleaseRunFact, StatusFact } from './reconcile.js';
 export { SNAPSHOT_SCHEMA, SNAPSHOT_VERSION } from './serialize.js';
 export type { ApprovalRecord, GuardSnapshot, MergeRecord, Phase, ReleaseRecord, TimelineEntry } from './snapshot.js';

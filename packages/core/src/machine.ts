@@ -9,7 +9,7 @@ import type {
   VerifyArtifactsEffect,
 } from './effects.js';
 import type { GuardEvent } from './events.js';
-import type { PullRequest, PullRequestKind } from './pull-request.js';
+import { addReleasers, isReleaser, type PullRequest, type PullRequestKind } from './pull-request.js';
 import { type GuardSnapshot, idString, LIMITS, type Phase, pushBounded, TEXT_LIMIT } from './snapshot.js';
 import { STATUS_TEXT, statusOf } from './standing-status.js';
 import { shortSha, truncate } from './text.js';
@@ -73,6 +73,9 @@ function whyIgnored(context: GuardContext, event: GuardEvent, phase: Phase): str
   }
   if (sha !== undefined && sha !== context.headSha && event.type !== 'MERGED') {
     return `${event.type} is for ${shortSha(sha)} but the head is ${shortSha(context.headSha)}`;
+  }
+  if (event.type === 'APPROVED' && isReleaser(context.pr.releasers, event.reviewer)) {
+    return `${event.reviewer} prepared this release and cannot approve their own release`;
   }
   if (event.type === 'APPROVED' && !event.authorized) return `${event.reviewer} may not approve releases`;
   if (event.type === 'HEAD_CHANGED') return `${shortSha(event.sha)} is already the head`;
@@ -336,6 +339,7 @@ export const releaseGuardMachine = setup({
     isFreshApproval: ({ context, event }) =>
       event.type === 'APPROVED' &&
       event.authorized &&
+      !isReleaser(context.pr.releasers, event.reviewer) &&
       event.sha === context.headSha &&
       !context.seenReviews.includes(idString(event.reviewId)),
     dismissesLastApproval: ({ context, event }) =>
@@ -551,6 +555,7 @@ export const releaseGuardMachine = setup({
 });
 
 function initialContext(input: GuardInput): GuardContext {
+  const releasers = addReleasers([], input.pr.releasers);
   return {
     settings: input.settings,
     pr: {
@@ -560,6 +565,7 @@ function initialContext(input: GuardInput): GuardContext {
       fromFork: input.pr.fromFork,
       ...(input.pr.version === undefined ? {} : { version: input.pr.version }),
       ...(input.pr.versions === undefined ? {} : { versions: { ...input.pr.versions } }),
+      ...(releasers === undefined ? {} : { releasers }),
     },
     kind: input.kind,
     headSha: input.pr.headSha,

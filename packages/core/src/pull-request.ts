@@ -1,7 +1,7 @@
 import { Checker, join } from './check.js';
 import type { GuardSettings } from './config.js';
 import { GuardEventError } from './errors.js';
-import { SHA_PATTERN } from './events.js';
+import { MAX_ID_LENGTH, SHA_PATTERN } from './events.js';
 
 /** The pull request as the guard needs it. */
 export interface PullRequest {
@@ -16,6 +16,55 @@ export interface PullRequest {
   version?: string;
   /** Other versions a release publishes, e.g. `{ chart: '4.0.27' }`: fill `{chart}` in artifact refs. */
   versions?: Record<string, string>;
+  /**
+   * Logins of those who prepared the release (its author, or whoever ran the workflow that opened it),
+   * who therefore may not approve it. Give it only when self-approval is forbidden. The guard keeps
+   * every releaser it is ever given for the pull request (see `GuardSnapshot.pr.releasers`), so taking
+   * oneself off the list later does not make one's approval count.
+   */
+  releasers?: string[];
+}
+
+/**
+ * A login as the guard compares it: lower case, without the `[bot]` suffix that GitHub's REST API
+ * adds to an app's login and its GraphQL API leaves out (`github-actions[bot]` is `github-actions`).
+ * GitHub logins are case-insensitive.
+ */
+export function normalizeLogin(login: string): string {
+  const lower = login.toLowerCase();
+  return lower.endsWith('[bot]') ? lower.slice(0, -'[bot]'.length) : lower;
+}
+
+/** Whether `login` is among `releasers`, as `normalizeLogin` compares logins. */
+export function isReleaser(releasers: readonly string[] | undefined, login: string): boolean {
+  if (!releasers || releasers.length === 0) return false;
+  const key = normalizeLogin(login);
+  return releasers.some((releaser) => normalizeLogin(releaser) === key);
+}
+
+/**
+ * `known` with the releasers of `more` it lacks appended, each login once (as `normalizeLogin` compares
+ * them; the first spelling is kept), at most `MAX_RELEASERS`; undefined when there are none.
+ *
+ * When the list is full it is the newest that are dropped, never the oldest: the first releasers are
+ * the ones the guard pinned when it first saw the pull request, and anyone who can edit the assignees
+ * could otherwise push them out by adding others, which is the self-approval the list exists to stop.
+ * A releaser dropped for lack of room still counts while the caller lists them.
+ */
+export function addReleasers(
+  known: readonly string[] | undefined,
+  more: readonly string[] | undefined,
+): string[] | undefined {
+  const releasers = [...(known ?? [])];
+  const keys = new Set(releasers.map(normalizeLogin));
+  for (const login of more ?? []) {
+    if (releasers.length >= MAX_RELEASERS) break;
+    const key = normalizeLogin(login);
+    if (keys.has(key)) continue;
+    keys.add(key);
+    releasers.push(login);
+  }
+  return releasers.length === 0 ? undefined : releasers;
 }
 
 /**
@@ -32,10 +81,15 @@ export function classify(pr: Pick<PullRequest, 'headRef' | 'fromFork'>, settings
   return pr.fromFork ? 'fork' : 'release';
 }
 
-const PR_KEYS = ['number', 'headRef', 'headSha', 'baseRef', 'fromFork', 'version', 'versions'];
+const PR_KEYS = ['number', 'headRef', 'headSha', 'baseRef', 'fromFork', 'version', 'versions', 'releasers'];
 /** At most this many `versions`, with keys of at most `MAX_VERSION_KEY` characters. */
 export const MAX_VERSIONS = 20;
 export const MAX_VERSION_KEY = 50;
+/**
+ * At most this many releasers, given or kept in the snapshot (logins of at most `MAX_ID_LENGTH`
+ * characters). GitHub allows 10 assignees on a pull request, so a list it shows always fits.
+ */
+export const MAX_RELEASERS = 20;
 
 /** A branch name as git allows it: no whitespace, control characters or `~^:?*[\`. */
 export const BRANCH_PATTERN = /^[^\s~^:?*[\\\p{Cc}]+$/u;
@@ -70,7 +124,16 @@ export function checkPullRequest(value: unknown, path: string, check: Checker): 
       check.string(version, join(join(path, 'versions'), key), { max: 100 });
     }
   }
+  checkReleasers(value.releasers, join(path, 'releasers'), check);
   return check.ok;
+}
+
+/** Checks an optional list of releasers: at most `MAX_RELEASERS` logins of at most `MAX_ID_LENGTH` characters. */
+export function checkReleasers(value: unknown, path: string, check: Checker): void {
+  if (value === undefined || !check.array(value, path, MAX_RELEASERS)) return;
+  value.forEach((login, i) => {
+    check.string(login, join(path, i), { max: MAX_ID_LENGTH });
+  });
 }
 
 export function parsePullRequest(value: unknown): PullRequest {

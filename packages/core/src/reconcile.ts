@@ -4,11 +4,14 @@ import { GuardEventError } from './errors.js';
 import { type GuardEvent, type Id, SHA_PATTERN } from './events.js';
 import type { Guard, Step } from './guard.js';
 import { requiredArtifacts } from './machine.js';
-import { checkPullRequest, classify, type PullRequest } from './pull-request.js';
+import { addReleasers, checkPullRequest, classify, isReleaser, type PullRequest } from './pull-request.js';
 import { type GuardSnapshot, idString, LIMITS } from './snapshot.js';
 import { standingStatus } from './standing-status.js';
 
-/** An approving review as GitHub shows it; `authorized` is decided by the caller (the adapter). */
+/**
+ * An approving review as GitHub shows it; `authorized` is decided by the caller (the adapter). An
+ * approval by one of the pull request's releasers counts for nothing, whatever `authorized` says.
+ */
 export interface ApprovalFact {
   reviewId: Id;
   reviewer: string;
@@ -70,14 +73,20 @@ const SHA = { pattern: SHA_PATTERN, hint: 'a lowercase hexadecimal commit SHA' }
  * by the facts; otherwise the state is rebuilt from the facts alone, keeping only the stored history
  * (released SHAs, reported runs, violations, timeline). The facts are then applied as events, which
  * the machine's idempotence turns into no-ops where they are already known, and the effects are
- * trimmed to those GitHub does not already reflect.
+ * trimmed to those GitHub does not already reflect. The releasers are the stored ones and any that
+ * `facts.pr.releasers` adds (trusted or rebuilt alike): facts never remove one.
  */
 export function reconcileFacts(guard: Guard, stored: GuardSnapshot | undefined, facts: GuardFacts): Step {
   checkFacts(facts);
   const { state, mergedSha, mergedBy, ...pr } = facts.pr;
   const prior = stored && stored.pr.number === pr.number ? stored : undefined;
   const head = pr.headSha;
-  const approvals = (facts.approvals ?? []).filter((a) => a.sha === head && a.authorized);
+  // Releasers are pinned before any approval is looked at: the stored ones first, then any the facts
+  // add. Facts that no longer list a releaser (who took themself off the assignees) remove nobody.
+  const releasers = addReleasers(prior?.pr.releasers, pr.releasers);
+  const approvals = (facts.approvals ?? []).filter(
+    (a) => a.sha === head && a.authorized && !isReleaser(releasers, a.reviewer),
+  );
 
   if (prior?.phase === 'merged' && state === 'merged') {
     return { snapshot: prior, effects: [], ignored: 'the pull request is merged: nothing more happens' };
@@ -92,6 +101,7 @@ export function reconcileFacts(guard: Guard, stored: GuardSnapshot | undefined, 
     effects.push(...started.effects);
     snapshot = prior ? carryHistory(started.snapshot, prior, approvals) : started.snapshot;
   }
+  snapshot = withReleasers(snapshot, releasers);
 
   const apply = (event: GuardEvent) => {
     const step = guard.next(snapshot, facts.at === undefined ? event : { ...event, at: facts.at });
@@ -101,6 +111,7 @@ export function reconcileFacts(guard: Guard, stored: GuardSnapshot | undefined, 
 
   if (snapshot.phase === 'closed' && state === 'open') apply({ type: 'REOPENED', sha: head });
   else if (snapshot.headSha !== head) apply({ type: 'HEAD_CHANGED', sha: head });
+  // Standing approvals GitHub no longer shows, or by someone since found to be a releaser, are withdrawn.
   for (const approval of snapshot.approvals) {
     if (!approvals.some((a) => idString(a.reviewId) === approval.reviewId)) {
       apply({ type: 'APPROVAL_DISMISSED', reviewId: approval.reviewId, reviewer: approval.reviewer });
@@ -159,7 +170,15 @@ function isBackedByFacts(prior: GuardSnapshot, facts: GuardFacts, guard: Guard):
   return true;
 }
 
-/** A rebuilt snapshot keeps the stored history, in a new epoch, but none of its claims. */
+/** `snapshot` keeping `releasers`: the stored ones, then those the facts add (see `addReleasers`). */
+function withReleasers(snapshot: GuardSnapshot, releasers: string[] | undefined): GuardSnapshot {
+  return releasers === undefined ? snapshot : { ...snapshot, pr: { ...snapshot.pr, releasers } };
+}
+
+/**
+ * A rebuilt snapshot keeps the stored history, in a new epoch, but none of its claims. Its releasers
+ * are the stored ones and the facts' (`withReleasers`), set before any approval is applied.
+ */
 function carryHistory(started: GuardSnapshot, prior: GuardSnapshot, approvals: readonly ApprovalFact[]): GuardSnapshot {
   const standing = new Set(prior.approvals.map((a) => a.reviewId));
   const current = new Set(approvals.map((a) => idString(a.reviewId)).filter((id) => standing.has(id)));

@@ -1,12 +1,16 @@
 import { Checker, join } from './check.js';
 import { GuardStateError } from './errors.js';
 import { SHA_PATTERN } from './events.js';
-import { BRANCH_PATTERN, MAX_VERSION_KEY, MAX_VERSIONS } from './pull-request.js';
+import { BRANCH_PATTERN, checkReleasers, MAX_VERSION_KEY, MAX_VERSIONS, normalizeLogin } from './pull-request.js';
 import { type GuardSnapshot, LIMITS, PHASES, TEXT_LIMIT } from './snapshot.js';
 
 /** Identifies release-guard snapshots among other JSON. */
 export const SNAPSHOT_SCHEMA = 'release-guard/snapshot';
-/** The snapshot format this version writes. Older versions are migrated on restore; newer ones are rejected. */
+/**
+ * The snapshot format this version writes. Older versions are migrated on restore; newer ones are rejected.
+ * Optional fields added since version 1 (`pr.releasers`) did not change it: a snapshot without them is
+ * still a valid version-1 snapshot, and a reader that does not know a field rejects it as unknown.
+ */
 export const SNAPSHOT_VERSION = 1;
 
 /** Upgrades a document of version `from` to `from + 1`. */
@@ -116,6 +120,7 @@ function canonical(s: GuardSnapshot): object {
       fromFork: s.pr.fromFork,
       ...(s.pr.version === undefined ? {} : { version: s.pr.version }),
       ...(s.pr.versions === undefined ? {} : { versions: sortKeys(s.pr.versions) }),
+      ...(s.pr.releasers === undefined ? {} : { releasers: [...s.pr.releasers] }),
     },
     kind: s.kind,
     headSha: s.headSha,
@@ -169,7 +174,7 @@ function checkSnapshot(s: Record<string, unknown>, check: Checker): void {
   check.oneOf(s.phase, at('phase'), PHASES);
   if (check.record(s.pr, at('pr'))) {
     const pr = s.pr;
-    check.onlyKeys(pr, at('pr'), ['number', 'headRef', 'baseRef', 'fromFork', 'version', 'versions']);
+    check.onlyKeys(pr, at('pr'), ['number', 'headRef', 'baseRef', 'fromFork', 'version', 'versions', 'releasers']);
     check.integer(pr.number, at('pr.number'), 1);
     check.string(pr.headRef, at('pr.headRef'), { max: 255, pattern: BRANCH_PATTERN, hint: 'a git branch name' });
     check.string(pr.baseRef, at('pr.baseRef'), { max: 255, pattern: BRANCH_PATTERN, hint: 'a git branch name' });
@@ -186,6 +191,11 @@ function checkSnapshot(s: Record<string, unknown>, check: Checker): void {
           } else check.string(value, at(`pr.versions.${key}`), { max: 100 });
         }
       }
+    }
+    // The bounds `guard.start` puts on releasers; a list the guard writes is never empty.
+    checkReleasers(pr.releasers, at('pr.releasers'), check);
+    if (Array.isArray(pr.releasers) && pr.releasers.length === 0) {
+      check.fail(at('pr.releasers'), 'expected at least one releaser (the field is left out when there is none)');
     }
   }
   check.oneOf(s.kind, at('kind'), ['release', 'fork', 'not-release'] as const);
@@ -245,6 +255,10 @@ function checkConsistency(s: GuardSnapshot, check: Checker): void {
     if (!s.seenReviews.includes(approval.reviewId)) {
       check.fail(`snapshot.approvals.${i}.reviewId`, `review ${approval.reviewId} is not among seenReviews`);
     }
+  }
+  const releasers = (s.pr.releasers ?? []).map(normalizeLogin);
+  for (const [i, key] of releasers.entries()) {
+    if (releasers.indexOf(key) !== i) check.fail(`snapshot.pr.releasers.${i}`, `releaser ${key} is listed twice`);
   }
 }
 

@@ -58,6 +58,12 @@ export interface GuardSnapshot {
     fromFork: boolean;
     version?: string;
     versions?: Record<string, string>;
+    /**
+     * Everyone the guard was ever told prepared this release (`PullRequest.releasers`), in the order it
+     * learnt of them: it only grows, so their approvals never count, even after they leave the list
+     * GitHub shows. Absent when no releaser was ever given; never empty.
+     */
+    releasers?: string[];
   };
   kind: PullRequestKind;
   headSha: string;

@@ -238,6 +238,7 @@ describe('public types', () => {
       fromFork: boolean;
       version?: string;
       versions?: Record<string, string>;
+      releasers?: string[];
     }>();
     expectTypeOf<PullRequestKind>().toEqualTypeOf<'release' | 'fork' | 'not-release'>();
   });

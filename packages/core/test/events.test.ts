@@ -4,6 +4,8 @@ import {
   GuardEventError,
   type GuardSnapshot,
   type InputIssue,
+  MAX_ID_LENGTH,
+  MAX_RELEASERS,
   type PullRequest,
   parseEvent,
   type Step,
@@ -214,6 +216,21 @@ describe('guard.start rejects malformed pull requests', () => {
     ]);
     expect(startIssues({ ...releasePr(), versions: ['4.0.27'] })).toEqual([issue('versions', 'expected an object')]);
     expect(startIssues(null)).toEqual([issue('', 'expected an object', 'null')]);
+  });
+
+  it('rejects releasers that are not a short list of logins', () => {
+    expect(startIssues({ ...releasePr(), releasers: 'alice' })).toEqual([
+      issue('releasers', 'expected an array', '"alice"'),
+    ]);
+    const many = Array.from({ length: MAX_RELEASERS + 1 }, (_, i) => `releaser-${i}`);
+    expect(startIssues(releasePr({ releasers: many }))).toEqual([
+      issue('releasers', `at most ${MAX_RELEASERS} entries`, `got ${MAX_RELEASERS + 1}`),
+    ]);
+    expect(startIssues({ ...releasePr(), releasers: ['alice', 7, '', 'x'.repeat(MAX_ID_LENGTH + 1)] })).toEqual([
+      issue('releasers.1', 'non-empty string', 'number 7'),
+      issue('releasers.2', 'non-empty string', 'an empty string'),
+      issue('releasers.3', `at most ${MAX_ID_LENGTH} characters`),
+    ]);
   });
 
   it('reports every bad field at once', () => {

@@ -24,6 +24,8 @@ function alphabet(s: GuardSnapshot): GuardEvent[] {
     { type: 'HEAD_CHANGED', sha: head },
     { type: 'APPROVED', sha: head, reviewId: fresh, reviewer: 'maintainer', authorized: true },
     { type: 'APPROVED', sha: head, reviewId: fresh, reviewer: 'outsider', authorized: false },
+    // The explored release pull request names `releaser` among its releasers; GitHub spells bots both ways.
+    { type: 'APPROVED', sha: head, reviewId: fresh, reviewer: 'Releaser[bot]', authorized: true },
     { type: 'APPROVED', sha: other, reviewId: fresh, reviewer: 'maintainer', authorized: true },
     standing !== undefined && {
       type: 'APPROVED',

@@ -5,8 +5,8 @@ import { releasePr, seedGuard } from './fixtures.js';
 
 const guard = seedGuard();
 
-describe('exhaustive exploration of guard.next (2 SHAs, one required artifact, one on-merge artifact)', () => {
-  const release = explore(guard, releasePr());
+describe('exhaustive exploration of guard.next (2 SHAs, one required artifact, one on-merge artifact, a releaser)', () => {
+  const release = explore(guard, releasePr({ releasers: ['releaser'] }));
   const other = explore(guard, releasePr({ headRef: 'feature/x' }));
   const fork = explore(guard, releasePr({ fromFork: true }));
 

@@ -121,6 +121,21 @@ describe('the invariant checker catches planted bugs', () => {
     expect(caught(buggy)).toContain(9);
   });
 
+  it('a guard that forgets the releasers breaks invariant 3: their approval started a release', () => {
+    const forgetful: Guard = {
+      ...guard,
+      next: (snapshot, event) => {
+        const { releasers: _forgotten, ...pr } = snapshot.pr;
+        return guard.next({ ...snapshot, pr }, event);
+      },
+    };
+    const pr = releasePr({ releasers: ['Reviewer-1'] });
+    expect(checkInvariants(guard, runEvents(guard, pr, [approve()]))).toEqual([]);
+    expect(checkInvariants(forgetful, runEvents(forgetful, pr, [approve()]))).toContainEqual(
+      expect.objectContaining({ invariant: 3, index: 0 }),
+    );
+  });
+
   it('the model is computed from events, not from the snapshot’s own flags', () => {
     // The buggy guard claims in its snapshot that the head was released, then merges it.
     const buggy = plant((step, event) =>

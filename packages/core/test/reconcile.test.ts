@@ -1,4 +1,4 @@
-import { type Effect, GuardEventError, type GuardFacts, type GuardSnapshot } from '@release-guard/core';
+import { type Effect, GuardEventError, type GuardFacts, type GuardSnapshot, MAX_RELEASERS } from '@release-guard/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { approve, drive, headChanged, started, succeeded, toReleased, types } from './drive.js';
@@ -257,6 +257,109 @@ describe('reconcile with a stored snapshot', () => {
     const second = guard.reconcile(first.snapshot, all);
     expect(types(second.effects)).toEqual(['VERIFY_ARTIFACTS']);
     expect(second.snapshot.phase).toBe(first.snapshot.phase);
+  });
+});
+
+describe('reconcile pins the releasers: they only ever grow', () => {
+  const withAlice = releasePr({ releasers: ['alice'] });
+  /** Alice's approval, marked authorized by a caller that no longer counts her as a releaser. */
+  const byAlice = { reviewId: 5, reviewer: 'Alice', sha: SHA.a, authorized: true };
+  const startedBy = (prWith = withAlice) => guard.start(prWith).snapshot;
+
+  it('the releaser who takes themself off the list still cannot approve (the un-assign attack)', () => {
+    const step = guard.reconcile(startedBy(), facts({ approvals: [byAlice] }, { releasers: [] }));
+    expect(step.snapshot.phase).toBe('prepared');
+    expect(step.snapshot.approvals).toEqual([]);
+    expect(step.snapshot.pr.releasers).toEqual(['alice']);
+    expect(types(step.effects)).not.toContain('START_RELEASE');
+    // Facts that leave the field out remove nobody either.
+    const omitted = guard.reconcile(startedBy(), facts({ approvals: [byAlice] }));
+    expect(omitted.snapshot.phase).toBe('prepared');
+    expect(omitted.snapshot.pr.releasers).toEqual(['alice']);
+  });
+
+  it('releasers the facts add are kept after the facts drop them', () => {
+    const grown = guard.reconcile(startedBy(), facts({}, { releasers: ['bob', 'ALICE'] }));
+    expect(grown.snapshot.pr.releasers).toEqual(['alice', 'bob']);
+    const byBob = { ...byAlice, reviewId: 6, reviewer: 'bob[bot]' };
+    const later = guard.reconcile(grown.snapshot, facts({ approvals: [byBob] }, { releasers: ['carol'] }));
+    expect(later.snapshot.pr.releasers).toEqual(['alice', 'bob', 'carol']);
+    expect(later.snapshot.phase).toBe('prepared');
+    // A maintainer's approval still counts.
+    const approved = guard.reconcile(later.snapshot, facts({ approvals: [byBob, approval] }, { releasers: [] }));
+    expect(approved.snapshot.phase).toBe('approved');
+    expect(approved.snapshot.approvals.map((a) => a.reviewer)).toEqual(['maintainer']);
+  });
+
+  it('the first time the guard sees the pull request, the facts’ releasers are pinned', () => {
+    const step = guard.reconcile(undefined, facts({ approvals: [byAlice] }, { releasers: ['alice[bot]'] }));
+    expect(step.snapshot.pr.releasers).toEqual(['alice[bot]']);
+    expect(step.snapshot.phase).toBe('prepared');
+  });
+
+  it('a rebuilt state keeps the stored releasers and adds the facts’', () => {
+    // The stored snapshot claims a succeeded release that GitHub does not show: it is rebuilt from the facts.
+    const claims = drive(guard, withAlice, [approve(), started(), succeeded()]).snapshot;
+    expect(claims.release.state).toBe('succeeded');
+    const step = guard.reconcile(claims, facts({ approvals: [byAlice], releaseRuns: [] }, { releasers: ['dave'] }));
+    expect(step.snapshot.epoch).toBe(claims.epoch + 1);
+    expect(step.snapshot.pr.releasers).toEqual(['alice', 'dave']);
+    expect(step.snapshot.phase).toBe('prepared');
+    expect(types(step.effects)).not.toContain('START_RELEASE');
+  });
+
+  it('a standing approval by someone since found to be a releaser is withdrawn', () => {
+    const byBob = { reviewId: 1, reviewer: 'reviewer-1', sha: SHA.a, authorized: true };
+    const snapshot = stored([approve()]);
+    expect(snapshot.phase).toBe('approved');
+    const step = guard.reconcile(snapshot, facts({ approvals: [byBob] }, { releasers: ['Reviewer-1'] }));
+    expect(step.snapshot.phase).toBe('failed');
+    expect(step.snapshot.failure).toBe('approval withdrawn');
+    expect(step.snapshot.approvals).toEqual([]);
+    expect(step.snapshot.pr.releasers).toEqual(['Reviewer-1']);
+  });
+
+  it('facts naming the same releasers, in any spelling, change nothing', () => {
+    const snapshot = startedBy();
+    const step = guard.reconcile(snapshot, facts({}, { releasers: ['Alice[bot]'] }));
+    expect(step.effects).toEqual([]);
+    expect(step.snapshot).toBe(snapshot);
+    expect(step.ignored).toMatch(/already agrees/);
+  });
+
+  it('a snapshot of another pull request lends it no releasers', () => {
+    const other = guard.start(releasePr({ number: 1, releasers: ['alice'] })).snapshot;
+    const step = guard.reconcile(other, facts({ approvals: [byAlice] }));
+    expect(step.snapshot.pr).not.toHaveProperty('releasers');
+    expect(step.snapshot.phase).toBe('approved');
+  });
+
+  it(`keeps at most ${MAX_RELEASERS}, dropping the newest: a flood of assignees never pushes out the first`, () => {
+    const flood = (from: number, count: number) => Array.from({ length: count }, (_, i) => `assignee-${from + i}`);
+    const full = guard.start(releasePr({ releasers: ['alice', ...flood(0, MAX_RELEASERS - 1)] })).snapshot;
+    const step = guard.reconcile(full, facts({ approvals: [byAlice] }, { releasers: flood(100, 10) }));
+    expect(step.snapshot.pr.releasers).toEqual(full.pr.releasers);
+    expect(step.snapshot.phase).toBe('prepared');
+
+    let snapshot = startedBy();
+    for (let round = 0; round < 5; round++) {
+      snapshot = guard.reconcile(snapshot, facts({}, { releasers: flood(round * 10, 10) })).snapshot;
+    }
+    expect(snapshot.pr.releasers).toHaveLength(MAX_RELEASERS);
+    expect(snapshot.pr.releasers?.slice(0, 2)).toEqual(['alice', 'assignee-0']);
+    expect(guard.reconcile(snapshot, facts({ approvals: [byAlice] }, { releasers: [] })).snapshot.phase).toBe(
+      'prepared',
+    );
+  });
+
+  it('rejects facts whose releasers are not a short list of logins', () => {
+    const error = (releasers: unknown) => () =>
+      guard.reconcile(undefined, facts({}, { releasers } as unknown as Partial<GuardFacts['pr']>));
+    expect(error('alice')).toThrow(/facts\.pr\.releasers: expected an array/);
+    expect(error(Array.from({ length: MAX_RELEASERS + 1 }, (_, i) => `r${i}`))).toThrow(
+      /facts\.pr\.releasers: expected at most 20 entries/,
+    );
+    expect(error([''])).toThrow(/facts\.pr\.releasers\.0: expected a non-empty string/);
   });
 });
 

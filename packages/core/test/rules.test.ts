@@ -1,4 +1,11 @@
-import { createGuard, type Effect, type SetStatusEffect } from '@release-guard/core';
+import {
+  type ApprovedEvent,
+  createGuard,
+  type Effect,
+  MAX_RELEASERS,
+  normalizeLogin,
+  type SetStatusEffect,
+} from '@release-guard/core';
 import { describe, expect, it } from 'vitest';
 import { apply, approve, drive, headChanged, started, succeeded, toReleased, types, verified } from './drive.js';
 import { releasePr, SHA, seedGuard } from './fixtures.js';
@@ -183,6 +190,95 @@ describe('approvals', () => {
     expect(step.snapshot.phase).toBe('approved');
     expect(step.snapshot.approvals.map((a) => a.reviewId)).toEqual(['2']);
     expect(step.effects).toEqual([]);
+  });
+});
+
+describe('releasers may not approve their own release', () => {
+  const byReleaser = releasePr({ releasers: ['Releaser', 'github-actions'] });
+  const approveAs = (reviewer: string, reviewId: number | string = 1, sha: string = SHA.a): ApprovedEvent => ({
+    type: 'APPROVED',
+    sha,
+    reviewId,
+    reviewer,
+    authorized: true,
+  });
+
+  it('start keeps the releasers in the snapshot; without any, the field is left out', () => {
+    expect(guard.start(byReleaser).snapshot.pr.releasers).toEqual(['Releaser', 'github-actions']);
+    expect(guard.start(pr).snapshot.pr).not.toHaveProperty('releasers');
+    expect(guard.start(releasePr({ releasers: [] })).snapshot.pr).not.toHaveProperty('releasers');
+  });
+
+  it('start keeps each releaser once, in its first spelling', () => {
+    const step = guard.start(releasePr({ releasers: ['Alice', 'alice', 'bob[bot]', 'BOB', 'alice[bot]'] }));
+    expect(step.snapshot.pr.releasers).toEqual(['Alice', 'bob[bot]']);
+  });
+
+  it('an authorized approval by a releaser is ignored, and says why', () => {
+    const step = guard.next(guard.start(byReleaser).snapshot, approveAs('Releaser'));
+    expect(step.snapshot.phase).toBe('prepared');
+    expect(step.snapshot.approvals).toEqual([]);
+    expect(step.effects).toEqual([]);
+    expect(step.ignored).toBe('Releaser prepared this release and cannot approve their own release');
+    // The review is seen, like any ignored approval: its redelivery is not counted either.
+    expect(step.snapshot.seenReviews).toEqual(['1']);
+    expect(guard.next(step.snapshot, approveAs('Releaser')).ignored).toMatch(/already counted/);
+  });
+
+  it('the releaser reason wins over the unauthorized one', () => {
+    const step = guard.next(guard.start(byReleaser).snapshot, { ...approveAs('releaser'), authorized: false });
+    expect(step.ignored).toMatch(/prepared this release and cannot approve their own release/);
+  });
+
+  it('logins compare case-insensitively and with a trailing [bot] ignored', () => {
+    const start = guard.start(byReleaser).snapshot;
+    for (const reviewer of ['releaser', 'RELEASER', 'Releaser[bot]', 'github-actions[bot]', 'GitHub-Actions']) {
+      const step = guard.next(start, approveAs(reviewer));
+      expect(step.snapshot.phase, reviewer).toBe('prepared');
+      expect(step.ignored, reviewer).toMatch(/cannot approve their own release/);
+    }
+    for (const reviewer of ['releaser2', 'actions', 'github-actions[bot]x', 'maintainer']) {
+      expect(guard.next(start, approveAs(reviewer)).snapshot.phase, reviewer).toBe('approved');
+    }
+    expect(normalizeLogin('GitHub-Actions[bot]')).toBe('github-actions');
+    expect(normalizeLogin('Dependabot[BOT]')).toBe('dependabot');
+    expect(normalizeLogin('robot')).toBe('robot');
+    expect(normalizeLogin('a[bot][bot]')).toBe('a[bot]');
+  });
+
+  it('a releaser’s approval counts in no phase: not as a second approval, not as a retry', () => {
+    const approved = drive(guard, byReleaser, [approveAs('maintainer', 1)]);
+    expect(approved.snapshot.phase).toBe('approved');
+    const second = guard.next(approved.snapshot, approveAs('releaser', 2));
+    expect(second.snapshot.approvals.map((a) => a.reviewer)).toEqual(['maintainer']);
+    expect(second.ignored).toMatch(/cannot approve their own release/);
+    const failed = apply(guard, approved.snapshot, [
+      started(),
+      { type: 'RELEASE_FAILED', sha: SHA.a, runId: 100, reason: 'x' },
+      { type: 'APPROVAL_DISMISSED', reviewId: 1, reviewer: 'maintainer' },
+    ]);
+    expect(failed.snapshot.phase).toBe('failed');
+    const retry = guard.next(failed.snapshot, approveAs('github-actions[bot]', 3));
+    expect(retry.snapshot.phase).toBe('failed');
+    expect(retry.effects).toEqual([]);
+  });
+
+  it('releasers outlive head changes, closing and reopening', () => {
+    const step = drive(guard, byReleaser, [
+      headChanged(SHA.b),
+      { type: 'CLOSED' },
+      { type: 'REOPENED', sha: SHA.c },
+      approveAs('releaser', 1, SHA.c),
+    ]);
+    expect(step.snapshot.pr.releasers).toEqual(['Releaser', 'github-actions']);
+    expect(step.snapshot.phase).toBe('prepared');
+    expect(step.ignored).toMatch(/cannot approve their own release/);
+  });
+
+  it(`start takes up to ${MAX_RELEASERS} releasers`, () => {
+    const many = Array.from({ length: MAX_RELEASERS }, (_, i) => `releaser-${i}`);
+    expect(guard.start(releasePr({ releasers: many })).snapshot.pr.releasers).toEqual(many);
+    expect(() => guard.start(releasePr({ releasers: [...many, 'one-more'] }))).toThrow(/releasers/);
   });
 });
 

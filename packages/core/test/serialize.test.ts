@@ -5,6 +5,7 @@ import {
   type InputIssue,
   LIMITS,
   MAX_ID_LENGTH,
+  MAX_RELEASERS,
   type PullRequest,
   SNAPSHOT_SCHEMA,
   SNAPSHOT_VERSION,
@@ -58,6 +59,8 @@ const PRS: readonly PullRequest[] = [
   releasePr({ fromFork: true }),
   releasePr({ headRef: 'feature/x', version: undefined, versions: undefined }),
   releasePr({ versions: { chart: '4.0.27', zeta: '1', alpha: '2', '10': 'x', '9': 'y' } }),
+  // reviewer0 to reviewer5 approve in the generated histories: two of them are releasers here.
+  releasePr({ releasers: ['Reviewer0', 'reviewer1[bot]', 'release-manager'] }),
 ];
 
 /** Sequences with `at` on some events, so that optional timeline fields are exercised too. */
@@ -110,6 +113,65 @@ describe('serialize and restore round-trip', () => {
   it('is canonical: the same snapshot with keys in another order serializes identically', () => {
     const reordered = Object.fromEntries(Object.entries(released).reverse()) as unknown as GuardSnapshot;
     expect(guard.serialize(reordered)).toBe(guard.serialize(released));
+  });
+});
+
+/**
+ * An `approved` snapshot as release-guard wrote it before pull requests had releasers (serialized by
+ * the code of that time): it must restore, unchanged, with the current code.
+ */
+const WRITTEN_BEFORE_RELEASERS =
+  '{"schema":"release-guard/snapshot","version":1,"checksum":"6d1c52ad","snapshot":{"phase":"approved","pr":{"number":3906,"headRef":"releases/v0.29.0","baseRef":"main","fromFork":false,"version":"v0.29.0","versions":{"chart":"4.0.27"}},"kind":"release","headSha":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","epoch":1,"approvals":[{"reviewId":"7","reviewer":"maintainer"}],"release":{"state":"requested"},"verified":[],"merge":{"state":"none"},"seenReviews":["7"],"releasedShas":[],"alertedRuns":[],"finishedRuns":[],"violations":[],"timeline":[{"phase":"prepared","sha":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","note":"Head aaaaaaa locked"},{"phase":"approved","sha":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","note":"Approved by maintainer; release requested","at":"2024-05-01T10:00:00Z"}]}}';
+
+describe('releasers in the stored snapshot', () => {
+  const withReleasers = snapshotAfter([], releasePr({ releasers: ['Alice', 'github-actions[bot]'] }));
+
+  it('round-trip, in the order they were given, inside pr', () => {
+    const text = guard.serialize(withReleasers);
+    expect(text).toContain('"versions":{"chart":"4.0.27"},"releasers":["Alice","github-actions[bot]"]},"kind"');
+    expect(guard.restore(text)).toStrictEqual(withReleasers);
+    expect(guard.serialize(guard.restore(text))).toBe(text);
+  });
+
+  it('a snapshot written before releasers existed still restores, as version 1', () => {
+    const restored = guard.restore(WRITTEN_BEFORE_RELEASERS);
+    expect(restored.phase).toBe('approved');
+    expect(restored.pr).not.toHaveProperty('releasers');
+    expect(guard.serialize(restored)).toBe(WRITTEN_BEFORE_RELEASERS);
+    // And the guard runs on it: an approval counts as it did then.
+    const step = guard.next(restored, { type: 'RELEASE_STARTED', sha: SHA.a, runId: 'run-1' });
+    expect(step.snapshot.phase).toBe('releasing');
+  });
+
+  it('a releaser taken out of the stored text is detected by the checksum', () => {
+    const text = guard.serialize(withReleasers);
+    const issues = restoreIssues(text.replace('"Alice",', ''));
+    expect(issues).toEqual([{ path: 'checksum', message: expect.stringContaining('edited or corrupted') }]);
+  });
+
+  it('rejects forged releasers with a recomputed checksum, naming the field', () => {
+    const pr = plain(withReleasers).pr as Record<string, unknown>;
+    const cases: [unknown, string, string][] = [
+      ['alice', 'snapshot.pr.releasers', 'expected an array'],
+      [[], 'snapshot.pr.releasers', 'expected at least one releaser'],
+      [['alice', 42], 'snapshot.pr.releasers.1', 'expected a non-empty string, got the number 42'],
+      [['alice', ''], 'snapshot.pr.releasers.1', 'expected a non-empty string, got an empty string'],
+      [['x'.repeat(MAX_ID_LENGTH + 1)], 'snapshot.pr.releasers.0', `expected at most ${MAX_ID_LENGTH} characters`],
+      [
+        Array.from({ length: MAX_RELEASERS + 1 }, (_, i) => `r${i}`),
+        'snapshot.pr.releasers',
+        `expected at most ${MAX_RELEASERS} entries, got ${MAX_RELEASERS + 1}`,
+      ],
+      [['Alice', 'bob', 'alice[bot]'], 'snapshot.pr.releasers.2', 'releaser alice is listed twice'],
+    ];
+    for (const [releasers, path, message] of cases) {
+      const issues = restoreIssues(forge({ ...plain(withReleasers), pr: { ...pr, releasers } }));
+      expect(issues, JSON.stringify(releasers)).toEqual([{ path, message: expect.stringContaining(message) }]);
+    }
+    const full = Array.from({ length: MAX_RELEASERS }, (_, i) => `r${i}`);
+    expect(guard.restore(forge({ ...plain(withReleasers), pr: { ...pr, releasers: full } })).pr.releasers).toEqual(
+      full,
+    );
   });
 });
 

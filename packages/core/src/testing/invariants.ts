@@ -3,7 +3,7 @@ import type { GuardEvent } from '../events.js';
 import type { Guard, Step } from '../guard.js';
 import { requiredArtifacts } from '../machine.js';
 import type { PullRequest, PullRequestKind } from '../pull-request.js';
-import { classify } from '../pull-request.js';
+import { classify, normalizeLogin } from '../pull-request.js';
 import { restoreSnapshot, serializeSnapshot } from '../serialize.js';
 import { type GuardSnapshot, LIVE_PHASES } from '../snapshot.js';
 import type { History } from './history.js';
@@ -33,7 +33,8 @@ const STALE_CHECKED: ReadonlySet<GuardEvent['type']> = new Set([
 /**
  * What the history itself says, independent of the machine's own bookkeeping: the pull request's
  * state and head, and per epoch which approvals stand, whether a release succeeded and which artifacts
- * were verified. Invariants compare the guard's effects against this model.
+ * were verified. Invariants compare the guard's effects against this model. An approval stands only
+ * when it is authorized and not by one of the releasers the pull request was started with.
  */
 class Reference {
   state: 'open' | 'closed' | 'merged' = 'open';
@@ -52,6 +53,8 @@ class Reference {
   constructor(
     head: string,
     readonly required: readonly string[],
+    /** The releasers the guard was started with, as `normalizeLogin` spells them. */
+    readonly releasers: ReadonlySet<string>,
   ) {
     this.head = head;
   }
@@ -106,7 +109,8 @@ class Reference {
         break;
       case 'APPROVED': {
         const id = String(event.reviewId);
-        if (!this.seenReviews.has(id) && event.authorized && forHead) this.approvals.set(id, event.sha);
+        const byReleaser = this.releasers.has(normalizeLogin(event.reviewer));
+        if (!this.seenReviews.has(id) && event.authorized && !byReleaser && forHead) this.approvals.set(id, event.sha);
         this.seenReviews.add(id);
         break;
       }
@@ -171,6 +175,7 @@ export class InvariantMonitor {
     this.ref = new Reference(
       pr.headSha,
       requiredArtifacts({ settings: guard.settings, pr }).map((a) => a.name),
+      new Set((pr.releasers ?? []).map(normalizeLogin)),
     );
   }
 

@@ -47,6 +47,7 @@ const PR: PullRequest = {
   fromFork: false,
   version: 'v0.29.0',
   versions: { chart: '4.0.27' },
+  releasers: ['release-manager'],
 };
 
 /** No artifacts: a succeeded release unlocks at once. */

@@ -9,9 +9,13 @@ export const RUNS = Math.max(1000, Number(process.env.PROPERTY_RUNS ?? 0));
 
 export const guard = seedGuard();
 
-/** Mostly release pull requests; some ordinary and some fork pull requests for the status promises. */
+/**
+ * Mostly release pull requests, some of them with releasers among the generated reviewers (`reviewer0`
+ * to `reviewer5`), spelt as GitHub might; some ordinary and some fork pull requests for the status promises.
+ */
 const pullRequest: fc.Arbitrary<PullRequest> = fc.oneof(
-  { weight: 8, arbitrary: fc.constant(releasePr()) },
+  { weight: 6, arbitrary: fc.constant(releasePr()) },
+  { weight: 2, arbitrary: fc.constant(releasePr({ releasers: ['Reviewer0', 'reviewer1[bot]'] })) },
   { weight: 1, arbitrary: fc.constant(releasePr({ headRef: 'feature/validation-poc' })) },
   { weight: 1, arbitrary: fc.constant(releasePr({ fromFork: true })) },
 );
