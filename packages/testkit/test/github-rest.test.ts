@@ -200,6 +200,14 @@ describe('pull requests and merging', () => {
       head_sha: SHA.a,
       conclusion: 'success',
     });
+    // Another app's newer, failing check run of that name does not count either.
+    await octokit('impostor').rest.checks.create({
+      owner,
+      repo,
+      name: 'release',
+      head_sha: SHA.a,
+      conclusion: 'failure',
+    });
     await expect(octokit().rest.pulls.merge({ owner, repo, pull_number: n })).resolves.toMatchObject({ status: 200 });
   });
 });
