@@ -111,6 +111,7 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
     verifyArtifacts: options.verifyArtifacts ?? ((effect) => verifyArtifacts(effect, options.registries)),
     shown: observed.facts.statuses ?? [],
     mergedBy: observed.viewer,
+    viewer: observed.viewer,
     merge: { ...options.merge, pullRequestId: observed.nodeId },
     knownRuns: () => [...snapshot.finishedRuns, ...snapshot.alertedRuns],
   });
