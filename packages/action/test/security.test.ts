@@ -2,7 +2,7 @@ import { createOctokit } from '@release-guard/github-adapter';
 import { pullRequestEvent, type WebhookDelivery } from '@release-guard/testkit';
 import { describe, expect, it } from 'vitest';
 import { type ActionLog, parseInputs, run } from '../src/api.js';
-import { approvalEvent, SHA, useEmulators } from './support/emulators.js';
+import { approvalEvent, releaseRunEvent, SHA, useEmulators } from './support/emulators.js';
 
 /** Each point of the security review, through the action's code path against the emulator. */
 const emulators = useEmulators();
@@ -44,6 +44,13 @@ function setup(inputs: Record<string, string> = {}) {
     return act(approvalEvent(repo, number, head, id, user));
   };
   return { full, repo, act, approve };
+}
+
+/** An Octokit of another GitHub App (`other-app[bot]`), which can write check runs on `full`. */
+function otherApp(full: string) {
+  emulators.github.control.addToken('other-app', 'other-app[bot]');
+  emulators.github.control.setPermission(full, 'other-app[bot]', 'write');
+  return createOctokit({ token: 'other-app', baseUrl: emulators.github.url, throttle: false, retries: 0 });
 }
 
 describe('security review', () => {
@@ -114,5 +121,46 @@ describe('security review', () => {
     expect(emulators.github.control.runs(full)).toEqual([]);
     expect((await approve(number, moved, 'releaser')).outputs.phase).toBe('releasing');
     expect(emulators.github.control.runs(full)[0]?.headSha).toBe(SHA.b);
+  });
+
+  it('in check-run mode, a check run of the same name by another app is not the guard’s: it posts its own, releases and merges', async () => {
+    const { full, repo, act, approve } = setup({ 'status-kind': 'check-run' });
+    const head = { ref: 'releases/v1.0.0', sha: SHA.a };
+    const number = emulators.github.control.openPullRequest(full, { head });
+    await act(pullRequestEvent('opened', { repo, number, head }));
+    const [own] = emulators.github.control.checkRuns(full, SHA.a);
+    expect(own).toMatchObject({ name: 'release', status: 'in_progress', app: { slug: 'github-actions' } });
+    emulators.github.control.protectBranch(full, 'main', {
+      requiredContexts: ['release'],
+      requiredChecks: [{ context: 'release', appId: own?.app.id ?? 0 }],
+    });
+
+    // Another app's check run named `release` on the release head, newer than the guard's.
+    const planted = await otherApp(full).rest.checks.create({
+      owner: repo.owner,
+      repo: repo.name,
+      name: 'release',
+      head_sha: SHA.a,
+      conclusion: 'failure',
+      output: { title: 'Not yours', summary: 'Not yours' },
+    });
+
+    expect((await approve(number, head, 'maintainer')).outputs.phase).toBe('releasing');
+    const [run] = emulators.github.control.runs(full);
+    emulators.github.control.updateRun(full, run?.id ?? 0, { status: 'completed', conclusion: 'success' });
+    const done = await act(
+      releaseRunEvent(repo, { id: run?.id ?? 0, headSha: SHA.a, headBranch: head.ref }, 'success'),
+    );
+    expect(done.outputs.phase).toBe('merged');
+    expect(emulators.github.control.pullRequest(full, number).merged).toBe(true);
+
+    const runs = emulators.github.control.checkRuns(full, SHA.a);
+    expect(runs.map((r) => [r.app.slug, r.status, r.conclusion])).toEqual([
+      ['github-actions', 'completed', 'success'],
+      ['other-app', 'completed', 'failure'],
+    ]);
+    expect(runs[1]).toMatchObject({ id: planted.data.id, output: { title: 'Not yours' } });
+    const updates = emulators.github.control.requests(full).filter((r) => r.operation === 'checks/update');
+    expect(updates.map((r) => r.status)).not.toContain(403);
   });
 });

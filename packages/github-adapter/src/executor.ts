@@ -4,7 +4,7 @@ import { postAlert } from './comments.js';
 import { type MergeOptions, merge } from './merge.js';
 import type { PullRequestRef } from './observe.js';
 import { type ReleaseMode, startRelease } from './release.js';
-import { type StatusKind, setStatus } from './statuses.js';
+import { type StatusKind, type StatusOptions, setStatus } from './statuses.js';
 
 /**
  * Executes the core's effects and reports their outcomes as guard events. One contract suite
@@ -34,6 +34,11 @@ export interface GitHubExecutorOptions {
   shown?: readonly StatusFact[];
   /** Who merges, for `MERGED.by`. */
   mergedBy: string;
+  /**
+   * The login of `octokit`'s token (`observe`'s `viewer`; `<slug>[bot]` for a GitHub App): in check-run
+   * mode only check runs of that app are the guard's own.
+   */
+  viewer: string;
   /** REST or GraphQL merge, auto-merge, and the pull request's node id they need. */
   merge?: MergeOptions;
   /** Release runs the guard already knows (its snapshot's `finishedRuns` and `alertedRuns`): a new release never reuses them. */
@@ -46,11 +51,15 @@ export function githubExecutor(options: GitHubExecutorOptions): EffectExecutor {
   const { number: _number, ...repo } = pr;
   const shown: StatusFact[] = [...(options.shown ?? [])];
   const kept = keptForCaller();
+  const statusOptions: StatusOptions =
+    options.statusKind === 'check-run'
+      ? { kind: 'check-run', shown, viewer: options.viewer }
+      : { kind: 'status', shown };
   return Object.assign(kept, {
     async execute(effect: Effect): Promise<GuardEvent[]> {
       switch (effect.type) {
         case 'SET_STATUS':
-          if (await setStatus(octokit, repo, effect, { kind: options.statusKind ?? 'status', shown })) {
+          if (await setStatus(octokit, repo, effect, statusOptions)) {
             shown.push({ sha: effect.sha, state: effect.state, description: effect.description });
           }
           return [];

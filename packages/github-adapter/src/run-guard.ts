@@ -149,6 +149,7 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
     verifyArtifacts: options.verifyArtifacts ?? ((effect) => verifyArtifacts(effect, options.registries)),
     shown: facts.statuses ?? [],
     mergedBy: observed.viewer,
+    viewer: observed.viewer,
     merge: { ...options.merge, pullRequestId: observed.nodeId },
     knownRuns: () => [...snapshot.finishedRuns, ...snapshot.alertedRuns],
   });

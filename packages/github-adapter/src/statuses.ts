@@ -5,6 +5,14 @@ import type { RepoRef } from './types.js';
 /** How the guard's `release` check is published. */
 export type StatusKind = 'status' | 'check-run';
 
+/**
+ * How `setStatus` publishes: `shown` are the statuses GitHub already shows; a check run needs `viewer`,
+ * the login of the guard's token, to tell its own check runs from other apps'.
+ */
+export type StatusOptions =
+  | { kind: 'status'; shown?: readonly StatusFact[] }
+  | { kind: 'check-run'; shown?: readonly StatusFact[]; viewer: string };
+
 const CONCLUSION: Record<SetStatusEffect['state'], 'success' | 'failure' | undefined> = {
   pending: undefined,
   success: 'success',
@@ -13,16 +21,29 @@ const CONCLUSION: Record<SetStatusEffect['state'], 'success' | 'failure' | undef
 };
 
 /**
+ * The slug of the GitHub App a login stands for: an installation token acts as `<slug>[bot]` (REST
+ * `user.login`, GraphQL `viewer.login`). Undefined for a login that is not an app's.
+ */
+export function appSlugOf(login: string): string | undefined {
+  return login.endsWith('[bot]') ? login.slice(0, -'[bot]'.length) : undefined;
+}
+
+/**
  * Publishes a `SET_STATUS` as a commit status, or as one check run per SHA (so branch protection can
  * pin the required check to the app that posts it). Nothing is written when GitHub already shows the
  * same state and description: GitHub keeps at most 1,000 statuses per SHA and context.
  * Returns whether a write happened.
+ *
+ * A check run is the guard's own only when its app is the guard's (`viewer`, the login of the guard's
+ * token): GitHub lets only the app that created a check run update it, and any app may create one with
+ * the same name. The latest of its own on the SHA is updated; when there is none, a new one is created,
+ * and another app's check run of that name is left alone.
  */
 export async function setStatus(
   octokit: Octokit,
   repo: RepoRef,
   effect: SetStatusEffect,
-  options: { kind: StatusKind; shown?: readonly StatusFact[] },
+  options: StatusOptions,
 ): Promise<boolean> {
   const current = options.shown?.findLast((s) => s.sha === effect.sha);
   if (options.kind === 'status') {
@@ -37,13 +58,22 @@ export async function setStatus(
     });
     return true;
   }
-  const { data } = await octokit.rest.checks.listForRef({
+  const app = appSlugOf(options.viewer);
+  // Every check run of that name, of every app, on every page: `filter: 'latest'` or a single page could
+  // show another app's newer ones and hide the guard's own.
+  const runs = await octokit.paginate(octokit.rest.checks.listForRef, {
     ...repo,
     ref: effect.sha,
     check_name: effect.context,
-    filter: 'latest',
+    filter: 'all',
+    per_page: 100,
   });
-  const existing = data.check_runs[0];
+  const existing = runs
+    .filter((run) => app !== undefined && run.app?.slug === app)
+    .reduce<(typeof runs)[number] | undefined>(
+      (latest, run) => (latest && latest.id > run.id ? latest : run),
+      undefined,
+    );
   const conclusion = CONCLUSION[effect.state];
   const output = { title: effect.description, summary: effect.description };
   if (existing) {

@@ -24,6 +24,8 @@ const status = (state: SetStatusEffect['state'], description: string, sha = SHA.
 });
 
 describe('SET_STATUS', () => {
+  const checkRun = { kind: 'check-run', viewer: 'release-guard[bot]' } as const;
+
   it('as a commit status, written only when GitHub shows something else', async () => {
     const { repo, full, octokit } = setup();
     expect(await setStatus(octokit, repo, status('pending', 'Locked'), { kind: 'status' })).toBe(true);
@@ -37,9 +39,9 @@ describe('SET_STATUS', () => {
 
   it('as one check run per SHA, updated in place, posted by the guard’s app', async () => {
     const { repo, full, octokit } = setup();
-    await setStatus(octokit, repo, status('pending', 'Locked'), { kind: 'check-run' });
-    expect(await setStatus(octokit, repo, status('pending', 'Locked'), { kind: 'check-run' })).toBe(false);
-    await setStatus(octokit, repo, status('success', 'Released and verified'), { kind: 'check-run' });
+    await setStatus(octokit, repo, status('pending', 'Locked'), checkRun);
+    expect(await setStatus(octokit, repo, status('pending', 'Locked'), checkRun)).toBe(false);
+    await setStatus(octokit, repo, status('success', 'Released and verified'), checkRun);
     const runs = emulators.github.control.checkRuns(full, SHA.a);
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({
@@ -48,11 +50,48 @@ describe('SET_STATUS', () => {
       conclusion: 'success',
       app: { slug: 'release-guard' },
     });
-    await setStatus(octokit, repo, status('failure', 'Release failed: timed out'), { kind: 'check-run' });
+    await setStatus(octokit, repo, status('failure', 'Release failed: timed out'), checkRun);
     expect(emulators.github.control.checkRuns(full, SHA.a)[0]).toMatchObject({
       conclusion: 'failure',
       output: { title: 'Release failed: timed out' },
     });
+  });
+
+  /** Creates a check run named `release` on SHA.a as another GitHub App (`other-app[bot]`); returns its id. */
+  const foreignRun = async (repo: { owner: string; repo: string }, conclusion: 'success' | 'failure' = 'failure') => {
+    emulators.github.control.addToken('other-app', 'other-app[bot]');
+    const other = createOctokit({ token: 'other-app', baseUrl: emulators.github.url, throttle: false, retries: 0 });
+    const { data } = await other.rest.checks.create({
+      ...repo,
+      name: 'release',
+      head_sha: SHA.a,
+      conclusion,
+      output: { title: 'Not the guard', summary: 'Not the guard' },
+    });
+    return data.id;
+  };
+
+  it('as a check run, another app’s check run of the same name is left alone: the guard creates its own', async () => {
+    const { repo, full, octokit } = setup();
+    const foreign = await foreignRun(repo, 'success');
+    expect(await setStatus(octokit, repo, status('pending', 'Locked'), checkRun)).toBe(true);
+    const runs = emulators.github.control.checkRuns(full, SHA.a);
+    expect(runs.map((r) => [r.id === foreign, r.app.slug, r.status, r.conclusion])).toEqual([
+      [true, 'other-app', 'completed', 'success'],
+      [false, 'release-guard', 'in_progress', null],
+    ]);
+  });
+
+  it('as a check run, the guard updates its own even when newer check runs of other apps outnumber a page', async () => {
+    const { repo, full, octokit } = setup();
+    await setStatus(octokit, repo, status('pending', 'Locked'), checkRun);
+    for (let i = 0; i < 101; i++) await foreignRun(repo);
+    expect(await setStatus(octokit, repo, status('pending', 'Locked'), checkRun)).toBe(false);
+    expect(await setStatus(octokit, repo, status('success', 'Released and verified'), checkRun)).toBe(true);
+    const own = emulators.github.control.checkRuns(full, SHA.a).filter((r) => r.app.slug === 'release-guard');
+    expect(own).toHaveLength(1);
+    expect(own[0]).toMatchObject({ status: 'completed', conclusion: 'success' });
+    expect(emulators.github.control.checkRuns(full, SHA.a).filter((r) => r.conclusion === 'failure')).toHaveLength(101);
   });
 });
 

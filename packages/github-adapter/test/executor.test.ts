@@ -59,6 +59,7 @@ executorContract('GitHub (over the emulator)', () => {
         pr: { ...created.repo, number },
         release: { kind: 'dispatch', workflow: 'release.yaml', ref: 'releases/v1' },
         mergedBy: 'release-guard[bot]',
+        viewer: 'release-guard[bot]',
         verifyArtifacts: (effect) => verifyArtifacts(effect),
       });
     },

@@ -79,6 +79,20 @@ describe('check runs', () => {
       app.rest.checks.update({ owner, repo, check_run_id: 999999, conclusion: 'success' }),
     ).rejects.toMatchObject({ status: 404 });
   });
+
+  it('are listed a page at a time, the next pages keeping the name and filter', async () => {
+    const { owner, repo } = freshRepo(github());
+    github().control.addToken('app-token', 'release-guard[bot]');
+    const app = octokit('app-token');
+    for (const name of ['release', 'build', 'release', 'release'])
+      await app.rest.checks.create({ owner, repo, name, head_sha: SHA.a, status: 'queued' });
+    const query = { owner, repo, ref: SHA.a, check_name: 'release', filter: 'all' as const, per_page: 2 };
+    const first = await app.rest.checks.listForRef(query);
+    expect(first.data).toMatchObject({ total_count: 3, check_runs: [{ name: 'release' }, { name: 'release' }] });
+    expect(first.headers.link).toContain('rel="next"');
+    const all = await app.paginate(app.rest.checks.listForRef, query);
+    expect(all.map((r) => r.name)).toEqual(['release', 'release', 'release']);
+  });
 });
 
 describe('pull requests and merging', () => {
@@ -185,6 +199,14 @@ describe('pull requests and merging', () => {
       name: 'release',
       head_sha: SHA.a,
       conclusion: 'success',
+    });
+    // Another app's newer, failing check run of that name does not count either.
+    await octokit('impostor').rest.checks.create({
+      owner,
+      repo,
+      name: 'release',
+      head_sha: SHA.a,
+      conclusion: 'failure',
     });
     await expect(octokit().rest.pulls.merge({ owner, repo, pull_number: n })).resolves.toMatchObject({ status: 200 });
   });

@@ -12,8 +12,9 @@ export type MergeOutcome = { merged: true; sha: string } | { merged: false; stat
 
 /**
  * Why branch protection refuses to merge `pr` now, or undefined: every required context must be
- * `success` on the head (a status, or a check run of that name, from the pinned app when there is
- * one), and enough approving reviews must stand.
+ * `success` on the head (a status, or the latest check run of that name; of the pinned app when there
+ * is one, other apps' check runs of that name counting for nothing), and enough approving reviews must
+ * stand.
  */
 export function protectionBlocker(repo: RepositoryRecord, pr: PullRequestRecord): string | undefined {
   const protection = repo.protection.get(pr.base.ref);
@@ -21,10 +22,11 @@ export function protectionBlocker(repo: RepositoryRecord, pr: PullRequestRecord)
   const statuses = latestStatuses(repo, pr.head.sha);
   for (const context of protection.requiredContexts) {
     const pinned = protection.requiredChecks.find((c) => c.context === context);
-    const runs = repo.checkRuns.filter((r) => r.headSha === pr.head.sha && r.name === context);
+    const runs = repo.checkRuns.filter(
+      (r) => r.headSha === pr.head.sha && r.name === context && (!pinned || r.app.id === pinned.appId),
+    );
     const run = runs.at(-1);
-    const runOk =
-      run?.status === 'completed' && run.conclusion === 'success' && (!pinned || run.app.id === pinned.appId);
+    const runOk = run?.status === 'completed' && run.conclusion === 'success';
     const status = statuses.find((s) => s.context === context);
     const statusOk = !pinned && status?.state === 'success';
     if (!runOk && !statusOk) {

@@ -1,5 +1,5 @@
 import type { CheckRunRecord } from '../state.js';
-import { error, type Handler, notFound } from './context.js';
+import { error, type Handler, notFound, paginate } from './context.js';
 import { resolveRef } from './statuses.js';
 
 /** Check runs are created by GitHub Apps: the caller's login names the app. */
@@ -61,8 +61,10 @@ export const listCheckRunsForRef: Handler = (ctx) => {
   const runs = ctx.repo.checkRuns.filter((r) => r.headSha === sha && (!name || r.name === name)).reverse();
   const latest =
     ctx.query.filter === 'all' ? runs : runs.filter((r, i) => runs.findIndex((o) => o.name === r.name) === i);
+  const { items, headers } = paginate(ctx, latest, `/repos/${ctx.repo.fullName}/commits/${ctx.params.ref}/check-runs`);
   return {
     status: 200,
-    body: { total_count: latest.length, check_runs: latest.map((r) => ctx.repr.checkRun(ctx.repo, r)) },
+    body: { total_count: latest.length, check_runs: items.map((r) => ctx.repr.checkRun(ctx.repo, r)) },
+    headers,
   };
 };

@@ -33,7 +33,10 @@ export function notFound(): Reply {
   return error(404, 'Not Found');
 }
 
-/** `per_page` / `page` as GitHub pages lists, with a `Link` header to the next page. */
+/**
+ * `per_page` / `page` as GitHub pages lists, with a `Link` header to the next page whose URLs keep the
+ * request's other query parameters (filters such as `check_name` or `head_sha`), as GitHub's do.
+ */
 export function paginate<T>(
   ctx: HandlerContext,
   items: readonly T[],
@@ -45,10 +48,10 @@ export function paginate<T>(
   const headers: Record<string, string> = {};
   if (page * perPage < items.length) {
     const last = Math.ceil(items.length / perPage);
-    headers.link = [
-      `<${ctx.url}${path}?per_page=${perPage}&page=${page + 1}>; rel="next"`,
-      `<${ctx.url}${path}?per_page=${perPage}&page=${last}>; rel="last"`,
-    ].join(', ');
+    const { per_page: _perPage, page: _page, ...rest } = ctx.query;
+    const url = (n: number) =>
+      `${ctx.url}${path}?${new URLSearchParams({ ...rest, per_page: String(perPage), page: String(n) })}`;
+    headers.link = [`<${url(page + 1)}>; rel="next"`, `<${url(last)}>; rel="last"`].join(', ');
   }
   return { items: slice, headers };
 }
