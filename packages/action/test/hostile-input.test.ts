@@ -7,11 +7,13 @@ import {
   type EventPlan,
   INPUT_NAMES,
   InputError,
+  inertLogLine,
   parseInputs,
   renderGateSummary,
   renderSummary,
   toGuardEvents,
 } from '../src/api.js';
+import { workflowCommands } from './support/hostile-registry.js';
 import { liveMarkdown } from './support/live-markdown.js';
 
 const SHA = 'a'.repeat(40);
@@ -587,6 +589,57 @@ describe('hostile inputs: parseInputs', () => {
       fc.property(fc.constantFrom(...others), value, (name, text) => {
         const error = inputError({ [name]: text });
         if (error !== undefined) expect(error.input).toBe(name);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+// ---- Log lines ------------------------------------------------------------------------------------
+
+describe('hostile text in a log line: inertLogLine', () => {
+  const LINES = [
+    'x\n::add-mask::y',
+    '::stop-commands::pwned',
+    '  ::error::indented',
+    '\t::warning::after a tab',
+    '\u0085::debug::after a NEL',
+    '\u00a0\u3000::notice::after Unicode spaces',
+    'a\r::set-output name=x::y',
+    'the ##[add-mask]legacy command, anywhere in a line',
+    '%0A::add-mask::already escaped %25',
+    '\u2028::group::after a line separator\u2029',
+    '\u001b[31mred\u001b[0m \u0000 \u007f \u009b',
+  ];
+
+  for (const text of LINES) {
+    it(`${JSON.stringify(text).slice(0, 50)} is one line that is no workflow command, and decodes back`, () => {
+      const line = inertLogLine(text);
+      expect(line).not.toMatch(/[\p{Cc}\u2028\u2029]/u);
+      expect(workflowCommands(line)).toEqual([]);
+      expect(decodeURIComponent(line)).toBe(text);
+    });
+  }
+
+  it('leaves plain text as it is', () => {
+    const text = 'missing: image ghcr.io/weaveworks/wego-app:v0.29.0 (manifest unknown: 404 MANIFEST_UNKNOWN)';
+    expect(inertLogLine(text)).toBe(text);
+  });
+
+  it('any text is one line that is no workflow command, and decodes back (fast-check)', () => {
+    const text = fc.string({
+      unit: fc.oneof(
+        fc.constantFrom(':', '::', '#', '##[', '[', ']', '%', '%0A', '\r', '\n', ' ', '\t', '\u0085', '\u2028', 'a'),
+        fc.string({ unit: 'grapheme', maxLength: 1 }),
+      ),
+      maxLength: 40,
+    });
+    fc.assert(
+      fc.property(text, (value) => {
+        const line = inertLogLine(value);
+        expect(line).not.toMatch(/[\p{Cc}\u2028\u2029]/u);
+        expect(workflowCommands(line)).toEqual([]);
+        expect(decodeURIComponent(line)).toBe(value);
       }),
       { numRuns: 300 },
     );

@@ -9,9 +9,12 @@ import {
 import { describe, expect, it } from 'vitest';
 import { type ActionLog, EventPayloadError, InputError, parseInputs, releaseSince, run } from '../src/api.js';
 import { SHA, useEmulators } from './support/emulators.js';
+import { HOSTILE_REGISTRY_WORDS, useHostileRegistry, workflowCommands } from './support/hostile-registry.js';
+import { liveMarkdown } from './support/live-markdown.js';
 
 let clock = new Date('2023-08-01T11:00:00Z');
 const emulators = useEmulators({ now: () => clock });
+const hostileRegistry = useHostileRegistry();
 let repositories = 0;
 
 /** A log that keeps what the action reported. */
@@ -309,6 +312,35 @@ describe('run(): gate', () => {
   it('names the input when the artifact is missing', async () => {
     const { act } = setup({ command: 'gate' });
     await expect(act('push', {})).rejects.toThrow(/input 'artifact': required by command gate/);
+  });
+});
+
+describe('run(): hostile text from payloads and registries', () => {
+  /** Each line as the runner would split it, and the commands it would obey in it. */
+  const oneInertLine = (line: string) => {
+    expect(line).not.toMatch(/[\r\n\u0085\u2028\u2029]/);
+    expect(workflowCommands(line)).toEqual([]);
+  };
+
+  it('a gate whose registry answers with workflow commands in its error: one inert line per predecessor', async () => {
+    const { act, log } = setup({
+      command: 'gate',
+      artifact: 'chart',
+      version: 'v0.29.0',
+      artifacts: `- name: image\n  ref: ${hostileRegistry.host}/a:{version}\n- name: chart\n  ref: ${hostileRegistry.host}/c:{version}\n  after: [image]`,
+    });
+    const before = log.lines.length;
+    const result = await act('push', {});
+    const lines = log.lines.slice(before);
+    const missing = lines.find((line) => line.startsWith('missing: image'));
+    expect(missing).toContain('%0A::stop-commands::pwned%0A::add-mask::y %250A%250D%2525%0A%0D::warning::');
+    for (const line of lines) oneInertLine(line);
+    expect(result.failures).toHaveLength(1);
+    for (const failure of result.failures) {
+      oneInertLine(failure);
+      for (const word of HOSTILE_REGISTRY_WORDS) expect(failure).toContain(word);
+    }
+    expect(liveMarkdown(result.summary)).toEqual([]);
   });
 });
 
