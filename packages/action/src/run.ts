@@ -1,4 +1,11 @@
-import { createGuard, type Guard, type GuardEvent, type GuardSnapshot, type Phase } from '@release-guard/core';
+import {
+  createGuard,
+  type Guard,
+  type GuardEvent,
+  type GuardSnapshot,
+  inertMarkdown,
+  type Phase,
+} from '@release-guard/core';
 import {
   type ArtifactVerifierOptions,
   type GuardRunResult,
@@ -351,11 +358,12 @@ class Job {
     return data.map((pr) => ({ number: pr.number, headRef: pr.head.ref }));
   }
 
+  /** A run with nothing to do: `notice`, which may quote the payload, is logged and shown as inert Markdown. */
   private nothing(notice: string): ActionResult {
     this.log.notice(notice);
     return {
       outputs: { ...NO_OUTPUTS },
-      summary: `### release-guard\n\nNothing to do: ${notice}.`,
+      summary: `### release-guard\n\nNothing to do: ${inertMarkdown(notice)}.`,
       failures: [],
       pullRequests: [],
     };

@@ -1,5 +1,5 @@
 import { createOctokit } from '@release-guard/github-adapter';
-import { pullRequestEvent, scheduleEvent } from '@release-guard/testkit';
+import { pullRequestEvent, scheduleEvent, workflowRunEvent } from '@release-guard/testkit';
 import { describe, expect, it } from 'vitest';
 import {
   approvalEvent,
@@ -298,6 +298,27 @@ describe('dist/index.js, run as the runner runs it, against the emulators', () =
     expect(error).toContain('the gate for chart is closed');
     expect(error).not.toMatch(/[\r\n]/);
     expect(liveMarkdown(result.summary)).toEqual([]);
+  });
+
+  it('a workflow run with a hostile path or branch: an inert summary and a one-line notice, no command', async () => {
+    const { repo, step } = repository();
+    const hostile = '\n::add-mask::y\r\n### Pwned [click](https://evil.example) <img src=x onerror=alert(1)> @octocat';
+    const run = { repo, runId: 9, workflowName: 'release', headSha: SHA.a, conclusion: 'success' as const };
+    for (const event of [
+      workflowRunEvent({ ...run, workflowPath: `.github/workflows/ci.yaml${hostile}`, headBranch: 'releases/v1' }),
+      workflowRunEvent({ ...run, workflowPath: WORKFLOW, headBranch: `releases/v1${hostile}` }),
+    ]) {
+      const result = await step(event);
+      expect(result.code, result.stderr).toBe(0);
+      expect(foreignCommands(result.stdout, ['notice'])).toEqual([]);
+      const notices = annotationData(result.stdout, 'notice');
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toContain('Pwned');
+      expect(notices[0]).not.toMatch(/[\r\n]/);
+      expect(liveMarkdown(result.summary)).toEqual([]);
+      expect(result.summary.split(/\r\n|\r|\n/).filter((line) => line.startsWith('#'))).toEqual(['### release-guard']);
+      expect(result.summary).toContain('Pwned');
+    }
   });
 
   it('no token appears in any log, output, summary, comment, request path or body, raw or encoded', () => {

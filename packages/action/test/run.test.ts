@@ -316,11 +316,50 @@ describe('run(): gate', () => {
 });
 
 describe('run(): hostile text from payloads and registries', () => {
+  const HOSTILE = '\n::add-mask::y\r\n### Pwned [click](https://evil.example) <img src=x onerror=alert(1)> @octocat';
+
   /** Each line as the runner would split it, and the commands it would obey in it. */
   const oneInertLine = (line: string) => {
     expect(line).not.toMatch(/[\r\n\u0085\u2028\u2029]/);
     expect(workflowCommands(line)).toEqual([]);
   };
+
+  it('an ignored workflow run: its path and branch reach the summary inert and the log as one line', async () => {
+    const { full, repo, act, log } = setup({ 'release-workflow': 'release.yaml' });
+    const events = [
+      workflowRunEvent({
+        repo,
+        runId: 5,
+        workflowName: 'ci',
+        workflowPath: `.github/workflows/ci.yaml${HOSTILE}`,
+        headSha: SHA.a,
+        headBranch: 'releases/v0.29.0',
+        conclusion: 'success',
+      }),
+      workflowRunEvent({
+        repo,
+        runId: 6,
+        workflowName: 'release',
+        workflowPath: '.github/workflows/release.yaml',
+        headSha: SHA.a,
+        headBranch: `releases/v0.29.0${HOSTILE}`,
+        conclusion: 'success',
+      }),
+    ];
+    for (const event of events) {
+      const before = log.lines.length;
+      const result = await act(event.name, event.payload);
+      expect(result.pullRequests).toEqual([]);
+      const notices = log.lines.slice(before);
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toContain('%0A::add-mask::y%0D%0A### Pwned');
+      for (const line of notices) oneInertLine(line);
+      expect(liveMarkdown(result.summary)).toEqual([]);
+      expect(result.summary.split(/\r\n|\r|\n/).filter((line) => line.startsWith('#'))).toEqual(['### release-guard']);
+      expect(result.summary).toContain('Pwned');
+    }
+    expect(emulators.github.control.statuses(full, SHA.a)).toEqual([]);
+  });
 
   it('a gate whose registry answers with workflow commands in its error: one inert line per predecessor', async () => {
     const { act, log } = setup({
