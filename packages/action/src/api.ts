@@ -5,6 +5,7 @@ export type { GateResult } from './gate.js';
 export { gate } from './gate.js';
 export type { ActionInputs, Command, InputName } from './inputs.js';
 export { COMMANDS, INPUT_NAMES, InputError, parseInputs, readInput, releaseMode } from './inputs.js';
+export { inertLog, inertLogLine } from './log.js';
 export type { ActionClients, ActionContext, ActionLog, ActionResult, PullRequestOutcome } from './run.js';
 export { releaseSince, run, SWEEP_CONCURRENCY } from './run.js';
 export { renderGateSummary, renderSummary } from './summary.js';

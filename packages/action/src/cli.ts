@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { actionClients, actionContext } from './environment.js';
 import { parseInputs } from './inputs.js';
+import { inertLogLine } from './log.js';
 import { type ActionLog, run } from './run.js';
 
 export const USAGE = `Usage: release-guard --event <name> --payload <file> --repo <owner/name> [options]
@@ -97,7 +98,7 @@ export async function cli(argv: readonly string[], env: NodeJS.ProcessEnv, io: C
     for (const failure of result.failures) io.err(`failed: ${failure}\n`);
     return result.failures.length > 0 ? 1 : 0;
   } catch (error) {
-    io.err(`release-guard: ${(error as Error).message}\n`);
+    io.err(`release-guard: ${inertLogLine((error as Error).message)}\n`);
     return 1;
   }
 }

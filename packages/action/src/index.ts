@@ -2,6 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import * as core from '@actions/core';
 import { actionClients, actionContext } from './environment.js';
 import { parseInputs } from './inputs.js';
+import { inertLogLine } from './log.js';
 import { type ActionLog, run } from './run.js';
 
 /** The runner's log: annotations for notices, warnings and errors, collapsible groups. */
@@ -30,5 +31,5 @@ async function main(): Promise<void> {
 // Once the step's work is done, exit after the log is flushed rather than waiting for the rate limiter's
 // idle timers to run out.
 main()
-  .catch((error: unknown) => core.setFailed(error instanceof Error ? error.message : String(error)))
+  .catch((error: unknown) => core.setFailed(inertLogLine(error instanceof Error ? error.message : String(error))))
   .finally(() => process.stdout.write('', () => process.exit()));

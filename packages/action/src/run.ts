@@ -1,4 +1,11 @@
-import { createGuard, type Guard, type GuardEvent, type GuardSnapshot, type Phase } from '@release-guard/core';
+import {
+  createGuard,
+  type Guard,
+  type GuardEvent,
+  type GuardSnapshot,
+  inertMarkdown,
+  type Phase,
+} from '@release-guard/core';
 import {
   type ArtifactVerifierOptions,
   type GuardRunResult,
@@ -12,6 +19,7 @@ import {
 import { EventPayloadError, type EventPlan, isCommitSha, toGuardEvents, word } from './event-to-guard-events.js';
 import { gate } from './gate.js';
 import { type ActionInputs, InputError, releaseMode } from './inputs.js';
+import { inertLog, inertLogLine } from './log.js';
 import { renderGateSummary, renderSummary } from './summary.js';
 
 /** Where and why the action runs: what the runner puts in `GITHUB_*` and the event payload. */
@@ -42,7 +50,10 @@ export interface ActionClients {
   now?: () => Date;
 }
 
-/** Where the action reports as it goes: the runner's log (`@actions/core`) or a terminal. */
+/**
+ * Where the action reports as it goes: the runner's log (`@actions/core`) or a terminal. `run` hands it
+ * only inert lines (`inertLogLine`): text from payloads, GitHub and registries never becomes a command.
+ */
 export interface ActionLog {
   info(message: string): void;
   notice(message: string): void;
@@ -64,7 +75,8 @@ export interface ActionResult {
   summary: string;
   /**
    * Why the step must fail: an alert (a merge that bypassed the guard, a release nobody approved), a
-   * closed gate, or a pull request the sweep could not handle. Everything else still ran.
+   * closed gate, or a pull request the sweep could not handle. Everything else still ran. Each is one
+   * log line that cannot be taken for a workflow command (`inertLogLine`).
    */
   failures: string[];
   pullRequests: PullRequestOutcome[];
@@ -91,8 +103,14 @@ export async function run(
   log: ActionLog,
 ): Promise<ActionResult> {
   const guard = createGuard(inputs.config);
-  const job = new Job(guard, inputs, context, clients, log);
-  switch (inputs.command) {
+  const job = new Job(guard, inputs, context, clients, inertLog(log));
+  const result = await perform(job, inputs.command, context);
+  return { ...result, failures: result.failures.map(inertLogLine) };
+}
+
+/** What `command` does, run by `job`. */
+async function perform(job: Job, command: ActionInputs['command'], context: ActionContext): Promise<ActionResult> {
+  switch (command) {
     case 'auto':
       return job.auto(toGuardEvents(context.eventName, context.payload));
     case 'reconcile':
@@ -100,7 +118,7 @@ export async function run(
     case 'release-started':
     case 'release-succeeded':
     case 'release-failed':
-      return job.releaseReport(inputs.command);
+      return job.releaseReport(command);
     case 'gate':
       return job.gate();
   }
@@ -355,11 +373,12 @@ class Job {
     return data.map((pr) => ({ number: pr.number, headRef: pr.head.ref }));
   }
 
+  /** A run with nothing to do: `notice`, which may quote the payload, is logged and shown as inert Markdown. */
   private nothing(notice: string): ActionResult {
     this.log.notice(notice);
     return {
       outputs: { ...NO_OUTPUTS },
-      summary: `### release-guard\n\nNothing to do: ${notice}.`,
+      summary: `### release-guard\n\nNothing to do: ${inertMarkdown(notice)}.`,
       failures: [],
       pullRequests: [],
     };

@@ -1,5 +1,5 @@
 import { createOctokit } from '@release-guard/github-adapter';
-import { pullRequestEvent, scheduleEvent } from '@release-guard/testkit';
+import { pullRequestEvent, scheduleEvent, workflowRunEvent } from '@release-guard/testkit';
 import { describe, expect, it } from 'vitest';
 import {
   approvalEvent,
@@ -8,10 +8,13 @@ import {
   useEmulators,
   RELEASE_WORKFLOW as WORKFLOW,
 } from './support/emulators.js';
+import { HOSTILE_REGISTRY_WORDS, useHostileRegistry, workflowCommands } from './support/hostile-registry.js';
+import { liveMarkdown } from './support/live-markdown.js';
 import { runStep, useBundle } from './support/runner.js';
 
 const bundle = useBundle();
 const emulators = useEmulators();
+const hostileRegistry = useHostileRegistry();
 const TOKEN = 'ghs_guardTokenForTheDistTests0001';
 const MERGE_TOKEN = 'ghp_mergeTokenForTheDistTests0002';
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
@@ -251,6 +254,71 @@ describe('dist/index.js, run as the runner runs it, against the emulators', () =
     expect(early.outputs.phase).toBe('');
     expect(early.summary).toContain(`Pull request #${stuck.number}`);
     expect(early.summary).toContain(`Pull request #${fresh.number}`);
+  });
+
+  /** The commands in a step's output that are not the action's own: masks of its tokens, groups, annotations. */
+  const foreignCommands = (output: string, own: readonly string[]) =>
+    workflowCommands(output).filter((command) => {
+      const [name = '', ...data] = command.split('::');
+      if (name === 'add-mask') return ![TOKEN, MERGE_TOKEN].includes(data.join('::'));
+      return !own.includes(name);
+    });
+
+  /** What the runner shows of an annotation's data: `%0D`, `%0A` and `%25` decoded, as the runner does. */
+  const annotationData = (output: string, name: string) =>
+    output
+      .split('\n')
+      .filter((line) => line.startsWith(`::${name}::`))
+      .map((line) =>
+        line
+          .slice(name.length + 4)
+          .replaceAll('%0D', '\r')
+          .replaceAll('%0A', '\n')
+          .replaceAll('%25', '%'),
+      );
+
+  it('a registry whose error message holds workflow commands: the gate logs it as one inert line', async () => {
+    const { repo, step } = repository();
+    const result = await step(scheduleEvent({ repo, cron: '0 * * * *' }), {
+      command: 'gate',
+      artifact: 'chart',
+      version: 'v0.29.0',
+      artifacts: `- name: image\n  ref: ${hostileRegistry.host}/a:{version}\n- name: chart\n  ref: ${hostileRegistry.host}/c:{version}\n  after: [image]`,
+    });
+    expect(result.code, result.stderr).toBe(1);
+    expect(foreignCommands(result.stdout, ['group', 'endgroup', 'error'])).toEqual([]);
+    expect(foreignCommands(result.stderr, [])).toEqual([]);
+    const missing = result.stdout.split('\n').filter((line) => line.startsWith('missing: image'));
+    expect(missing).toHaveLength(1);
+    for (const word of HOSTILE_REGISTRY_WORDS) expect(missing[0]).toContain(word);
+    expect(result.stdout).not.toContain('\r');
+    const errors = annotationData(result.stdout, 'error');
+    expect(errors).toHaveLength(1);
+    const [error] = errors;
+    expect(error).toContain('the gate for chart is closed');
+    expect(error).not.toMatch(/[\r\n]/);
+    expect(liveMarkdown(result.summary)).toEqual([]);
+  });
+
+  it('a workflow run with a hostile path or branch: an inert summary and a one-line notice, no command', async () => {
+    const { repo, step } = repository();
+    const hostile = '\n::add-mask::y\r\n### Pwned [click](https://evil.example) <img src=x onerror=alert(1)> @octocat';
+    const run = { repo, runId: 9, workflowName: 'release', headSha: SHA.a, conclusion: 'success' as const };
+    for (const event of [
+      workflowRunEvent({ ...run, workflowPath: `.github/workflows/ci.yaml${hostile}`, headBranch: 'releases/v1' }),
+      workflowRunEvent({ ...run, workflowPath: WORKFLOW, headBranch: `releases/v1${hostile}` }),
+    ]) {
+      const result = await step(event);
+      expect(result.code, result.stderr).toBe(0);
+      expect(foreignCommands(result.stdout, ['notice'])).toEqual([]);
+      const notices = annotationData(result.stdout, 'notice');
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toContain('Pwned');
+      expect(notices[0]).not.toMatch(/[\r\n]/);
+      expect(liveMarkdown(result.summary)).toEqual([]);
+      expect(result.summary.split(/\r\n|\r|\n/).filter((line) => line.startsWith('#'))).toEqual(['### release-guard']);
+      expect(result.summary).toContain('Pwned');
+    }
   });
 
   it('no token appears in any log, output, summary, comment, request path or body, raw or encoded', () => {

@@ -5,9 +5,11 @@ import { join } from 'node:path';
 import { type GitHubEmulator, pullRequestEvent, startGitHub } from '@release-guard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, USAGE } from '../src/cli.js';
+import { HOSTILE_REGISTRY_WORDS, useHostileRegistry, workflowCommands } from './support/hostile-registry.js';
 import { useBundle } from './support/runner.js';
 
 const bundle = useBundle();
+const hostileRegistry = useHostileRegistry();
 let github: GitHubEmulator;
 let work: string;
 const SHA = 'a'.repeat(40);
@@ -89,6 +91,36 @@ describe('the release-guard CLI', () => {
     const help = captured();
     expect(await cli(['--help'], {}, help)).toBe(0);
     expect(help.io.stdout).toBe(USAGE);
+  });
+
+  it('a registry’s hostile error message reaches stderr as one line, never a workflow command', async () => {
+    const { io, out, err } = captured();
+    const artifacts = `- name: image\n  ref: ${hostileRegistry.host}/a:{version}\n- name: chart\n  ref: ${hostileRegistry.host}/c:{version}\n  after: [image]`;
+    const code = await cli(
+      args(
+        '--command',
+        'gate',
+        '--input',
+        'artifact=chart',
+        '--input',
+        'version=v0.29.0',
+        '--input',
+        `artifacts=${artifacts}`,
+      ),
+      { GITHUB_TOKEN: TOKEN },
+      { out, err },
+    );
+    expect(code, io.stderr).toBe(1);
+    // The runner reads commands from a step's stderr as from its stdout.
+    expect(workflowCommands(io.stderr)).toEqual([]);
+    expect(workflowCommands(io.stdout)).toEqual([]);
+    const lines = io.stderr.split('\n');
+    for (const prefix of ['missing: image', 'failed: the gate for chart is closed']) {
+      const found = lines.filter((line) => line.startsWith(prefix));
+      expect(found).toHaveLength(1);
+      for (const word of HOSTILE_REGISTRY_WORDS) expect(found[0]).toContain(word);
+    }
+    expect(io.stderr).not.toContain('\r');
   });
 
   it('the bundled dist/cli.js runs as a command', async () => {

@@ -7,11 +7,14 @@ import {
   type EventPlan,
   INPUT_NAMES,
   InputError,
+  inertLogLine,
   parseInputs,
   renderGateSummary,
   renderSummary,
   toGuardEvents,
 } from '../src/api.js';
+import { workflowCommands } from './support/hostile-registry.js';
+import { liveMarkdown } from './support/live-markdown.js';
 
 const SHA = 'a'.repeat(40);
 
@@ -592,37 +595,58 @@ describe('hostile inputs: parseInputs', () => {
   });
 });
 
-// ---- The job summary ------------------------------------------------------------------------------
+// ---- Log lines ------------------------------------------------------------------------------------
 
-/** Raw HTML, links, mentions, references and autolinks in Markdown, outside code and the renderer's own text. */
-function liveMarkdown(
-  markdown: string,
-  own: { tags?: string[]; lines?: string[]; references?: string[] } = {},
-): string[] {
-  const problems: string[] = [];
-  let fenced = false;
-  const kept: string[] = [];
-  for (const line of markdown.split('\n')) {
-    if (/^\s*```/.test(line)) fenced = !fenced;
-    else if (!fenced) {
-      if (line.startsWith('|') && (line.match(/\|/g) ?? []).length !== 4) problems.push(`a broken table row: ${line}`);
-      kept.push(line.replace(/`[^`\n]*`/g, ''));
-    }
+describe('hostile text in a log line: inertLogLine', () => {
+  const LINES = [
+    'x\n::add-mask::y',
+    '::stop-commands::pwned',
+    '  ::error::indented',
+    '\t::warning::after a tab',
+    '\u0085::debug::after a NEL',
+    '\u00a0\u3000::notice::after Unicode spaces',
+    'a\r::set-output name=x::y',
+    'the ##[add-mask]legacy command, anywhere in a line',
+    '%0A::add-mask::already escaped %25',
+    '\u2028::group::after a line separator\u2029',
+    '\u001b[31mred\u001b[0m \u0000 \u007f \u009b',
+  ];
+
+  for (const text of LINES) {
+    it(`${JSON.stringify(text).slice(0, 50)} is one line that is no workflow command, and decodes back`, () => {
+      const line = inertLogLine(text);
+      expect(line).not.toMatch(/[\p{Cc}\u2028\u2029]/u);
+      expect(workflowCommands(line)).toEqual([]);
+      expect(decodeURIComponent(line)).toBe(text);
+    });
   }
-  let text = kept.join('\n');
-  for (const ownText of [...(own.lines ?? []), ...(own.tags ?? [])]) text = text.split(ownText).join('');
-  if (/release-guard:state/.test(markdown)) problems.push('a state marker');
-  if (/`/.test(text)) problems.push('an unbalanced backtick');
-  if (/<[a-z!/?]/i.test(text)) problems.push(`raw HTML: ${text.match(/<[a-z!/?][^>\n]{0,40}/i)?.[0]}`);
-  if (/[[\]]/.test(text)) problems.push('link or image brackets');
-  if (/&(?!#\d+;)/.test(text)) problems.push('a bare &');
-  let decoded = text.replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)));
-  for (const reference of own.references ?? []) decoded = decoded.split(reference).join('');
-  if (/@[a-z0-9]/i.test(decoded)) problems.push('a live @mention');
-  if (/#\d/.test(decoded)) problems.push('a live #reference');
-  if (/:\/\/|www\.(?!\u200b)/i.test(decoded)) problems.push('a live URL');
-  return problems;
-}
+
+  it('leaves plain text as it is', () => {
+    const text = 'missing: image ghcr.io/weaveworks/wego-app:v0.29.0 (manifest unknown: 404 MANIFEST_UNKNOWN)';
+    expect(inertLogLine(text)).toBe(text);
+  });
+
+  it('any text is one line that is no workflow command, and decodes back (fast-check)', () => {
+    const text = fc.string({
+      unit: fc.oneof(
+        fc.constantFrom(':', '::', '#', '##[', '[', ']', '%', '%0A', '\r', '\n', ' ', '\t', '\u0085', '\u2028', 'a'),
+        fc.string({ unit: 'grapheme', maxLength: 1 }),
+      ),
+      maxLength: 40,
+    });
+    fc.assert(
+      fc.property(text, (value) => {
+        const line = inertLogLine(value);
+        expect(line).not.toMatch(/[\p{Cc}\u2028\u2029]/u);
+        expect(workflowCommands(line)).toEqual([]);
+        expect(decodeURIComponent(line)).toBe(value);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+// ---- The job summary ------------------------------------------------------------------------------
 
 const OWN = {
   tags: ['<details><summary>', '</summary>', '</details>'],

@@ -9,9 +9,12 @@ import {
 import { describe, expect, it } from 'vitest';
 import { type ActionLog, EventPayloadError, InputError, parseInputs, releaseSince, run } from '../src/api.js';
 import { SHA, useEmulators } from './support/emulators.js';
+import { HOSTILE_REGISTRY_WORDS, useHostileRegistry, workflowCommands } from './support/hostile-registry.js';
+import { liveMarkdown } from './support/live-markdown.js';
 
 let clock = new Date('2023-08-01T11:00:00Z');
 const emulators = useEmulators({ now: () => clock });
+const hostileRegistry = useHostileRegistry();
 let repositories = 0;
 
 /** A log that keeps what the action reported. */
@@ -309,6 +312,74 @@ describe('run(): gate', () => {
   it('names the input when the artifact is missing', async () => {
     const { act } = setup({ command: 'gate' });
     await expect(act('push', {})).rejects.toThrow(/input 'artifact': required by command gate/);
+  });
+});
+
+describe('run(): hostile text from payloads and registries', () => {
+  const HOSTILE = '\n::add-mask::y\r\n### Pwned [click](https://evil.example) <img src=x onerror=alert(1)> @octocat';
+
+  /** Each line as the runner would split it, and the commands it would obey in it. */
+  const oneInertLine = (line: string) => {
+    expect(line).not.toMatch(/[\r\n\u0085\u2028\u2029]/);
+    expect(workflowCommands(line)).toEqual([]);
+  };
+
+  it('an ignored workflow run: its path and branch reach the summary inert and the log as one line', async () => {
+    const { full, repo, act, log } = setup({ 'release-workflow': 'release.yaml' });
+    const events = [
+      workflowRunEvent({
+        repo,
+        runId: 5,
+        workflowName: 'ci',
+        workflowPath: `.github/workflows/ci.yaml${HOSTILE}`,
+        headSha: SHA.a,
+        headBranch: 'releases/v0.29.0',
+        conclusion: 'success',
+      }),
+      workflowRunEvent({
+        repo,
+        runId: 6,
+        workflowName: 'release',
+        workflowPath: '.github/workflows/release.yaml',
+        headSha: SHA.a,
+        headBranch: `releases/v0.29.0${HOSTILE}`,
+        conclusion: 'success',
+      }),
+    ];
+    for (const event of events) {
+      const before = log.lines.length;
+      const result = await act(event.name, event.payload);
+      expect(result.pullRequests).toEqual([]);
+      const notices = log.lines.slice(before);
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toContain('%0A::add-mask::y%0D%0A### Pwned');
+      for (const line of notices) oneInertLine(line);
+      expect(liveMarkdown(result.summary)).toEqual([]);
+      expect(result.summary.split(/\r\n|\r|\n/).filter((line) => line.startsWith('#'))).toEqual(['### release-guard']);
+      expect(result.summary).toContain('Pwned');
+    }
+    expect(emulators.github.control.statuses(full, SHA.a)).toEqual([]);
+  });
+
+  it('a gate whose registry answers with workflow commands in its error: one inert line per predecessor', async () => {
+    const { act, log } = setup({
+      command: 'gate',
+      artifact: 'chart',
+      version: 'v0.29.0',
+      artifacts: `- name: image\n  ref: ${hostileRegistry.host}/a:{version}\n- name: chart\n  ref: ${hostileRegistry.host}/c:{version}\n  after: [image]`,
+    });
+    const before = log.lines.length;
+    const result = await act('push', {});
+    const lines = log.lines.slice(before);
+    const missing = lines.find((line) => line.startsWith('missing: image'));
+    expect(missing).toContain('%0A::stop-commands::pwned%0A::add-mask::y %250A%250D%2525%0A%0D::warning::');
+    for (const line of lines) oneInertLine(line);
+    expect(result.failures).toHaveLength(1);
+    for (const failure of result.failures) {
+      oneInertLine(failure);
+      for (const word of HOSTILE_REGISTRY_WORDS) expect(failure).toContain(word);
+    }
+    expect(liveMarkdown(result.summary)).toEqual([]);
   });
 });
 
