@@ -1,5 +1,11 @@
 import type { Octokit } from '@octokit/rest';
-import type { ApprovalFact, GuardFacts, StatusFact } from '@release-guard/core';
+import {
+  type ApprovalFact,
+  type GuardFacts,
+  MAX_RELEASERS,
+  normalizeLogin,
+  type StatusFact,
+} from '@release-guard/core';
 import {
   type Connection,
   type ContextNode,
@@ -96,13 +102,15 @@ export async function observe(octokit: Octokit, ref: PullRequestRef, options: Ob
   const policy = options.approvers ?? {};
   const minimum = policy.minimumPermission ?? 'write';
   const releasers = releasersOf(pr);
-  const excluded = new Set(policy.excludeReleaser ? releasers : []);
+  const excluded = new Set(policy.excludeReleaser ? releasers.map(normalizeLogin) : []);
   const approvals: ApprovalFact[] = [];
   for (const review of reviews) {
     if (review.state !== 'APPROVED' || !review.commit || !review.author) continue;
     const login = restLogin(review.author);
     let authorized =
-      review.authorCanPushToRepository && !excluded.has(login) && (await isListed(octokit, policy, login));
+      review.authorCanPushToRepository &&
+      !excluded.has(normalizeLogin(login)) &&
+      (await isListed(octokit, policy, login));
     if (authorized && minimum !== 'write') {
       const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
         owner: ref.owner,
@@ -169,6 +177,8 @@ export async function observe(octokit: Octokit, ref: PullRequestRef, options: Ob
         baseRef: pr.baseRefName,
         fromFork: pr.isCrossRepository,
         ...versions,
+        // Pinned by the core: someone who prepared the release stays a releaser after un-assigning themself.
+        ...(policy.excludeReleaser && releasers.length > 0 ? { releasers: releasers.slice(0, MAX_RELEASERS) } : {}),
         state,
         ...(pr.merged ? { mergedSha: head, mergedBy: pr.mergedBy ? restLogin(pr.mergedBy) : 'unknown' } : {}),
       },
