@@ -164,7 +164,6 @@ class Job {
           const about = `a run of ${plan.workflowPath} (${word(plan.run.event)} on ${word(plan.headBranch)}, ${plan.headSha.slice(0, 7)}) that the guard did not start`;
           if (!plan.run.succeeded) return this.nothing(`${about} is not the release: ignored`);
           const alert = `${about} succeeded: it is not the release and unlocks nothing. Anyone with write access can make the release workflow run for any SHA; only a workflow_dispatch run on the release branch, named with the marker, releases.`;
-          this.log.error(alert);
           return { ...this.nothing(alert), failures: [alert] };
         }
         const numbers = await this.openPullRequestsOf(plan.headBranch);

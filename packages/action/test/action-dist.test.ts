@@ -303,7 +303,14 @@ describe('dist/index.js, run as the runner runs it, against the emulators', () =
   it('a workflow run with a hostile path or branch: an inert summary and a one-line notice, no command', async () => {
     const { repo, step } = repository();
     const hostile = '\n::add-mask::y\r\n### Pwned [click](https://evil.example) <img src=x onerror=alert(1)> @octocat';
-    const run = { repo, runId: 9, workflowName: 'release', headSha: SHA.a, conclusion: 'success' as const };
+    const run = {
+      repo,
+      runId: 9,
+      workflowName: 'release',
+      headSha: SHA.a,
+      displayTitle: `release-guard ${SHA.a}`,
+      conclusion: 'success' as const,
+    };
     for (const event of [
       workflowRunEvent({ ...run, workflowPath: `.github/workflows/ci.yaml${hostile}`, headBranch: 'releases/v1' }),
       workflowRunEvent({ ...run, workflowPath: WORKFLOW, headBranch: `releases/v1${hostile}` }),

@@ -2,7 +2,7 @@ import { createOctokit } from '@release-guard/github-adapter';
 import { pullRequestEvent, scheduleEvent, type WebhookDelivery } from '@release-guard/testkit';
 import { describe, expect, it } from 'vitest';
 import { type ActionLog, parseInputs, run } from '../src/api.js';
-import { approvalEvent, RELEASE_WORKFLOW, releaseRunEvent, SHA, useEmulators } from './support/emulators.js';
+import { approvalEvent, RELEASE_WORKFLOW, RUN_NAME, releaseRunEvent, SHA, useEmulators } from './support/emulators.js';
 
 /**
  * Facts the guard can trust: each attack of the attribution review, through the action's code path
@@ -27,7 +27,7 @@ function setup(inputs: Record<string, string> = {}) {
   control.addToken('maintainer-token', 'maintainer');
   control.setPermission(full, 'github-actions[bot]', 'write');
   control.protectBranch(full, 'main', { requiredContexts: ['release'] });
-  control.addWorkflow(full, { path: RELEASE_WORKFLOW, name: 'release', runName: 'release-guard ${{ inputs.sha }}' });
+  control.addWorkflow(full, { path: RELEASE_WORKFLOW, name: 'release', runName: RUN_NAME });
   const octokit = createOctokit({ token: 'guard', baseUrl: emulators.github.url, throttle: false, retries: 0 });
   const client = (token: string) =>
     createOctokit({ token, baseUrl: emulators.github.url, throttle: false, retries: 0 });
@@ -87,7 +87,7 @@ describe('1. a SHA shared with another pull request', () => {
   });
 
   it('a fork pull request on releases/* with the release head cannot turn the release red (pull_request_target)', async () => {
-    const { control, full, repo, head, act, openRelease, status } = setup();
+    const { control, full, repo, head, act, openRelease } = setup();
     await openRelease();
     const fork = control.openPullRequest(full, { head: { ...head, repo: 'mallory/attribution' }, user: 'mallory' });
     const forkHead = { ...head, repo: { owner: 'mallory', name: 'attribution' } };

@@ -343,6 +343,7 @@ describe('run(): hostile text from payloads and registries', () => {
         workflowPath: '.github/workflows/release.yaml',
         headSha: SHA.a,
         headBranch: `releases/v0.29.0${HOSTILE}`,
+        displayTitle: `release-guard ${SHA.a}`,
         conclusion: 'success',
       }),
     ];

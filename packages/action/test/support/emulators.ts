@@ -11,6 +11,9 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export const SHA = { a: 'a'.repeat(40), b: 'b'.repeat(40) };
 export const RELEASE_WORKFLOW = '.github/workflows/release.yaml';
+/** The release workflow's `run-name`, which carries the marker of the SHA it releases. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
+export const RUN_NAME = 'release-guard ${{ inputs.sha }}';
 
 export interface Emulators {
   github: GitHubEmulator;
