@@ -171,10 +171,10 @@ function parse(env: NodeJS.ProcessEnv): ActionInputs {
 
 /**
  * The release mode for the adapter: dispatch the release workflow on the head branch (the one observed
- * when `headRef` is not given), or release here.
+ * when `headRef` is not given), or release here, in the calling run `run` (its attempt id).
  */
-export function releaseMode(inputs: ActionInputs, headRef?: string): ReleaseMode {
-  if (!inputs.release.workflow) return { kind: 'in-run' };
+export function releaseMode(inputs: ActionInputs, headRef?: string, run?: string): ReleaseMode {
+  if (!inputs.release.workflow) return run ? { kind: 'in-run', run } : { kind: 'in-run' };
   return headRef
     ? { kind: 'dispatch', workflow: inputs.release.workflow, ref: headRef }
     : { kind: 'dispatch', workflow: inputs.release.workflow };

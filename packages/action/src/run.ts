@@ -14,6 +14,7 @@ import {
   type RepoRef,
   runAttemptId,
   runGuard,
+  sameRun,
   versionOfBranch,
 } from '@release-guard/github-adapter';
 import { EventPayloadError, type EventPlan, isCommitSha, toGuardEvents, word } from './event-to-guard-events.js';
@@ -133,6 +134,12 @@ class Job {
     private readonly log: ActionLog,
   ) {}
 
+  /** The calling run's attempt id, when the runner names it. */
+  private callingRun(): string | undefined {
+    const run = this.context.run;
+    return run ? runAttemptId(run.id, run.attempt) : undefined;
+  }
+
   private now(): Date {
     return this.clients.now?.() ?? new Date();
   }
@@ -217,7 +224,16 @@ class Job {
     if (command === 'release-failed') {
       events.push({ type: 'RELEASE_FAILED', sha, runId, reason: `the release job reported a failure (run ${runId})` });
     }
-    return this.pullRequests([target], events);
+    // Any workflow can call the action with a release command. Only the run the guard recorded when it
+    // answered `release=true` (or an attempt of it) reports the release.
+    let refusal: string | undefined;
+    const result = await this.pullRequests([target], (snapshot) => {
+      const recorded = snapshot.release.runId;
+      if (recorded === undefined || sameRun(recorded, runId) || snapshot.headSha !== sha) return events;
+      refusal = `run ${runId} reported ${command} for ${sha.slice(0, 7)}, but the release of ${sha.slice(0, 7)} is run ${recorded}: ignored`;
+      return [];
+    });
+    return refusal ? { ...result, failures: [...result.failures, refusal] } : result;
   }
 
   async gate(): Promise<ActionResult> {
@@ -342,7 +358,7 @@ class Job {
       octokit,
       ...(mergeOctokit ? { mergeOctokit } : {}),
       pr: { ...this.context.repository, number: target.number },
-      release: releaseMode(this.inputs, target.headRef),
+      release: releaseMode(this.inputs, target.headRef, this.callingRun()),
       statusKind: this.inputs.statusKind,
       approvers: this.inputs.approvers,
       ...(registries ? { registries } : {}),

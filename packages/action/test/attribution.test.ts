@@ -37,10 +37,15 @@ function setup(inputs: Record<string, string> = {}) {
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
   });
   const repo = { owner: 'weaveworks', name };
-  const act = (event: WebhookDelivery, eventName = event.name) =>
+  const act = (
+    event: WebhookDelivery,
+    eventName = event.name,
+    context: { run?: { id: number; attempt: number } } = {},
+    command: (typeof parsed)['command'] = parsed.command,
+  ) =>
     run(
-      parsed,
-      { eventName, payload: event.payload, repository: { owner: 'weaveworks', repo: name } },
+      { ...parsed, command },
+      { eventName, payload: event.payload, repository: { owner: 'weaveworks', repo: name }, ...context },
       { octokit },
       quiet,
     );
@@ -84,6 +89,16 @@ describe('1. a SHA shared with another pull request', () => {
     expect(note?.body).toContain(`the head of release pull request #${release}`);
     await act(pullRequestEvent('opened', { repo, number: other, head: { ref: 'feature/copy', sha: head.sha } }));
     expect(control.comments(full, other)).toHaveLength(1);
+  });
+
+  it('in check-run mode too, the guard’s own check run on the release head is not turned green for another pull request', async () => {
+    const { control, full, repo, head, act, openRelease } = setup({ 'status-kind': 'check-run' });
+    await openRelease();
+    const other = control.openPullRequest(full, { head: { ref: 'feature/copy', sha: head.sha }, user: 'mallory' });
+    await act(pullRequestEvent('opened', { repo, number: other, head: { ref: 'feature/copy', sha: head.sha } }));
+    const runs = control.checkRuns(full, head.sha).filter((r) => r.name === 'release');
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ status: 'in_progress', conclusion: null });
   });
 
   it('a fork pull request on releases/* with the release head cannot turn the release red (pull_request_target)', async () => {
@@ -185,6 +200,29 @@ describe('2. a run of the release workflow the guard did not start', () => {
     );
     expect(result.pullRequests).toEqual([]);
     expect(control.pullRequest(full, release).merged).toBe(false);
+  });
+});
+
+describe('2. in the calling run: only the run the guard recorded reports the release', () => {
+  it('another workflow calling release-succeeded for the pull request unlocks nothing', async () => {
+    const { control, full, repo, head, act, status } = setup({ 'release-workflow': '' });
+    const number = control.openPullRequest(full, { head });
+    const opened = pullRequestEvent('opened', { repo, number, head });
+    await act(opened);
+    const id = control.submitReview(full, number, { user: 'maintainer', state: 'APPROVED' });
+    const guardRun = { id: 500, attempt: 1 };
+    const approved = await act(approvalEvent(repo, number, head, id, 'maintainer'), undefined, { run: guardRun });
+    expect(approved.outputs).toMatchObject({ release: 'true', phase: 'releasing' });
+
+    const forged = await act(opened, 'pull_request', { run: { id: 666, attempt: 1 } }, 'release-succeeded');
+    expect(forged.failures.join('\n')).toMatch(/run 666\.1 reported release-succeeded .* is run 500\.1: ignored/);
+    expect(forged.outputs.phase).toBe('releasing');
+    expect(status()).toMatchObject({ state: 'pending' });
+    expect(control.pullRequest(full, number).merged).toBe(false);
+
+    const done = await act(opened, 'pull_request', { run: { id: 500, attempt: 2 } }, 'release-succeeded');
+    expect(done.failures).toEqual([]);
+    expect(done.outputs.phase).toBe('merged');
   });
 });
 

@@ -4,9 +4,11 @@ import type { RepoRef } from './types.js';
 
 /**
  * Where a release runs: a workflow the guard dispatches (on `ref`, by default the pull request's head
- * branch), or the run that called the guard.
+ * branch), or the run that called the guard (`run`: its id and attempt, as `runAttemptId` writes them;
+ * recorded as the release when the guard answers that this run must release, so that no other run's
+ * report releases anything).
  */
-export type ReleaseMode = { kind: 'dispatch'; workflow: string; ref?: string } | { kind: 'in-run' };
+export type ReleaseMode = { kind: 'dispatch'; workflow: string; ref?: string } | { kind: 'in-run'; run?: string };
 
 /**
  * The marker a dispatched release run carries in its name. The release workflow must show it, e.g.
@@ -19,6 +21,11 @@ export function runMarker(sha: string): string {
 /** One attempt of a workflow run, as the core's `runId`. */
 export function runAttemptId(runId: number, attempt = 1): string {
   return `${runId}.${attempt}`;
+}
+
+/** Whether two run attempt ids (`runAttemptId`) are attempts of one workflow run. */
+export function sameRun(a: string, b: string): boolean {
+  return a.split('.')[0] === b.split('.')[0];
 }
 
 /**
@@ -57,7 +64,8 @@ export function isReleaseRun(
  * approval start one release, and a lost or edited timeline never causes a second release. A run the
  * guard already saw finish is never reused: asking again means releasing again. The dispatch asks for
  * `return_run_details`, so the run is known at once. The workflow receives the inputs `sha` and
- * `version`. In `in-run` mode nothing is dispatched: the calling job performs the release.
+ * `version`. In `in-run` mode nothing is dispatched: the calling job performs the release, and is
+ * reported started at once when its run is known.
  */
 export async function startRelease(
   octokit: Octokit,
@@ -66,7 +74,7 @@ export async function startRelease(
   mode: ReleaseMode,
   options: { known?: readonly string[] } = {},
 ): Promise<GuardEvent[]> {
-  if (mode.kind === 'in-run') return [];
+  if (mode.kind === 'in-run') return mode.run ? [{ type: 'RELEASE_STARTED', sha: effect.sha, runId: mode.run }] : [];
   const headRef = mode.ref;
   if (!headRef) throw new Error('dispatching the release workflow needs the ref (branch) to run it on');
   const known = new Set(options.known ?? []);
