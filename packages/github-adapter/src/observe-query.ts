@@ -1,3 +1,76 @@
+/** What the guard reads of each connection. A document holds only the fragments it spreads: GraphQL refuses unused ones. */
+const REVIEWS_FRAGMENT = /* GraphQL */ `
+  fragment releaseGuardReviews on PullRequestReviewConnection {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      databaseId
+      state
+      author {
+        __typename
+        login
+      }
+      authorCanPushToRepository
+      commit {
+        oid
+      }
+    }
+  }
+`;
+
+const CONTEXTS_FRAGMENT = /* GraphQL */ `
+  fragment releaseGuardContexts on StatusCheckRollupContextConnection {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      __typename
+      ... on StatusContext {
+        context
+        state
+        description
+        creator {
+          __typename
+          login
+        }
+      }
+      ... on CheckRun {
+        name
+        status
+        conclusion
+        title
+        checkSuite {
+          app {
+            databaseId
+            slug
+          }
+        }
+      }
+    }
+  }
+`;
+
+const COMMENTS_FRAGMENT = /* GraphQL */ `
+  fragment releaseGuardComments on IssueCommentConnection {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      databaseId
+      body
+      viewerDidAuthor
+      editor {
+        __typename
+        login
+      }
+    }
+  }
+`;
+
 /**
  * Everything the guard reads about one pull request, in one GraphQL round trip: who the token is,
  * the pull request's state and merge, its head and head repository, the latest opinionated review of
@@ -67,7 +140,9 @@ export const OBSERVE_QUERY = /* GraphQL */ `
       }
     }
   }
-  ${fragments()}
+  ${REVIEWS_FRAGMENT}
+  ${CONTEXTS_FRAGMENT}
+  ${COMMENTS_FRAGMENT}
 `;
 
 /** The next page of the reviews, contexts or comments of the pull request with node id `$id`. */
@@ -82,7 +157,7 @@ export const OBSERVE_MORE_QUERY = {
         }
       }
     }
-    ${fragments()}
+    ${REVIEWS_FRAGMENT}
   `,
   comments: /* GraphQL */ `
     query releaseGuardComments($id: ID!, $after: String!) {
@@ -94,7 +169,7 @@ export const OBSERVE_MORE_QUERY = {
         }
       }
     }
-    ${fragments()}
+    ${COMMENTS_FRAGMENT}
   `,
   contexts: /* GraphQL */ `
     query releaseGuardContexts($id: ID!, $after: String!) {
@@ -114,77 +189,9 @@ export const OBSERVE_MORE_QUERY = {
         }
       }
     }
-    ${fragments()}
+    ${CONTEXTS_FRAGMENT}
   `,
 } as const;
-
-function fragments(): string {
-  return /* GraphQL */ `
-    fragment releaseGuardReviews on PullRequestReviewConnection {
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-      nodes {
-        databaseId
-        state
-        author {
-          __typename
-          login
-        }
-        authorCanPushToRepository
-        commit {
-          oid
-        }
-      }
-    }
-    fragment releaseGuardContexts on StatusCheckRollupContextConnection {
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-      nodes {
-        __typename
-        ... on StatusContext {
-          context
-          state
-          description
-          creator {
-            __typename
-            login
-          }
-        }
-        ... on CheckRun {
-          name
-          status
-          conclusion
-          title
-          checkSuite {
-            app {
-              databaseId
-              slug
-            }
-          }
-        }
-      }
-    }
-    fragment releaseGuardComments on IssueCommentConnection {
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-      nodes {
-        databaseId
-        body
-        viewerDidAuthor
-        editor {
-          __typename
-          login
-        }
-      }
-    }
-  `;
-}
 
 /** An account as GraphQL names it: a Bot by its bare login (`github-actions`), a User by its login. */
 export interface GraphQLActor {

@@ -3,6 +3,7 @@ import { validateGraphQL } from '@release-guard/testkit';
 import { describe, expect, it } from 'vitest';
 import {
   createOctokit,
+  OBSERVE_MORE_QUERY,
   OBSERVE_QUERY,
   observe,
   parseTimelineComment,
@@ -20,9 +21,59 @@ function setup(collaborators: Record<string, 'read' | 'write' | 'admin'> = {}) {
 describe('observe', () => {
   it('uses a GraphQL document that GitHub’s schema accepts', () => {
     expect(validateGraphQL(OBSERVE_QUERY)).toEqual([]);
+    for (const document of Object.values(OBSERVE_MORE_QUERY)) expect(validateGraphQL(document)).toEqual([]);
     expect(validateGraphQL('{ viewer { nope } }')).toEqual([
       expect.stringContaining('Cannot query field "nope" on type "User"'),
     ]);
+  });
+
+  it('reads on past the first page of reviews, status contexts and comments, one request a page', async () => {
+    const { repo, full, octokit } = setup({ alice: 'write' });
+    const { control } = emulators.github;
+    const number = control.openPullRequest(full, { head: { ref: 'releases/v0.29.0', sha: SHA.a } });
+    for (let i = 0; i < 120; i++) control.setPermission(full, `reviewer${i}`, 'read');
+    for (let i = 0; i < 120; i++)
+      control.submitReview(full, number, { user: `reviewer${i}`, state: 'CHANGES_REQUESTED' });
+    control.submitReview(full, number, { user: 'alice', state: 'APPROVED' });
+    for (let i = 0; i < 105; i++) {
+      await octokit.rest.repos.createCommitStatus({
+        owner: 'weaveworks',
+        repo,
+        sha: SHA.a,
+        state: 'success',
+        context: `ci/${i}`,
+      });
+    }
+    await octokit.rest.repos.createCommitStatus({
+      owner: 'weaveworks',
+      repo,
+      sha: SHA.a,
+      state: 'pending',
+      context: 'release',
+    });
+    control.addToken('alice-token', 'alice');
+    const alice = createOctokit({ token: 'alice-token', baseUrl: emulators.github.url, throttle: false, retries: 0 });
+    for (let i = 0; i < 101; i++) {
+      await alice.rest.issues.createComment({ owner: 'weaveworks', repo, issue_number: number, body: `noise ${i}` });
+    }
+    const guard = createGuard();
+    const snapshot = guard.start({
+      number,
+      headRef: 'releases/v0.29.0',
+      headSha: SHA.a,
+      baseRef: 'main',
+      fromFork: false,
+    });
+    const body = renderTimelineComment('timeline', snapshot.snapshot, guard.serialize(snapshot.snapshot));
+    await octokit.rest.issues.createComment({ owner: 'weaveworks', repo, issue_number: number, body });
+    const before = control.requests(full).length;
+    const seen = await observe(octokit, { owner: 'weaveworks', repo, number }, { statusContext: 'release' });
+    expect(control.requests(full).length - before).toBe(4);
+    expect(seen.facts.approvals).toEqual([
+      { reviewId: expect.any(Number), reviewer: 'alice', sha: SHA.a, authorized: true },
+    ]);
+    expect(seen.facts.statuses).toEqual([{ sha: SHA.a, state: 'pending' }]);
+    expect(seen.timeline?.serialized).toBe(guard.serialize(snapshot.snapshot));
   });
 
   it('reads every fact in one request: head, approvals with authorization, our status, the timeline', async () => {

@@ -579,7 +579,7 @@ function rollupState(statuses: readonly string[], runs: readonly CheckRunRecord[
   return 'SUCCESS';
 }
 
-/** The repository a request is about: from `repository(owner:, name:)` arguments or a pull request id. */
+/** The repository a request is about: from `repository(owner:, name:)` arguments, or a pull request id (a mutation's input, or `node(id:)`). */
 function repoOf(
   field: FieldNode | undefined,
   variables: Record<string, unknown>,
@@ -602,6 +602,9 @@ function repoOf(
   const name = arg('name');
   if (typeof owner === 'string' && typeof name === 'string') return `${owner}/${name}`;
   const input = arg('input') as { pullRequestId?: unknown } | undefined;
-  const id = input?.pullRequestId ?? (variables.input as { pullRequestId?: unknown } | undefined)?.pullRequestId;
+  const id =
+    input?.pullRequestId ??
+    (variables.input as { pullRequestId?: unknown } | undefined)?.pullRequestId ??
+    (field.name.value === 'node' ? arg('id') : undefined);
   return id ? findPr(id)?.repo.fullName : undefined;
 }
