@@ -285,8 +285,15 @@ export const releaseGuardMachine = setup({
           };
         case 'ARTIFACT_MISSING':
           return { failure: truncate(`artifact ${event.name} missing: ${event.reason}`, TEXT_LIMIT) };
-        case 'TIMED_OUT':
-          return { failure: 'release timed out' };
+        case 'TIMED_OUT': {
+          // The run that took too long is done with: asking again dispatches a new one, never adopts it.
+          const runId = context.release.runId;
+          if (runId === undefined || context.finishedRuns.includes(runId)) return { failure: 'release timed out' };
+          return {
+            failure: 'release timed out',
+            finishedRuns: pushBounded(context.finishedRuns, runId, LIMITS.finishedRuns),
+          };
+        }
         default:
           return { failure: 'approval withdrawn' };
       }

@@ -167,6 +167,17 @@ describe('approvals', () => {
     expect(step.effects[0]).toMatchObject({ state: 'pending', description: 'Release in progress' });
   });
 
+  it('a timed-out run is done with: a retry never takes it for the new release, and its late success changes nothing', () => {
+    const failed = drive(guard, pr, [approve(), started(), { type: 'TIMED_OUT', sha: SHA.a }]);
+    const runId = failed.snapshot.release.runId ?? '';
+    expect(runId).not.toBe('');
+    expect(failed.snapshot.finishedRuns).toContain(runId);
+    const retried = guard.next(failed.snapshot, approve(SHA.a, 2));
+    const late = guard.next(retried.snapshot, { type: 'RELEASE_STARTED', sha: SHA.a, runId });
+    expect(late.snapshot.phase).toBe('approved');
+    expect(late.ignored).toMatch(/already finished/);
+  });
+
   it('dismissing the last approval while approved or releasing fails the release', () => {
     for (const events of [[approve()], [approve(), started()]]) {
       const step = apply(guard, drive(guard, pr, events).snapshot, [
