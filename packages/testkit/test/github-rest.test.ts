@@ -385,3 +385,23 @@ describe('teams', () => {
     ).rejects.toMatchObject({ status: 404 });
   });
 });
+
+describe('branches', () => {
+  it('lists the branches whose head is a commit: pull request heads of this repository, pushes, not forks', async () => {
+    const { owner, repo, full } = freshRepo(github());
+    const control = github().control;
+    const number = control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
+    control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a, repo: 'mallory/fork' } });
+    control.pushBranch(full, 'feature', SHA.a);
+    control.pushBranch(full, 'other', SHA.b);
+    const names = async (sha: string) =>
+      (await octokit().rest.repos.listBranchesForHeadCommit({ owner, repo, commit_sha: sha })).data.map((b) => b.name);
+    expect(await names(SHA.a)).toEqual(['feature', 'releases/v1']);
+    control.pushHead(full, number, SHA.c);
+    control.closePullRequest(full, number);
+    expect(await names(SHA.a)).toEqual(['feature']);
+    expect(await names(SHA.c)).toEqual(['releases/v1']);
+    control.deleteBranch(full, 'releases/v1');
+    expect(await names(SHA.c)).toEqual([]);
+  });
+});

@@ -65,6 +65,7 @@ export class GitHubControl {
       collaborators: new Map(),
       protection: new Map(),
       pulls: new Map(),
+      branches: new Map(),
       statuses: [],
       checkRuns: [],
       comments: [],
@@ -155,6 +156,7 @@ export class GitHubControl {
       autoMerge: null,
     };
     record.pulls.set(number, pr);
+    if (headRepo.toLowerCase() === record.fullName.toLowerCase()) record.branches.set(pr.head.ref, pr.head.sha);
     return number;
   }
 
@@ -163,7 +165,18 @@ export class GitHubControl {
     const pr = this.pullRequest(repo, number);
     pr.head.sha = sha;
     pr.autoMerge = null;
+    const record = this.repo(repo);
+    if (pr.head.repo.toLowerCase() === record.fullName.toLowerCase()) record.branches.set(pr.head.ref, sha);
     pr.updatedAt = this.state.timestamp();
+  }
+
+  /** Points a branch of `repo` at `sha` (a push, or a new branch), without any pull request. */
+  pushBranch(repo: string, branch: string, sha: string): void {
+    this.repo(repo).branches.set(branch, sha);
+  }
+
+  deleteBranch(repo: string, branch: string): void {
+    this.repo(repo).branches.delete(branch);
   }
 
   closePullRequest(repo: string, number: number): void {

@@ -12,6 +12,7 @@ import {
   listWorkflowRuns,
   listWorkflowRunsForRepo,
 } from './rest/actions.js';
+import { listBranchesForHeadCommit } from './rest/branches.js';
 import { createCheckRun, listCheckRunsForRef, updateCheckRun } from './rest/checks.js';
 import { getCollaboratorPermissionLevel } from './rest/collaborators.js';
 import { addLabels, createComment, listComments, removeLabel, updateComment } from './rest/comments.js';
@@ -45,6 +46,7 @@ const HANDLERS: Record<string, Handler> = {
   'repos/create-commit-status': createCommitStatus,
   'repos/get-collaborator-permission-level': getCollaboratorPermissionLevel,
   'repos/get-combined-status-for-ref': getCombinedStatusForRef,
+  'repos/list-branches-for-head-commit': listBranchesForHeadCommit,
   'repos/list-commit-statuses-for-ref': listCommitStatusesForRef,
 };
 

@@ -124,6 +124,8 @@ export interface RepositoryRecord {
   collaborators: Map<string, Permission>;
   protection: Map<string, Protection>;
   pulls: Map<number, PullRequestRecord>;
+  /** Branches of this repository and the commit each points at. */
+  branches: Map<string, string>;
   statuses: CommitStatusRecord[];
   checkRuns: CheckRunRecord[];
   comments: IssueCommentRecord[];
