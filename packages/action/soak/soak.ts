@@ -359,6 +359,7 @@ class Lifecycle {
             headSha: live.headSha,
             headBranch: this.head.ref,
             displayTitle: live.displayTitle,
+            actor: live.actor.login,
             conclusion,
           }),
         );

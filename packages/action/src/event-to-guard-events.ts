@@ -15,7 +15,14 @@ export type EventPlan =
       headBranch: string;
       headSha: string;
       /** What started the run, its name, and the repository of its head: whether it is a release run at all. */
-      run: { event: string; displayTitle: string; headRepository: string | undefined; succeeded: boolean };
+      run: {
+        event: string;
+        displayTitle: string;
+        headRepository: string | undefined;
+        /** Who started the run (a re-run keeps it): only the guard's own dispatches release. */
+        actor: string | undefined;
+        succeeded: boolean;
+      };
       events: GuardEvent[];
     }
   /** Sweep every open release pull request (scheduled or dispatched by hand). */
@@ -102,6 +109,7 @@ function workflowRun(payload: Json): EventPlan {
     event: text(run, 'event', 'workflow_run.workflow_run'),
     displayTitle: typeof run.display_title === 'string' ? run.display_title : '',
     headRepository: typeof headRepository === 'string' ? headRepository : undefined,
+    actor: isObject(run.actor) && typeof run.actor.login === 'string' ? run.actor.login : undefined,
     succeeded,
   });
   if (action === 'requested' || action === 'in_progress') {

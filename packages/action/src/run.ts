@@ -8,6 +8,7 @@ import {
 } from '@release-guard/core';
 import {
   type ArtifactVerifierOptions,
+  type GuardRunOptions,
   type GuardRunResult,
   isReleaseRun,
   type Octokit,
@@ -126,6 +127,9 @@ async function perform(job: Job, command: ActionInputs['command'], context: Acti
 }
 
 class Job {
+  /** The workflow run a `workflow_run` delivery reports: only the guard's own dispatch releases. */
+  private deliveredRun: GuardRunOptions['deliveredRun'];
+
   constructor(
     private readonly guard: Guard,
     private readonly inputs: ActionInputs,
@@ -177,6 +181,12 @@ class Job {
         if (numbers.length === 0) {
           return this.nothing(`no open pull request has the head branch ${plan.headBranch} in this repository`);
         }
+        const [started] = plan.events;
+        this.deliveredRun = {
+          runId: started?.type === 'RELEASE_STARTED' ? String(started.runId) : '',
+          actor: plan.run.actor ?? '',
+          succeeded: plan.run.succeeded,
+        };
         return this.pullRequests(numbers, plan.events);
       }
       case 'sweep':
@@ -363,6 +373,7 @@ class Job {
       approvers: this.inputs.approvers,
       ...(registries ? { registries } : {}),
       events,
+      ...(this.deliveredRun ? { deliveredRun: this.deliveredRun } : {}),
       dryRun: this.inputs.dryRun,
       now: () => this.now(),
     });

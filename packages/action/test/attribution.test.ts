@@ -183,6 +183,32 @@ describe('2. a run of the release workflow the guard did not start', () => {
     expect(done.outputs.phase).toBe('merged');
   });
 
+  it('a run dispatched by hand on the release branch, named with the marker, is not the release: its success is alerted', async () => {
+    const { control, full, repo, head, act, openRelease, approve, client, guardRuns } = setup();
+    const release = await openRelease();
+    await approve(release);
+    await client('mallory-token').request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
+      owner: repo.owner,
+      repo: repo.name,
+      workflow_id: 'release.yaml',
+      ref: head.ref,
+      inputs: { sha: head.sha },
+    });
+    const byHand = guardRuns().find((r) => r.actor.login === 'mallory');
+    expect(byHand?.displayTitle).toBe(`release-guard ${head.sha}`);
+    control.updateRun(full, byHand?.id ?? 0, { status: 'completed', conclusion: 'success' });
+    const result = await act(
+      releaseRunEvent(
+        repo,
+        { id: byHand?.id ?? 0, headSha: head.sha, headBranch: head.ref, actor: 'mallory' },
+        'success',
+      ),
+    );
+    expect(result.failures.join('\n')).toMatch(/started by mallory, not by the guard: its success releases nothing/);
+    expect(result.outputs.phase).toBe('releasing');
+    expect(control.pullRequest(full, release).merged).toBe(false);
+  });
+
   it('a run on the release branch that is not a dispatch (a push trigger) is not the release either', async () => {
     const { control, full, repo, head, act, openRelease, approve } = setup();
     const release = await openRelease();

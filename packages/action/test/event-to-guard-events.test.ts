@@ -74,6 +74,7 @@ describe('toGuardEvents', () => {
         event: 'workflow_dispatch',
         displayTitle: `release-guard ${head.sha}`,
         headRepository: `${repo.owner}/${repo.name}`,
+        actor: repo.owner,
         succeeded: true,
       },
       events: [

@@ -65,7 +65,10 @@ export function githubExecutor(options: GitHubExecutorOptions): EffectExecutor {
           return [];
         case 'START_RELEASE':
           if (options.release.kind === 'in-run') kept.releaseInRun = true;
-          return startRelease(octokit, repo, effect, options.release, { known: options.knownRuns?.() ?? [] });
+          return startRelease(octokit, repo, effect, options.release, {
+            known: options.knownRuns?.() ?? [],
+            guard: options.viewer,
+          });
         case 'VERIFY_ARTIFACTS':
           if (!options.verifyArtifacts)
             throw new Error('the guard asked to verify artifacts but no verifier is configured');

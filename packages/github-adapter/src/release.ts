@@ -28,32 +28,48 @@ export function sameRun(a: string, b: string): boolean {
   return a.split('.')[0] === b.split('.')[0];
 }
 
+/** A workflow run as REST shows it, as far as telling a release run from others goes. */
+export interface WorkflowRunFacts {
+  event: string;
+  head_sha: string;
+  head_branch: string | null;
+  display_title: string;
+  head_repository?: { full_name: string } | null;
+  actor?: { login: string } | null;
+}
+
 /**
  * Whether a run of the release workflow is one the guard can attribute to the release of `sha`: a
  * `workflow_dispatch` run in this repository, on the release pull request's head branch, for `sha`, whose
- * name carries the marker. Anyone with write access can make the workflow file run for any SHA through
- * another trigger (a `pull_request` or `push` on a branch of theirs, where the file may say anything):
- * such a run never releases anything. A dispatch by hand of the real workflow on the release branch is
- * the release itself, and its re-run attempts are the same run.
+ * name carries the marker, dispatched by the guard (`guard`: its token's login; a re-run attempt keeps the
+ * run's actor, so the re-runs of the guard's runs count). Anyone with write access can make the workflow
+ * file run for any SHA through another trigger (a `pull_request` or `push` on a branch of theirs, where
+ * the file may say anything) or dispatch it by hand with inputs of their own: such a run releases nothing.
  */
 export function isReleaseRun(
-  run: {
-    event: string;
-    head_sha: string;
-    head_branch: string | null;
-    display_title: string;
-    head_repository?: { full_name: string } | null;
-  },
-  release: { repo: RepoRef; sha: string; headRef: string },
+  run: WorkflowRunFacts,
+  release: { repo: RepoRef; sha: string; headRef: string; guard?: string },
 ): boolean {
   const fullName = `${release.repo.owner}/${release.repo.repo}`.toLowerCase();
   return (
     run.event === 'workflow_dispatch' &&
     run.head_sha === release.sha &&
     run.head_branch === release.headRef &&
-    run.display_title.includes(runMarker(release.sha)) &&
-    (run.head_repository?.full_name === undefined || run.head_repository.full_name.toLowerCase() === fullName)
+    carriesMarker(run.display_title, release.sha) &&
+    (run.head_repository?.full_name === undefined || run.head_repository.full_name.toLowerCase() === fullName) &&
+    (release.guard === undefined || (run.actor?.login ?? '').toLowerCase() === release.guard.toLowerCase())
   );
+}
+
+/** Whether a run's name carries the marker of `sha` as a whole word (`release-guard <sha>`, not `<sha>-x`). */
+export function carriesMarker(title: string, sha: string): boolean {
+  const marker = runMarker(sha);
+  for (let at = title.indexOf(marker); at >= 0; at = title.indexOf(marker, at + 1)) {
+    const before = at === 0 ? ' ' : (title[at - 1] ?? ' ');
+    const after = title[at + marker.length] ?? ' ';
+    if (!/[A-Za-z0-9_-]/.test(before) && !/[A-Za-z0-9_-]/.test(after)) return true;
+  }
+  return false;
 }
 
 /**
@@ -72,13 +88,13 @@ export async function startRelease(
   repo: RepoRef,
   effect: StartReleaseEffect,
   mode: ReleaseMode,
-  options: { known?: readonly string[] } = {},
+  options: { known?: readonly string[]; guard?: string } = {},
 ): Promise<GuardEvent[]> {
   if (mode.kind === 'in-run') return mode.run ? [{ type: 'RELEASE_STARTED', sha: effect.sha, runId: mode.run }] : [];
   const headRef = mode.ref;
   if (!headRef) throw new Error('dispatching the release workflow needs the ref (branch) to run it on');
   const known = new Set(options.known ?? []);
-  const release = { repo, sha: effect.sha, headRef };
+  const release = { repo, sha: effect.sha, headRef, ...(options.guard ? { guard: options.guard } : {}) };
   /** Release runs of this SHA the guard does not know yet, oldest first. */
   const unknownRuns = async () =>
     (await runsOf(octokit, repo, mode.workflow, effect.sha)).filter(
@@ -125,7 +141,7 @@ export async function releaseRuns(
   octokit: Octokit,
   repo: RepoRef,
   workflow: string,
-  release: { sha: string; headRef: string },
+  release: { sha: string; headRef: string; guard?: string },
 ): Promise<{ runs: ReleaseRunFact[]; foreign: { runId: string; event: string; branch: string }[] }> {
   const all = await runsOf(octokit, repo, workflow, release.sha);
   const runs = all.filter((run) => isReleaseRun(run, { repo, ...release }));

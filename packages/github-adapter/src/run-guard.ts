@@ -45,6 +45,11 @@ export interface GuardRunOptions {
    * outcomes) is stamped with it, so the timeline shows when things happened. Default: the system clock.
    */
   now?: () => Date;
+  /**
+   * The release workflow run that `events` report (from a `workflow_run` delivery): its events are applied
+   * only when the guard's own token started it; the success of anyone else's run is alerted.
+   */
+  deliveredRun?: { runId: string; actor: string; succeeded: boolean };
   /** Compute and return the effects without executing any or saving the snapshot. */
   dryRun?: boolean;
 }
@@ -105,6 +110,7 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
     const read = await releaseRuns(octokit, repo, options.release.workflow, {
       sha: facts.pr.headSha,
       headRef: options.release.ref ?? facts.pr.headRef,
+      guard: observed.viewer,
     });
     facts.releaseRuns = read.runs;
     foreignRuns = read.foreign;
@@ -112,7 +118,7 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
 
   // Statuses belong to the commit: a verdict for this pull request would also stand on every release pull
   // request with the same head. Only the release pull request's own guard speaks on that SHA.
-  const governing = kind === 'release' ? [] : observed.sharedHead.filter((other) => isReleaseBranch(guard, other));
+  const governing = facts.pr.state === 'open' ? await governorsOf(octokit, repo, guard, observed, kind) : [];
 
   const result: GuardRunResult = { snapshot: undefined as never, effects: [], ignored: [], release: false, alerts: [] };
   if (storedSnapshotProblem) result.storedSnapshotProblem = storedSnapshotProblem;
@@ -165,13 +171,21 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
     queue.push(...step.effects);
     if (step.ignored) result.ignored.push(step.ignored);
   };
-  const events = typeof options.events === 'function' ? options.events(snapshot) : (options.events ?? []);
+  let events = typeof options.events === 'function' ? options.events(snapshot) : (options.events ?? []);
+  const delivered = options.deliveredRun;
+  if (delivered && !sameLogin(delivered.actor, observed.viewer)) {
+    events = events.filter((event) => !('runId' in event) || String(event.runId) !== delivered.runId);
+    const about = `run ${delivered.runId} of the release workflow was started by ${delivered.actor || 'someone unknown'}, not by the guard`;
+    if (delivered.succeeded && kind === 'release') {
+      queue.push({ type: 'ALERT', pr: pr.number, reason: `${capitalized(about)}: its success releases nothing.` });
+    } else result.ignored.push(`${about}: it releases nothing`);
+  }
   for (const event of events) apply(event);
 
+  if (governing.length > 0) result.ignored.push(sharedHeadNote(facts.pr.headSha, governing));
   while (queue.length > 0) {
     const effect = queue.shift() as Effect;
-    if (effect.type === 'SET_STATUS' && governing.length > 0) {
-      result.ignored.push(sharedHeadNote(effect.sha, governing));
+    if (governing.length > 0) {
       result.effects.push({ effect, executed: false });
       continue;
     }
@@ -188,7 +202,7 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
   const timelineBody = executor.timelineBody;
 
   if (!options.dryRun && governing.length > 0) await noteSharedHead(octokit, pr, observed, governing);
-  if (!options.dryRun) {
+  else if (!options.dryRun) {
     const serialized = guard.serialize(snapshot);
     const changed = !stored || guard.serialize(stored) !== serialized || timelineBody !== undefined;
     if (changed && snapshot.kind === 'release') {
@@ -199,29 +213,66 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
   return result;
 }
 
-function isReleaseBranch(guard: Guard, pr: { headRef: string }): boolean {
-  return classify({ headRef: pr.headRef, fromFork: false }, guard.settings) === 'release';
+function isReleaseBranch(guard: Guard, branch: string): boolean {
+  return classify({ headRef: branch, fromFork: false }, guard.settings) === 'release';
+}
+
+/**
+ * What else speaks for this pull request's head commit, so that this pull request writes nothing on it:
+ * for a pull request that is not a release, every open release pull request of this repository with the
+ * same head, and every release branch of this repository that points at it (a release pull request that
+ * is closed for a moment, or not opened yet); for a release pull request, an older open one with the same
+ * head (a second release pull request of one branch, into another base).
+ */
+async function governorsOf(
+  octokit: Octokit,
+  repo: { owner: string; repo: string },
+  guard: Guard,
+  observed: Observation,
+  kind: ReturnType<typeof classify>,
+): Promise<string[]> {
+  const { number } = observed.facts.pr;
+  const prs = observed.sharedHead.filter((other) => isReleaseBranch(guard, other.headRef));
+  if (kind === 'release') {
+    return prs
+      .filter((other) => other.number < number)
+      .map((other) => `the older release pull request #${other.number}`);
+  }
+  const { data } = await octokit.rest.repos.listBranchesForHeadCommit({
+    ...repo,
+    commit_sha: observed.facts.pr.headSha,
+  });
+  const branches = data
+    .map((branch) => branch.name)
+    .filter((name) => isReleaseBranch(guard, name) && !prs.some((other) => other.headRef === name));
+  return [
+    ...prs.map((other) => `release pull request #${other.number}`),
+    ...branches.map((name) => `the release branch ${name}`),
+  ];
 }
 
 const SHARED_HEAD_MARKER = '<!-- release-guard:shared-head';
 
-function sharedHeadNote(sha: string, governing: readonly { number: number }[]): string {
-  const prs = governing.map((other) => `#${other.number}`).join(', ');
-  return `the head ${sha.slice(0, 7)} is the head of release pull request ${prs}, whose status governs it: no verdict of this pull request's own is written on it`;
+function sharedHeadNote(sha: string, governing: readonly string[]): string {
+  return `the head ${sha.slice(0, 7)} is also the head of ${governing.join(', ')}, whose status governs it: the guard writes nothing for this pull request on it`;
 }
 
-/** Says once on the pull request why the guard writes no verdict on its head. */
+/** Says once on the pull request why the guard writes nothing for it. */
 async function noteSharedHead(
   octokit: Octokit,
   pr: PullRequestRef,
   observed: Observation,
-  governing: readonly { number: number }[],
+  governing: readonly string[],
 ): Promise<void> {
   const sha = observed.facts.pr.headSha;
   const marker = `${SHARED_HEAD_MARKER} ${sha} -->`;
   if (observed.ownComments.some((c) => c.body.startsWith(marker))) return;
   const { number, ...repo } = pr;
   const note = sharedHeadNote(sha, governing);
-  const body = `${marker}\n**release-guard:** ${note.charAt(0).toUpperCase()}${note.slice(1)}.`;
+  const body = `${marker}\n**release-guard:** ${capitalized(note)}.`;
   await octokit.rest.issues.createComment({ ...repo, issue_number: number, body });
+}
+
+function capitalized(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }

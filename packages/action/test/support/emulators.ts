@@ -51,10 +51,13 @@ export function approvalEvent(
   return pullRequestReviewEvent('submitted', { repo, number, head, review: { id, state: 'approved', user } });
 }
 
-/** The delivery of a completed run of the release workflow (named with the guard's marker unless `displayTitle` says otherwise). */
+/**
+ * The delivery of a completed run of the release workflow: by default a dispatch by the guard's token
+ * (`github-actions[bot]`) named with the guard's marker.
+ */
 export function releaseRunEvent(
   repo: Repo,
-  run: { id: number; headSha: string; headBranch: string; displayTitle?: string; event?: string },
+  run: { id: number; headSha: string; headBranch: string; displayTitle?: string; event?: string; actor?: string },
   conclusion: 'success' | 'failure',
 ): WebhookDelivery {
   return workflowRunEvent({
@@ -66,6 +69,7 @@ export function releaseRunEvent(
     headBranch: run.headBranch,
     displayTitle: run.displayTitle ?? `release-guard ${run.headSha}`,
     ...(run.event ? { event: run.event } : {}),
+    actor: run.actor ?? 'github-actions[bot]',
     conclusion,
   });
 }
