@@ -5,9 +5,9 @@ import { type ActionLog, parseInputs, run } from '../src/api.js';
 import { approvalEvent, RELEASE_WORKFLOW, RUN_NAME, releaseRunEvent, SHA, useEmulators } from './support/emulators.js';
 
 /**
- * Attacks on the attribution fixes (shared SHA, foreign release runs, check-run mode), through the
- * action's code path against the emulators. Each test states what the guard should do; a failing test is
- * a finding of the review.
+ * The edges of the facts the guard trusts (a head shared while the release pull request is closed or with
+ * a second release pull request, next pages of every list, runs dispatched by hand or stuck, check runs
+ * of the same app), attacked through the action's code path against the emulators.
  */
 let clock = Date.parse('2024-05-01T10:00:00Z');
 const now = () => new Date(clock);
@@ -114,8 +114,8 @@ describe('shared SHA: a verdict of another pull request on a release head', () =
   });
 });
 
-describe('pagination: every second page is a GraphQL document GitHub refuses', () => {
-  it('anyone who can comment blocks a non-release pull request: 101 comments and its guard run throws', async () => {
+describe('pagination: every next page is read with a document GitHub accepts', () => {
+  it('101 comments on a non-release pull request do not stop its guard run', async () => {
     const { control, full, repo, act, status, client } = setup();
     const h = { ref: 'feature/x', sha: SHA.b };
     const pr = control.openPullRequest(full, { head: h, user: 'mallory' });
@@ -137,7 +137,7 @@ describe('pagination: every second page is a GraphQL document GitHub refuses', (
     expect(status(SHA.b)).toMatchObject({ state: 'success' });
   });
 
-  it('101 distinct reviewers (latestOpinionatedReviews) stop every guard run on the release pull request', async () => {
+  it('101 distinct reviewers (latestOpinionatedReviews) do not stop the guard runs of the release pull request', async () => {
     const { control, full, repo, head, act, openRelease } = setup();
     const release = await openRelease();
     for (let i = 0; i < 101; i++) control.submitReview(full, release, { user: `drive-by-${i}`, state: 'APPROVED' });
