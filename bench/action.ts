@@ -11,7 +11,7 @@ const run = promisify(execFile);
 
 /**
  * Cold start of the bundled action handling one `pull_request` event (a non-release pull request: one
- * GraphQL read and one status write) against the emulator, as the runner starts it, and `node -e ''`
+ * GraphQL read, the branches at its head, and one status write) against the emulator, as the runner starts it, and `node -e ''`
  * in the same run as the floor. Medians of `runs` interleaved runs. `offlineMs` is the same bundle handling
  * an event it ignores (no API call): loading and running the code alone.
  */

@@ -118,14 +118,14 @@ describe('runGuard over the emulator', () => {
     expect(emulators.github.control.pullRequest(full, number).merged).toBe(true);
   });
 
-  it('a non-release pull request costs one read and one status write', async () => {
+  it('a non-release pull request costs two reads (the pull request, the branches at its head) and one status write', async () => {
     const { full, number, run, calls } = setup('feature/x');
     const result = await run();
     expect(result.snapshot.phase).toBe('skipped');
-    expect(calls()).toBe(2);
+    expect(calls()).toBe(3);
     expect(emulators.github.control.comments(full, number)).toHaveLength(0);
     await run();
-    expect(calls()).toBe(3);
+    expect(calls()).toBe(5);
   });
 
   it('the incident: the release "succeeded" but the image is not in the registry: failed, never merged', async () => {
