@@ -127,6 +127,17 @@ const skippedStatus = {
       : status(context, 'success', STATUS_TEXT.notRequired),
 } as const;
 
+/** The last standing approval of a released head was dismissed: no merge until it is approved again. */
+const relockReleased = {
+  type: 'SET_STATUS',
+  params: ({ context }: Args) => status(context, 'pending', STATUS_TEXT.withdrawn),
+} as const;
+
+const unlockReleased = {
+  type: 'SET_STATUS',
+  params: ({ context }: Args) => status(context, 'success', STATUS_TEXT.released),
+} as const;
+
 const failStatus = {
   type: 'SET_STATUS',
   params: ({ context }: Args) => status(context, 'failure', `Release failed: ${context.failure ?? 'unknown reason'}`),
@@ -192,6 +203,8 @@ function noteFor(phase: Phase, { context, event }: Args): string {
       return `Release run ${context.release.runId ?? '(unknown)'} started`;
     case 'released': {
       if (event.type === 'MERGE_REJECTED') return `Merge refused: ${context.merge.rejection ?? event.reason}`;
+      if (event.type === 'APPROVAL_DISMISSED') return 'Approval withdrawn: head locked until approved again';
+      if (event.type === 'APPROVED') return `Approved again by ${event.reviewer}; merge requested`;
       const verified = context.verified.map((v) => v.name).join(', ');
       return verified ? `Released; verified ${verified}; merge requested` : 'Released; merge requested';
     }
@@ -353,6 +366,8 @@ export const releaseGuardMachine = setup({
       context.approvals.length === 1 && context.approvals[0]?.reviewId === reviewIdOf(event),
     dismissesAnApproval: ({ context, event }) => context.approvals.some((a) => a.reviewId === reviewIdOf(event)),
     hasStandingApproval: ({ context }) => context.approvals.length > 0,
+    isRelocked: ({ context }) => context.approvals.length === 0,
+    isAwaitingMergeAnswer: ({ context }) => context.merge.state === 'requested',
     isLiveRunOfHead,
     isNewRunOfHead: (args) => isLiveRunOfHead(args) && args.context.release.runId !== runIdOf(args.event),
     isUnapprovedRunOfHead: (args) =>
@@ -486,17 +501,28 @@ export const releaseGuardMachine = setup({
       },
     },
     released: {
-      entry: [
-        'markReleased',
-        { type: 'SET_STATUS', params: ({ context }) => status(context, 'success', STATUS_TEXT.released) },
-        'requestMerge',
-        merge,
-        timeline('released'),
-      ],
+      entry: ['markReleased', unlockReleased, 'requestMerge', merge, timeline('released')],
       on: {
         HEAD_CHANGED: liveHeadChange('released'),
-        APPROVED: additionalApproval('released'),
-        APPROVAL_DISMISSED: dismissal('released'),
+        APPROVED: [
+          // A released head locked again by a dismissal: a new approval unlocks it without a second release.
+          {
+            guard: and(['isFreshApproval', 'isRelocked', 'isAwaitingMergeAnswer']),
+            actions: ['recordReview', 'addApproval', unlockReleased, timeline('released')],
+          },
+          {
+            guard: and(['isFreshApproval', 'isRelocked']),
+            actions: ['recordReview', 'addApproval', unlockReleased, 'requestMerge', merge, timeline('released')],
+          },
+          ...additionalApproval('released'),
+        ],
+        APPROVAL_DISMISSED: [
+          {
+            guard: 'dismissesLastApproval',
+            actions: ['removeApproval', relockReleased, timeline('released')],
+          },
+          ...dismissal('released'),
+        ],
         MERGE_REJECTED: [
           {
             guard: and(['isAnswerToMerge', 'isForbidden']),

@@ -7,6 +7,8 @@ export const STATUS_TEXT = {
   locked: 'Locked: waiting for an approved, finished release',
   releasing: 'Release in progress',
   released: 'Released and verified',
+  /** A released head whose last standing approval was dismissed: locked again until a new approval. */
+  withdrawn: 'approval withdrawn: approve again to merge',
   notRequired: 'release not required',
   fork: 'release PRs must come from this repository',
 } as const;
@@ -29,7 +31,8 @@ export function statusOf(
 
 /**
  * The status that must stand on the head of a pull request in this snapshot: `pending` until it is
- * approved, released and verified, `success` once it is, `failure` after a failed release; for other pull
+ * approved, released and verified, `success` once it is and while an approval of it stands (`pending`
+ * "approval withdrawn" when the last one was dismissed after the release), `failure` after a failed release; for other pull
  * requests "release not required", or `failure` for a fork whose branch looks like a release. Undefined
  * once the pull request is merged or closed. Compare states, not descriptions: while `approved`, either
  * pending description may stand.
@@ -48,7 +51,9 @@ export function standingStatus(snapshot: GuardSnapshot, statusContext: string): 
     case 'releasing':
       return status('pending', STATUS_TEXT.releasing);
     case 'released':
-      return status('success', STATUS_TEXT.released);
+      return snapshot.approvals.length > 0
+        ? status('success', STATUS_TEXT.released)
+        : status('pending', STATUS_TEXT.withdrawn);
     case 'failed':
       return status('failure', `Release failed: ${snapshot.failure ?? 'unknown reason'}`);
     case 'merged':

@@ -11,6 +11,7 @@ const LOCKED = {
   state: 'pending',
   description: 'Locked: waiting for an approved, finished release',
 } as const;
+const WITHDRAWN = 'approval withdrawn: approve again to merge';
 const approval = { reviewId: 1, reviewer: 'maintainer', sha: SHA.a, authorized: true };
 const success = { runId: 100, sha: SHA.a, conclusion: 'success' } as const;
 const image = {
@@ -470,6 +471,38 @@ describe('reconcile re-asserts the status that must stand on a live release head
     expect(step.effects.filter((e) => e.type === 'SET_STATUS')).toEqual([
       { type: 'SET_STATUS', sha: SHA.a, state: 'success', description: 'Released and verified', context: 'release' },
     ]);
+  });
+
+  it('a released head whose approval GitHub no longer shows is locked again, and nothing merges it', () => {
+    const released = { ...stored(toReleased()), merge: { state: 'rejected' as const, rejection: 'checks pending' } };
+    const green = { sha: SHA.a, state: 'success', description: 'Released and verified' } as const;
+    const step = guard.reconcile(
+      released,
+      facts({ approvals: [], releaseRuns: [success], artifacts: [image], statuses: [green] }),
+    );
+    expect(step.snapshot.phase).toBe('released');
+    expect(types(step.effects)).toEqual(['SET_STATUS', 'COMMENT']);
+    expect(step.effects[0]).toMatchObject({ state: 'pending', description: WITHDRAWN });
+    // Someone turns it green again: the sweep sets it back, and still does not merge.
+    const again = guard.reconcile(
+      step.snapshot,
+      facts({ approvals: [], releaseRuns: [success], artifacts: [image], statuses: [green] }),
+    );
+    expect(again.effects).toEqual([
+      { type: 'SET_STATUS', sha: SHA.a, state: 'pending', description: WITHDRAWN, context: 'release' },
+    ]);
+    // A new approval on GitHub unlocks and merges it without a second release.
+    const approved = guard.reconcile(
+      step.snapshot,
+      facts({
+        approvals: [{ ...approval, reviewId: 2 }],
+        releaseRuns: [success],
+        artifacts: [image],
+        statuses: [{ sha: SHA.a, state: 'pending', description: WITHDRAWN }],
+      }),
+    );
+    expect(types(approved.effects)).toEqual(['SET_STATUS', 'MERGE', 'COMMENT']);
+    expect(approved.effects[0]).toMatchObject({ state: 'success', description: 'Released and verified' });
   });
 
   it('leaves the head of a closed or merged pull request, and of a non-release pull request, alone', () => {

@@ -2,10 +2,13 @@ import {
   type ApprovedEvent,
   createGuard,
   type Effect,
+  type GuardEvent,
   MAX_RELEASERS,
   normalizeLogin,
   type SetStatusEffect,
+  standingStatus,
 } from '@release-guard/core';
+import { checkInvariants, runEvents } from '@release-guard/core/testing';
 import { describe, expect, it } from 'vitest';
 import { apply, approve, drive, headChanged, started, succeeded, toReleased, types, verified } from './drive.js';
 import { releasePr, SHA, seedGuard } from './fixtures.js';
@@ -290,6 +293,81 @@ describe('releasers may not approve their own release', () => {
     const many = Array.from({ length: MAX_RELEASERS }, (_, i) => `releaser-${i}`);
     expect(guard.start(releasePr({ releasers: many })).snapshot.pr.releasers).toEqual(many);
     expect(() => guard.start(releasePr({ releasers: [...many, 'one-more'] }))).toThrow(/releasers/);
+  });
+});
+
+describe('a released head whose last approval is dismissed', () => {
+  const dismiss = (reviewId: number | string = 1): GuardEvent => ({
+    type: 'APPROVAL_DISMISSED',
+    reviewId,
+    reviewer: `reviewer-${reviewId}`,
+  });
+  const refused: GuardEvent = {
+    type: 'MERGE_REJECTED',
+    sha: SHA.a,
+    reason: 'not-mergeable',
+    message: 'checks pending',
+  };
+  const WITHDRAWN = { sha: SHA.a, state: 'pending', description: 'approval withdrawn: approve again to merge' };
+
+  it('is locked again: pending "approval withdrawn", still released, no merge', () => {
+    const step = apply(guard, drive(guard, pr, [...toReleased(), refused]).snapshot, [dismiss()]);
+    expect(step.snapshot.phase).toBe('released');
+    expect(step.snapshot.approvals).toEqual([]);
+    expect(statuses(step.effects)).toEqual([expect.objectContaining(WITHDRAWN)]);
+    expect(types(step.effects)).toEqual(['SET_STATUS', 'COMMENT']);
+    expect(step.snapshot.timeline.at(-1)?.note).toBe('Approval withdrawn: head locked until approved again');
+    expect(standingStatus(step.snapshot, 'release')).toMatchObject(WITHDRAWN);
+  });
+
+  it('dismissing one of two approvals keeps it unlocked', () => {
+    const both = drive(guard, pr, [approve(SHA.a, 1), approve(SHA.a, 2), ...toReleased().slice(1)]);
+    const step = guard.next(both.snapshot, dismiss(1));
+    expect(step.effects).toEqual([]);
+    expect(standingStatus(step.snapshot, 'release')?.state).toBe('success');
+  });
+
+  it('neither RETRY nor a merge refusal merges it while no approval stands', () => {
+    const relocked = apply(guard, drive(guard, pr, [...toReleased(), refused]).snapshot, [dismiss()]).snapshot;
+    const retry = guard.next(relocked, { type: 'RETRY' });
+    expect(retry.effects).toEqual([]);
+    expect(retry.ignored).toMatch(/approve it again/);
+    for (const outsider of [approve(SHA.a, 2, false), { ...approve(SHA.a, 2), reviewer: 'releaser' }]) {
+      const pinned = { ...relocked, pr: { ...relocked.pr, releasers: ['releaser'] } };
+      expect(types(guard.next(pinned, outsider).effects)).not.toContain('MERGE');
+    }
+  });
+
+  it('a new authorized approval of the same head returns it to released and merges it, without a second release', () => {
+    const relocked = apply(guard, drive(guard, pr, [...toReleased(), refused]).snapshot, [dismiss()]).snapshot;
+    const step = guard.next(relocked, approve(SHA.a, 2));
+    expect(step.snapshot.phase).toBe('released');
+    expect(types(step.effects)).toEqual(['SET_STATUS', 'MERGE', 'COMMENT']);
+    expect(statuses(step.effects)).toEqual([
+      expect.objectContaining({ sha: SHA.a, state: 'success', description: 'Released and verified' }),
+    ]);
+    expect(step.snapshot.release).toEqual(relocked.release);
+    expect(step.snapshot.timeline.at(-1)?.note).toBe('Approved again by reviewer-2; merge requested');
+    expect(standingStatus(step.snapshot, 'release')?.state).toBe('success');
+  });
+
+  it('a re-approval while the first merge has no answer yet unlocks it but does not merge twice', () => {
+    const relocked = apply(guard, drive(guard, pr, toReleased()).snapshot, [dismiss()]).snapshot;
+    expect(relocked.merge.state).toBe('requested');
+    const step = guard.next(relocked, approve(SHA.a, 2));
+    expect(types(step.effects)).toEqual(['SET_STATUS', 'COMMENT']);
+    const answer = guard.next(step.snapshot, refused);
+    expect(types(guard.next(answer.snapshot, { type: 'RETRY' }).effects)).toEqual(['MERGE']);
+  });
+
+  it('regression: APPROVED, RELEASE_SUCCEEDED, APPROVAL_DISMISSED leaves no success standing', () => {
+    const plain = createGuard();
+    const history = runEvents(plain, pr, [approve(), succeeded(), dismiss()]);
+    const last = history.deliveries.at(-1)?.step;
+    expect(history.deliveries[1]?.step.snapshot.phase).toBe('released');
+    expect(last?.snapshot.phase).toBe('released');
+    expect(last && statuses(last.effects)).toEqual([expect.objectContaining({ ...WITHDRAWN, context: 'release' })]);
+    expect(checkInvariants(plain, history)).toEqual([]);
   });
 });
 
