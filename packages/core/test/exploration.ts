@@ -66,7 +66,9 @@ function alphabet(s: GuardSnapshot): GuardEvent[] {
 /**
  * States that behave alike under the alphabet share a key: no times, no timeline, no epoch counter,
  * lists reduced to what decisions read (which SHAs were released, whether a used review id or a
- * finished run exists, one or several standing approvals).
+ * finished run exists, one or several standing approvals). The status standing on the head is not part
+ * of the key: the monitor checks on every edge that it agrees in state with `standingStatus(snapshot)`,
+ * so every path to one key leaves the same state standing.
  */
 function canonicalKey(s: GuardSnapshot): string {
   return JSON.stringify([

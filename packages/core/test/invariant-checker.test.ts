@@ -1,4 +1,4 @@
-import type { Effect, Guard, GuardEvent, Step } from '@release-guard/core';
+import { type Effect, type Guard, type GuardEvent, STATUS_TEXT, type Step } from '@release-guard/core';
 import { checkInvariants, eventSequence, runEvents } from '@release-guard/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -59,6 +59,53 @@ describe('the invariant checker catches planted bugs', () => {
         : step,
     );
     expect(caught(buggy)).toContain(2);
+  });
+
+  it('a guard that leaves success standing after the last approval is dismissed breaks invariant 2', () => {
+    // Nothing it writes is wrong: the check judges the status that stands on the head after each event.
+    const buggy = plant((step, event) =>
+      event.type === 'APPROVAL_DISMISSED' && step.snapshot.phase === 'released'
+        ? { ...step, effects: step.effects.filter((e) => e.type !== 'SET_STATUS') }
+        : step,
+    );
+    expect(caught(buggy)).toContain(2);
+    const dismissed: GuardEvent = { type: 'APPROVAL_DISMISSED', reviewId: 1, reviewer: 'reviewer-1' };
+    const history = runEvents(buggy, releasePr(), [...toReleased(), dismissed]);
+    expect(checkInvariants(buggy, history, { only: [2] })).toContainEqual({
+      invariant: 2,
+      index: 4,
+      message: `success stands on ${SHA.a} although it is not approved, released and verified`,
+    });
+  });
+
+  it('a guard that gives a released head the non-release verdict breaks invariant 2', () => {
+    const buggy = plant((step) => ({
+      ...step,
+      effects: step.effects.map((e) =>
+        e.type === 'SET_STATUS' && e.state === 'success' ? { ...e, description: STATUS_TEXT.notRequired } : e,
+      ),
+    }));
+    const history = runEvents(buggy, releasePr(), toReleased());
+    expect(checkInvariants(buggy, history, { only: [2] })).toEqual([
+      {
+        invariant: 2,
+        index: 3,
+        message: `the non-release verdict "release not required" stands on the release head ${SHA.a}`,
+      },
+    ]);
+  });
+
+  it('a snapshot whose standingStatus disagrees with the status that stands breaks invariant 2', () => {
+    // reconcile re-asserts standingStatus: a snapshot claiming less than what was written would be "repaired" wrongly.
+    const buggy = plant((step, event) =>
+      event.type === 'APPROVED' && step.snapshot.phase === 'approved'
+        ? { ...step, snapshot: { ...step.snapshot, phase: 'failed', failure: 'claimed' } }
+        : step,
+    );
+    const history = runEvents(buggy, releasePr(), [approve()]);
+    expect(checkInvariants(buggy, history, { only: [2] })).toContainEqual(
+      expect.objectContaining({ invariant: 2, index: 0, message: expect.stringMatching(/implies failure/) }),
+    );
   });
 
   it('a guard that forgets to lock a new head breaks invariant 3', () => {

@@ -1,4 +1,4 @@
-import type { Effect } from '../effects.js';
+import type { Effect, SetStatusEffect } from '../effects.js';
 import type { GuardEvent } from '../events.js';
 import type { Guard, Step } from '../guard.js';
 import { requiredArtifacts } from '../machine.js';
@@ -6,6 +6,7 @@ import type { PullRequest, PullRequestKind } from '../pull-request.js';
 import { classify, normalizeLogin } from '../pull-request.js';
 import { restoreSnapshot, serializeSnapshot } from '../serialize.js';
 import { type GuardSnapshot, LIVE_PHASES } from '../snapshot.js';
+import { STATUS_TEXT, standingStatus } from '../standing-status.js';
 import type { History } from './history.js';
 
 /** A broken promise: which invariant (numbered as in the design), where, and what happened. */
@@ -162,6 +163,8 @@ export class InvariantMonitor {
   private readonly kind: PullRequestKind;
   private readonly ref: Reference;
   private lastStatus = new Map<string, string>();
+  /** The last status the guard set on each SHA, across epochs: what stands there on GitHub. */
+  private standing = new Map<string, SetStatusEffect>();
   private previous: GuardEvent | undefined;
   private snapshot: GuardSnapshot | undefined;
   private index = -1;
@@ -239,7 +242,11 @@ export class InvariantMonitor {
   /** An independent copy, to check alternative next events from the same point. */
   clone(): InvariantMonitor {
     const copy = Object.create(InvariantMonitor.prototype) as InvariantMonitor;
-    Object.assign(copy, this, { ref: this.ref.clone(), lastStatus: new Map(this.lastStatus) });
+    Object.assign(copy, this, {
+      ref: this.ref.clone(),
+      lastStatus: new Map(this.lastStatus),
+      standing: new Map(this.standing),
+    });
     return copy;
   }
 
@@ -251,6 +258,37 @@ export class InvariantMonitor {
     return (invariant: number, message: string) => {
       if (this.wanted(invariant)) violations.push({ invariant, index: this.index, message });
     };
+  }
+
+  /**
+   * 2. Honest status, judged on what stands after the step (the last status the guard set on the head,
+   * in this step or any earlier one), not only on what the step wrote: on an open release pull request
+   * it is `success` only while the model says the head is approved, released and verified, and never a
+   * non-release verdict; other pull requests keep their verdict. What stands also agrees in state with
+   * `standingStatus(snapshot)`, the status that reconcile re-asserts.
+   */
+  private checkStanding(snapshot: GuardSnapshot, fail: (invariant: number, message: string) => void) {
+    const { ref, kind } = this;
+    if (ref.state !== 'open') return;
+    const stands = this.standing.get(ref.head);
+    if (kind === 'release') {
+      if (stands?.state === 'success' && !ref.isCleared(ref.head)) {
+        fail(2, `success stands on ${ref.head} although it is not approved, released and verified`);
+      }
+      if (stands?.description === STATUS_TEXT.notRequired || stands?.description === STATUS_TEXT.fork) {
+        fail(2, `the non-release verdict "${stands.description}" stands on the release head ${ref.head}`);
+      }
+    } else {
+      const expected = kind === 'fork' ? 'failure' : 'success';
+      if (stands?.state !== expected) fail(2, `${stands?.state ?? 'no status'} stands on the ${kind} head ${ref.head}`);
+    }
+    const must = standingStatus(snapshot, this.guard.settings.statusContext);
+    if (must && must.sha === ref.head && stands?.state !== must.state) {
+      fail(
+        2,
+        `${stands?.state ?? 'no status'} stands on ${ref.head} but the snapshot (${snapshot.phase}) implies ${must.state}`,
+      );
+    }
   }
 
   private checkStep(step: Step, epochStarted: boolean, violations: InvariantViolation[]) {
@@ -295,6 +333,7 @@ export class InvariantMonitor {
         const key = `${effect.state}|${effect.description}`;
         if (this.lastStatus.get(effect.sha) === key) fail(4, `the same status was written twice on ${effect.sha}`);
         this.lastStatus.set(effect.sha, key);
+        this.standing.set(effect.sha, effect);
       }
       if (effect.type === 'START_RELEASE') {
         // 4. One release per approval cycle: a second start needs a failure in between.
@@ -306,6 +345,7 @@ export class InvariantMonitor {
         ref.startsSinceFailure++;
       }
     }
+    if (this.wanted(2)) this.checkStanding(step.snapshot, fail);
     // 8. Snapshots round-trip through serialization; 5. they stay bounded.
     if (this.wanted(8) || this.wanted(5)) {
       const text = serializeSnapshot(step.snapshot);

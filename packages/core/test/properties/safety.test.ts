@@ -9,7 +9,7 @@ describe('safety invariants over generated histories of 20 to 100 events', () =>
     assertInvariant(1, coverage);
   });
 
-  it('2. honest status: success only then; other PRs always "not required"; forks never success', () => {
+  it('2. honest status, judged on what stands after every event: success only then; other PRs always "not required"; forks never success', () => {
     assertInvariant(2, coverage);
   });
 
