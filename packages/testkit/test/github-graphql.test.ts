@@ -289,6 +289,29 @@ describe('GraphQL on GitHub’s schema, sharing the REST state', () => {
     expect(github().control.pullRequest(full, n).merged).toBe(true);
   });
 
+  it('disablePullRequestAutoMerge disarms it: checks that pass later merge nothing', async () => {
+    const { owner, repo, full } = freshRepo(github());
+    github().control.protectBranch(full, 'main', { requiredContexts: ['release'] });
+    const n = github().control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
+    const { repository } = await client()<Observed>(OBSERVE, { owner, name: repo, number: n });
+    const id = repository.pullRequest.id;
+    await client()(
+      `mutation($id: ID!) { enablePullRequestAutoMerge(input: { pullRequestId: $id }) { clientMutationId } }`,
+      {
+        id,
+      },
+    );
+    expect(github().control.pullRequest(full, n).autoMerge).not.toBeNull();
+    const disable = `mutation($id: ID!) { disablePullRequestAutoMerge(input: { pullRequestId: $id }) { pullRequest { autoMergeRequest { enabledAt } } } }`;
+    const answer = await client()<{ disablePullRequestAutoMerge: { pullRequest: { autoMergeRequest: unknown } } }>(
+      disable,
+      { id },
+    );
+    expect(answer.disablePullRequestAutoMerge.pullRequest.autoMergeRequest).toBeNull();
+    await octokit().rest.repos.createCommitStatus({ owner, repo, sha: SHA.a, state: 'success', context: 'release' });
+    expect(github().control.pullRequest(full, n).merged).toBe(false);
+  });
+
   it('auto-merge is refused on a pull request that is already clean, and dropped on a push', async () => {
     const { owner, repo, full } = freshRepo(github());
     const clean = github().control.openPullRequest(full, { head: { ref: 'a', sha: SHA.a } });

@@ -520,6 +520,17 @@ const resolvers = {
       pr.autoMerge = { method: input.mergeMethod ?? 'MERGE', enabledBy: caller, enabledAt: state.timestamp() };
       return { pullRequest: prObject(repo, pr), clientMutationId: input.clientMutationId ?? null };
     },
+    disablePullRequestAutoMerge: (
+      _: unknown,
+      { input }: { input: { pullRequestId: string; clientMutationId?: string } },
+      { state }: Context,
+    ) => {
+      const node = requirePullRequest(state, input.pullRequestId);
+      const { repo, pr } = node;
+      if (pr.state !== 'open') throw new GitHubAnswer('Pull request is closed', 'UNPROCESSABLE');
+      pr.autoMerge = null;
+      return { pullRequest: prObject(repo, pr), clientMutationId: input.clientMutationId ?? null };
+    },
   },
 };
 
