@@ -29,6 +29,23 @@ export const AUTO_MERGE_MUTATION = /* GraphQL */ `
   }
 `;
 
+/** Disables GitHub's auto-merge of the pull request, whoever enabled it. */
+export const DISABLE_AUTO_MERGE_MUTATION = /* GraphQL */ `
+  mutation releaseGuardDisableAutoMerge($id: ID!) {
+    disablePullRequestAutoMerge(input: { pullRequestId: $id }) {
+      clientMutationId
+    }
+  }
+`;
+
+/**
+ * Disarms an armed auto-merge of the pull request with node id `pullRequestId`. Armed, GitHub merges as
+ * soon as the required checks pass, whoever turns the guard's status green again.
+ */
+export async function disableAutoMerge(octokit: Octokit, pullRequestId: string): Promise<void> {
+  await octokit.graphql(DISABLE_AUTO_MERGE_MUTATION, { id: pullRequestId });
+}
+
 const METHOD = { merge: 'MERGE', squash: 'SQUASH', rebase: 'REBASE' } as const;
 
 /** A merge is never retried blindly (not even after a network error): its outcome is read instead. */

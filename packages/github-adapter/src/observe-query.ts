@@ -94,6 +94,9 @@ export const OBSERVE_QUERY = /* GraphQL */ `
           __typename
           login
         }
+        autoMergeRequest {
+          enabledAt
+        }
         headRefName
         headRefOid
         baseRefName
@@ -251,6 +254,7 @@ export interface ObserveResult {
       state: 'OPEN' | 'CLOSED' | 'MERGED';
       merged: boolean;
       mergedBy: GraphQLActor | null;
+      autoMergeRequest: { enabledAt: string | null } | null;
       headRefName: string;
       headRefOid: string;
       baseRefName: string;

@@ -72,6 +72,8 @@ export interface Observation {
   releasers: string[];
   /** Who wrote the guard's commit status that stands on the head (REST spelling), when one stands. */
   statusWriter?: string;
+  /** Whether GitHub's auto-merge of the pull request is enabled (by anyone). */
+  autoMergeArmed: boolean;
 }
 
 /**
@@ -169,6 +171,7 @@ export async function observe(octokit: Octokit, ref: PullRequestRef, options: Ob
     sharedHead,
     releasers,
     ...(statusWriter ? { statusWriter } : {}),
+    autoMergeArmed: pr.autoMergeRequest !== null,
     facts: {
       pr: {
         number: pr.number,

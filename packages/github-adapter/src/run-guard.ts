@@ -6,10 +6,12 @@ import {
   type GuardEvent,
   type GuardSnapshot,
   renderTimeline,
+  standingStatus,
 } from '@release-guard/core';
 import { type ArtifactVerifierOptions, verifyArtifacts } from './artifacts/index.js';
 import { saveTimeline } from './comments.js';
 import { type ArtifactVerifier, githubExecutor } from './executor.js';
+import { disableAutoMerge } from './merge.js';
 import { type Observation, type ObserveOptions, observe, type PullRequestRef, sameLogin } from './observe.js';
 import { type ReleaseMode, releaseRuns } from './release.js';
 import type { StatusKind } from './statuses.js';
@@ -65,6 +67,11 @@ export interface GuardRunResult {
   alerts: string[];
   /** Why the stored snapshot was not used, if it was not. */
   storedSnapshotProblem?: string;
+  /**
+   * True when the run disabled GitHub's auto-merge of a release pull request whose guard status must not
+   * be `success` (see `standingStatus`): nothing stays armed to merge it when that status turns green.
+   */
+  autoMergeDisabled?: boolean;
 }
 
 /**
@@ -195,6 +202,23 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
     }
     for (const event of await executor.execute(effect)) apply(event);
     result.effects.push({ effect, executed: true });
+  }
+  // An armed auto-merge waits only for the required checks: while the status that must stand on a release
+  // head is not green (locked, releasing, failed, or released with its approval withdrawn), GitHub would
+  // merge it as soon as anyone turned that status green again. The guard merges a cleared head itself.
+  const must =
+    kind === 'release' && facts.pr.state === 'open'
+      ? standingStatus(snapshot, guard.settings.statusContext)
+      : undefined;
+  if (!options.dryRun && governing.length === 0 && observed.autoMergeArmed && must && must.state !== 'success') {
+    try {
+      await disableAutoMerge(options.mergeOctokit ?? octokit, observed.nodeId);
+      result.autoMergeDisabled = true;
+    } catch (error) {
+      const reason = `Auto-merge of #${pr.number} is enabled but the guard could not disable it (${(error as Error).message}): GitHub merges ${snapshot.headSha.slice(0, 7)} as soon as its checks pass.`;
+      await executor.execute({ type: 'ALERT', pr: pr.number, reason });
+      result.effects.push({ effect: { type: 'ALERT', pr: pr.number, reason }, executed: true });
+    }
   }
   result.snapshot = snapshot;
   result.release = executor.releaseInRun;

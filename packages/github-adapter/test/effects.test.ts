@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AUTO_MERGE_MUTATION,
   createOctokit,
+  DISABLE_AUTO_MERGE_MUTATION,
   MERGE_MUTATION,
   merge,
   runMarker,
@@ -216,6 +217,7 @@ describe('MERGE over GraphQL, and auto-merge', () => {
   it('uses mutations GitHub’s schema accepts', () => {
     expect(validateGraphQL(MERGE_MUTATION)).toEqual([]);
     expect(validateGraphQL(AUTO_MERGE_MUTATION)).toEqual([]);
+    expect(validateGraphQL(DISABLE_AUTO_MERGE_MUTATION)).toEqual([]);
   });
 
   it('mergePullRequest with expectedHeadOid: merged, or head-changed', async () => {

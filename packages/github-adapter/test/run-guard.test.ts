@@ -1,6 +1,6 @@
 import { createGuard, type GuardEvent, renderTimeline } from '@release-guard/core';
 import { describe, expect, it } from 'vitest';
-import { createOctokit, renderTimelineComment, runGuard } from '../src/index.js';
+import { createOctokit, type GuardRunOptions, renderTimelineComment, runGuard } from '../src/index.js';
 import { guardRepository, RELEASE_RUN_NAME, SHA, useEmulators } from './emulators.js';
 
 const emulators = useEmulators({ registry: true });
@@ -20,8 +20,15 @@ function setup(headRef = 'releases/v0.29.0', client: { retries?: number; throttl
   const image = `weaveworks/wego-app-${name}`;
   const guard = createGuard({ artifacts: [{ name: 'image', ref: `${emulators.registry.host}/${image}:{version}` }] });
   const pr = { owner: 'weaveworks', repo: name, number };
-  const run = (events: GuardEvent[] = []) =>
-    runGuard({ guard, octokit, pr, events, release: { kind: 'dispatch', workflow: 'release.yaml', ref: headRef } });
+  const run = (events: GuardEvent[] = [], extra: Partial<GuardRunOptions> = {}) =>
+    runGuard({
+      guard,
+      octokit,
+      pr,
+      events,
+      release: { kind: 'dispatch', workflow: 'release.yaml', ref: headRef },
+      ...extra,
+    });
   const pushImage = () =>
     emulators.registry.control.pushImage(image, 'v0.29.0', { platforms: ['linux/amd64', 'linux/arm64'] });
   const calls = () => emulators.github.control.requests(full).length;
@@ -90,6 +97,54 @@ describe('runGuard over the emulator', () => {
     expect(retried.snapshot.phase).toBe('merged');
     expect(emulators.github.control.runs(full)).toHaveLength(1);
     expect(emulators.github.control.requests(full).filter((r) => r.operation === 'pulls/merge')).toHaveLength(2);
+  });
+
+  it('a dismissal re-locks a released head and disarms the armed auto-merge; a new approval merges it without a second release', async () => {
+    const { full, number, run, pushImage } = setup();
+    const autoMerge = { merge: { autoMerge: true } };
+    await pushImage();
+    emulators.github.control.protectBranch(full, 'main', { requiredContexts: ['release', 'build'] });
+    await run();
+    const review = emulators.github.control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
+    await run();
+    const [releaseRun] = emulators.github.control.runs(full);
+    emulators.github.control.updateRun(full, releaseRun?.id ?? 0, { status: 'completed', conclusion: 'success' });
+    const refused = await run([{ type: 'RELEASE_SUCCEEDED', sha: SHA.a, runId: `${releaseRun?.id}.1` }], autoMerge);
+    expect(refused.snapshot).toMatchObject({ phase: 'released', merge: { state: 'rejected' } });
+    expect(emulators.github.control.pullRequest(full, number).autoMerge).not.toBeNull();
+
+    emulators.github.control.dismissReview(full, number, review);
+    const relocked = await run([], autoMerge);
+    expect(relocked.snapshot).toMatchObject({ phase: 'released', approvals: [] });
+    expect(relocked.autoMergeDisabled).toBe(true);
+    expect(emulators.github.control.pullRequest(full, number).autoMerge).toBeNull();
+    expect(emulators.github.control.statuses(full, SHA.a, 'release').at(-1)).toMatchObject({
+      state: 'pending',
+      description: 'approval withdrawn: approve again to merge',
+    });
+
+    // Someone else turns every required check green: with auto-merge disarmed, nothing merges it.
+    emulators.github.control.setPermission(full, 'ci', 'write');
+    emulators.github.control.addToken('ci', 'ci');
+    const ci = createOctokit({ token: 'ci', baseUrl: emulators.github.url, throttle: false });
+    for (const context of ['build', 'release']) {
+      await ci.rest.repos.createCommitStatus({
+        owner: 'weaveworks',
+        repo: full.split('/')[1] ?? '',
+        sha: SHA.a,
+        state: 'success',
+        context,
+      });
+    }
+    expect(emulators.github.control.pullRequest(full, number).merged).toBe(false);
+
+    emulators.github.control.setPermission(full, 'maintainer', 'write');
+    emulators.github.control.submitReview(full, number, { user: 'maintainer', state: 'APPROVED' });
+    const approved = await run([], autoMerge);
+    expect(approved.snapshot.phase).toBe('merged');
+    expect(approved.autoMergeDisabled).toBeUndefined();
+    expect(emulators.github.control.runs(full)).toHaveLength(1);
+    expect(emulators.github.control.pullRequest(full, number).merged).toBe(true);
   });
 
   it('under faults (5xx, a secondary rate limit, a lost merge response) nothing is done twice', async () => {
