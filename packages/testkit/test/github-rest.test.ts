@@ -253,6 +253,15 @@ describe('reviews, comments, labels, collaborators', () => {
     });
   });
 
+  it('control.addComment makes the comment the API lists, by its user', async () => {
+    const { owner, repo, full } = freshRepo(github());
+    const n = github().control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
+    const id = github().control.addComment(full, n, { user: 'mallory', body: 'noise' });
+    const list = await octokit().rest.issues.listComments({ owner, repo, issue_number: n });
+    expect(list.data.map((c) => [c.id, c.user?.login, c.body])).toEqual([[id, 'mallory', 'noise']]);
+    expect(() => github().control.addComment(full, n + 1, { user: 'mallory', body: 'x' })).toThrow(/no pull request/);
+  });
+
   it('labels: add and remove', async () => {
     const { owner, repo, full } = freshRepo(github());
     const n = github().control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
