@@ -187,7 +187,11 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
       queue.push({ type: 'ALERT', pr: pr.number, reason: `${capitalized(about)}: its success releases nothing.` });
     } else result.ignored.push(`${about}: it releases nothing`);
   }
-  for (const event of events) apply(event);
+  for (const event of events) {
+    const stale = staleDelivery(event, facts.pr.state);
+    if (stale) result.ignored.push(stale);
+    else apply(event);
+  }
 
   if (governing.length > 0) result.ignored.push(sharedHeadNote(facts.pr.headSha, governing));
   while (queue.length > 0) {
@@ -235,6 +239,20 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
     }
   }
   return result;
+}
+
+/**
+ * Why a delivered close or reopen is stale by the facts this run read (reconcile has already applied
+ * the state GitHub shows): a close delivered after the pull request was reopened would otherwise close
+ * the snapshot of an open pull request, and the next run, seeing it open, would take it for a new reopen
+ * and discard the approvals given since the real one.
+ */
+function staleDelivery(event: GuardEvent, state: 'open' | 'closed' | 'merged'): string | undefined {
+  if (event.type === 'CLOSED' && state === 'open')
+    return 'the close is stale: GitHub shows the pull request open again';
+  if (event.type === 'REOPENED' && state !== 'open')
+    return `the reopen is stale: GitHub shows the pull request ${state}`;
+  return undefined;
 }
 
 function isReleaseBranch(guard: Guard, branch: string): boolean {

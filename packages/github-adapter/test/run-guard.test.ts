@@ -297,6 +297,33 @@ describe('runGuard over the emulator', () => {
     ]);
   });
 
+  it('a close delivered after the reopen is stale: the approval given since the reopen still releases', async () => {
+    const { full, number, run } = setup();
+    const { control } = emulators.github;
+    await run();
+    control.closePullRequest(full, number);
+    control.reopenPullRequest(full, number);
+    control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
+    const stale = await run([{ type: 'CLOSED' }]);
+    expect(stale.ignored).toContain('the close is stale: GitHub shows the pull request open again');
+    expect(stale.snapshot.phase).toBe('releasing');
+    expect((await run()).snapshot.phase).toBe('releasing');
+    expect(control.runs(full)).toHaveLength(1);
+  });
+
+  it('a reopen delivered after the pull request was closed again is stale', async () => {
+    const { full, number, run } = setup();
+    const { control } = emulators.github;
+    await run();
+    control.closePullRequest(full, number);
+    expect((await run([{ type: 'CLOSED' }])).snapshot.phase).toBe('closed');
+    control.reopenPullRequest(full, number);
+    control.closePullRequest(full, number);
+    const stale = await run([{ type: 'REOPENED', sha: SHA.a }]);
+    expect(stale.ignored).toContain('the reopen is stale: GitHub shows the pull request closed');
+    expect(stale.snapshot.phase).toBe('closed');
+  });
+
   it('a release whose completion was never delivered is read from GitHub by the next run', async () => {
     const { full, number, run, pushImage } = setup();
     await run();
