@@ -1,4 +1,5 @@
-import { createOctokit } from '@release-guard/github-adapter';
+import { STATUS_TEXT } from '@release-guard/core';
+import { createOctokit, TIMELINE_MARKER } from '@release-guard/github-adapter';
 import {
   type FaultRule,
   type GitHubEmulator,
@@ -16,6 +17,8 @@ import { type ActionLog, parseInputs, run } from '../src/api.js';
 /**
  * The soak: many release lifecycles end to end through the action's `run()` and the emulators, with
  * random interleavings of approvals, pushes, dismissals, release outcomes, human merges and closes;
+ * attackers (pull requests sharing the release head, release workflow runs the guard did not start, floods
+ * of reviews and comments, a releaser un-assigning themself, the guard's record edited or deleted);
  * dropped, duplicated, reordered and concurrent deliveries; and API faults. Every decision comes from
  * one seeded generator, so a seed replays every decision of a soak (the interleaving of runs delivered at
  * once still depends on timing).
@@ -63,8 +66,30 @@ export interface SoakReport {
   /** Merges by the guard of a SHA that was not approved, released and verified. */
   unreleasedMerges: number;
   releaseDispatches: number;
-  /** Release runs dispatched for a SHA that already had a live or successful run. */
+  /**
+   * Release runs the guard dispatched for a SHA that already had a live or successful run of the guard in
+   * the same epoch (a reopened pull request starts a new one, which must release again; a success without
+   * the image failed its release, and a new approval releases again).
+   */
   duplicateDispatches: number;
+  /** Of `duplicateDispatches`, those that appeared in runs that met no injected fault (each also a violation). */
+  duplicateDispatchesWithoutFault: number;
+  /** Release runs dispatched for a SHA released in an earlier epoch of its pull request (by design: after a reopen). */
+  releasesAgainAfterReopen: number;
+  /**
+   * Release runs dispatched for a SHA that GitHub did not show approved by an authorized reviewer other
+   * than a releaser (with forbid-self-approval, the releaser is excluded however the assignees change);
+   * each also a violation.
+   */
+  unapprovedDispatches: number;
+  /** Lifecycles with forbid-self-approval, their pull request opened by a bot and assigned to the releaser. */
+  selfApprovalForbidden: number;
+  /** The attacks the soak made, each a step of its own (see `Attack`). */
+  attacks: Record<Attack, number>;
+  /** Delivered successes of release workflow runs the guard did not start; each must fail the step with an alert, as expected. */
+  foreignRunAlerts: number;
+  /** Timeline records beyond the first that runs racing where none stood wrote (counted, not judged). */
+  racingRecords: number;
   /** Pull requests still stuck after one clean sweep, with why. */
   stuckAfterSweep: string[];
   apiCallsPerLifecycle: { median: number; max: number };
@@ -137,6 +162,13 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
     unreleasedMerges: 0,
     releaseDispatches: 0,
     duplicateDispatches: 0,
+    duplicateDispatchesWithoutFault: 0,
+    releasesAgainAfterReopen: 0,
+    unapprovedDispatches: 0,
+    selfApprovalForbidden: 0,
+    attacks: { sharedHead: 0, foreignRuns: 0, reviewFloods: 0, commentFloods: 0, unassigned: 0, recordTampered: 0 },
+    foreignRunAlerts: 0,
+    racingRecords: 0,
     stuckAfterSweep: [],
     apiCallsPerLifecycle: { median: 0, max: 0 },
     durationMs: 0,
@@ -204,7 +236,33 @@ type Step =
   | 'human-merge'
   | 'close'
   | 'reopen'
-  | 'sweep';
+  | 'sweep'
+  | 'shared-head'
+  | 'foreign-run'
+  | 'review-flood'
+  | 'comment-flood'
+  | 'unassign'
+  | 'tamper-record';
+
+/**
+ * The attackers, as the report counts them:
+ * - `sharedHead`: a pull request from a feature branch of this repository whose head is the release head
+ *   (or a fork's on `releases/*`, delivered as `pull_request_target`): its verdict must not stand on the release head;
+ * - `foreignRuns`: a successful run of the release workflow for the release head that the guard did not
+ *   start (a `pull_request` or `push` trigger, sometimes named with the marker): it releases nothing, and
+ *   its delivered success fails the step;
+ * - `reviewFloods`: 100 to 130 comment-only reviews by a reader: standing approvals still count;
+ * - `commentFloods`: 100 to 130 comments by someone else: the guard's record is still found;
+ * - `unassigned`: with forbid-self-approval, the releaser un-assigns themself and approves: it counts for nothing;
+ * - `recordTampered`: the guard's record deleted, or edited by someone else (to nonsense, or with its
+ *   snapshot's phase rewritten to `released`): no second release, nothing unlocked.
+ */
+export type Attack = 'sharedHead' | 'foreignRuns' | 'reviewFloods' | 'commentFloods' | 'unassigned' | 'recordTampered';
+
+/** Share of steps that are an attack. */
+const ATTACK_SHARE = 0.2;
+/** Share of lifecycles with forbid-self-approval, the pull request opened by a bot and assigned to the releaser. */
+const FORBID_SELF_APPROVAL_SHARE = 0.3;
 
 class Lifecycle {
   private readonly name: string;
@@ -213,6 +271,9 @@ class Lifecycle {
   private readonly version: string;
   private readonly image: string;
   private readonly protectedBranch: boolean;
+  /** With forbid-self-approval the pull request is opened by a bot and assigned to the releaser, whose approval never counts. */
+  private readonly forbidSelfApproval: boolean;
+  private readonly author: string;
   private number = 0;
   private head: { ref: string; sha: string };
   private shas = 0;
@@ -235,13 +296,16 @@ class Lifecycle {
     this.full = github.control.createRepository({
       owner: 'weaveworks',
       name: this.name,
-      collaborators: { releaser: 'write', maintainer: 'admin', outsider: 'read' },
+      collaborators: { releaser: 'write', maintainer: 'admin', outsider: 'read', mallory: 'write' },
     });
     github.control.setPermission(this.full, GUARD, 'write');
     github.control.setPermission(this.full, MERGER, 'write');
     this.protectedBranch = !random.chance(options.unprotectedShare ?? 0.4);
     if (this.protectedBranch) github.control.protectBranch(this.full, 'main', { requiredContexts: ['release'] });
     else report.unprotected++;
+    this.forbidSelfApproval = random.chance(FORBID_SELF_APPROVAL_SHARE);
+    this.author = this.forbidSelfApproval ? random.pick([GUARD, 'renovate[bot]']) : 'releaser';
+    if (this.forbidSelfApproval) report.selfApprovalForbidden++;
     github.control.addWorkflow(this.full, { path: WORKFLOW, name: 'release', runName: RUN_NAME });
     this.version = `v0.${n}.0`;
     this.image = `weaveworks/wego-app-${n}`;
@@ -252,6 +316,7 @@ class Lifecycle {
       'INPUT_RELEASE-WORKFLOW': 'release.yaml',
       'INPUT_RELEASE-TIMEOUT': '30',
       INPUT_ARTIFACTS: `- name: image\n  ref: ${registry.host}/${this.image}:{version}`,
+      ...(this.forbidSelfApproval ? { 'INPUT_FORBID-SELF-APPROVAL': 'true' } : {}),
     });
   }
 
@@ -261,7 +326,11 @@ class Lifecycle {
   }
 
   async run(): Promise<{ calls: number; summary: string }> {
-    this.number = this.github.control.openPullRequest(this.full, { head: this.head, user: 'releaser' });
+    this.number = this.github.control.openPullRequest(this.full, {
+      head: this.head,
+      user: this.author,
+      ...(this.forbidSelfApproval ? { assignees: ['releaser'] } : {}),
+    });
     await this.deliver(this.prEvent('opened'));
     const steps = this.random.int(4, this.options.steps ?? 14);
     for (let i = 0; i < steps; i++) {
@@ -287,7 +356,9 @@ class Lifecycle {
     const state = pr.merged ? `merged by ${pr.mergedBy?.login}` : pr.state;
     return {
       calls,
-      summary: `${steps} steps, ${state}, ${calls} API calls${this.protectedBranch ? '' : ', unprotected'}`,
+      summary: `${steps} steps, ${state}, ${calls} API calls${this.protectedBranch ? '' : ', unprotected'}${
+        this.forbidSelfApproval ? `, forbid-self-approval (opened by ${this.author})` : ''
+      }${this.attacked.length > 0 ? `, attacks: ${this.attacked.join(' ')}` : ''}`,
     };
   }
 
@@ -295,6 +366,11 @@ class Lifecycle {
     const pr = this.github.control.pullRequest(this.full, this.number);
     if (pr.merged) return 'sweep';
     if (pr.state === 'closed') return this.random.pick(['reopen', 'reopen', 'sweep']);
+    if (this.random.chance(ATTACK_SHARE)) {
+      const attacks: Step[] = ['shared-head', 'foreign-run', 'review-flood', 'comment-flood', 'tamper-record'];
+      if (this.forbidSelfApproval) attacks.push('unassign', 'unassign', 'unassign');
+      return this.random.pick(attacks);
+    }
     const live = this.liveRun();
     const choices: Step[] = ['approve', 'approve', 'approve-unauthorized', 'dismiss', 'push', 'close', 'sweep'];
     if (live)
@@ -310,7 +386,26 @@ class Lifecycle {
   }
 
   private liveRun() {
-    return this.github.control.runs(this.full).find((r) => r.headSha === this.head.sha && r.status !== 'completed');
+    return this.guardRuns().find((r) => r.headSha === this.head.sha && r.status !== 'completed');
+  }
+
+  /** The runs of the release workflow, but those the attackers started. */
+  private guardRuns() {
+    return this.github.control.runs(this.full).filter((r) => !this.foreignRuns.has(r.id));
+  }
+  private readonly foreignRuns = new Set<number>();
+  /** Runs of the guard that succeeded without pushing the image: the guard fails their release. */
+  private readonly unverifiedRuns = new Set<number>();
+  /** Deliveries of a successful run the guard did not start: each must fail the step with an alert. */
+  private readonly foreignSuccesses = new WeakSet<WebhookDelivery>();
+  /** The attacks of this lifecycle, in order, for its summary line. */
+  private readonly attacked: string[] = [];
+  private attackers = 0;
+
+  private attack(kind: Attack, detail: string): void {
+    this.report.attacks[kind]++;
+    this.attacked.push(kind);
+    this.trace(`  attack ${kind}: ${detail}`);
   }
 
   private trace(line: string): void {
@@ -348,6 +443,10 @@ class Lifecycle {
           await this.registry.control.pushImage(this.image, this.version);
           this.imagePushed = true;
         }
+        // A success without its image fails the release: a new approval releases again (not a duplicate).
+        if (step === 'release-succeeds-without-image' && !this.imagePushed && !this.options.lyingRegistry) {
+          this.unverifiedRuns.add(live.id);
+        }
         const conclusion = step === 'release-fails' ? 'failure' : 'success';
         control.updateRun(this.full, live.id, { status: 'completed', conclusion });
         return this.deliver(
@@ -377,16 +476,127 @@ class Lifecycle {
       }
       case 'close':
         control.closePullRequest(this.full, this.number);
+        this.guardSawClosed = false;
         return this.deliver(this.prEvent('closed', { merged: false }));
       case 'reopen':
         control.reopenPullRequest(this.full, this.number);
-        // A reopened pull request starts a new epoch: approvals given before it no longer count.
-        this.reviewFloor = Math.max(0, ...control.pullRequest(this.full, this.number).reviews.map((r) => r.id));
-        this.runFloor = Math.max(0, ...control.runs(this.full).map((r) => r.id));
+        // A reopened pull request starts a new epoch: approvals given before it no longer count. Only if a
+        // run of the guard saw it closed, though: otherwise (every delivery of the close lost, or read
+        // when GitHub already showed it open again) nothing ended the epoch the guard is in.
+        if (this.guardSawClosed) {
+          this.reviewFloor = Math.max(0, ...control.pullRequest(this.full, this.number).reviews.map((r) => r.id));
+          this.runFloor = Math.max(0, ...control.runs(this.full).map((r) => r.id));
+          this.epochFloors.push(this.runFloor);
+        }
         return this.deliver(this.prEvent('reopened'));
       case 'sweep':
         return this.deliver(scheduleEvent({ repo: this.repo, cron: '*/15 * * * *' }));
+      case 'shared-head': {
+        const k = ++this.attackers;
+        if (this.random.chance(0.3)) {
+          // A fork's pull request on the release branch's name, at the release head, under pull_request_target.
+          const fork = { owner: 'outsider', name: this.name };
+          const head = { ref: this.head.ref, sha: this.head.sha };
+          const number = control.openPullRequest(this.full, {
+            head: { ...head, repo: `${fork.owner}/${fork.name}` },
+            user: 'outsider',
+          });
+          this.attack('sharedHead', `fork #${number} on ${head.ref} at ${head.sha.slice(0, 10)} (pull_request_target)`);
+          const event = pullRequestEvent('opened', {
+            repo: this.repo,
+            number,
+            head: { ...head, repo: fork },
+            user: 'outsider',
+          });
+          return this.deliver({ ...event, name: 'pull_request_target' });
+        }
+        const head = { ref: `feature/copy-${k}`, sha: this.head.sha };
+        const number = control.openPullRequest(this.full, { head, user: 'mallory' });
+        this.attack('sharedHead', `#${number} from ${head.ref} at ${head.sha.slice(0, 10)}`);
+        return this.deliver(pullRequestEvent('opened', { repo: this.repo, number, head, user: 'mallory' }));
+      }
+      case 'foreign-run': {
+        const k = ++this.attackers;
+        const event = this.random.pick(['pull_request', 'push'] as const);
+        const headBranch = event === 'push' && this.random.chance(0.3) ? this.head.ref : `mallory/ci-${k}`;
+        const title = this.random.chance(0.5) ? `release-guard ${this.head.sha}` : 'release';
+        const run = control.startRun(this.full, {
+          workflow: WORKFLOW,
+          headSha: this.head.sha,
+          headBranch,
+          event,
+          actor: 'mallory',
+          title,
+        });
+        this.foreignRuns.add(run.id);
+        control.updateRun(this.full, run.id, { status: 'completed', conclusion: 'success' });
+        this.attack('foreignRuns', `run ${run.id} (${event} on ${headBranch}, "${title.slice(0, 24)}") succeeded`);
+        const delivery = workflowRunEvent({
+          repo: this.repo,
+          runId: run.id,
+          workflowName: 'release',
+          workflowPath: WORKFLOW,
+          headSha: run.headSha,
+          headBranch,
+          displayTitle: title,
+          event,
+          actor: 'mallory',
+          conclusion: 'success',
+        });
+        this.foreignSuccesses.add(delivery);
+        return this.deliver(delivery);
+      }
+      case 'review-flood': {
+        const count = this.random.int(100, 130);
+        let id = 0;
+        for (let i = 0; i < count; i++) {
+          id = control.submitReview(this.full, this.number, { user: 'outsider', state: 'COMMENTED', body: `nit ${i}` });
+        }
+        this.attack('reviewFloods', `${count} comment-only reviews by outsider`);
+        return this.deliver(this.reviewEvent('submitted', id, 'outsider', 'commented'));
+      }
+      case 'comment-flood': {
+        const count = this.random.int(100, 130);
+        for (let i = 0; i < count; i++) {
+          control.addComment(this.full, this.number, { user: 'mallory', body: `noise ${i}` });
+        }
+        this.attack('commentFloods', `${count} comments by mallory`);
+        return this.redeliverApproval();
+      }
+      case 'unassign': {
+        control.setAssignees(this.full, this.number, []);
+        const id = control.submitReview(this.full, this.number, { user: 'releaser', state: 'APPROVED' });
+        this.attack('unassigned', `the releaser un-assigned themself and approved ${this.head.sha.slice(0, 10)}`);
+        return this.deliver(this.reviewEvent('submitted', id, 'releaser', 'approved'));
+      }
+      case 'tamper-record': {
+        const record = control
+          .comments(this.full, this.number)
+          .find((c) => c.user.login === GUARD && c.body.startsWith(TIMELINE_MARKER));
+        if (!record) return;
+        const how = this.random.pick(['deleted', 'edited', 'forged'] as const);
+        if (how === 'deleted') control.deleteComment(this.full, record.id);
+        else
+          control.editComment(
+            this.full,
+            record.id,
+            how === 'edited' ? 'nothing to see' : forged(record.body),
+            'mallory',
+          );
+        this.attack('recordTampered', `the record ${how} by mallory`);
+        return this.redeliverApproval();
+      }
     }
+  }
+
+  /** A redelivery of a standing approval of the head (as GitHub redelivers), or a sweep when none stands. */
+  private redeliverApproval(): Promise<void> {
+    const review = this.github.control
+      .pullRequest(this.full, this.number)
+      .reviews.filter((r) => r.state === 'APPROVED' && r.commitId === this.head.sha)
+      .at(-1);
+    if (!review) return this.deliver(scheduleEvent({ repo: this.repo, cron: '*/15 * * * *' }));
+    return this.deliver(this.reviewEvent('submitted', review.id, review.user.login, 'approved'));
   }
 
   /** Delivers as GitHub sometimes does: dropped, duplicated, held back behind the next one, or to several runs at once. */
@@ -418,14 +628,22 @@ class Lifecycle {
       if (this.random.chance(this.options.faultRate ?? 0.25)) this.injectFault();
       await this.runConcurrently(event, copies);
       this.checkHonestStatus();
+      this.checkNoOtherVerdict();
     }
   }
 
   /** `copies` runs of the action on `event` at once; the requests they sent are judged once, together. */
   private async runConcurrently(event: WebhookDelivery, copies: number): Promise<void> {
     const before = this.github.control.requests(this.full).length;
+    const faults = this.firedFaults();
+    const records = this.records().length;
     await Promise.all(Array.from({ length: copies }, () => this.runAction(event)));
-    this.countRequests(before);
+    this.countRequests(before, this.firedFaults() > faults);
+    this.checkRecords(records, event);
+  }
+
+  private firedFaults(): number {
+    return this.github.control.firedFaults.filter((f) => f.repo?.toLowerCase() === this.full.toLowerCase()).length;
   }
 
   private injectFault(): void {
@@ -459,7 +677,21 @@ class Lifecycle {
         },
         quietLog,
       );
+      if (this.foreignSuccesses.has(event)) {
+        // The expected failure of the step: the alert that a run the guard did not start succeeded.
+        if (result.failures.some((f) => f.includes('that the guard did not start succeeded')))
+          this.report.foreignRunAlerts++;
+        else this.violation(`the delivered success of a run the guard did not start was not alerted`);
+      }
+      for (const failure of result.failures) this.trace(`  ${event.name} -> step fails: ${failure}`);
       for (const { number, result: r } of result.pullRequests) {
+        if (number === this.number && r.snapshot.phase === 'closed') {
+          this.guardSawClosed = true;
+          // A close read when GitHub shows the pull request open again is stale: it must not close the snapshot.
+          if (this.github.control.pullRequest(this.full, this.number).state === 'open') {
+            this.violation(`a ${event.name} run left the snapshot closed while GitHub shows the pull request open`);
+          }
+        }
         const effects = r.effects.map(({ effect }) => effect.type).join(',');
         this.trace(
           `  ${event.name} -> #${number} ${r.snapshot.phase} [${effects}]${r.ignored.length ? ` ignored: ${r.ignored.join('; ')}` : ''}`,
@@ -472,7 +704,7 @@ class Lifecycle {
   }
 
   /** Merge requests and dispatches this run sent, judged against what was true when it sent them. */
-  private countRequests(from: number): void {
+  private countRequests(from: number, faulted: boolean): void {
     for (const request of this.github.control.requests(this.full).slice(from)) {
       const mergeSha = mergeShaOf(request);
       if (mergeSha !== undefined) {
@@ -486,37 +718,70 @@ class Lifecycle {
       }
       if (request.operation === 'actions/create-workflow-dispatch' && request.status < 300) {
         this.report.releaseDispatches++;
+        const sha = dispatchedShaOf(request);
+        if (!this.approved(sha, 0)) {
+          this.report.unapprovedDispatches++;
+          const why = this.approvedBy(sha, 0, ['releaser'])
+            ? 'approved by the releaser alone'
+            : 'no standing approval by an authorized reviewer';
+          this.violation(`a release dispatched for ${sha.slice(0, 10)}: ${why}`);
+        }
       }
     }
+    // Live or successful runs of the guard per SHA, within an epoch and across epochs.
+    const perEpoch = new Map<string, number>();
     const perSha = new Map<string, number>();
-    for (const r of this.github.control.runs(this.full)) {
-      if (r.status === 'completed' && r.conclusion !== 'success') continue;
+    for (const r of this.guardRuns()) {
+      if (r.status === 'completed' && (r.conclusion !== 'success' || this.unverifiedRuns.has(r.id))) continue;
+      const epoch = this.epochFloors.filter((floor) => r.id > floor).length;
+      perEpoch.set(`${epoch}:${r.headSha}`, (perEpoch.get(`${epoch}:${r.headSha}`) ?? 0) + 1);
       perSha.set(r.headSha, (perSha.get(r.headSha) ?? 0) + 1);
     }
-    const duplicates = [...perSha.values()].reduce((sum, count) => sum + Math.max(0, count - 1), 0);
+    const excess = (counts: Map<string, number>) =>
+      [...counts.values()].reduce((sum, count) => sum + Math.max(0, count - 1), 0);
+    const duplicates = excess(perEpoch);
     if (duplicates > this.seenDuplicates) {
       this.report.duplicateDispatches += duplicates - this.seenDuplicates;
+      if (!faulted) {
+        this.report.duplicateDispatchesWithoutFault += duplicates - this.seenDuplicates;
+        this.violation(
+          `${duplicates - this.seenDuplicates} release run(s) dispatched again for a SHA with a live or successful one, with no fault`,
+        );
+      }
       this.seenDuplicates = duplicates;
+    }
+    const again = excess(perSha) - duplicates;
+    if (again > this.seenAgain) {
+      this.report.releasesAgainAfterReopen += again - this.seenAgain;
+      this.seenAgain = again;
     }
   }
   private seenDuplicates = 0;
+  private seenAgain = 0;
+  /** The highest run id at each reopen: a run above the n-th floor belongs to epoch n or later. */
+  private readonly epochFloors: number[] = [];
 
   /**
-   * Why `sha` may not be merged now, or undefined when GitHub shows it approved by a releaser (a standing
-   * review of that commit), released by a successful run, and its image pushed. This is the safety bar:
-   * the guard may be stricter (a reopened pull request needs a new approval and release) but never laxer.
+   * Why `sha` may not be merged now, or undefined when GitHub shows it approved by an authorized reviewer
+   * (a standing review of that commit; not the releaser's own with forbid-self-approval), released by a
+   * successful run of the guard, and its image pushed. This is the safety bar: the guard may be stricter
+   * (a reopened pull request needs a new approval and release) but never laxer.
    */
   private unreleased(sha: string): string | undefined {
-    if (!this.approved(sha, 0)) return 'no standing approval by a releaser';
+    if (!this.approved(sha, 0)) {
+      return this.forbidSelfApproval
+        ? 'no standing authorized approval (the releaser excluded)'
+        : 'no standing authorized approval';
+    }
     if (!this.releasedSince(sha, 0)) return 'no successful release run';
     if (!this.imagePushed) return `its image ${this.version} was never pushed`;
     return undefined;
   }
 
   private releasedSince(sha: string, floor: number): boolean {
-    return this.github.control
-      .runs(this.full)
-      .some((r) => r.id > floor && r.headSha === sha && r.status === 'completed' && r.conclusion === 'success');
+    return this.guardRuns().some(
+      (r) => r.id > floor && r.headSha === sha && r.status === 'completed' && r.conclusion === 'success',
+    );
   }
 
   /** The guard's `release` status says success only for a head that was approved, released and verified. */
@@ -555,9 +820,11 @@ class Lifecycle {
       this.report.stuckAfterSweep.push(`seed ${this.options.seed}, ${this.full}#${this.number}: ${why}`);
     };
     const status = this.github.control.statuses(this.full, pr.head.sha, 'release').at(-1);
-    const comments = this.github.control.comments(this.full, this.number).filter((c) => c.user.login === GUARD);
+    const records = this.github.control
+      .comments(this.full, this.number)
+      .filter((c) => c.user.login === GUARD && c.body.startsWith(TIMELINE_MARKER));
     if (!status) stuck('no release status on the head');
-    else if (comments.length === 0) stuck('no timeline comment');
+    else if (records.length === 0) stuck('no timeline record');
     else if (
       this.approved(pr.head.sha, this.reviewFloor) &&
       this.releasedSince(pr.head.sha, this.runFloor) &&
@@ -566,24 +833,75 @@ class Lifecycle {
       stuck('approved, released and verified in this epoch, but not merged');
     else if (
       this.approved(pr.head.sha, this.reviewFloor) &&
-      !this.github.control.runs(this.full).some((r) => r.id > this.runFloor && r.headSha === pr.head.sha)
+      !this.guardRuns().some((r) => r.id > this.runFloor && r.headSha === pr.head.sha)
     )
       stuck('approved, but no release was started');
   }
 
-  /** Whether a releaser's approval of `sha` newer than review `floor` stands. */
+  /**
+   * Whether an authorized approval of `sha` newer than review `floor` stands: by the releaser or the
+   * maintainer, or with forbid-self-approval by the maintainer only (the releaser was assigned when the pull
+   * request was opened, whatever the assignees are now).
+   */
   private approved(sha: string, floor: number): boolean {
+    return this.approvedBy(sha, floor, this.forbidSelfApproval ? ['maintainer'] : ['releaser', 'maintainer']);
+  }
+
+  private approvedBy(sha: string, floor: number, users: readonly string[]): boolean {
     return this.github.control
       .pullRequest(this.full, this.number)
       .reviews.some(
-        (r) =>
-          r.id > floor &&
-          r.state === 'APPROVED' &&
-          r.commitId === sha &&
-          (r.user.login === 'releaser' || r.user.login === 'maintainer'),
+        (r) => r.id > floor && r.state === 'APPROVED' && r.commitId === sha && users.includes(r.user.login),
       );
   }
+
+  /**
+   * No verdict of another pull request ("release not required", a fork's failure) is written on the head of
+   * the release pull request while it is open: statuses belong to the commit, so it would stand for it.
+   */
+  private checkNoOtherVerdict(): void {
+    const pr = this.github.control.pullRequest(this.full, this.number);
+    const statuses = this.github.control.statuses(this.full, pr.head.sha, 'release');
+    const judged = this.judgedStatuses.get(pr.head.sha) ?? 0;
+    this.judgedStatuses.set(pr.head.sha, statuses.length);
+    if (pr.state !== 'open') return;
+    for (const status of statuses.slice(judged)) {
+      if (status.description === STATUS_TEXT.notRequired || status.description === STATUS_TEXT.fork) {
+        this.violation(
+          `${status.state} "${status.description}" on the head ${pr.head.sha.slice(0, 10)} of the open release`,
+        );
+      }
+    }
+  }
+  private readonly judgedStatuses = new Map<string, number>();
+
+  /** The guard's records on the release pull request that nobody else has edited. */
+  private records() {
+    return this.github.control
+      .comments(this.full, this.number)
+      .filter(
+        (c) =>
+          c.user.login === GUARD &&
+          c.body.startsWith(TIMELINE_MARKER) &&
+          (c.editor === undefined || c.editor.login === GUARD),
+      );
+  }
+
+  /**
+   * While a record of the guard stands, no run writes a second one: no flood of comments hides it. (Runs
+   * that race where none stands may each write one; they are counted, not judged.)
+   */
+  private checkRecords(before: number, event: WebhookDelivery): void {
+    const after = this.records().length;
+    if (before > 0 && after > before) {
+      this.violation(`a ${event.name} run wrote a second timeline record while one stood (${after} now)`);
+    } else if (before === 0 && after > 1) {
+      this.report.racingRecords += after - 1;
+    }
+  }
   private reviewFloor = 0;
+  /** Whether a run of the guard saw the pull request closed since the last close. */
+  private guardSawClosed = false;
   /** Release runs of an earlier epoch do not release the current one. */
   private runFloor = 0;
 
@@ -602,7 +920,7 @@ class Lifecycle {
     action: 'submitted' | 'dismissed',
     id: number,
     user: string,
-    state: 'approved' | 'dismissed',
+    state: 'approved' | 'commented' | 'dismissed',
   ): WebhookDelivery {
     return pullRequestReviewEvent(action, {
       repo: this.repo,
@@ -611,6 +929,19 @@ class Lifecycle {
       review: { id, state, user },
     });
   }
+}
+
+/** `body`, a record of the guard, with the phase of the snapshot it holds rewritten to `released`. */
+function forged(body: string): string {
+  return body.replace(
+    /(<!-- release-guard:state v1 sha=[0-9a-f]+ )([A-Za-z0-9+/=]+)( -->)/,
+    (_, before, encoded, after) => {
+      const text = Buffer.from(encoded, 'base64')
+        .toString('utf8')
+        .replace(/"phase":"[a-z]+"/g, '"phase":"released"');
+      return `${before}${Buffer.from(text, 'utf8').toString('base64')}${after}`;
+    },
+  );
 }
 
 /** A registry transport that says every manifest exists. */
@@ -622,6 +953,16 @@ const lyingFetch: typeof fetch = async () =>
       'docker-content-digest': `sha256:${'0'.repeat(64)}`,
     },
   });
+
+/** The SHA a dispatch asked to release (its `sha` input). */
+function dispatchedShaOf(request: { body: string }): string {
+  try {
+    const body = JSON.parse(request.body || '{}') as { inputs?: { sha?: unknown } };
+    return typeof body.inputs?.sha === 'string' ? body.inputs.sha : '';
+  } catch {
+    return '';
+  }
+}
 
 /** The SHA a merge request asked to merge (REST `sha`, GraphQL `expectedHeadOid`), if it is one. */
 function mergeShaOf(request: { operation: string; body: string }): string | undefined {
