@@ -223,6 +223,30 @@ describe('GraphQL on GitHub’s schema, sharing the REST state', () => {
     expect(commit?.associatedPullRequests.nodes.map((p) => p.number)).toEqual([release, other]);
   });
 
+  it('timelineItems keeps every assignment and un-assignment, whatever the assignees are now', async () => {
+    const { owner, repo, full } = freshRepo(github());
+    const n = github().control.openPullRequest(full, {
+      head: { ref: 'releases/v1', sha: SHA.a },
+      user: 'github-actions[bot]',
+      assignees: ['releaser'],
+    });
+    github().control.setAssignees(full, n, ['other']);
+    const data = await client()<{
+      repository: { pullRequest: { timelineItems: { nodes: { __typename: string; assignee: { login: string } }[] } } };
+    }>(
+      `query($owner: String!, $name: String!, $number: Int!) { repository(owner: $owner, name: $name) {
+        pullRequest(number: $number) { timelineItems(itemTypes: [ASSIGNED_EVENT, UNASSIGNED_EVENT], first: 100) {
+          nodes { __typename ... on AssignedEvent { assignee { ... on User { login } } }
+                  ... on UnassignedEvent { assignee { ... on User { login } } } } } } } }`,
+      { owner, name: repo, number: n },
+    );
+    expect(data.repository.pullRequest.timelineItems.nodes.map((e) => [e.__typename, e.assignee.login])).toEqual([
+      ['AssignedEvent', 'releaser'],
+      ['UnassignedEvent', 'releaser'],
+      ['AssignedEvent', 'other'],
+    ]);
+  });
+
   it('a fork pull request shows its head repository', async () => {
     const { repo, full } = freshRepo(github());
     const n = github().control.openPullRequest(full, {

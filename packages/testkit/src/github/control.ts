@@ -141,6 +141,12 @@ export class GitHubControl {
       body: options.body ?? '',
       user: this.state.account(options.user ?? record.owner.login),
       assignees: (options.assignees ?? []).map((login) => this.state.account(login)),
+      assignments: (options.assignees ?? []).map((login) => ({
+        id: this.state.id(),
+        assignee: this.state.account(login),
+        assigned: true,
+        createdAt: now,
+      })),
       head: { ref: options.head.ref, sha: options.head.sha, repo: headRepo },
       base: { ref: base, sha: shaOf(`${record.fullName}:${base}`) },
       state: 'open',
@@ -373,8 +379,14 @@ export class GitHubControl {
   /** Replaces the assignees of a pull request (anyone with triage access may, the assignees themselves included). */
   setAssignees(repo: string, number: number, logins: readonly string[]): void {
     const pr = this.pullRequest(repo, number);
-    pr.assignees = logins.map((login) => this.state.account(login));
-    pr.updatedAt = this.state.timestamp();
+    const next = logins.map((login) => this.state.account(login));
+    const at = this.state.timestamp();
+    const event = (assignee: (typeof next)[number], assigned: boolean) =>
+      pr.assignments.push({ id: this.state.id(), assignee, assigned, createdAt: at });
+    for (const gone of pr.assignees.filter((a) => !next.includes(a))) event(gone, false);
+    for (const added of next.filter((a) => !pr.assignees.includes(a))) event(added, true);
+    pr.assignees = next;
+    pr.updatedAt = at;
   }
 
   /** Arms a fault; see `FaultRule`. */

@@ -302,6 +302,18 @@ const resolvers = {
   Node: { __resolveType: (value: { __typename?: string }) => value.__typename ?? null },
   Actor: { __resolveType: (value: { __typename: string }) => value.__typename },
   StatusCheckRollupContext: { __resolveType: (value: { __typename: string }) => value.__typename },
+  PullRequestTimelineItems: { __resolveType: (value: { __typename: string }) => value.__typename },
+  Assignee: { __resolveType: (value: { __typename: string }) => value.__typename },
+  AssignedEvent: {
+    id: ({ id }: { id: number }) => ids.nodeId('AssignedEvent', id),
+    assignee: ({ assignee }: { assignee: Account }) => actor(assignee),
+    createdAt: ({ createdAt }: { createdAt: string }) => createdAt,
+  },
+  UnassignedEvent: {
+    id: ({ id }: { id: number }) => ids.nodeId('UnassignedEvent', id),
+    assignee: ({ assignee }: { assignee: Account }) => actor(assignee),
+    createdAt: ({ createdAt }: { createdAt: string }) => createdAt,
+  },
   Repository: {
     id: ({ repo }: { repo: RepositoryRecord }) => ids.nodeId('Repository', repo.id),
     databaseId: ({ repo }: { repo: RepositoryRecord }) => repo.id,
@@ -387,6 +399,17 @@ const resolvers = {
           .filter((r) => !args.states || args.states.includes(r.state))
           .filter((r) => !args.author || r.user.login === args.author)
           .map((review) => ({ repo, review })),
+        args,
+      ),
+    // Only the assignment events of the timeline are modelled.
+    timelineItems: ({ pr }: { pr: PullRequestRecord }, args: PageArgs & { itemTypes?: string[] }) =>
+      page(
+        pr.assignments
+          .filter(
+            (event) =>
+              !args.itemTypes || args.itemTypes.includes(event.assigned ? 'ASSIGNED_EVENT' : 'UNASSIGNED_EVENT'),
+          )
+          .map((event) => ({ ...event, __typename: event.assigned ? 'AssignedEvent' : 'UnassignedEvent' })),
         args,
       ),
     // The latest review of each reviewer that approved, requested changes or was dismissed (comments do

@@ -37,6 +37,8 @@ export interface PullRequestRecord {
   user: Account;
   /** Who the pull request is assigned to. */
   assignees: Account[];
+  /** Every assignment and unassignment, oldest first (the pull request's timeline keeps them all). */
+  assignments: { id: number; assignee: Account; assigned: boolean; createdAt: string }[];
   head: { ref: string; sha: string; repo: string };
   base: { ref: string; sha: string };
   state: 'open' | 'closed';
