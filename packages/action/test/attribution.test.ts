@@ -261,6 +261,24 @@ describe('3. the releasers are pinned', () => {
     expect(guardRuns()).toEqual([]);
     expect((await approve(release, 'maintainer')).outputs.phase).toBe('releasing');
   });
+  it('a releaser un-assigned before the guard first saw the pull request still cannot approve it', async () => {
+    const { control, full, repo, head, act, approve, guardRuns } = setup({ 'forbid-self-approval': 'true' });
+    const release = control.openPullRequest(full, { head, user: 'github-actions[bot]', assignees: ['releaser'] });
+    control.setAssignees(full, release, []);
+    await act(pullRequestEvent('opened', { repo, number: release, head }));
+    expect((await approve(release, 'releaser')).outputs.phase).toBe('prepared');
+    expect(guardRuns()).toEqual([]);
+  });
+
+  it('a releaser who un-assigns themself and deletes the record still cannot approve their own release', async () => {
+    const { control, full, openRelease, approve, guardRuns } = setup({ 'forbid-self-approval': 'true' });
+    const release = await openRelease({ user: 'github-actions[bot]', assignees: ['releaser'] });
+    control.setAssignees(full, release, []);
+    const record = control.comments(full, release).find((c) => c.body.startsWith('<!-- release-guard:timeline'));
+    control.deleteComment(full, record?.id ?? 0);
+    expect((await approve(release, 'releaser')).outputs.phase).toBe('prepared');
+    expect(guardRuns()).toEqual([]);
+  });
 });
 
 describe('4. lists that come back 100 at a time', () => {

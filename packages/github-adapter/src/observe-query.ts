@@ -53,6 +53,26 @@ const CONTEXTS_FRAGMENT = /* GraphQL */ `
   }
 `;
 
+const ASSIGNMENTS_FRAGMENT = /* GraphQL */ `
+  fragment releaseGuardAssignments on PullRequestTimelineItemsConnection {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      __typename
+      ... on AssignedEvent {
+        assignee {
+          __typename
+          ... on Actor {
+            login
+          }
+        }
+      }
+    }
+  }
+`;
+
 const COMMENTS_FRAGMENT = /* GraphQL */ `
   fragment releaseGuardComments on IssueCommentConnection {
     pageInfo {
@@ -79,7 +99,7 @@ const COMMENTS_FRAGMENT = /* GraphQL */ `
  * back 100 nodes at a time: `pageInfo` says when `OBSERVE_MORE_QUERY` must read on.
  */
 export const OBSERVE_QUERY = /* GraphQL */ `
-  query releaseGuardObserve($owner: String!, $name: String!, $number: Int!) {
+  query releaseGuardObserve($owner: String!, $name: String!, $number: Int!, $withAssignments: Boolean = false) {
     viewer {
       login
     }
@@ -108,6 +128,9 @@ export const OBSERVE_QUERY = /* GraphQL */ `
           nodes {
             login
           }
+        }
+        timelineItems(itemTypes: [ASSIGNED_EVENT], first: 100) @include(if: $withAssignments) {
+          ...releaseGuardAssignments
         }
         isCrossRepository
         headRepository {
@@ -144,11 +167,12 @@ export const OBSERVE_QUERY = /* GraphQL */ `
     }
   }
   ${REVIEWS_FRAGMENT}
+  ${ASSIGNMENTS_FRAGMENT}
   ${CONTEXTS_FRAGMENT}
   ${COMMENTS_FRAGMENT}
 `;
 
-/** The next page of the reviews, contexts or comments of the pull request with node id `$id`. */
+/** The next page of the reviews, assignments, contexts or comments of the pull request with node id `$id`. */
 export const OBSERVE_MORE_QUERY = {
   reviews: /* GraphQL */ `
     query releaseGuardReviews($id: ID!, $after: String!) {
@@ -161,6 +185,18 @@ export const OBSERVE_MORE_QUERY = {
       }
     }
     ${REVIEWS_FRAGMENT}
+  `,
+  assignments: /* GraphQL */ `
+    query releaseGuardAssignments($id: ID!, $after: String!) {
+      node(id: $id) {
+        ... on PullRequest {
+          timelineItems(itemTypes: [ASSIGNED_EVENT], first: 100, after: $after) {
+            ...releaseGuardAssignments
+          }
+        }
+      }
+    }
+    ${ASSIGNMENTS_FRAGMENT}
   `,
   comments: /* GraphQL */ `
     query releaseGuardComments($id: ID!, $after: String!) {
@@ -232,6 +268,12 @@ export type ContextNode =
       checkSuite: { app: { databaseId: number; slug: string } | null } | null;
     };
 
+/** An assignment in the pull request's timeline (only `ASSIGNED_EVENT`s are asked for). */
+export interface AssignmentNode {
+  __typename: string;
+  assignee?: { __typename: string; login?: string } | null;
+}
+
 export interface CommentNode {
   databaseId: number;
   body: string;
@@ -260,6 +302,8 @@ export interface ObserveResult {
       baseRefName: string;
       author: GraphQLActor | null;
       assignees: { nodes: { login: string }[] };
+      /** Present when `$withAssignments`. */
+      timelineItems?: Connection<AssignmentNode>;
       isCrossRepository: boolean;
       headRepository: { nameWithOwner: string } | null;
       latestOpinionatedReviews: Connection<ReviewNode>;
@@ -289,6 +333,7 @@ export interface ObserveResult {
 export interface ObserveMoreResult {
   node: {
     latestOpinionatedReviews?: Connection<ReviewNode>;
+    timelineItems?: Connection<AssignmentNode>;
     comments?: Connection<CommentNode>;
     commits?: { nodes: { commit: { statusCheckRollup: { contexts: Connection<ContextNode> } | null } }[] };
   } | null;

@@ -7,6 +7,7 @@ import {
   type StatusFact,
 } from '@release-guard/core';
 import {
+  type AssignmentNode,
   type Connection,
   type ContextNode,
   type GraphQLActor,
@@ -89,10 +90,12 @@ export interface Observation {
  * ```
  */
 export async function observe(octokit: Octokit, ref: PullRequestRef, options: ObserveOptions): Promise<Observation> {
+  const excludeReleaser = options.approvers?.excludeReleaser === true;
   const data = await octokit.graphql<ObserveResult>(OBSERVE_QUERY, {
     owner: ref.owner,
     name: ref.repo,
     number: ref.number,
+    withAssignments: excludeReleaser,
   });
   const pr = data.repository.pullRequest;
   const head = pr.headRefOid;
@@ -103,7 +106,8 @@ export async function observe(octokit: Octokit, ref: PullRequestRef, options: Ob
   const reviews = await readAll(pr.latestOpinionatedReviews, more('reviews'));
   const policy = options.approvers ?? {};
   const minimum = policy.minimumPermission ?? 'write';
-  const releasers = releasersOf(pr);
+  const assignments = pr.timelineItems ? await readAll(pr.timelineItems, more('assignments')) : [];
+  const releasers = releasersOf(pr, assignments);
   const excluded = new Set(policy.excludeReleaser ? releasers.map(normalizeLogin) : []);
   const approvals: ApprovalFact[] = [];
   for (const review of reviews) {
@@ -240,15 +244,26 @@ function nextPage<K extends keyof typeof OBSERVE_MORE_QUERY>(octokit: Octokit, i
   return async (after: string) => {
     const { node } = await octokit.graphql<ObserveMoreResult>(OBSERVE_MORE_QUERY[key], { id, after });
     if (key === 'reviews') return node?.latestOpinionatedReviews as Connection<never> | undefined;
+    if (key === 'assignments') return node?.timelineItems as Connection<never> | undefined;
     if (key === 'comments') return node?.comments as Connection<never> | undefined;
     return node?.commits?.nodes[0]?.commit.statusCheckRollup?.contexts as Connection<never> | undefined;
   };
 }
 
-/** Who prepared the release: the author, or the assignees of a pull request a bot opened. */
-function releasersOf(pr: ObserveResult['repository']['pullRequest']): string[] {
+/**
+ * Who prepared the release: the author, or, for a pull request a bot opened, everyone it was ever
+ * assigned to. Assignees are mutable (a releaser can un-assign themself); the timeline's assignments are
+ * not, so un-assigning oneself, even before the guard first saw the pull request, changes nothing.
+ */
+function releasersOf(pr: ObserveResult['repository']['pullRequest'], assignments: readonly AssignmentNode[]): string[] {
   if (pr.author && pr.author.__typename !== 'Bot') return [pr.author.login];
-  return pr.assignees.nodes.map((a) => a.login);
+  const logins = [
+    ...assignments.flatMap((event) =>
+      event.assignee?.login ? [restLogin({ __typename: event.assignee.__typename, login: event.assignee.login })] : [],
+    ),
+    ...pr.assignees.nodes.map((a) => a.login),
+  ];
+  return logins.filter((login, i) => logins.findIndex((other) => sameLogin(other, login)) === i);
 }
 
 /** Whether `login` is on the policy's allow-list (users or team members); true when there is none. */
