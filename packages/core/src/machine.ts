@@ -189,7 +189,9 @@ function noteFor(phase: Phase, { context, event }: Args): string {
         ? `Approved by ${event.reviewer}; release requested`
         : 'Retry; release requested';
     case 'releasing':
-      return `Release run ${context.release.runId ?? '(unknown)'} started`;
+      return event.type === 'RELEASE_STARTED' && event.rerunOf !== undefined
+        ? `Release run ${context.release.runId ?? '(unknown)'} started: a re-run of ${idString(event.rerunOf)}, retrying the release`
+        : `Release run ${context.release.runId ?? '(unknown)'} started`;
     case 'released': {
       if (event.type === 'MERGE_REJECTED') return `Merge refused: ${context.merge.rejection ?? event.reason}`;
       const verified = context.verified.map((v) => v.name).join(', ');
@@ -355,6 +357,13 @@ export const releaseGuardMachine = setup({
     hasStandingApproval: ({ context }) => context.approvals.length > 0,
     isLiveRunOfHead,
     isNewRunOfHead: (args) => isLiveRunOfHead(args) && args.context.release.runId !== runIdOf(args.event),
+    isRerunOfRelease: (args) =>
+      args.event.type === 'RELEASE_STARTED' &&
+      args.event.rerunOf !== undefined &&
+      args.context.release.runId !== undefined &&
+      idString(args.event.rerunOf) === args.context.release.runId &&
+      isLiveRunOfHead(args) &&
+      args.context.approvals.length > 0,
     isUnapprovedRunOfHead: (args) =>
       isLiveRunOfHead(args) && !args.context.alertedRuns.includes(runIdOf(args.event) ?? ''),
     isFailureOfCurrentRun: (args) =>
@@ -536,7 +545,11 @@ export const releaseGuardMachine = setup({
           { actions: ignore('failed') },
         ],
         APPROVAL_DISMISSED: dismissal('failed'),
-        RELEASE_STARTED: unapprovedRun('failed'),
+        RELEASE_STARTED: [
+          // A new attempt of the release run that failed (GitHub's "Re-run jobs"), while an approval stands: a retry.
+          { guard: 'isRerunOfRelease', target: 'releasing', actions: ['requestRelease', 'recordRun', markReleasing] },
+          ...unapprovedRun('failed'),
+        ],
         MERGED: mergedByHand(),
         CLOSED: { target: 'closed' },
         '*': { actions: ignore('failed') },
