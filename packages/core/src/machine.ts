@@ -39,10 +39,19 @@ function isForHead({ context, event }: Args): boolean {
   return shaOf(event) === context.headSha;
 }
 
-/** For the head, from a run whose outcome is not recorded yet (a late or redelivered run event is not). */
+/**
+ * For the head, from a run whose outcome is not recorded yet (a late or redelivered run event is not),
+ * and that was not alerted as running without an approval: such a run is never taken for the release,
+ * even once an approval arrives (that approval starts a release of its own).
+ */
 function isLiveRunOfHead(args: Args): boolean {
   const runId = runIdOf(args.event);
-  return isForHead(args) && runId !== undefined && !args.context.finishedRuns.includes(runId);
+  return (
+    isForHead(args) &&
+    runId !== undefined &&
+    !args.context.finishedRuns.includes(runId) &&
+    !args.context.alertedRuns.includes(runId)
+  );
 }
 
 function reviewIdOf(event: GuardEvent): string | undefined {
@@ -83,6 +92,9 @@ function whyIgnored(context: GuardContext, event: GuardEvent, phase: Phase): str
   if (event.type === 'RETRY') return retryIgnored(context, phase);
   const runId = runIdOf(event);
   if (runId !== undefined && context.finishedRuns.includes(runId)) return `run ${runId} already finished`;
+  if (runId !== undefined && context.alertedRuns.includes(runId)) {
+    return `run ${runId} was alerted as running without an approval: it is not the release`;
+  }
   if (event.type === 'RELEASE_STARTED' && context.release.runId === runIdOf(event)) {
     return `run ${runIdOf(event)} was already recorded`;
   }
@@ -364,8 +376,7 @@ export const releaseGuardMachine = setup({
       idString(args.event.rerunOf) === args.context.release.runId &&
       isLiveRunOfHead(args) &&
       args.context.approvals.length > 0,
-    isUnapprovedRunOfHead: (args) =>
-      isLiveRunOfHead(args) && !args.context.alertedRuns.includes(runIdOf(args.event) ?? ''),
+    isUnapprovedRunOfHead: isLiveRunOfHead,
     isFailureOfCurrentRun: (args) =>
       isLiveRunOfHead(args) &&
       (args.context.release.runId === undefined || args.context.release.runId === runIdOf(args.event)),

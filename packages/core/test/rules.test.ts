@@ -385,6 +385,24 @@ describe('retry', () => {
     }
   });
 
+  it('a run alerted as unapproved is never taken for the release, even after a new approval', () => {
+    const noApproval = drive(guard, pr, [
+      approve(),
+      started(),
+      { type: 'APPROVAL_DISMISSED', reviewId: 1, reviewer: 'r' },
+    ]).snapshot;
+    const alerted = guard.next(noApproval, rerun()).snapshot;
+    const approved = guard.next(alerted, approve(SHA.a, 2));
+    expect(approved.snapshot.phase).toBe('approved');
+    expect(types(approved.effects)).toContain('START_RELEASE');
+    const late = apply(guard, approved.snapshot, [rerun(), succeeded(SHA.a, '100.2')]);
+    expect(late.snapshot.phase).toBe('approved');
+    expect(late.snapshot.release.state).toBe('requested');
+    expect(guard.next(approved.snapshot, succeeded(SHA.a, '100.2')).ignored).toMatch(
+      /100\.2 was alerted as running without an approval: it is not the release/,
+    );
+  });
+
   it('a re-run of the timed-out release run is a retry too', () => {
     const timedOut = drive(guard, pr, [approve(), started(), { type: 'TIMED_OUT', sha: SHA.a }]).snapshot;
     expect(guard.next(timedOut, rerun()).snapshot.phase).toBe('releasing');
