@@ -11,7 +11,7 @@ import { type ArtifactVerifierOptions, verifyArtifacts } from './artifacts/index
 import { saveTimeline } from './comments.js';
 import { type ArtifactVerifier, githubExecutor } from './executor.js';
 import { type Observation, type ObserveOptions, observe, type PullRequestRef, sameLogin } from './observe.js';
-import { type ReleaseMode, releaseRuns } from './release.js';
+import { type ReleaseMode, releaseRuns, rerunOf } from './release.js';
 import type { StatusKind } from './statuses.js';
 import { renderTimelineComment } from './timeline-comment.js';
 
@@ -112,7 +112,11 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
       headRef: options.release.ref ?? facts.pr.headRef,
       guard: observed.viewer,
     });
-    facts.releaseRuns = read.runs;
+    // A later attempt of the run the stored snapshot holds as the release is a re-run of it (a retry).
+    facts.releaseRuns = read.runs.map((run) => {
+      const of = stored?.headSha === run.sha ? rerunOf(String(run.runId), stored.release.runId) : undefined;
+      return of === undefined ? run : { ...run, rerunOf: of };
+    });
     foreignRuns = read.foreign;
   }
 
@@ -165,7 +169,8 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
       `run ${run.runId} of the release workflow (${run.event} on ${run.branch}) succeeded for ${facts.pr.headSha.slice(0, 7)}, but the guard did not start it: it is not the release`,
     );
   }
-  const apply = (event: GuardEvent) => {
+  const apply = (reported: GuardEvent) => {
+    const event = asRerun(reported, snapshot);
     step = guard.next(snapshot, event.at === undefined ? { ...event, at: now().toISOString() } : event);
     snapshot = step.snapshot;
     queue.push(...step.effects);
@@ -211,6 +216,13 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
     }
   }
   return result;
+}
+
+/** `event`, with `rerunOf` when it starts a later attempt of the release run that `snapshot` holds. */
+function asRerun(event: GuardEvent, snapshot: GuardSnapshot): GuardEvent {
+  if (event.type !== 'RELEASE_STARTED' || event.rerunOf !== undefined || event.sha !== snapshot.headSha) return event;
+  const of = rerunOf(String(event.runId), snapshot.release.runId);
+  return of === undefined ? event : { ...event, rerunOf: of };
 }
 
 function isReleaseBranch(guard: Guard, branch: string): boolean {

@@ -1,6 +1,6 @@
 import { createGuard, type GuardEvent, renderTimeline } from '@release-guard/core';
 import { describe, expect, it } from 'vitest';
-import { createOctokit, renderTimelineComment, runGuard } from '../src/index.js';
+import { createOctokit, renderTimelineComment, rerunOf, runGuard } from '../src/index.js';
 import { guardRepository, RELEASE_RUN_NAME, SHA, useEmulators } from './emulators.js';
 
 const emulators = useEmulators({ registry: true });
@@ -273,6 +273,38 @@ describe('runGuard over the emulator', () => {
     emulators.github.control.updateRun(full, runs[1]?.id ?? 0, { status: 'completed', conclusion: 'success' });
     const merged = await run([{ type: 'RELEASE_SUCCEEDED', sha: SHA.a, runId: `${runs[1]?.id}.1` }]);
     expect(merged.snapshot.phase).toBe('merged');
+  });
+
+  it('rerunOf: a later attempt of the recorded run re-runs it; anything else does not', () => {
+    expect(rerunOf('7.2', '7.1')).toBe('7.1');
+    expect(rerunOf('7.5', '7.2')).toBe('7.2');
+    expect(rerunOf('7.1', '7.2')).toBeUndefined();
+    expect(rerunOf('7.2', '7.2')).toBeUndefined();
+    expect(rerunOf('8.2', '7.1')).toBeUndefined();
+    expect(rerunOf('7.2', undefined)).toBeUndefined();
+  });
+
+  it('a re-run of the failed release run retries it, reported or read from GitHub, and merges once it succeeds', async () => {
+    for (const delivered of [true, false]) {
+      const { full, number, run, pushImage } = setup();
+      await run();
+      emulators.github.control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
+      await run();
+      const [release] = emulators.github.control.runs(full);
+      const id = release?.id ?? 0;
+      emulators.github.control.updateRun(full, id, { status: 'completed', conclusion: 'failure' });
+      const failed = await run([{ type: 'RELEASE_FAILED', sha: SHA.a, runId: `${id}.1`, reason: 'flaky' }]);
+      expect(failed.snapshot.phase).toBe('failed');
+      emulators.github.control.rerun(full, id);
+      const retried = await run(delivered ? [{ type: 'RELEASE_STARTED', sha: SHA.a, runId: `${id}.2` }] : []);
+      expect(retried.snapshot.phase).toBe('releasing');
+      expect(retried.alerts).toEqual([]);
+      await pushImage();
+      emulators.github.control.updateRun(full, id, { status: 'completed', conclusion: 'success' });
+      const merged = await run(delivered ? [{ type: 'RELEASE_SUCCEEDED', sha: SHA.a, runId: `${id}.2` }] : []);
+      expect(merged.snapshot.phase).toBe('merged');
+      expect(emulators.github.control.runs(full)).toHaveLength(1);
+    }
   });
 
   it('a snapshot forged consistently (checksum and all) by someone who edits the comment loses to the facts', async () => {
