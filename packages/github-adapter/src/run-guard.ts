@@ -158,7 +158,9 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
     ...(options.statusKind ? { statusKind: options.statusKind } : {}),
     verifyArtifacts: options.verifyArtifacts ?? ((effect) => verifyArtifacts(effect, options.registries)),
     shown: facts.statuses ?? [],
-    mergedBy: observed.viewer,
+    // The read token's login names the merger only when it also merges; a separate merge token's
+    // identity is read from the merged pull request.
+    ...(options.mergeOctokit ? {} : { mergedBy: observed.viewer }),
     viewer: observed.viewer,
     merge: { ...options.merge, pullRequestId: observed.nodeId },
     knownRuns: () => [...snapshot.finishedRuns, ...snapshot.alertedRuns],

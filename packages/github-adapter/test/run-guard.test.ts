@@ -66,6 +66,37 @@ describe('runGuard over the emulator', () => {
     expect(total).toBeLessThanOrEqual(14);
   });
 
+  it('with a separate merge token, the timeline names the identity that merged, not the reading token', async () => {
+    const { full, number, pushImage } = setup();
+    const [owner = '', repo = ''] = full.split('/');
+    emulators.github.control.addToken('merger', 'release-merger[bot]');
+    emulators.github.control.setPermission(full, 'release-merger[bot]', 'write');
+    const mergeOctokit = createOctokit({ token: 'merger', baseUrl: emulators.github.url, throttle: false, retries: 0 });
+    const { octokit } = reopen(full, number);
+    const guard = createGuard({
+      artifacts: [{ name: 'image', ref: `${emulators.registry.host}/weaveworks/wego-app-${repo}:{version}` }],
+    });
+    const run = (events: GuardEvent[] = []) =>
+      runGuard({
+        guard,
+        octokit,
+        mergeOctokit,
+        pr: { owner, repo, number },
+        events,
+        release: { kind: 'dispatch', workflow: 'release.yaml', ref: 'releases/v0.29.0' },
+      });
+    await run();
+    emulators.github.control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
+    await run();
+    const [releaseRun] = emulators.github.control.runs(full);
+    await pushImage();
+    emulators.github.control.updateRun(full, releaseRun?.id ?? 0, { status: 'completed', conclusion: 'success' });
+    const merged = await run([{ type: 'RELEASE_SUCCEEDED', sha: SHA.a, runId: `${releaseRun?.id}.1` }]);
+    expect(merged.snapshot.phase).toBe('merged');
+    expect(emulators.github.control.pullRequest(full, number).mergedBy?.login).toBe('release-merger[bot]');
+    expect(merged.snapshot.timeline.at(-1)?.note).toBe(`Merged ${SHA.a.slice(0, 7)} by release-merger[bot]`);
+  });
+
   it('a merge refused by another pending check is retried by a later run, without a second release', async () => {
     const { full, number, run, pushImage } = setup();
     await pushImage();
