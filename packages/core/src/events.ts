@@ -27,11 +27,17 @@ export interface ApprovalDismissedEvent extends EventBase {
   reviewId: Id;
   reviewer: string;
 }
-/** A release run attempt for `sha` started; `runId` identifies the attempt. */
+/**
+ * A release run attempt for `sha` started; `runId` identifies the attempt. `rerunOf` says that it is a
+ * new attempt of the same run as the attempt `rerunOf` (GitHub's "Re-run jobs"), as the caller, who
+ * knows how its ids are made, tells: a re-run of the release run that failed or timed out, while an
+ * approval of the head stands, is a retry of that release.
+ */
 export interface ReleaseStartedEvent extends EventBase {
   type: 'RELEASE_STARTED';
   sha: string;
   runId: Id;
+  rerunOf?: Id;
 }
 export interface ReleaseSucceededEvent extends EventBase {
   type: 'RELEASE_SUCCEEDED';
@@ -110,11 +116,12 @@ export type GuardEventType = GuardEvent['type'];
 export const MERGE_REJECTION_REASONS: readonly MergeRejectionReason[] = ['head-changed', 'not-mergeable', 'forbidden'];
 
 type FieldKind = 'sha' | 'id' | 'text' | 'name' | 'digest' | 'login' | 'boolean' | 'reason';
-const FIELDS: { readonly [T in GuardEventType]: Readonly<Record<string, FieldKind>> } = {
+/** Each event's fields; a kind ending in `?` marks a field that may be left out. */
+const FIELDS: { readonly [T in GuardEventType]: Readonly<Record<string, FieldKind | `${FieldKind}?`>> } = {
   HEAD_CHANGED: { sha: 'sha' },
   APPROVED: { sha: 'sha', reviewId: 'id', reviewer: 'login', authorized: 'boolean' },
   APPROVAL_DISMISSED: { reviewId: 'id', reviewer: 'login' },
-  RELEASE_STARTED: { sha: 'sha', runId: 'id' },
+  RELEASE_STARTED: { sha: 'sha', runId: 'id', rerunOf: 'id?' },
   RELEASE_SUCCEEDED: { sha: 'sha', runId: 'id' },
   RELEASE_FAILED: { sha: 'sha', runId: 'id', reason: 'text' },
   ARTIFACT_VERIFIED: { sha: 'sha', name: 'name', digest: 'digest' },
@@ -148,8 +155,10 @@ export function parseEvent(value: unknown): GuardEvent {
   const fields = FIELDS[value.type];
   check.onlyKeys(value, '', ['type', 'at', ...Object.keys(fields)]);
   if (value.at !== undefined) check.string(value.at, 'at', { max: 64 });
-  for (const [key, kind] of Object.entries(fields)) {
+  for (const [key, declared] of Object.entries(fields)) {
     const field = value[key];
+    const kind = declared.endsWith('?') ? declared.slice(0, -1) : declared;
+    if (kind !== declared && field === undefined) continue;
     if (kind === 'sha') check.string(field, key, { pattern: SHA_PATTERN, hint: 'a lowercase hexadecimal commit SHA' });
     else if (kind === 'id') check.id(field, key, MAX_ID_LENGTH);
     else if (kind === 'text') check.string(field, key, { max: MAX_TEXT });

@@ -39,10 +39,19 @@ function isForHead({ context, event }: Args): boolean {
   return shaOf(event) === context.headSha;
 }
 
-/** For the head, from a run whose outcome is not recorded yet (a late or redelivered run event is not). */
+/**
+ * For the head, from a run whose outcome is not recorded yet (a late or redelivered run event is not),
+ * and that was not alerted as running without an approval: such a run is never taken for the release,
+ * even once an approval arrives (that approval starts a release of its own).
+ */
 function isLiveRunOfHead(args: Args): boolean {
   const runId = runIdOf(args.event);
-  return isForHead(args) && runId !== undefined && !args.context.finishedRuns.includes(runId);
+  return (
+    isForHead(args) &&
+    runId !== undefined &&
+    !args.context.finishedRuns.includes(runId) &&
+    !args.context.alertedRuns.includes(runId)
+  );
 }
 
 function reviewIdOf(event: GuardEvent): string | undefined {
@@ -83,6 +92,9 @@ function whyIgnored(context: GuardContext, event: GuardEvent, phase: Phase): str
   if (event.type === 'RETRY') return retryIgnored(context, phase);
   const runId = runIdOf(event);
   if (runId !== undefined && context.finishedRuns.includes(runId)) return `run ${runId} already finished`;
+  if (runId !== undefined && context.alertedRuns.includes(runId)) {
+    return `run ${runId} was alerted as running without an approval: it is not the release`;
+  }
   if (event.type === 'RELEASE_STARTED' && context.release.runId === runIdOf(event)) {
     return `run ${runIdOf(event)} was already recorded`;
   }
@@ -200,7 +212,9 @@ function noteFor(phase: Phase, { context, event }: Args): string {
         ? `Approved by ${event.reviewer}; release requested`
         : 'Retry; release requested';
     case 'releasing':
-      return `Release run ${context.release.runId ?? '(unknown)'} started`;
+      return event.type === 'RELEASE_STARTED' && event.rerunOf !== undefined
+        ? `Release run ${context.release.runId ?? '(unknown)'} started: a re-run of ${idString(event.rerunOf)}, retrying the release`
+        : `Release run ${context.release.runId ?? '(unknown)'} started`;
     case 'released': {
       if (event.type === 'MERGE_REJECTED') return `Merge refused: ${context.merge.rejection ?? event.reason}`;
       if (event.type === 'APPROVAL_DISMISSED') return 'Approval withdrawn: head locked until approved again';
@@ -370,8 +384,14 @@ export const releaseGuardMachine = setup({
     isAwaitingMergeAnswer: ({ context }) => context.merge.state === 'requested',
     isLiveRunOfHead,
     isNewRunOfHead: (args) => isLiveRunOfHead(args) && args.context.release.runId !== runIdOf(args.event),
-    isUnapprovedRunOfHead: (args) =>
-      isLiveRunOfHead(args) && !args.context.alertedRuns.includes(runIdOf(args.event) ?? ''),
+    isRerunOfRelease: (args) =>
+      args.event.type === 'RELEASE_STARTED' &&
+      args.event.rerunOf !== undefined &&
+      args.context.release.runId !== undefined &&
+      idString(args.event.rerunOf) === args.context.release.runId &&
+      isLiveRunOfHead(args) &&
+      args.context.approvals.length > 0,
+    isUnapprovedRunOfHead: isLiveRunOfHead,
     isFailureOfCurrentRun: (args) =>
       isLiveRunOfHead(args) &&
       (args.context.release.runId === undefined || args.context.release.runId === runIdOf(args.event)),
@@ -562,7 +582,11 @@ export const releaseGuardMachine = setup({
           { actions: ignore('failed') },
         ],
         APPROVAL_DISMISSED: dismissal('failed'),
-        RELEASE_STARTED: unapprovedRun('failed'),
+        RELEASE_STARTED: [
+          // A new attempt of the release run that failed (GitHub's "Re-run jobs"), while an approval stands: a retry.
+          { guard: 'isRerunOfRelease', target: 'releasing', actions: ['requestRelease', 'recordRun', markReleasing] },
+          ...unapprovedRun('failed'),
+        ],
         MERGED: mergedByHand(),
         CLOSED: { target: 'closed' },
         '*': { actions: ignore('failed') },

@@ -19,10 +19,14 @@ export interface ApprovalFact {
   authorized: boolean;
 }
 
-/** A release workflow run attempt. `conclusion` is `null` while it has not finished. */
+/**
+ * A release workflow run attempt. `conclusion` is `null` while it has not finished. `rerunOf`, as on
+ * `RELEASE_STARTED`: the earlier attempt of the same run that this one re-runs.
+ */
 export interface ReleaseRunFact {
   runId: Id;
   sha: string;
+  rerunOf?: Id;
   conclusion:
     | 'success'
     | 'failure'
@@ -121,7 +125,12 @@ export function reconcileFacts(guard: Guard, stored: GuardSnapshot | undefined, 
     apply({ type: 'APPROVED', sha: head, reviewId, reviewer, authorized });
   const runs = (facts.releaseRuns ?? []).filter((run) => run.sha === head);
   for (const run of trusted ? runs : runs.slice(-1)) {
-    apply({ type: 'RELEASE_STARTED', sha: head, runId: run.runId });
+    apply({
+      type: 'RELEASE_STARTED',
+      sha: head,
+      runId: run.runId,
+      ...(run.rerunOf === undefined ? {} : { rerunOf: run.rerunOf }),
+    });
     if (run.conclusion === 'success') apply({ type: 'RELEASE_SUCCEEDED', sha: head, runId: run.runId });
     else if (run.conclusion !== null) {
       apply({ type: 'RELEASE_FAILED', sha: head, runId: run.runId, reason: `the run concluded ${run.conclusion}` });
@@ -274,6 +283,7 @@ function checkFacts(facts: GuardFacts): void {
     });
     list(value.releaseRuns, 'facts.releaseRuns', check, (r, path) => {
       check.id(r.runId, join(path, 'runId'));
+      if (r.rerunOf !== undefined) check.id(r.rerunOf, join(path, 'rerunOf'));
       check.string(r.sha, join(path, 'sha'), SHA);
       if (r.conclusion !== null) check.string(r.conclusion, join(path, 'conclusion'), { max: 40 });
     });

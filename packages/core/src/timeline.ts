@@ -8,7 +8,7 @@ const HEADLINE: Record<Phase, string> = {
   releasing: 'releasing',
   released: 'released: merging',
   merged: 'merged',
-  failed: 'release failed: approve again or retry',
+  failed: 'release failed: re-run the release run, or approve again',
   closed: 'closed',
 };
 

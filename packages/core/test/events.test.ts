@@ -117,6 +117,12 @@ describe('guard.next rejects malformed events', () => {
     expect(rejected({ type: 'RELEASE_STARTED', sha: SHA.a, runId: null })).toEqual([
       issue('runId', 'expected an id', 'null'),
     ]);
+    expect(rejected({ type: 'RELEASE_STARTED', sha: SHA.a, runId: '7.2', rerunOf: '' })).toEqual([
+      issue('rerunOf', 'expected an id'),
+    ]);
+    expect(rejected({ type: 'RELEASE_SUCCEEDED', sha: SHA.a, runId: '7.2', rerunOf: '7.1' })).toEqual([
+      issue('rerunOf', 'unknown field'),
+    ]);
   });
 
   it('rejects a bad `at`', () => {
@@ -173,6 +179,8 @@ describe('guard.next rejects malformed events', () => {
     const event = approved({ at: '2024-05-01T10:00:00Z' });
     expect(parseEvent(event)).toBe(event);
     for (const valid of TO_RELEASED) expect(parseEvent(valid)).toBe(valid);
+    const rerun = { type: 'RELEASE_STARTED', sha: SHA.a, runId: '7.2', rerunOf: '7.1' } as const;
+    expect(parseEvent(rerun)).toBe(rerun);
   });
 });
 

@@ -245,6 +245,26 @@ describe('reconcile with a stored snapshot', () => {
     expect(without(step.effects, 'COMMENT')).toEqual([]);
   });
 
+  it('a re-run attempt of the failed release run that GitHub shows is a retry: its success unlocks and merges', () => {
+    const failed = stored([approve(), started(), { type: 'RELEASE_FAILED', sha: SHA.a, runId: 100, reason: 'x' }]);
+    const rerun = { runId: '100.2', rerunOf: 100, sha: SHA.a } as const;
+    const running = guard.reconcile(
+      failed,
+      facts({ approvals: [approval], releaseRuns: [{ ...rerun, conclusion: null }] }),
+    );
+    expect(running.snapshot.phase).toBe('releasing');
+    expect(types(running.effects)).not.toContain('ALERT');
+    const done = guard.reconcile(
+      failed,
+      facts({ approvals: [approval], releaseRuns: [{ ...rerun, conclusion: 'success' }], artifacts: [image] }),
+    );
+    expect(done.snapshot.phase).toBe('released');
+    expect(types(done.effects)).toContain('MERGE');
+    const unapproved = guard.reconcile(failed, facts({ releaseRuns: [{ ...rerun, conclusion: 'success' }] }));
+    expect(unapproved.snapshot.phase).toBe('failed');
+    expect(types(unapproved.effects)).toContain('ALERT');
+  });
+
   it('a snapshot of another pull request is not used', () => {
     const other = drive(guard, releasePr({ number: 1 }), [approve()]).snapshot;
     const step = guard.reconcile(other, facts());

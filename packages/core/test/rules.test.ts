@@ -5,6 +5,7 @@ import {
   type GuardEvent,
   MAX_RELEASERS,
   normalizeLogin,
+  renderTimeline,
   type SetStatusEffect,
   standingStatus,
 } from '@release-guard/core';
@@ -394,6 +395,100 @@ describe('retry', () => {
     const late = guard.next(retried.snapshot, { type: 'RELEASE_FAILED', sha: SHA.a, runId: 100, reason: 'x' });
     expect(late.snapshot.phase).toBe('approved');
     expect(late.ignored).toMatch(/already finished/);
+  });
+
+  const rerun = (runId = '100.2', rerunOf: string | number = 100): GuardEvent => ({
+    type: 'RELEASE_STARTED',
+    sha: SHA.a,
+    runId,
+    rerunOf,
+  });
+
+  it('a re-run of the failed release run while an approval stands is a retry: releasing, pending, no alert', () => {
+    const step = guard.next(failed().snapshot, rerun());
+    expect(step.snapshot.phase).toBe('releasing');
+    expect(step.snapshot.release).toEqual({ state: 'running', runId: '100.2' });
+    expect(step.snapshot.failure).toBeUndefined();
+    expect(types(step.effects)).toEqual(['SET_STATUS', 'COMMENT']);
+    expect(statuses(step.effects)[0]).toMatchObject({ state: 'pending', description: 'Release in progress' });
+    expect(step.snapshot.timeline.at(-1)?.note).toBe(
+      'Release run 100.2 started: a re-run of 100, retrying the release',
+    );
+    const done = apply(guard, step.snapshot, [succeeded(SHA.a, '100.2'), verified()]);
+    expect(done.snapshot.phase).toBe('released');
+    expect(types(done.effects)).toContain('MERGE');
+  });
+
+  it('a redelivered re-run acts once; a re-run of the re-run retries again once it failed', () => {
+    const step = guard.next(failed().snapshot, rerun());
+    const again = guard.next(step.snapshot, rerun());
+    expect(again.effects).toEqual([]);
+    expect(again.snapshot.phase).toBe('releasing');
+    const failedAgain = guard.next(again.snapshot, {
+      type: 'RELEASE_FAILED',
+      sha: SHA.a,
+      runId: '100.2',
+      reason: 'x',
+    });
+    expect(failedAgain.snapshot.phase).toBe('failed');
+    const late = guard.next(failedAgain.snapshot, rerun());
+    expect(late.snapshot.phase).toBe('failed');
+    expect(late.effects).toEqual([]);
+    expect(guard.next(failedAgain.snapshot, rerun('100.3', '100.2')).snapshot.phase).toBe('releasing');
+  });
+
+  it('a re-run without a standing approval, or of another run, never releases and is alerted once', () => {
+    const noApproval = drive(guard, pr, [
+      approve(),
+      started(),
+      { type: 'APPROVAL_DISMISSED', reviewId: 1, reviewer: 'r' },
+    ]).snapshot;
+    expect(noApproval.phase).toBe('failed');
+    for (const [snapshot, event] of [
+      [noApproval, rerun()],
+      [failed().snapshot, rerun('200.2', '200.1')],
+      [failed().snapshot, started(SHA.a, '100.2')],
+    ] as const) {
+      const step = guard.next(snapshot, event);
+      expect(step.snapshot.phase).toBe('failed');
+      expect(types(step.effects)).toEqual(['ALERT']);
+      expect(guard.next(step.snapshot, event).effects).toEqual([]);
+      const success = guard.next(
+        step.snapshot,
+        succeeded(SHA.a, String(event.type === 'RELEASE_STARTED' && event.runId)),
+      );
+      expect(success.snapshot.phase).toBe('failed');
+      expect(success.effects).toEqual([]);
+    }
+  });
+
+  it('a run alerted as unapproved is never taken for the release, even after a new approval', () => {
+    const noApproval = drive(guard, pr, [
+      approve(),
+      started(),
+      { type: 'APPROVAL_DISMISSED', reviewId: 1, reviewer: 'r' },
+    ]).snapshot;
+    const alerted = guard.next(noApproval, rerun()).snapshot;
+    const approved = guard.next(alerted, approve(SHA.a, 2));
+    expect(approved.snapshot.phase).toBe('approved');
+    expect(types(approved.effects)).toContain('START_RELEASE');
+    const late = apply(guard, approved.snapshot, [rerun(), succeeded(SHA.a, '100.2')]);
+    expect(late.snapshot.phase).toBe('approved');
+    expect(late.snapshot.release.state).toBe('requested');
+    expect(guard.next(approved.snapshot, succeeded(SHA.a, '100.2')).ignored).toMatch(
+      /100\.2 was alerted as running without an approval: it is not the release/,
+    );
+  });
+
+  it('a re-run of the timed-out release run is a retry too', () => {
+    const timedOut = drive(guard, pr, [approve(), started(), { type: 'TIMED_OUT', sha: SHA.a }]).snapshot;
+    expect(guard.next(timedOut, rerun()).snapshot.phase).toBe('releasing');
+  });
+
+  it('the failed timeline names the paths that exist: a re-run of the release run, or a new approval', () => {
+    expect(renderTimeline(failed().snapshot)).toContain(
+      '### release-guard: release failed: re-run the release run, or approve again',
+    );
   });
 });
 

@@ -32,8 +32,11 @@ export interface GitHubExecutorOptions {
   verifyArtifacts?: ArtifactVerifier;
   /** Statuses GitHub already shows (from `observe`), so unchanged ones are not written again. */
   shown?: readonly StatusFact[];
-  /** Who merges, for `MERGED.by`. */
-  mergedBy: string;
+  /**
+   * Who merges, for `MERGED.by`: the login of the token that merges. Leave it out when it is not known
+   * (a `mergeOctokit` whose login was never read): it is then read from the merged pull request.
+   */
+  mergedBy?: string;
   /**
    * The login of `octokit`'s token (`observe`'s `viewer`; `<slug>[bot]` for a GitHub App): in check-run
    * mode only check runs of that app are the guard's own.
@@ -73,8 +76,12 @@ export function githubExecutor(options: GitHubExecutorOptions): EffectExecutor {
           if (!options.verifyArtifacts)
             throw new Error('the guard asked to verify artifacts but no verifier is configured');
           return options.verifyArtifacts(effect);
-        case 'MERGE':
-          return [await merge(options.mergeOctokit ?? octokit, repo, effect, options.mergedBy, options.merge)];
+        case 'MERGE': {
+          const known = options.mergedBy;
+          const event = await merge(options.mergeOctokit ?? octokit, repo, effect, known ?? 'unknown', options.merge);
+          if (event.type !== 'MERGED' || known !== undefined) return [event];
+          return [{ ...event, by: (await mergerOf(octokit, pr)) ?? event.by }];
+        }
         case 'COMMENT':
           kept.timelineBody = effect.body;
           return [];
@@ -85,6 +92,20 @@ export function githubExecutor(options: GitHubExecutorOptions): EffectExecutor {
       }
     },
   });
+}
+
+/**
+ * Who merged the pull request, as GitHub records it (`merged_by`, in REST spelling). Undefined when it
+ * cannot be read: the merge happened, and the timeline only loses the name.
+ */
+async function mergerOf(octokit: Octokit, pr: PullRequestRef): Promise<string | undefined> {
+  const { number, ...repo } = pr;
+  try {
+    const { data } = await octokit.rest.pulls.get({ ...repo, pull_number: number });
+    return data.merged_by?.login ?? undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What every executor keeps for its caller, as `EffectExecutor` reads it. */

@@ -28,6 +28,16 @@ export function sameRun(a: string, b: string): boolean {
   return a.split('.')[0] === b.split('.')[0];
 }
 
+/**
+ * What `RELEASE_STARTED`'s `rerunOf` names for the attempt `runId`: `recorded` (the release run the guard
+ * holds), when `runId` is a later attempt of the same workflow run, i.e. GitHub's "Re-run jobs" of it.
+ */
+export function rerunOf(runId: string, recorded: string | undefined): string | undefined {
+  if (recorded === undefined || !sameRun(runId, recorded)) return undefined;
+  const attempt = (id: string) => Number(id.split('.')[1] ?? '1');
+  return attempt(runId) > attempt(recorded) ? recorded : undefined;
+}
+
 /** A workflow run as REST shows it, as far as telling a release run from others goes. */
 export interface WorkflowRunFacts {
   event: string;

@@ -13,7 +13,7 @@ import { saveTimeline } from './comments.js';
 import { type ArtifactVerifier, githubExecutor } from './executor.js';
 import { disableAutoMerge } from './merge.js';
 import { type Observation, type ObserveOptions, observe, type PullRequestRef, sameLogin } from './observe.js';
-import { type ReleaseMode, releaseRuns } from './release.js';
+import { type ReleaseMode, releaseRuns, rerunOf } from './release.js';
 import type { StatusKind } from './statuses.js';
 import { renderTimelineComment } from './timeline-comment.js';
 
@@ -119,7 +119,11 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
       headRef: options.release.ref ?? facts.pr.headRef,
       guard: observed.viewer,
     });
-    facts.releaseRuns = read.runs;
+    // A later attempt of the run the stored snapshot holds as the release is a re-run of it (a retry).
+    facts.releaseRuns = read.runs.map((run) => {
+      const of = stored?.headSha === run.sha ? rerunOf(String(run.runId), stored.release.runId) : undefined;
+      return of === undefined ? run : { ...run, rerunOf: of };
+    });
     foreignRuns = read.foreign;
   }
 
@@ -161,7 +165,9 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
     ...(options.statusKind ? { statusKind: options.statusKind } : {}),
     verifyArtifacts: options.verifyArtifacts ?? ((effect) => verifyArtifacts(effect, options.registries)),
     shown: facts.statuses ?? [],
-    mergedBy: observed.viewer,
+    // The read token's login names the merger only when it also merges; a separate merge token's
+    // identity is read from the merged pull request.
+    ...(options.mergeOctokit ? {} : { mergedBy: observed.viewer }),
     viewer: observed.viewer,
     merge: { ...options.merge, pullRequestId: observed.nodeId },
     knownRuns: () => [...snapshot.finishedRuns, ...snapshot.alertedRuns],
@@ -172,7 +178,8 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
       `run ${run.runId} of the release workflow (${run.event} on ${run.branch}) succeeded for ${facts.pr.headSha.slice(0, 7)}, but the guard did not start it: it is not the release`,
     );
   }
-  const apply = (event: GuardEvent) => {
+  const apply = (reported: GuardEvent) => {
+    const event = asRerun(reported, snapshot);
     step = guard.next(snapshot, event.at === undefined ? { ...event, at: now().toISOString() } : event);
     snapshot = step.snapshot;
     queue.push(...step.effects);
@@ -253,6 +260,13 @@ function staleDelivery(event: GuardEvent, state: 'open' | 'closed' | 'merged'): 
   if (event.type === 'REOPENED' && state !== 'open')
     return `the reopen is stale: GitHub shows the pull request ${state}`;
   return undefined;
+}
+
+/** `event`, with `rerunOf` when it starts a later attempt of the release run that `snapshot` holds. */
+function asRerun(event: GuardEvent, snapshot: GuardSnapshot): GuardEvent {
+  if (event.type !== 'RELEASE_STARTED' || event.rerunOf !== undefined || event.sha !== snapshot.headSha) return event;
+  const of = rerunOf(String(event.runId), snapshot.release.runId);
+  return of === undefined ? event : { ...event, rerunOf: of };
 }
 
 function isReleaseBranch(guard: Guard, branch: string): boolean {

@@ -1,6 +1,6 @@
 import { createGuard, type GuardEvent, renderTimeline } from '@release-guard/core';
 import { describe, expect, it } from 'vitest';
-import { createOctokit, type GuardRunOptions, renderTimelineComment, runGuard } from '../src/index.js';
+import { createOctokit, type GuardRunOptions, renderTimelineComment, rerunOf, runGuard } from '../src/index.js';
 import { guardRepository, RELEASE_RUN_NAME, SHA, useEmulators } from './emulators.js';
 
 const emulators = useEmulators({ registry: true });
@@ -71,6 +71,37 @@ describe('runGuard over the emulator', () => {
     const total = calls();
     console.info(`API calls: ${afterOpen} for opening, ${total} for the whole release lifecycle`);
     expect(total).toBeLessThanOrEqual(14);
+  });
+
+  it('with a separate merge token, the timeline names the identity that merged, not the reading token', async () => {
+    const { full, number, pushImage } = setup();
+    const [owner = '', repo = ''] = full.split('/');
+    emulators.github.control.addToken('merger', 'release-merger[bot]');
+    emulators.github.control.setPermission(full, 'release-merger[bot]', 'write');
+    const mergeOctokit = createOctokit({ token: 'merger', baseUrl: emulators.github.url, throttle: false, retries: 0 });
+    const { octokit } = reopen(full, number);
+    const guard = createGuard({
+      artifacts: [{ name: 'image', ref: `${emulators.registry.host}/weaveworks/wego-app-${repo}:{version}` }],
+    });
+    const run = (events: GuardEvent[] = []) =>
+      runGuard({
+        guard,
+        octokit,
+        mergeOctokit,
+        pr: { owner, repo, number },
+        events,
+        release: { kind: 'dispatch', workflow: 'release.yaml', ref: 'releases/v0.29.0' },
+      });
+    await run();
+    emulators.github.control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
+    await run();
+    const [releaseRun] = emulators.github.control.runs(full);
+    await pushImage();
+    emulators.github.control.updateRun(full, releaseRun?.id ?? 0, { status: 'completed', conclusion: 'success' });
+    const merged = await run([{ type: 'RELEASE_SUCCEEDED', sha: SHA.a, runId: `${releaseRun?.id}.1` }]);
+    expect(merged.snapshot.phase).toBe('merged');
+    expect(emulators.github.control.pullRequest(full, number).mergedBy?.login).toBe('release-merger[bot]');
+    expect(merged.snapshot.timeline.at(-1)?.note).toBe(`Merged ${SHA.a.slice(0, 7)} by release-merger[bot]`);
   });
 
   it('a merge refused by another pending check is retried by a later run, without a second release', async () => {
@@ -355,6 +386,38 @@ describe('runGuard over the emulator', () => {
     emulators.github.control.updateRun(full, runs[1]?.id ?? 0, { status: 'completed', conclusion: 'success' });
     const merged = await run([{ type: 'RELEASE_SUCCEEDED', sha: SHA.a, runId: `${runs[1]?.id}.1` }]);
     expect(merged.snapshot.phase).toBe('merged');
+  });
+
+  it('rerunOf: a later attempt of the recorded run re-runs it; anything else does not', () => {
+    expect(rerunOf('7.2', '7.1')).toBe('7.1');
+    expect(rerunOf('7.5', '7.2')).toBe('7.2');
+    expect(rerunOf('7.1', '7.2')).toBeUndefined();
+    expect(rerunOf('7.2', '7.2')).toBeUndefined();
+    expect(rerunOf('8.2', '7.1')).toBeUndefined();
+    expect(rerunOf('7.2', undefined)).toBeUndefined();
+  });
+
+  it('a re-run of the failed release run retries it, reported or read from GitHub, and merges once it succeeds', async () => {
+    for (const delivered of [true, false]) {
+      const { full, number, run, pushImage } = setup();
+      await run();
+      emulators.github.control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
+      await run();
+      const [release] = emulators.github.control.runs(full);
+      const id = release?.id ?? 0;
+      emulators.github.control.updateRun(full, id, { status: 'completed', conclusion: 'failure' });
+      const failed = await run([{ type: 'RELEASE_FAILED', sha: SHA.a, runId: `${id}.1`, reason: 'flaky' }]);
+      expect(failed.snapshot.phase).toBe('failed');
+      emulators.github.control.rerun(full, id);
+      const retried = await run(delivered ? [{ type: 'RELEASE_STARTED', sha: SHA.a, runId: `${id}.2` }] : []);
+      expect(retried.snapshot.phase).toBe('releasing');
+      expect(retried.alerts).toEqual([]);
+      await pushImage();
+      emulators.github.control.updateRun(full, id, { status: 'completed', conclusion: 'success' });
+      const merged = await run(delivered ? [{ type: 'RELEASE_SUCCEEDED', sha: SHA.a, runId: `${id}.2` }] : []);
+      expect(merged.snapshot.phase).toBe('merged');
+      expect(emulators.github.control.runs(full)).toHaveLength(1);
+    }
   });
 
   it('a snapshot forged consistently (checksum and all) by someone who edits the comment loses to the facts', async () => {
