@@ -122,9 +122,32 @@ describe('reconcile with a stored snapshot', () => {
     expect(step.ignored).toMatch(/already agrees/);
   });
 
-  it('does not start a release twice', () => {
+  it('asks again for a release GitHub shows no run of, and never beside a live or successful run', () => {
     const snapshot = stored([approve()]);
-    expect(guard.reconcile(snapshot, facts({ approvals: [approval] })).effects).toEqual([]);
+    const lost = guard.reconcile(snapshot, facts({ approvals: [approval] }));
+    expect(lost.effects).toEqual([{ type: 'START_RELEASE', sha: SHA.a, version: 'v0.29.0' }]);
+    expect(lost.snapshot.phase).toBe('approved');
+    const live = guard.reconcile(
+      snapshot,
+      facts({ approvals: [approval], releaseRuns: [{ ...success, conclusion: null }] }),
+    );
+    expect(types(live.effects)).not.toContain('START_RELEASE');
+    expect(live.snapshot.phase).toBe('releasing');
+    expect(
+      types(guard.reconcile(snapshot, facts({ approvals: [approval], releaseRuns: [success] })).effects),
+    ).not.toContain('START_RELEASE');
+    // Runs not observed: nothing is known, nothing is repaired.
+    expect(guard.reconcile(snapshot, facts({ approvals: [approval], releaseRuns: undefined })).effects).toEqual([]);
+  });
+
+  it('an approval given after a failed release that the guard missed starts a new release (no dead end)', () => {
+    // approved, the run started; then the run failed and a new approval came, both missed.
+    const snapshot = stored([approve(), started()]);
+    const failed = { runId: 100, sha: SHA.a, conclusion: 'failure' } as const;
+    const again = { ...approval, reviewId: 2, reviewer: 'maintainer-2' };
+    const step = guard.reconcile(snapshot, facts({ approvals: [approval, again], releaseRuns: [failed] }));
+    expect(step.snapshot.phase).toBe('approved');
+    expect(step.effects).toContainEqual({ type: 'START_RELEASE', sha: SHA.a, version: 'v0.29.0' });
   });
 
   it('repairs a missed RELEASE_SUCCEEDED', () => {
@@ -241,7 +264,8 @@ describe('reconcile with a stored snapshot', () => {
     ).snapshot;
     const step = guard.reconcile(retried, facts({ approvals: [approval], releaseRuns: [failed] }));
     expect(step.snapshot.phase).toBe('approved');
-    expect(without(step.effects, 'COMMENT')).toEqual([]);
+    // GitHub shows no run of the retry yet: it is asked for again (the adapter adopts a live run).
+    expect(without(step.effects, 'COMMENT')).toEqual([{ type: 'START_RELEASE', sha: SHA.a, version: 'v0.29.0' }]);
   });
 
   it('a snapshot of another pull request is not used', () => {
