@@ -549,12 +549,17 @@ export const releaseGuardMachine = setup({
     closed: {
       entry: timeline('closed'),
       on: {
+        // GitHub merges only open pull requests: the reopening was not delivered, the merge is final.
+        MERGED: mergedByHand(),
         REOPENED: [
           { guard: 'isReleasePr', target: 'prepared', actions: ['adoptHead', lockHead] },
           { target: 'skipped', actions: ['adoptHead', skippedStatus] },
         ],
         '*': {
-          actions: { type: 'IGNORE', params: () => ({ reason: 'the pull request is closed: only REOPENED acts' }) },
+          actions: {
+            type: 'IGNORE',
+            params: () => ({ reason: 'the pull request is closed: only REOPENED or MERGED acts' }),
+          },
         },
       },
     },

@@ -242,6 +242,18 @@ describe('reconcile with a stored snapshot', () => {
     expect(reopened.effects[0]).toMatchObject({ type: 'SET_STATUS', state: 'pending' });
   });
 
+  it('a human merge after a reopening that was never delivered is recorded and alerted (closed snapshot, merged facts)', () => {
+    const closed = guard.reconcile(stored([]), facts({}, { state: 'closed' })).snapshot;
+    expect(closed.phase).toBe('closed');
+    const step = guard.reconcile(closed, facts({}, { state: 'merged', mergedSha: SHA.a, mergedBy: 'human' }));
+    expect(step.snapshot.phase).toBe('merged');
+    expect(step.snapshot.violations).toEqual([
+      'aaaaaaa was merged by human before it was approved, released and verified: the guard was bypassed.',
+    ]);
+    expect(types(step.effects)).toContain('ALERT');
+    expect(step.ignored).toBeUndefined();
+  });
+
   it('a merged snapshot stays merged', () => {
     const merged = guard.next(stored(toReleased()), { type: 'MERGED', sha: SHA.a, by: 'bot' }).snapshot;
     const step = guard.reconcile(merged, facts({}, { state: 'merged', mergedSha: SHA.a }));

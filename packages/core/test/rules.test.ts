@@ -485,13 +485,26 @@ describe('merging', () => {
 });
 
 describe('closing', () => {
-  it('CLOSED closes from any live phase; then only REOPENED acts', () => {
+  it('a merge seen while closed (its reopening lost) is final, and a bypass there is recorded and alerted', () => {
+    const closed = drive(guard, pr, [{ type: 'CLOSED' }]).snapshot;
+    const bypass = guard.next(closed, { type: 'MERGED', sha: SHA.a, by: 'human' });
+    expect(bypass.snapshot.phase).toBe('merged');
+    expect(bypass.snapshot.violations).toHaveLength(1);
+    expect(types(bypass.effects)).toContain('ALERT');
+    const releasedThenClosed = guard.next(drive(guard, pr, toReleased()).snapshot, { type: 'CLOSED' }).snapshot;
+    const merged = guard.next(releasedThenClosed, { type: 'MERGED', sha: SHA.a, by: 'human' });
+    expect(merged.snapshot.phase).toBe('merged');
+    expect(merged.snapshot.violations).toEqual([]);
+    expect(types(merged.effects)).not.toContain('ALERT');
+  });
+
+  it('CLOSED closes from any live phase; then only REOPENED (or a merge) acts', () => {
     const closed = drive(guard, pr, [approve(), { type: 'CLOSED' }]);
     expect(closed.snapshot.phase).toBe('closed');
     for (const event of [approve(SHA.a, 2), headChanged(SHA.b), { type: 'RETRY' }] as const) {
       const step = guard.next(closed.snapshot, event);
       expect(step.effects).toEqual([]);
-      expect(step.ignored).toMatch(/only REOPENED acts/);
+      expect(step.ignored).toMatch(/only REOPENED or MERGED acts/);
     }
   });
 
