@@ -354,7 +354,11 @@ export const releaseGuardMachine = setup({
     dismissesAnApproval: ({ context, event }) => context.approvals.some((a) => a.reviewId === reviewIdOf(event)),
     hasStandingApproval: ({ context }) => context.approvals.length > 0,
     isLiveRunOfHead,
-    isNewRunOfHead: (args) => isLiveRunOfHead(args) && args.context.release.runId !== runIdOf(args.event),
+    // Once a run of the head succeeded, another run's start (late, or an earlier cycle's) never replaces it.
+    isNewRunOfHead: (args) =>
+      isLiveRunOfHead(args) &&
+      args.context.release.state !== 'succeeded' &&
+      args.context.release.runId !== runIdOf(args.event),
     isUnapprovedRunOfHead: (args) =>
       isLiveRunOfHead(args) && !args.context.alertedRuns.includes(runIdOf(args.event) ?? ''),
     isFailureOfCurrentRun: (args) =>

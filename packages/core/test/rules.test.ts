@@ -484,6 +484,23 @@ describe('merging', () => {
   });
 });
 
+describe('a succeeded release stays succeeded', () => {
+  it('another run of the head starting after the success (an earlier cycle’s, or late) and failing changes nothing', () => {
+    const step = drive(guard, pr, [
+      approve(),
+      started(SHA.a, 200),
+      succeeded(SHA.a, 200),
+      started(SHA.a, 100),
+      { type: 'RELEASE_FAILED', sha: SHA.a, runId: 100, reason: 'job failed' },
+    ]);
+    expect(step.snapshot.phase).toBe('releasing');
+    expect(step.snapshot.release).toEqual({ state: 'succeeded', runId: '200' });
+    expect(drive(guard, pr, [...toReleased().slice(0, 3), started(SHA.a, 100), verified()]).snapshot.phase).toBe(
+      'released',
+    );
+  });
+});
+
 describe('closing', () => {
   it('a merge seen while closed (its reopening lost) is final, and a bypass there is recorded and alerted', () => {
     const closed = drive(guard, pr, [{ type: 'CLOSED' }]).snapshot;
