@@ -122,8 +122,11 @@ export function reconcileFacts(guard: Guard, stored: GuardSnapshot | undefined, 
       apply({ type: 'APPROVED', sha: head, reviewId, reviewer, authorized });
   };
   const runs = (facts.releaseRuns ?? []).filter((run) => run.sha === head);
+  // Runs older than the snapshot's current run (the list is chronological) are done with: replayed,
+  // an earlier cycle's run would replace the current one and its failure fail the release.
+  const current = runs.findIndex((run) => idString(run.runId) === snapshot.release.runId);
   const release = () => {
-    for (const run of trusted ? runs : runs.slice(-1)) {
+    for (const run of trusted ? runs.slice(Math.max(current, 0)) : runs.slice(-1)) {
       apply({ type: 'RELEASE_STARTED', sha: head, runId: run.runId });
       if (run.conclusion === 'success') apply({ type: 'RELEASE_SUCCEEDED', sha: head, runId: run.runId });
       else if (run.conclusion !== null) {

@@ -140,6 +140,32 @@ describe('reconcile with a stored snapshot', () => {
     expect(guard.reconcile(snapshot, facts({ approvals: [approval], releaseRuns: undefined })).effects).toEqual([]);
   });
 
+  it('a run older than the current one, listed by GitHub, never replaces it', () => {
+    // run 100 was dispatched for an approval since withdrawn; run 200 is the release of the standing one.
+    const snapshot = stored([
+      approve(),
+      started(SHA.a, 100),
+      { type: 'APPROVAL_DISMISSED', reviewId: 1, reviewer: 'reviewer-1' },
+      approve(SHA.a, 2),
+      started(SHA.a, 200),
+    ]);
+    expect(snapshot.release).toEqual({ state: 'running', runId: '200' });
+    const runs = [
+      { runId: 100, sha: SHA.a, conclusion: 'failure' },
+      { runId: 200, sha: SHA.a, conclusion: 'success' },
+    ] as const;
+    const step = guard.reconcile(
+      snapshot,
+      facts({
+        approvals: [{ ...approval, reviewId: 2, reviewer: 'reviewer-2' }],
+        releaseRuns: runs,
+        artifacts: [image],
+      }),
+    );
+    expect(step.snapshot.phase).toBe('released');
+    expect(step.snapshot.release).toEqual({ state: 'succeeded', runId: '200' });
+  });
+
   it('an approval given after a failed release that the guard missed starts a new release (no dead end)', () => {
     // approved, the run started; then the run failed and a new approval came, both missed.
     const snapshot = stored([approve(), started()]);
