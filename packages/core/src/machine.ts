@@ -383,7 +383,11 @@ export const releaseGuardMachine = setup({
     isRelocked: ({ context }) => context.approvals.length === 0,
     isAwaitingMergeAnswer: ({ context }) => context.merge.state === 'requested',
     isLiveRunOfHead,
-    isNewRunOfHead: (args) => isLiveRunOfHead(args) && args.context.release.runId !== runIdOf(args.event),
+    // Once a run of the head succeeded, another run's start (late, or an earlier cycle's) never replaces it.
+    isNewRunOfHead: (args) =>
+      isLiveRunOfHead(args) &&
+      args.context.release.state !== 'succeeded' &&
+      args.context.release.runId !== runIdOf(args.event),
     isRerunOfRelease: (args) =>
       args.event.type === 'RELEASE_STARTED' &&
       args.event.rerunOf !== undefined &&
@@ -599,12 +603,17 @@ export const releaseGuardMachine = setup({
     closed: {
       entry: timeline('closed'),
       on: {
+        // GitHub merges only open pull requests: the reopening was not delivered, the merge is final.
+        MERGED: mergedByHand(),
         REOPENED: [
           { guard: 'isReleasePr', target: 'prepared', actions: ['adoptHead', lockHead] },
           { target: 'skipped', actions: ['adoptHead', skippedStatus] },
         ],
         '*': {
-          actions: { type: 'IGNORE', params: () => ({ reason: 'the pull request is closed: only REOPENED acts' }) },
+          actions: {
+            type: 'IGNORE',
+            params: () => ({ reason: 'the pull request is closed: only REOPENED or MERGED acts' }),
+          },
         },
       },
     },

@@ -121,20 +121,37 @@ export function reconcileFacts(guard: Guard, stored: GuardSnapshot | undefined, 
       apply({ type: 'APPROVAL_DISMISSED', reviewId: approval.reviewId, reviewer: approval.reviewer });
     }
   }
-  for (const { reviewId, reviewer, authorized } of approvals)
-    apply({ type: 'APPROVED', sha: head, reviewId, reviewer, authorized });
+  const approve = () => {
+    for (const { reviewId, reviewer, authorized } of approvals)
+      apply({ type: 'APPROVED', sha: head, reviewId, reviewer, authorized });
+  };
   const runs = (facts.releaseRuns ?? []).filter((run) => run.sha === head);
-  for (const run of trusted ? runs : runs.slice(-1)) {
-    apply({
-      type: 'RELEASE_STARTED',
-      sha: head,
-      runId: run.runId,
-      ...(run.rerunOf === undefined ? {} : { rerunOf: run.rerunOf }),
-    });
-    if (run.conclusion === 'success') apply({ type: 'RELEASE_SUCCEEDED', sha: head, runId: run.runId });
-    else if (run.conclusion !== null) {
-      apply({ type: 'RELEASE_FAILED', sha: head, runId: run.runId, reason: `the run concluded ${run.conclusion}` });
+  // Runs older than the snapshot's current run (the list is chronological) are done with: replayed,
+  // an earlier cycle's run would replace the current one and its failure fail the release.
+  const current = runs.findIndex((run) => idString(run.runId) === snapshot.release.runId);
+  const release = () => {
+    for (const run of trusted ? runs.slice(Math.max(current, 0)) : runs.slice(-1)) {
+      apply({
+        type: 'RELEASE_STARTED',
+        sha: head,
+        runId: run.runId,
+        ...(run.rerunOf === undefined ? {} : { rerunOf: run.rerunOf }),
+      });
+      if (run.conclusion === 'success') apply({ type: 'RELEASE_SUCCEEDED', sha: head, runId: run.runId });
+      else if (run.conclusion !== null) {
+        apply({ type: 'RELEASE_FAILED', sha: head, runId: run.runId, reason: `the run concluded ${run.conclusion}` });
+      }
     }
+  };
+  // Facts carry no order between reviews and runs. While a release of the head is already under way,
+  // an approval the guard has not seen cannot be the one that asked for it: it is applied after the
+  // runs' outcomes, so an approval given after a failed release starts a new one.
+  if (snapshot.release.state === 'none') {
+    approve();
+    release();
+  } else {
+    release();
+    approve();
   }
   for (const artifact of facts.artifacts ?? []) {
     if (artifact.sha === head)
@@ -143,7 +160,7 @@ export function reconcileFacts(guard: Guard, stored: GuardSnapshot | undefined, 
   if (state === 'merged') apply({ type: 'MERGED', sha: mergedSha ?? head, by: mergedBy ?? 'unknown' });
   if (state === 'closed') apply({ type: 'CLOSED' });
 
-  const repairs = repairEffects(snapshot, guard);
+  const repairs = repairEffects(snapshot, facts, guard);
   if (repairs.merge) snapshot = { ...snapshot, merge: { state: 'requested' } };
   const needed = trimEffects(
     [...effects, ...repairs.effects, ...reassertion(snapshot, facts, effects, guard)],
@@ -203,8 +220,28 @@ function carryHistory(started: GuardSnapshot, prior: GuardSnapshot, approvals: r
   };
 }
 
-/** Work that a sweep must retry even when no fact changed: a lost verification, a refused merge. */
-function repairEffects(snapshot: GuardSnapshot, guard: Guard): { effects: Effect[]; merge: boolean } {
+/**
+ * Work that a sweep must retry even when no fact changed: a lost dispatch, a lost verification, a
+ * refused merge. A release is asked for again only when the observed runs show none of the head
+ * running or succeeded (never a second release beside a live or successful one).
+ */
+function repairEffects(
+  snapshot: GuardSnapshot,
+  facts: GuardFacts,
+  guard: Guard,
+): { effects: Effect[]; merge: boolean } {
+  if (
+    snapshot.phase === 'approved' &&
+    facts.releaseRuns !== undefined &&
+    !facts.releaseRuns.some((r) => r.sha === snapshot.headSha && (r.conclusion === null || r.conclusion === 'success'))
+  ) {
+    const { headSha: sha } = snapshot;
+    const version = snapshot.pr.version;
+    return {
+      effects: [version === undefined ? { type: 'START_RELEASE', sha } : { type: 'START_RELEASE', sha, version }],
+      merge: false,
+    };
+  }
   if (snapshot.phase === 'releasing' && snapshot.release.state === 'succeeded') {
     const missing = requiredArtifacts({ settings: guard.settings, pr: snapshot.pr }).filter(
       (a) => !snapshot.verified.some((v) => v.name === a.name),

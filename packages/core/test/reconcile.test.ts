@@ -123,9 +123,58 @@ describe('reconcile with a stored snapshot', () => {
     expect(step.ignored).toMatch(/already agrees/);
   });
 
-  it('does not start a release twice', () => {
+  it('asks again for a release GitHub shows no run of, and never beside a live or successful run', () => {
     const snapshot = stored([approve()]);
-    expect(guard.reconcile(snapshot, facts({ approvals: [approval] })).effects).toEqual([]);
+    const lost = guard.reconcile(snapshot, facts({ approvals: [approval] }));
+    expect(lost.effects).toEqual([{ type: 'START_RELEASE', sha: SHA.a, version: 'v0.29.0' }]);
+    expect(lost.snapshot.phase).toBe('approved');
+    const live = guard.reconcile(
+      snapshot,
+      facts({ approvals: [approval], releaseRuns: [{ ...success, conclusion: null }] }),
+    );
+    expect(types(live.effects)).not.toContain('START_RELEASE');
+    expect(live.snapshot.phase).toBe('releasing');
+    expect(
+      types(guard.reconcile(snapshot, facts({ approvals: [approval], releaseRuns: [success] })).effects),
+    ).not.toContain('START_RELEASE');
+    // Runs not observed: nothing is known, nothing is repaired.
+    expect(guard.reconcile(snapshot, facts({ approvals: [approval], releaseRuns: undefined })).effects).toEqual([]);
+  });
+
+  it('a run older than the current one, listed by GitHub, never replaces it', () => {
+    // run 100 was dispatched for an approval since withdrawn; run 200 is the release of the standing one.
+    const snapshot = stored([
+      approve(),
+      started(SHA.a, 100),
+      { type: 'APPROVAL_DISMISSED', reviewId: 1, reviewer: 'reviewer-1' },
+      approve(SHA.a, 2),
+      started(SHA.a, 200),
+    ]);
+    expect(snapshot.release).toEqual({ state: 'running', runId: '200' });
+    const runs = [
+      { runId: 100, sha: SHA.a, conclusion: 'failure' },
+      { runId: 200, sha: SHA.a, conclusion: 'success' },
+    ] as const;
+    const step = guard.reconcile(
+      snapshot,
+      facts({
+        approvals: [{ ...approval, reviewId: 2, reviewer: 'reviewer-2' }],
+        releaseRuns: runs,
+        artifacts: [image],
+      }),
+    );
+    expect(step.snapshot.phase).toBe('released');
+    expect(step.snapshot.release).toEqual({ state: 'succeeded', runId: '200' });
+  });
+
+  it('an approval given after a failed release that the guard missed starts a new release (no dead end)', () => {
+    // approved, the run started; then the run failed and a new approval came, both missed.
+    const snapshot = stored([approve(), started()]);
+    const failed = { runId: 100, sha: SHA.a, conclusion: 'failure' } as const;
+    const again = { ...approval, reviewId: 2, reviewer: 'maintainer-2' };
+    const step = guard.reconcile(snapshot, facts({ approvals: [approval, again], releaseRuns: [failed] }));
+    expect(step.snapshot.phase).toBe('approved');
+    expect(step.effects).toContainEqual({ type: 'START_RELEASE', sha: SHA.a, version: 'v0.29.0' });
   });
 
   it('repairs a missed RELEASE_SUCCEEDED', () => {
@@ -220,6 +269,18 @@ describe('reconcile with a stored snapshot', () => {
     expect(reopened.effects[0]).toMatchObject({ type: 'SET_STATUS', state: 'pending' });
   });
 
+  it('a human merge after a reopening that was never delivered is recorded and alerted (closed snapshot, merged facts)', () => {
+    const closed = guard.reconcile(stored([]), facts({}, { state: 'closed' })).snapshot;
+    expect(closed.phase).toBe('closed');
+    const step = guard.reconcile(closed, facts({}, { state: 'merged', mergedSha: SHA.a, mergedBy: 'human' }));
+    expect(step.snapshot.phase).toBe('merged');
+    expect(step.snapshot.violations).toEqual([
+      'aaaaaaa was merged by human before it was approved, released and verified: the guard was bypassed.',
+    ]);
+    expect(types(step.effects)).toContain('ALERT');
+    expect(step.ignored).toBeUndefined();
+  });
+
   it('a merged snapshot stays merged', () => {
     const merged = guard.next(stored(toReleased()), { type: 'MERGED', sha: SHA.a, by: 'bot' }).snapshot;
     const step = guard.reconcile(merged, facts({}, { state: 'merged', mergedSha: SHA.a }));
@@ -242,7 +303,8 @@ describe('reconcile with a stored snapshot', () => {
     ).snapshot;
     const step = guard.reconcile(retried, facts({ approvals: [approval], releaseRuns: [failed] }));
     expect(step.snapshot.phase).toBe('approved');
-    expect(without(step.effects, 'COMMENT')).toEqual([]);
+    // GitHub shows no run of the retry yet: it is asked for again (the adapter adopts a live run).
+    expect(without(step.effects, 'COMMENT')).toEqual([{ type: 'START_RELEASE', sha: SHA.a, version: 'v0.29.0' }]);
   });
 
   it('a re-run attempt of the failed release run that GitHub shows is a retry: its success unlocks and merges', () => {

@@ -657,14 +657,44 @@ describe('merging', () => {
   });
 });
 
+describe('a succeeded release stays succeeded', () => {
+  it('another run of the head starting after the success (an earlier cycle’s, or late) and failing changes nothing', () => {
+    const step = drive(guard, pr, [
+      approve(),
+      started(SHA.a, 200),
+      succeeded(SHA.a, 200),
+      started(SHA.a, 100),
+      { type: 'RELEASE_FAILED', sha: SHA.a, runId: 100, reason: 'job failed' },
+    ]);
+    expect(step.snapshot.phase).toBe('releasing');
+    expect(step.snapshot.release).toEqual({ state: 'succeeded', runId: '200' });
+    expect(drive(guard, pr, [...toReleased().slice(0, 3), started(SHA.a, 100), verified()]).snapshot.phase).toBe(
+      'released',
+    );
+  });
+});
+
 describe('closing', () => {
-  it('CLOSED closes from any live phase; then only REOPENED acts', () => {
+  it('a merge seen while closed (its reopening lost) is final, and a bypass there is recorded and alerted', () => {
+    const closed = drive(guard, pr, [{ type: 'CLOSED' }]).snapshot;
+    const bypass = guard.next(closed, { type: 'MERGED', sha: SHA.a, by: 'human' });
+    expect(bypass.snapshot.phase).toBe('merged');
+    expect(bypass.snapshot.violations).toHaveLength(1);
+    expect(types(bypass.effects)).toContain('ALERT');
+    const releasedThenClosed = guard.next(drive(guard, pr, toReleased()).snapshot, { type: 'CLOSED' }).snapshot;
+    const merged = guard.next(releasedThenClosed, { type: 'MERGED', sha: SHA.a, by: 'human' });
+    expect(merged.snapshot.phase).toBe('merged');
+    expect(merged.snapshot.violations).toEqual([]);
+    expect(types(merged.effects)).not.toContain('ALERT');
+  });
+
+  it('CLOSED closes from any live phase; then only REOPENED (or a merge) acts', () => {
     const closed = drive(guard, pr, [approve(), { type: 'CLOSED' }]);
     expect(closed.snapshot.phase).toBe('closed');
     for (const event of [approve(SHA.a, 2), headChanged(SHA.b), { type: 'RETRY' }] as const) {
       const step = guard.next(closed.snapshot, event);
       expect(step.effects).toEqual([]);
-      expect(step.ignored).toMatch(/only REOPENED acts/);
+      expect(step.ignored).toMatch(/only REOPENED or MERGED acts/);
     }
   });
 

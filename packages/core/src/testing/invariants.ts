@@ -94,6 +94,8 @@ class Reference {
   apply(event: GuardEvent): boolean {
     const forHead = 'sha' in event && event.sha === this.head;
     if (this.state === 'closed') {
+      // A merge seen while closed means the reopening was not delivered: it is final all the same.
+      if (event.type === 'MERGED') this.state = 'merged';
       if (event.type !== 'REOPENED') return false;
       this.state = 'open';
       this.newEpoch(event.sha);
@@ -200,7 +202,8 @@ export class InvariantMonitor {
     const wasOpen = ref.state === 'open';
     const head = ref.head;
     const redelivered = event.type === 'APPROVED' && ref.seenReviews.has(String(event.reviewId));
-    const bypass = event.type === 'MERGED' && wasOpen && kind === 'release' && !ref.cleared.has(event.sha);
+    const bypass =
+      event.type === 'MERGED' && ref.state !== 'merged' && kind === 'release' && !ref.cleared.has(event.sha);
     const epochStarted = ref.apply(event);
     // 4. A duplicated delivery produces no further effects.
     if (this.previous && JSON.stringify(this.previous) === JSON.stringify(event) && step.effects.length > 0) {
