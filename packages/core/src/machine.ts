@@ -39,18 +39,22 @@ function isForHead({ context, event }: Args): boolean {
   return shaOf(event) === context.headSha;
 }
 
+/** For the head, from a run whose outcome is not recorded yet (a late or redelivered run event is not). */
+function isUnfinishedRunOfHead(args: Args): boolean {
+  const runId = runIdOf(args.event);
+  return isForHead(args) && runId !== undefined && !args.context.finishedRuns.includes(runId);
+}
+
 /**
- * For the head, from a run whose outcome is not recorded yet (a late or redelivered run event is not),
- * and that was not alerted as running without an approval: such a run is never taken for the release,
- * even once an approval arrives (that approval starts a release of its own).
+ * An unfinished run of the head that may speak for the release: not one alerted as running without an
+ * approval, unless a new approval took it for its release (it is then the recorded run). A run alerted
+ * while no approval stood never replaces the release under way, and its failure never fails it.
  */
 function isLiveRunOfHead(args: Args): boolean {
   const runId = runIdOf(args.event);
   return (
-    isForHead(args) &&
-    runId !== undefined &&
-    !args.context.finishedRuns.includes(runId) &&
-    !args.context.alertedRuns.includes(runId)
+    isUnfinishedRunOfHead(args) &&
+    (!args.context.alertedRuns.includes(runId ?? '') || args.context.release.runId === runId)
   );
 }
 
@@ -92,8 +96,8 @@ function whyIgnored(context: GuardContext, event: GuardEvent, phase: Phase): str
   if (event.type === 'RETRY') return retryIgnored(context, phase);
   const runId = runIdOf(event);
   if (runId !== undefined && context.finishedRuns.includes(runId)) return `run ${runId} already finished`;
-  if (runId !== undefined && context.alertedRuns.includes(runId)) {
-    return `run ${runId} was alerted as running without an approval: it is not the release`;
+  if (runId !== undefined && context.alertedRuns.includes(runId) && context.release.runId !== runId) {
+    return `run ${runId} was alerted as running without an approval: it is not the release under way`;
   }
   if (event.type === 'RELEASE_STARTED' && context.release.runId === runIdOf(event)) {
     return `run ${runIdOf(event)} was already recorded`;
@@ -395,7 +399,11 @@ export const releaseGuardMachine = setup({
       idString(args.event.rerunOf) === args.context.release.runId &&
       isLiveRunOfHead(args) &&
       args.context.approvals.length > 0,
-    isUnapprovedRunOfHead: isLiveRunOfHead,
+    isUnapprovedRunOfHead: (args) =>
+      isUnfinishedRunOfHead(args) && !args.context.alertedRuns.includes(runIdOf(args.event) ?? ''),
+    // A new approval's release is any unfinished run of the head, one alerted before it included: the
+    // guard dispatched that run for this very SHA, and starting another would release it twice.
+    isAdoptableRunOfHead: isUnfinishedRunOfHead,
     isFailureOfCurrentRun: (args) =>
       isLiveRunOfHead(args) &&
       (args.context.release.runId === undefined || args.context.release.runId === runIdOf(args.event)),
@@ -469,7 +477,7 @@ export const releaseGuardMachine = setup({
         APPROVED: additionalApproval('approved'),
         APPROVAL_DISMISSED: withdrawal('approved'),
         RELEASE_STARTED: [
-          { guard: 'isLiveRunOfHead', target: 'releasing', actions: ['recordRun'] },
+          { guard: 'isAdoptableRunOfHead', target: 'releasing', actions: ['recordRun'] },
           { actions: ignore('approved') },
         ],
         RELEASE_SUCCEEDED: [

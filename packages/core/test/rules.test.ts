@@ -462,21 +462,32 @@ describe('retry', () => {
     }
   });
 
-  it('a run alerted as unapproved is never taken for the release, even after a new approval', () => {
+  it('a run alerted as unapproved is taken by a new approval for its release, never twice, and never replaces a run under way', () => {
     const noApproval = drive(guard, pr, [
       approve(),
       started(),
       { type: 'APPROVAL_DISMISSED', reviewId: 1, reviewer: 'r' },
     ]).snapshot;
     const alerted = guard.next(noApproval, rerun()).snapshot;
+    expect(alerted.alertedRuns).toContain('100.2');
     const approved = guard.next(alerted, approve(SHA.a, 2));
     expect(approved.snapshot.phase).toBe('approved');
     expect(types(approved.effects)).toContain('START_RELEASE');
-    const late = apply(guard, approved.snapshot, [rerun(), succeeded(SHA.a, '100.2')]);
-    expect(late.snapshot.phase).toBe('approved');
-    expect(late.snapshot.release.state).toBe('requested');
-    expect(guard.next(approved.snapshot, succeeded(SHA.a, '100.2')).ignored).toMatch(
-      /100\.2 was alerted as running without an approval: it is not the release/,
+    // The executor answers START_RELEASE with the guard's own run of the SHA, alerted or not: no second release.
+    const adopted = apply(guard, approved.snapshot, [rerun(), succeeded(SHA.a, '100.2')]);
+    expect(adopted.snapshot.release).toEqual({ runId: '100.2', state: 'succeeded' });
+    expect(types(adopted.effects)).toContain('VERIFY_ARTIFACTS');
+    expect(types(adopted.effects)).not.toContain('START_RELEASE');
+    // While another run is the release, the alerted one neither replaces it nor fails it.
+    const other = apply(guard, approved.snapshot, [started(SHA.a, '300')]);
+    const stale = apply(guard, other.snapshot, [
+      rerun(),
+      { type: 'RELEASE_FAILED', sha: SHA.a, runId: '100.2', reason: 'x' },
+    ]);
+    expect(stale.snapshot.phase).toBe('releasing');
+    expect(stale.snapshot.release.runId).toBe('300');
+    expect(guard.next(other.snapshot, succeeded(SHA.a, '100.2')).ignored).toMatch(
+      /100\.2 was alerted as running without an approval: it is not the release under way/,
     );
   });
 

@@ -44,7 +44,7 @@ export interface GitHubExecutorOptions {
   viewer: string;
   /** REST or GraphQL merge, auto-merge, and the pull request's node id they need. */
   merge?: MergeOptions;
-  /** Release runs the guard already knows (its snapshot's `finishedRuns` and `alertedRuns`): a new release never reuses them. */
+  /** Release runs the guard saw finish (its snapshot's `finishedRuns`): a new release never reuses them. */
   knownRuns?: () => readonly string[];
 }
 

@@ -170,7 +170,9 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
     ...(options.mergeOctokit ? {} : { mergedBy: observed.viewer }),
     viewer: observed.viewer,
     merge: { ...options.merge, pullRequestId: observed.nodeId },
-    knownRuns: () => [...snapshot.finishedRuns, ...snapshot.alertedRuns],
+    // A run alerted while no approval stood is still the guard's release of this SHA: a new approval
+    // adopts it while it runs or once it succeeded, never releasing twice. Finished runs are done with.
+    knownRuns: () => snapshot.finishedRuns,
   });
 
   for (const run of foreignRuns) {
