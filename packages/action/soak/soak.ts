@@ -19,13 +19,17 @@ import { type ActionLog, parseInputs, run } from '../src/api.js';
  * random interleavings of approvals, pushes, dismissals, release outcomes, human merges and closes;
  * attackers (pull requests sharing the release head, release workflow runs the guard did not start, floods
  * of reviews and comments, a releaser un-assigning themself, the guard's record edited or deleted);
- * dropped, duplicated, reordered and concurrent deliveries; and API faults. Every decision comes from
- * one seeded generator, so a seed replays every decision of a soak (the interleaving of runs delivered at
- * once still depends on timing).
+ * dropped, duplicated, reordered and concurrent deliveries; and API faults. Each lifecycle runs against
+ * an emulated GitHub of its own and draws every decision from a generator seeded with (seed, lifecycle),
+ * so lifecycle N does the same alone (`only`) as inside the whole soak (the interleaving of runs delivered
+ * at once still depends on timing).
  */
 export interface SoakOptions {
   seed: number;
+  /** Lifecycles 1 to N. */
   lifecycles: number;
+  /** Runs lifecycle `only` alone, as it runs inside a soak of any length with the same seed. */
+  only?: number;
   /** Steps per lifecycle, at most. Default 14. */
   steps?: number;
   /** Chance that a delivery meets an injected API fault. Default 0.25. */
@@ -45,7 +49,10 @@ export interface SoakOptions {
 
 export interface SoakReport {
   seed: number;
+  /** Lifecycles run. */
   lifecycles: number;
+  /** The one lifecycle run, when it ran alone. */
+  only?: number;
   unprotected: number;
   /** Deliveries handed to the action (each duplicate and concurrent copy counted). */
   events: number;
@@ -115,6 +122,25 @@ function generator(seed: number) {
 }
 type Random = ReturnType<typeof generator>;
 
+/** Murmur3's finalizer: every bit of the input moves every bit of the output. */
+function mix(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * The seed of one stream of lifecycle `n`'s decisions: a function of (seed, n, stream) alone, so no
+ * lifecycle's decisions depend on another's. Stream 0 draws the steps, deliveries and faults.
+ */
+export function lifecycleSeed(seed: number, n: number, stream = 0): number {
+  return mix(mix(mix(seed >>> 0) ^ Math.imul(n, 0x9e3779b9)) ^ Math.imul(stream + 1, 0x7f4a7c15));
+}
+
+/** Lifecycle n's clock starts on day n of the soak's calendar (each lifecycle has a GitHub of its own). */
+const START = Date.parse('2023-08-01T09:00:00Z');
+const DAY = 24 * 60 * 60 * 1000;
+
 const GUARD_TOKEN = 'ghs_soakGuardToken';
 const MERGE_TOKEN = 'ghp_soakMergeToken';
 const GUARD = 'github-actions[bot]';
@@ -140,13 +166,13 @@ const quietLog: ActionLog = {
 
 export async function soak(options: SoakOptions): Promise<SoakReport> {
   const began = performance.now();
-  const random = generator(options.seed);
-  let clock = Date.parse('2023-08-01T09:00:00Z');
-  const github = await startGitHub({ now: () => new Date(clock) });
+  const numbers =
+    options.only !== undefined ? [options.only] : Array.from({ length: options.lifecycles }, (_, i) => i + 1);
   const registry = await startRegistry();
   const report: SoakReport = {
     seed: options.seed,
-    lifecycles: options.lifecycles,
+    lifecycles: numbers.length,
+    ...(options.only !== undefined ? { only: options.only } : {}),
     unprotected: 0,
     events: 0,
     dropped: 0,
@@ -175,46 +201,50 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
   };
   const calls: number[] = [];
   try {
-    github.control.addToken(GUARD_TOKEN, GUARD);
-    github.control.addToken(MERGE_TOKEN, MERGER);
-    github.control.addToken('releaser-token', 'releaser');
-    const octokit = createOctokit({
-      token: GUARD_TOKEN,
-      baseUrl: github.url,
-      throttle: false,
-      retries: 2,
-      retryBaseMs: 1,
-    });
-    const mergeOctokit = createOctokit({
-      token: MERGE_TOKEN,
-      baseUrl: github.url,
-      throttle: false,
-      retries: 2,
-      retryBaseMs: 1,
-    });
-    const human = createOctokit({ token: 'releaser-token', baseUrl: github.url, throttle: false, retries: 0 });
-    for (let n = 1; n <= options.lifecycles; n++) {
-      const lifecycle = new Lifecycle(n, random, github, registry, options, report, {
-        octokit,
-        mergeOctokit,
-        human,
-        now: () => new Date(clock),
-        tick: () => {
-          clock += 60_000;
-        },
-      });
-      const result = await lifecycle.run();
+    for (const n of numbers) {
+      const result = await runLifecycle(n, registry, options, report);
       calls.push(result.calls);
       options.progress?.(`lifecycle ${n}: ${result.summary}`);
     }
   } finally {
-    await github.close();
     await registry.close();
   }
   const sorted = [...calls].sort((a, b) => a - b);
   report.apiCallsPerLifecycle = { median: sorted[Math.floor(sorted.length / 2)] ?? 0, max: sorted.at(-1) ?? 0 };
   report.durationMs = performance.now() - began;
   return report;
+}
+
+/** Lifecycle `n` against a GitHub of its own (its ids and clock owe nothing to other lifecycles). */
+async function runLifecycle(
+  n: number,
+  registry: Registry,
+  options: SoakOptions,
+  report: SoakReport,
+): Promise<{ calls: number; summary: string }> {
+  let clock = START + (n - 1) * DAY;
+  const github = await startGitHub({ now: () => new Date(clock) });
+  try {
+    github.control.addToken(GUARD_TOKEN, GUARD);
+    github.control.addToken(MERGE_TOKEN, MERGER);
+    github.control.addToken('releaser-token', 'releaser');
+    const client = (token: string) =>
+      createOctokit({ token, baseUrl: github.url, throttle: false, retries: 2, retryBaseMs: 1 });
+    const human = createOctokit({ token: 'releaser-token', baseUrl: github.url, throttle: false, retries: 0 });
+    const random = generator(lifecycleSeed(options.seed, n));
+    const lifecycle = new Lifecycle(n, random, github, registry, options, report, {
+      octokit: client(GUARD_TOKEN),
+      mergeOctokit: client(MERGE_TOKEN),
+      human,
+      now: () => new Date(clock),
+      tick: () => {
+        clock += 60_000;
+      },
+    });
+    return await lifecycle.run();
+  } finally {
+    await github.close();
+  }
 }
 
 interface Clients {
