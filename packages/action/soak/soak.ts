@@ -13,6 +13,7 @@ import {
   workflowRunEvent,
 } from '@release-guard/testkit';
 import { type ActionLog, parseInputs, run } from '../src/api.js';
+import { Interleaving, type Transport } from './interleave.js';
 
 /**
  * The soak: many release lifecycles end to end through the action's `run()` and the emulators, with
@@ -43,6 +44,14 @@ export interface SoakOptions {
    * soak report merges of unreleased SHAs (it proves the soak's checks can fail).
    */
   lyingRegistry?: boolean;
+  /**
+   * Called at the end of each lifecycle with every request its GitHub received, in order (the proof that
+   * a lifecycle replays: the same seed gives the same log).
+   */
+  requests?: (
+    lifecycle: number,
+    log: readonly { method: string; path: string; body: string; status: number }[],
+  ) => void;
   /** Called with every step, delivery and guard run of the lifecycles listed, to follow a replay. */
   trace?: { lifecycles: readonly number[]; line: (line: string) => void };
 }
@@ -228,28 +237,45 @@ async function runLifecycle(
     github.control.addToken(GUARD_TOKEN, GUARD);
     github.control.addToken(MERGE_TOKEN, MERGER);
     github.control.addToken('releaser-token', 'releaser');
-    const client = (token: string) =>
-      createOctokit({ token, baseUrl: github.url, throttle: false, retries: 2, retryBaseMs: 1 });
     const human = createOctokit({ token: 'releaser-token', baseUrl: github.url, throttle: false, retries: 0 });
     const random = generator(lifecycleSeed(options.seed, n));
+    // Stream 1 draws the order in which the runs' requests reach the emulators.
+    const order = generator(lifecycleSeed(options.seed, n, 1));
     const lifecycle = new Lifecycle(n, random, github, registry, options, report, {
-      octokit: client(GUARD_TOKEN),
-      mergeOctokit: client(MERGE_TOKEN),
+      client: (token, transport) =>
+        transport.watch(
+          createOctokit({
+            token,
+            baseUrl: github.url,
+            throttle: false,
+            retries: 2,
+            retryBaseMs: 1,
+            fetch: transport.fetch,
+          }),
+        ),
+      interleaving: new Interleaving(
+        (count) => order.int(0, count - 1),
+        options.lyingRegistry ? lyingFetch : toRegistry(registry),
+      ),
       human,
       now: () => new Date(clock),
       tick: () => {
         clock += 60_000;
       },
     });
-    return await lifecycle.run();
+    const result = await lifecycle.run();
+    options.requests?.(n, github.control.requests());
+    return result;
   } finally {
     await github.close();
   }
 }
 
 interface Clients {
-  octokit: ReturnType<typeof createOctokit>;
-  mergeOctokit: ReturnType<typeof createOctokit>;
+  /** An Octokit for `token` whose requests go through `transport`. */
+  client: (token: string, transport: Transport) => ReturnType<typeof createOctokit>;
+  /** Every run of the guard goes through it, alone or in a burst. */
+  interleaving: Interleaving;
   human: ReturnType<typeof createOctokit>;
   now: () => Date;
   tick: () => void;
@@ -345,7 +371,7 @@ class Lifecycle {
       'INPUT_MERGE-TOKEN': MERGE_TOKEN,
       'INPUT_RELEASE-WORKFLOW': 'release.yaml',
       'INPUT_RELEASE-TIMEOUT': '30',
-      INPUT_ARTIFACTS: `- name: image\n  ref: ${registry.host}/${this.image}:{version}`,
+      INPUT_ARTIFACTS: `- name: image\n  ref: ${REGISTRY_HOST}/${this.image}:{version}`,
       ...(this.forbidSelfApproval ? { 'INPUT_FORBID-SELF-APPROVAL': 'true' } : {}),
     });
   }
@@ -667,7 +693,12 @@ class Lifecycle {
     const before = this.github.control.requests(this.full).length;
     const faults = this.firedFaults();
     const records = this.records().length;
-    await Promise.all(Array.from({ length: copies }, () => this.runAction(event)));
+    const sent = this.clients.interleaving.sent.length;
+    await this.clients.interleaving.all(copies, (transport) => this.runAction(event, transport));
+    if (copies > 1) {
+      const order = this.clients.interleaving.sent.slice(sent).map((label) => label.split(':')[0]);
+      this.trace(`  ${copies} runs interleaved: ${order.join(' ')}`);
+    }
     this.countRequests(before, this.firedFaults() > faults);
     this.checkRecords(records, event);
   }
@@ -688,7 +719,7 @@ class Lifecycle {
     this.github.control.inject(rule);
   }
 
-  private async runAction(event: WebhookDelivery): Promise<void> {
+  private async runAction(event: WebhookDelivery, transport: Transport): Promise<void> {
     this.report.events++;
     try {
       const result = await run(
@@ -700,10 +731,10 @@ class Lifecycle {
           run: { id: 1, attempt: 1 },
         },
         {
-          octokit: this.clients.octokit,
-          mergeOctokit: this.clients.mergeOctokit,
+          octokit: this.clients.client(GUARD_TOKEN, transport),
+          mergeOctokit: this.clients.client(MERGE_TOKEN, transport),
           now: this.clients.now,
-          ...(this.options.lyingRegistry ? { registries: { fetch: lyingFetch } } : {}),
+          registries: { fetch: transport.registryFetch },
         },
         quietLog,
       );
@@ -972,6 +1003,21 @@ function forged(body: string): string {
       return `${before}${Buffer.from(text, 'utf8').toString('base64')}${after}`;
     },
   );
+}
+
+/**
+ * The registry as the guard names it in artifact references: a name of its own rather than the emulator's
+ * port, which changes from one soak to the next and would show in the guard's comments and statuses.
+ */
+const REGISTRY_HOST = 'localhost';
+
+/** A registry transport that sends what is addressed to `REGISTRY_HOST` to the emulated registry. */
+function toRegistry(registry: Registry): typeof fetch {
+  const from = `http://${REGISTRY_HOST}/`;
+  return (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    return fetch(url.startsWith(from) ? `http://${registry.host}/${url.slice(from.length)}` : url, init);
+  };
 }
 
 /** A registry transport that says every manifest exists. */

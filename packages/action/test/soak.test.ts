@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatReport } from '../soak/report.js';
-import { soak } from '../soak/soak.js';
+import { type SoakOptions, type SoakReport, soak } from '../soak/soak.js';
 
 /** The soak's small version: a fixed seed (or SOAK_SEED), printed, so a failure replays with `pnpm soak --seed`. */
 const seed = Number(process.env.SOAK_SEED ?? 20261128);
@@ -32,5 +32,44 @@ describe('the soak, small', () => {
     const report = await soak({ seed, lifecycles: 12, lyingRegistry: true });
     expect(report.unreleasedMerges).toBeGreaterThan(0);
     expect(report.invariantViolations.some((v) => v.includes('its image v0.'))).toBe(true);
+  }, 120_000);
+});
+
+/** Lifecycle `n` of `seed` (alone, or inside a soak of `lifecycles`): what GitHub received, the trace, the report. */
+async function replay(seed: number, n: number, lifecycles?: number) {
+  let requests: string[] = [];
+  const trace: string[] = [];
+  const options: SoakOptions = {
+    seed,
+    lifecycles: lifecycles ?? n,
+    ...(lifecycles === undefined ? { only: n } : {}),
+    requests: (lifecycle, log) => {
+      if (lifecycle === n) requests = log.map((r) => `${r.method} ${r.path} ${r.status} ${r.body}`);
+    },
+    trace: { lifecycles: [n], line: (line) => trace.push(line) },
+  };
+  const { durationMs: _, ...report }: SoakReport = await soak(options);
+  return { requests, trace, report };
+}
+
+describe('the soak replays', () => {
+  it('a lifecycle alone does what it did inside the soak, and again: the same requests in the same order, bursts and faults included', async () => {
+    const seed = 20261128;
+    // Lifecycle 6 of this seed: five bursts of concurrent runs, two of them racing where no record stood, and faults.
+    const inside = await replay(seed, 6, 6);
+    const alone = await replay(seed, 6);
+    const again = await replay(seed, 6);
+    expect(alone.report.concurrentBursts).toBeGreaterThan(2);
+    expect(alone.report.faultsInjected).toBeGreaterThan(0);
+    expect(alone.report.racingRecords).toBeGreaterThan(0);
+    // The runs of a burst did interleave: some burst sent a request of one run between two of another.
+    const orders = alone.trace.filter((l) => l.includes('runs interleaved:')).map((l) => l.split(': ')[1] ?? '');
+    expect(orders.some((o) => /(\d)\b.*\b(?!\1)\d\b.*\b\1\b/.test(o))).toBe(true);
+    expect(alone.requests.length).toBeGreaterThan(50);
+    expect(alone.requests).toEqual(inside.requests);
+    expect(alone.trace).toEqual(inside.trace);
+    expect(again.requests).toEqual(alone.requests);
+    expect(again.trace).toEqual(alone.trace);
+    expect(again.report).toEqual(alone.report);
   }, 120_000);
 });
