@@ -45,15 +45,35 @@ export interface SoakOptions {
    */
   lyingRegistry?: boolean;
   /**
-   * Called at the end of each lifecycle with every request its GitHub received, in order (the proof that
-   * a lifecycle replays: the same seed gives the same log).
+   * Called at the end of each lifecycle with its GitHub and pull request: what stands there, and every
+   * request it received, in order (the proof that a lifecycle replays: the same seed gives the same log).
    */
-  requests?: (
-    lifecycle: number,
-    log: readonly { method: string; path: string; body: string; status: number }[],
-  ) => void;
+  end?: (lifecycle: number, github: GitHubEmulator['control'], pullRequest: { repo: string; number: number }) => void;
+  /**
+   * Runs one lifecycle (number `only`, default 1) by this script instead of drawing its steps: no attacks,
+   * no faults, every delivery handed to one run, none lost but those the script loses.
+   */
+  script?: Script;
   /** Called with every step, delivery and guard run of the lifecycles listed, to follow a replay. */
   trace?: { lifecycles: readonly number[]; line: (line: string) => void };
+}
+
+/** A lifecycle written out: a regression case of a history the soak once found. */
+export interface Script {
+  /** Branch protection on main: the `release` status required, and this many approving reviews. Default: no protection. */
+  protection?: { requiredApprovals?: number };
+  steps: readonly ScriptedStep[];
+}
+
+/** One step of a script: what happens on GitHub, and whether GitHub's delivery of it is lost. */
+export interface ScriptedStep {
+  step: Step;
+  /** Who approves (`approve`). Default the maintainer. */
+  user?: 'releaser' | 'maintainer';
+  /** The delivery of this step is lost. */
+  lost?: boolean;
+  /** A fault armed for the run of this step's delivery (on the lifecycle's repository); cleared before the final sweep. */
+  fault?: FaultRule;
 }
 
 export interface SoakReport {
@@ -176,7 +196,9 @@ const quietLog: ActionLog = {
 export async function soak(options: SoakOptions): Promise<SoakReport> {
   const began = performance.now();
   const numbers =
-    options.only !== undefined ? [options.only] : Array.from({ length: options.lifecycles }, (_, i) => i + 1);
+    options.only !== undefined || options.script
+      ? [options.only ?? 1]
+      : Array.from({ length: options.lifecycles }, (_, i) => i + 1);
   const registry = await startRegistry();
   const report: SoakReport = {
     seed: options.seed,
@@ -264,7 +286,7 @@ async function runLifecycle(
       },
     });
     const result = await lifecycle.run();
-    options.requests?.(n, github.control.requests());
+    options.end?.(n, github.control, lifecycle.pullRequest);
     return result;
   } finally {
     await github.close();
@@ -281,7 +303,7 @@ interface Clients {
   tick: () => void;
 }
 
-type Step =
+export type Step =
   | 'approve'
   | 'approve-unauthorized'
   | 'dismiss'
@@ -356,10 +378,15 @@ class Lifecycle {
     });
     github.control.setPermission(this.full, GUARD, 'write');
     github.control.setPermission(this.full, MERGER, 'write');
-    this.protectedBranch = !random.chance(options.unprotectedShare ?? 0.4);
-    if (this.protectedBranch) github.control.protectBranch(this.full, 'main', { requiredContexts: ['release'] });
-    else report.unprotected++;
-    this.forbidSelfApproval = random.chance(FORBID_SELF_APPROVAL_SHARE);
+    const script = options.script;
+    this.protectedBranch = script ? script.protection !== undefined : !random.chance(options.unprotectedShare ?? 0.4);
+    if (this.protectedBranch) {
+      github.control.protectBranch(this.full, 'main', {
+        requiredContexts: ['release'],
+        requiredApprovals: script?.protection?.requiredApprovals ?? 0,
+      });
+    } else report.unprotected++;
+    this.forbidSelfApproval = script ? false : random.chance(FORBID_SELF_APPROVAL_SHARE);
     this.author = this.forbidSelfApproval ? random.pick([GUARD, 'renovate[bot]']) : 'releaser';
     if (this.forbidSelfApproval) report.selfApprovalForbidden++;
     github.control.addWorkflow(this.full, { path: WORKFLOW, name: 'release', runName: RUN_NAME });
@@ -388,11 +415,14 @@ class Lifecycle {
       ...(this.forbidSelfApproval ? { assignees: ['releaser'] } : {}),
     });
     await this.deliver(this.prEvent('opened'));
-    const steps = this.random.int(4, this.options.steps ?? 14);
+    const script = this.options.script?.steps;
+    const steps = script ? script.length : this.random.int(4, this.options.steps ?? 14);
     for (let i = 0; i < steps; i++) {
       this.clients.tick();
-      await this.step(this.choose());
+      this.scripted = script?.[i];
+      await this.step(this.scripted ? this.scripted.step : this.choose());
     }
+    this.scripted = undefined;
     for (const held of this.held.splice(0)) await this.handle([held], 1);
     // One clean sweep: no faults, every delivery before it may have been lost.
     this.github.control.clearFaults(this.full);
@@ -441,6 +471,14 @@ class Lifecycle {
     return this.random.pick(choices);
   }
 
+  /** The step of the script being played, if any. */
+  private scripted: ScriptedStep | undefined;
+
+  /** The release pull request. */
+  get pullRequest(): { repo: string; number: number } {
+    return { repo: this.full, number: this.number };
+  }
+
   private liveRun() {
     return this.guardRuns().find((r) => r.headSha === this.head.sha && r.status !== 'completed');
   }
@@ -474,7 +512,12 @@ class Lifecycle {
     switch (step) {
       case 'approve':
       case 'approve-unauthorized': {
-        const user = step === 'approve' ? this.random.pick(['releaser', 'maintainer']) : 'outsider';
+        const user =
+          step === 'approve'
+            ? this.options.script
+              ? (this.scripted?.user ?? 'maintainer')
+              : this.random.pick(['releaser', 'maintainer'])
+            : 'outsider';
         const id = control.submitReview(this.full, this.number, { user, state: 'APPROVED' });
         return this.deliver(this.reviewEvent('submitted', id, user, 'approved'));
       }
@@ -657,6 +700,13 @@ class Lifecycle {
 
   /** Delivers as GitHub sometimes does: dropped, duplicated, held back behind the next one, or to several runs at once. */
   private async deliver(event: WebhookDelivery): Promise<void> {
+    if (this.options.script) {
+      if (this.scripted?.fault) this.github.control.inject({ ...this.scripted.fault, repo: this.full });
+      if (!this.scripted?.lost) return this.handle([event], 1);
+      this.report.dropped++;
+      this.trace(`  ${event.name} delivery lost`);
+      return;
+    }
     if (this.random.chance(0.1)) {
       this.report.dropped++;
       return;
@@ -681,7 +731,7 @@ class Lifecycle {
   /** Each delivery of the batch in order; `copies` runs of it at once (runs on the same pull request racing). */
   private async handle(batch: readonly WebhookDelivery[], copies: number): Promise<void> {
     for (const event of batch) {
-      if (this.random.chance(this.options.faultRate ?? 0.25)) this.injectFault();
+      if (!this.options.script && this.random.chance(this.options.faultRate ?? 0.25)) this.injectFault();
       await this.runConcurrently(event, copies);
       this.checkHonestStatus();
       this.checkNoOtherVerdict();
