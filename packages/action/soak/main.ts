@@ -4,14 +4,15 @@ import { formatReport } from './report.js';
 import { soak } from './soak.js';
 
 /**
- * `pnpm soak [--lifecycles N] [--seed S] [--fault-rate 0.25] [--unprotected 0.4] [--trace n,m] [--report path.json]`: runs the soak, prints the figures and the
- * seed (`--seed` replays every decision; how the runs of one concurrent burst interleave depends on timing),
- * and exits non-zero on any violation or stuck pull request.
+ * `pnpm soak [--lifecycles N] [--seed S] [--only n] [--fault-rate 0.25] [--unprotected 0.4] [--trace n,m] [--report path.json]`:
+ * runs the soak, prints the figures and the seed, and exits non-zero on any violation or stuck pull request.
+ * `--seed` replays every decision; `--only n` runs lifecycle n alone, as it ran inside the soak of that seed.
  */
 const { values } = parseArgs({
   options: {
     lifecycles: { type: 'string', default: '200' },
     seed: { type: 'string' },
+    only: { type: 'string' },
     report: { type: 'string' },
     quiet: { type: 'boolean' },
     'fault-rate': { type: 'string' },
@@ -21,12 +22,16 @@ const { values } = parseArgs({
 });
 const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
 const lifecycles = Number(values.lifecycles);
+const only = values.only === undefined ? undefined : Number(values.only);
 console.log(
-  `soak: ${lifecycles} lifecycles, seed ${seed} (replay: pnpm soak --seed ${seed} --lifecycles ${lifecycles})`,
+  only === undefined
+    ? `soak: ${lifecycles} lifecycles, seed ${seed} (replay: pnpm soak --seed ${seed} --lifecycles ${lifecycles}; one: pnpm soak --seed ${seed} --only N --trace N)`
+    : `soak: lifecycle ${only} of seed ${seed}, alone`,
 );
 const report = await soak({
   seed,
   lifecycles,
+  ...(only !== undefined ? { only } : {}),
   ...(values['fault-rate'] ? { faultRate: Number(values['fault-rate']) } : {}),
   ...(values.unprotected ? { unprotectedShare: Number(values.unprotected) } : {}),
   progress: values.quiet ? undefined : (line) => console.log(`  ${line}`),

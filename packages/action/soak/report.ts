@@ -3,7 +3,7 @@ import type { SoakReport } from './soak.js';
 /** The soak's figures, as `pnpm soak` prints them. */
 export function formatReport(r: SoakReport): string {
   return [
-    `seed ${r.seed}: ${r.lifecycles} lifecycles (${r.unprotected} without branch protection) in ${(r.durationMs / 1000).toFixed(1)} s`,
+    `seed ${r.seed}: ${r.only === undefined ? `${r.lifecycles} lifecycles` : `lifecycle ${r.only} alone`} (${r.unprotected} without branch protection) in ${(r.durationMs / 1000).toFixed(1)} s`,
     `events delivered: ${r.events} (dropped ${r.dropped}, duplicated ${r.duplicated}, held back ${r.reordered}, concurrent bursts of 2-8 runs ${r.concurrentBursts})`,
     `faults injected: ${r.faultsInjected}; runs that failed on one: ${r.failedRuns}`,
     `invariant violations: ${r.invariantViolations.length}`,

@@ -13,19 +13,24 @@ import {
   workflowRunEvent,
 } from '@release-guard/testkit';
 import { type ActionLog, parseInputs, run } from '../src/api.js';
+import { Interleaving, type Transport } from './interleave.js';
 
 /**
  * The soak: many release lifecycles end to end through the action's `run()` and the emulators, with
  * random interleavings of approvals, pushes, dismissals, release outcomes, human merges and closes;
  * attackers (pull requests sharing the release head, release workflow runs the guard did not start, floods
  * of reviews and comments, a releaser un-assigning themself, the guard's record edited or deleted);
- * dropped, duplicated, reordered and concurrent deliveries; and API faults. Every decision comes from
- * one seeded generator, so a seed replays every decision of a soak (the interleaving of runs delivered at
- * once still depends on timing).
+ * dropped, duplicated, reordered and concurrent deliveries; and API faults. Each lifecycle runs against
+ * an emulated GitHub of its own and draws every decision from a generator seeded with (seed, lifecycle),
+ * so lifecycle N does the same alone (`only`) as inside the whole soak (the interleaving of runs delivered
+ * at once still depends on timing).
  */
 export interface SoakOptions {
   seed: number;
+  /** Lifecycles 1 to N. */
   lifecycles: number;
+  /** Runs lifecycle `only` alone, as it runs inside a soak of any length with the same seed. */
+  only?: number;
   /** Steps per lifecycle, at most. Default 14. */
   steps?: number;
   /** Chance that a delivery meets an injected API fault. Default 0.25. */
@@ -39,13 +44,44 @@ export interface SoakOptions {
    * soak report merges of unreleased SHAs (it proves the soak's checks can fail).
    */
   lyingRegistry?: boolean;
+  /**
+   * Called at the end of each lifecycle with its GitHub and pull request: what stands there, and every
+   * request it received, in order (the proof that a lifecycle replays: the same seed gives the same log).
+   */
+  end?: (lifecycle: number, github: GitHubEmulator['control'], pullRequest: { repo: string; number: number }) => void;
+  /**
+   * Runs one lifecycle (number `only`, default 1) by this script instead of drawing its steps: no attacks,
+   * no faults, every delivery handed to one run, none lost but those the script loses.
+   */
+  script?: Script;
   /** Called with every step, delivery and guard run of the lifecycles listed, to follow a replay. */
   trace?: { lifecycles: readonly number[]; line: (line: string) => void };
 }
 
+/** A lifecycle written out: a regression case of a history the soak once found. */
+export interface Script {
+  /** Branch protection on main: the `release` status required, and this many approving reviews. Default: no protection. */
+  protection?: { requiredApprovals?: number };
+  steps: readonly ScriptedStep[];
+}
+
+/** One step of a script: what happens on GitHub, and whether GitHub's delivery of it is lost. */
+export interface ScriptedStep {
+  step: Step;
+  /** Who approves (`approve`). Default the maintainer. */
+  user?: 'releaser' | 'maintainer';
+  /** The delivery of this step is lost. */
+  lost?: boolean;
+  /** A fault armed for the run of this step's delivery (on the lifecycle's repository); cleared before the final sweep. */
+  fault?: FaultRule;
+}
+
 export interface SoakReport {
   seed: number;
+  /** Lifecycles run. */
   lifecycles: number;
+  /** The one lifecycle run, when it ran alone. */
+  only?: number;
   unprotected: number;
   /** Deliveries handed to the action (each duplicate and concurrent copy counted). */
   events: number;
@@ -115,6 +151,25 @@ function generator(seed: number) {
 }
 type Random = ReturnType<typeof generator>;
 
+/** Murmur3's finalizer: every bit of the input moves every bit of the output. */
+function mix(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * The seed of one stream of lifecycle `n`'s decisions: a function of (seed, n, stream) alone, so no
+ * lifecycle's decisions depend on another's. Stream 0 draws the steps, deliveries and faults.
+ */
+export function lifecycleSeed(seed: number, n: number, stream = 0): number {
+  return mix(mix(mix(seed >>> 0) ^ Math.imul(n, 0x9e3779b9)) ^ Math.imul(stream + 1, 0x7f4a7c15));
+}
+
+/** Lifecycle n's clock starts on day n of the soak's calendar (each lifecycle has a GitHub of its own). */
+const START = Date.parse('2023-08-01T09:00:00Z');
+const DAY = 24 * 60 * 60 * 1000;
+
 const GUARD_TOKEN = 'ghs_soakGuardToken';
 const MERGE_TOKEN = 'ghp_soakMergeToken';
 const GUARD = 'github-actions[bot]';
@@ -140,13 +195,15 @@ const quietLog: ActionLog = {
 
 export async function soak(options: SoakOptions): Promise<SoakReport> {
   const began = performance.now();
-  const random = generator(options.seed);
-  let clock = Date.parse('2023-08-01T09:00:00Z');
-  const github = await startGitHub({ now: () => new Date(clock) });
+  const numbers =
+    options.only !== undefined || options.script
+      ? [options.only ?? 1]
+      : Array.from({ length: options.lifecycles }, (_, i) => i + 1);
   const registry = await startRegistry();
   const report: SoakReport = {
     seed: options.seed,
-    lifecycles: options.lifecycles,
+    lifecycles: numbers.length,
+    ...(options.only !== undefined ? { only: options.only } : {}),
     unprotected: 0,
     events: 0,
     dropped: 0,
@@ -175,40 +232,12 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
   };
   const calls: number[] = [];
   try {
-    github.control.addToken(GUARD_TOKEN, GUARD);
-    github.control.addToken(MERGE_TOKEN, MERGER);
-    github.control.addToken('releaser-token', 'releaser');
-    const octokit = createOctokit({
-      token: GUARD_TOKEN,
-      baseUrl: github.url,
-      throttle: false,
-      retries: 2,
-      retryBaseMs: 1,
-    });
-    const mergeOctokit = createOctokit({
-      token: MERGE_TOKEN,
-      baseUrl: github.url,
-      throttle: false,
-      retries: 2,
-      retryBaseMs: 1,
-    });
-    const human = createOctokit({ token: 'releaser-token', baseUrl: github.url, throttle: false, retries: 0 });
-    for (let n = 1; n <= options.lifecycles; n++) {
-      const lifecycle = new Lifecycle(n, random, github, registry, options, report, {
-        octokit,
-        mergeOctokit,
-        human,
-        now: () => new Date(clock),
-        tick: () => {
-          clock += 60_000;
-        },
-      });
-      const result = await lifecycle.run();
+    for (const n of numbers) {
+      const result = await runLifecycle(n, registry, options, report);
       calls.push(result.calls);
       options.progress?.(`lifecycle ${n}: ${result.summary}`);
     }
   } finally {
-    await github.close();
     await registry.close();
   }
   const sorted = [...calls].sort((a, b) => a - b);
@@ -217,15 +246,64 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
   return report;
 }
 
+/** Lifecycle `n` against a GitHub of its own (its ids and clock owe nothing to other lifecycles). */
+async function runLifecycle(
+  n: number,
+  registry: Registry,
+  options: SoakOptions,
+  report: SoakReport,
+): Promise<{ calls: number; summary: string }> {
+  let clock = START + (n - 1) * DAY;
+  const github = await startGitHub({ now: () => new Date(clock) });
+  try {
+    github.control.addToken(GUARD_TOKEN, GUARD);
+    github.control.addToken(MERGE_TOKEN, MERGER);
+    github.control.addToken('releaser-token', 'releaser');
+    const human = createOctokit({ token: 'releaser-token', baseUrl: github.url, throttle: false, retries: 0 });
+    const random = generator(lifecycleSeed(options.seed, n));
+    // Stream 1 draws the order in which the runs' requests reach the emulators.
+    const order = generator(lifecycleSeed(options.seed, n, 1));
+    const lifecycle = new Lifecycle(n, random, github, registry, options, report, {
+      client: (token, transport) =>
+        transport.watch(
+          createOctokit({
+            token,
+            baseUrl: github.url,
+            throttle: false,
+            retries: 2,
+            retryBaseMs: 1,
+            fetch: transport.fetch,
+          }),
+        ),
+      interleaving: new Interleaving(
+        (count) => order.int(0, count - 1),
+        options.lyingRegistry ? lyingFetch : toRegistry(registry),
+      ),
+      human,
+      now: () => new Date(clock),
+      tick: () => {
+        clock += 60_000;
+      },
+    });
+    const result = await lifecycle.run();
+    options.end?.(n, github.control, lifecycle.pullRequest);
+    return result;
+  } finally {
+    await github.close();
+  }
+}
+
 interface Clients {
-  octokit: ReturnType<typeof createOctokit>;
-  mergeOctokit: ReturnType<typeof createOctokit>;
+  /** An Octokit for `token` whose requests go through `transport`. */
+  client: (token: string, transport: Transport) => ReturnType<typeof createOctokit>;
+  /** Every run of the guard goes through it, alone or in a burst. */
+  interleaving: Interleaving;
   human: ReturnType<typeof createOctokit>;
   now: () => Date;
   tick: () => void;
 }
 
-type Step =
+export type Step =
   | 'approve'
   | 'approve-unauthorized'
   | 'dismiss'
@@ -300,10 +378,15 @@ class Lifecycle {
     });
     github.control.setPermission(this.full, GUARD, 'write');
     github.control.setPermission(this.full, MERGER, 'write');
-    this.protectedBranch = !random.chance(options.unprotectedShare ?? 0.4);
-    if (this.protectedBranch) github.control.protectBranch(this.full, 'main', { requiredContexts: ['release'] });
-    else report.unprotected++;
-    this.forbidSelfApproval = random.chance(FORBID_SELF_APPROVAL_SHARE);
+    const script = options.script;
+    this.protectedBranch = script ? script.protection !== undefined : !random.chance(options.unprotectedShare ?? 0.4);
+    if (this.protectedBranch) {
+      github.control.protectBranch(this.full, 'main', {
+        requiredContexts: ['release'],
+        requiredApprovals: script?.protection?.requiredApprovals ?? 0,
+      });
+    } else report.unprotected++;
+    this.forbidSelfApproval = script ? false : random.chance(FORBID_SELF_APPROVAL_SHARE);
     this.author = this.forbidSelfApproval ? random.pick([GUARD, 'renovate[bot]']) : 'releaser';
     if (this.forbidSelfApproval) report.selfApprovalForbidden++;
     github.control.addWorkflow(this.full, { path: WORKFLOW, name: 'release', runName: RUN_NAME });
@@ -315,7 +398,7 @@ class Lifecycle {
       'INPUT_MERGE-TOKEN': MERGE_TOKEN,
       'INPUT_RELEASE-WORKFLOW': 'release.yaml',
       'INPUT_RELEASE-TIMEOUT': '30',
-      INPUT_ARTIFACTS: `- name: image\n  ref: ${registry.host}/${this.image}:{version}`,
+      INPUT_ARTIFACTS: `- name: image\n  ref: ${REGISTRY_HOST}/${this.image}:{version}`,
       ...(this.forbidSelfApproval ? { 'INPUT_FORBID-SELF-APPROVAL': 'true' } : {}),
     });
   }
@@ -332,11 +415,14 @@ class Lifecycle {
       ...(this.forbidSelfApproval ? { assignees: ['releaser'] } : {}),
     });
     await this.deliver(this.prEvent('opened'));
-    const steps = this.random.int(4, this.options.steps ?? 14);
+    const script = this.options.script?.steps;
+    const steps = script ? script.length : this.random.int(4, this.options.steps ?? 14);
     for (let i = 0; i < steps; i++) {
       this.clients.tick();
-      await this.step(this.choose());
+      this.scripted = script?.[i];
+      await this.step(this.scripted ? this.scripted.step : this.choose());
     }
+    this.scripted = undefined;
     for (const held of this.held.splice(0)) await this.handle([held], 1);
     // One clean sweep: no faults, every delivery before it may have been lost.
     this.github.control.clearFaults(this.full);
@@ -385,6 +471,14 @@ class Lifecycle {
     return this.random.pick(choices);
   }
 
+  /** The step of the script being played, if any. */
+  private scripted: ScriptedStep | undefined;
+
+  /** The release pull request. */
+  get pullRequest(): { repo: string; number: number } {
+    return { repo: this.full, number: this.number };
+  }
+
   private liveRun() {
     return this.guardRuns().find((r) => r.headSha === this.head.sha && r.status !== 'completed');
   }
@@ -418,7 +512,12 @@ class Lifecycle {
     switch (step) {
       case 'approve':
       case 'approve-unauthorized': {
-        const user = step === 'approve' ? this.random.pick(['releaser', 'maintainer']) : 'outsider';
+        const user =
+          step === 'approve'
+            ? this.options.script
+              ? (this.scripted?.user ?? 'maintainer')
+              : this.random.pick(['releaser', 'maintainer'])
+            : 'outsider';
         const id = control.submitReview(this.full, this.number, { user, state: 'APPROVED' });
         return this.deliver(this.reviewEvent('submitted', id, user, 'approved'));
       }
@@ -601,6 +700,13 @@ class Lifecycle {
 
   /** Delivers as GitHub sometimes does: dropped, duplicated, held back behind the next one, or to several runs at once. */
   private async deliver(event: WebhookDelivery): Promise<void> {
+    if (this.options.script) {
+      if (this.scripted?.fault) this.github.control.inject({ ...this.scripted.fault, repo: this.full });
+      if (!this.scripted?.lost) return this.handle([event], 1);
+      this.report.dropped++;
+      this.trace(`  ${event.name} delivery lost`);
+      return;
+    }
     if (this.random.chance(0.1)) {
       this.report.dropped++;
       return;
@@ -625,7 +731,7 @@ class Lifecycle {
   /** Each delivery of the batch in order; `copies` runs of it at once (runs on the same pull request racing). */
   private async handle(batch: readonly WebhookDelivery[], copies: number): Promise<void> {
     for (const event of batch) {
-      if (this.random.chance(this.options.faultRate ?? 0.25)) this.injectFault();
+      if (!this.options.script && this.random.chance(this.options.faultRate ?? 0.25)) this.injectFault();
       await this.runConcurrently(event, copies);
       this.checkHonestStatus();
       this.checkNoOtherVerdict();
@@ -637,7 +743,12 @@ class Lifecycle {
     const before = this.github.control.requests(this.full).length;
     const faults = this.firedFaults();
     const records = this.records().length;
-    await Promise.all(Array.from({ length: copies }, () => this.runAction(event)));
+    const sent = this.clients.interleaving.sent.length;
+    await this.clients.interleaving.all(copies, (transport) => this.runAction(event, transport));
+    if (copies > 1) {
+      const order = this.clients.interleaving.sent.slice(sent).map((label) => label.split(':')[0]);
+      this.trace(`  ${copies} runs interleaved: ${order.join(' ')}`);
+    }
     this.countRequests(before, this.firedFaults() > faults);
     this.checkRecords(records, event);
   }
@@ -658,7 +769,7 @@ class Lifecycle {
     this.github.control.inject(rule);
   }
 
-  private async runAction(event: WebhookDelivery): Promise<void> {
+  private async runAction(event: WebhookDelivery, transport: Transport): Promise<void> {
     this.report.events++;
     try {
       const result = await run(
@@ -670,10 +781,10 @@ class Lifecycle {
           run: { id: 1, attempt: 1 },
         },
         {
-          octokit: this.clients.octokit,
-          mergeOctokit: this.clients.mergeOctokit,
+          octokit: this.clients.client(GUARD_TOKEN, transport),
+          mergeOctokit: this.clients.client(MERGE_TOKEN, transport),
           now: this.clients.now,
-          ...(this.options.lyingRegistry ? { registries: { fetch: lyingFetch } } : {}),
+          registries: { fetch: transport.registryFetch },
         },
         quietLog,
       );
@@ -955,6 +1066,21 @@ function forged(body: string): string {
       return `${before}${Buffer.from(text, 'utf8').toString('base64')}${after}`;
     },
   );
+}
+
+/**
+ * The registry as the guard names it in artifact references: a name of its own rather than the emulator's
+ * port, which changes from one soak to the next and would show in the guard's comments and statuses.
+ */
+const REGISTRY_HOST = 'localhost';
+
+/** A registry transport that sends what is addressed to `REGISTRY_HOST` to the emulated registry. */
+function toRegistry(registry: Registry): typeof fetch {
+  const from = `http://${REGISTRY_HOST}/`;
+  return (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    return fetch(url.startsWith(from) ? `http://${registry.host}/${url.slice(from.length)}` : url, init);
+  };
 }
 
 /** A registry transport that says every manifest exists. */
