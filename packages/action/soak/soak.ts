@@ -890,21 +890,8 @@ class Lifecycle {
   }
 
   private releasedSince(sha: string, floor: number): boolean {
-    // A run the guard reported as running without an approval (its approval was dismissed while it ran)
-    // never releases anything, whatever its outcome: a new approval starts a new release.
-    const alerted = new Set(
-      this.github.control
-        .comments(this.full, this.number)
-        .filter((c) => c.user.login === GUARD && c.body.includes('is running although nobody approved it'))
-        .flatMap((c) => [...c.body.matchAll(/Release run (\d+)\./g)].map((m) => Number(m[1]))),
-    );
     return this.guardRuns().some(
-      (r) =>
-        r.id > floor &&
-        r.headSha === sha &&
-        r.status === 'completed' &&
-        r.conclusion === 'success' &&
-        !alerted.has(r.id),
+      (r) => r.id > floor && r.headSha === sha && r.status === 'completed' && r.conclusion === 'success',
     );
   }
 
