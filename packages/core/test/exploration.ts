@@ -1,4 +1,4 @@
-import type { Guard, GuardEvent, GuardEventType, GuardSnapshot, PullRequest } from '@release-guard/core';
+import type { Effect, Guard, GuardEvent, GuardEventType, GuardSnapshot, PullRequest } from '@release-guard/core';
 import { InvariantMonitor, type InvariantViolation } from '@release-guard/core/testing';
 import { SHA } from './fixtures.js';
 
@@ -90,8 +90,17 @@ function canonicalKey(s: GuardSnapshot): string {
   ]);
 }
 
+/** One explored state, with the first path that reached it and every effect written along it. */
+export interface ExploredState {
+  snapshot: GuardSnapshot;
+  path: GuardEvent[];
+  written: Effect[];
+}
+
 export interface Exploration {
   states: number;
+  /** Every state reached, in breadth-first order. */
+  reached: ExploredState[];
   edges: number;
   changingTypes: Set<GuardEventType>;
   phases: Set<string>;
@@ -106,12 +115,14 @@ export function explore(guard: Guard, pr: PullRequest): Exploration {
   const root = new InvariantMonitor(guard, pr);
   const violations = root.start(start);
   const seen = new Set([canonicalKey(start.snapshot)]);
-  const queue: { snapshot: GuardSnapshot; monitor: InvariantMonitor }[] = [{ snapshot: start.snapshot, monitor: root }];
+  const queue: (ExploredState & { monitor: InvariantMonitor })[] = [
+    { snapshot: start.snapshot, monitor: root, path: [], written: [...start.effects] },
+  ];
   const changingTypes = new Set<GuardEventType>();
   const phases = new Set<string>([start.snapshot.phase]);
   let edges = 0;
   for (let i = 0; i < queue.length; i++) {
-    const { snapshot, monitor } = queue[i] as (typeof queue)[number];
+    const { snapshot, monitor, path, written } = queue[i] as (typeof queue)[number];
     violations.push(...monitor.checkLiveness(snapshot));
     const key = canonicalKey(snapshot);
     for (const event of alphabet(snapshot)) {
@@ -124,9 +135,15 @@ export function explore(guard: Guard, pr: PullRequest): Exploration {
       if (!seen.has(next)) {
         seen.add(next);
         phases.add(step.snapshot.phase);
-        queue.push({ snapshot: step.snapshot, monitor: branch });
+        queue.push({
+          snapshot: step.snapshot,
+          monitor: branch,
+          path: [...path, event],
+          written: [...written, ...step.effects],
+        });
       }
     }
   }
-  return { states: seen.size, edges, changingTypes, phases, violations, millis: performance.now() - began };
+  const reached = queue.map(({ snapshot, path, written }) => ({ snapshot, path, written }));
+  return { states: seen.size, reached, edges, changingTypes, phases, violations, millis: performance.now() - began };
 }

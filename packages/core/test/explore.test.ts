@@ -1,7 +1,9 @@
-import { EVENT_TYPES, PHASES } from '@release-guard/core';
+import { EVENT_TYPES, type GuardEvent, PHASES } from '@release-guard/core';
+import { factsOf, standingOn } from '@release-guard/core/testing';
 import { describe, expect, it } from 'vitest';
 import { explore } from './exploration.js';
 import { releasePr, seedGuard } from './fixtures.js';
+import { unobservable } from './properties/unobservable.js';
 
 const guard = seedGuard();
 
@@ -32,4 +34,43 @@ describe('exhaustive exploration of guard.next (2 SHAs, one required artifact, o
   it('every event type changes the state on some edge', () => {
     expect([...release.changingTypes].sort()).toEqual([...EVENT_TYPES].sort());
   });
+
+  it('reconcile from every explored state unlocks the head exactly when a rebuild from the facts of its history does', () => {
+    const pr = releasePr({ releasers: ['releaser'] });
+    let checked = 0;
+    const problems: string[] = [];
+    for (const { snapshot, path, written } of release.reached) {
+      if (unobservable(pr, { pr, events: path, snapshot }, path) !== undefined) continue;
+      // A head that moves away and back: GitHub still shows the earlier approval of that commit, which the
+      // guard, knowing the head moved, never counts again (invariant 3); a rebuild cannot know it moved.
+      if (headReturned(path, pr.headSha)) continue;
+      checked++;
+      const facts = factsOf(pr, path, written);
+      const from = guard.reconcile(snapshot, facts);
+      const rebuilt = guard.reconcile(undefined, facts);
+      // Where the stored snapshot holds history the facts cannot show (a withdrawn approval, a missing
+      // artifact: `failed` or a re-locked `released` where a rebuild says `prepared` or `approved`), both
+      // lock the head. What must agree is whether the head stands unlocked.
+      const standing = (step: typeof from) => standingOn(step.snapshot.headSha, facts, step.effects)?.state;
+      if ((standing(from) === 'success') !== (standing(rebuilt) === 'success')) {
+        problems.push(
+          `${path.map((e) => e.type).join(' ')}: ${from.snapshot.phase}/${standing(from)}, rebuilt ${rebuilt.snapshot.phase}/${standing(rebuilt)}`,
+        );
+      }
+    }
+    console.info(`reconcile checked from ${checked} of ${release.reached.length} explored states`);
+    expect(problems.slice(0, 10)).toEqual([]);
+    expect(checked).toBeGreaterThan(100);
+  });
 });
+
+/** Whether the head, along `path`, came back to a commit that was the head before. */
+function headReturned(path: readonly GuardEvent[], first: string): boolean {
+  const heads = [first];
+  for (const event of path) {
+    if (event.type !== 'HEAD_CHANGED' || event.sha === heads.at(-1)) continue;
+    if (heads.includes(event.sha)) return true;
+    heads.push(event.sha);
+  }
+  return false;
+}

@@ -1,0 +1,69 @@
+import type { GuardEvent, GuardSnapshot, PullRequest } from '@release-guard/core';
+import { factsOf, type TrueHistory } from '@release-guard/core/testing';
+import { guard } from './cases.js';
+
+/**
+ * Why the facts cannot show what the whole history did, or undefined when they can. GitHub's facts
+ * carry no order between reviews, runs and merges, and show no command, clock or epoch:
+ * - `command`: a RETRY or a TIMED_OUT (a command and a clock: no fact shows them);
+ * - `epoch`: a close and reopen (GitHub keeps the reviews and runs of the earlier epoch: no fact says
+ *   which epoch they belong to);
+ * - `merge-order`: a human merge (whether it came before or after the release finished: no order);
+ * - `review-order`: an approval or dismissal, or a head change, delivered out of order, or an approval
+ *   or dismissal lost when GitHub lists release runs of its commit (reconcile counts an approval it
+ *   never saw, once a release was asked for, as given after the runs' outcomes, so that it starts a
+ *   new release rather than leave a dead end);
+ * - `unapproved-run`: a run the whole history reported as running although nobody approved it (its
+ *   approval withdrawn after the dispatch); GitHub lists it as a live run of the head, which the
+ *   guard adopts once an approval stands again;
+ * - `earlier-run`: GitHub lists a running or successful run of the head that the whole history did
+ *   not count (dispatched for an approval withdrawn before it finished): reconcile adopts it as the
+ *   release of the approval that stands rather than start a second release of the same commit;
+ * - `early-approval`: an approval delivered while the guard did not yet know its commit was the head
+ *   (the head change lost or late). The guard remembers it as seen, as it must for an approval of an
+ *   earlier head (which it cannot tell apart), so it never counts: the reviewer approves again.
+ */
+export function unobservable(
+  pr: PullRequest,
+  truth: TrueHistory,
+  delivered: readonly GuardEvent[],
+): string | undefined {
+  const { events } = truth;
+  if (events.some((e) => e.type === 'RETRY' || e.type === 'TIMED_OUT')) return 'command';
+  if (events.some((e) => e.type === 'CLOSED')) return 'epoch';
+  if (events.some((e) => e.type === 'MERGED' && e.by !== 'release-bot')) return 'merge-order';
+  if (truth.snapshot.alertedRuns.length > 0) return 'unapproved-run';
+  const whole = truth.snapshot;
+  const uncounted = factsOf(pr, events).releaseRuns?.some(
+    (r) =>
+      r.sha === whole.headSha &&
+      (r.conclusion === null || r.conclusion === 'success') &&
+      r.runId !== whole.release.runId &&
+      !whole.finishedRuns.includes(String(r.runId)),
+  );
+  if (uncounted) return 'earlier-run';
+  const review = (e: GuardEvent) =>
+    e.type === 'APPROVED' || e.type === 'APPROVAL_DISMISSED' || e.type === 'HEAD_CHANGED';
+  const run = (e: GuardEvent) =>
+    e.type === 'RELEASE_STARTED' || e.type === 'RELEASE_SUCCEEDED' || e.type === 'RELEASE_FAILED';
+  const at = delivered.map((e) => events.indexOf(e));
+  for (let i = 0; i < delivered.length; i++) {
+    for (let j = i + 1; j < delivered.length; j++) {
+      const [x, y] = [delivered[i] as GuardEvent, delivered[j] as GuardEvent];
+      const crossed = (review(x) && (run(y) || y.type !== x.type)) || (review(y) && (run(x) || x.type !== y.type));
+      if ((at[i] as number) > (at[j] as number) && crossed && (review(x) || review(y))) return 'review-order';
+    }
+  }
+  let seen: GuardSnapshot = guard.start(pr).snapshot;
+  for (const event of delivered) {
+    if (event.type === 'APPROVED' && event.sha !== seen.headSha) return 'early-approval';
+    seen = guard.next(seen, event).snapshot;
+  }
+  const runs = factsOf(pr, events).releaseRuns ?? [];
+  for (const event of events) {
+    if (delivered.includes(event)) continue;
+    if (event.type === 'APPROVAL_DISMISSED' && runs.length > 0) return 'review-order';
+    if (event.type === 'APPROVED' && runs.some((r) => r.sha === event.sha)) return 'review-order';
+  }
+  return undefined;
+}
