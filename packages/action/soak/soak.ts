@@ -944,7 +944,10 @@ class Lifecycle {
       stuck('approved, released and verified in this epoch, but not merged');
     else if (
       this.approved(pr.head.sha, this.reviewFloor) &&
-      !this.guardRuns().some((r) => r.id > this.runFloor && r.headSha === pr.head.sha)
+      !this.guardRuns().some((r) => r.id > this.runFloor && r.headSha === pr.head.sha) &&
+      // An earlier epoch's successful run of this SHA is taken for the release (never releasing twice);
+      // when its artifact is missing the guard fails it and says why, and the next approval releases again.
+      !(status.state === 'failure' && /artifact .* missing/.test(status.description ?? ''))
     )
       stuck('approved, but no release was started');
   }

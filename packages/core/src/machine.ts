@@ -314,8 +314,13 @@ export const releaseGuardMachine = setup({
             failure: truncate(`run ${idString(event.runId)} failed: ${event.reason}`, TEXT_LIMIT),
             finishedRuns: pushBounded(context.finishedRuns, idString(event.runId), LIMITS.finishedRuns),
           };
-        case 'ARTIFACT_MISSING':
-          return { failure: truncate(`artifact ${event.name} missing: ${event.reason}`, TEXT_LIMIT) };
+        case 'ARTIFACT_MISSING': {
+          // The run that released without the artifact is done with: asking again releases again.
+          const failure = truncate(`artifact ${event.name} missing: ${event.reason}`, TEXT_LIMIT);
+          const runId = context.release.runId;
+          if (runId === undefined || context.finishedRuns.includes(runId)) return { failure };
+          return { failure, finishedRuns: pushBounded(context.finishedRuns, runId, LIMITS.finishedRuns) };
+        }
         case 'TIMED_OUT': {
           // The run that took too long is done with: asking again dispatches a new one, never adopts it.
           const runId = context.release.runId;

@@ -171,6 +171,22 @@ describe('approvals', () => {
     expect(step.effects[0]).toMatchObject({ state: 'pending', description: 'Release in progress' });
   });
 
+  it('a run that released without its artifact is done with: a new approval never takes it for the release again', () => {
+    const failed = drive(guard, pr, [
+      approve(),
+      started(),
+      succeeded(),
+      { type: 'ARTIFACT_MISSING', sha: SHA.a, name: 'image', reason: 'manifest unknown' },
+    ]);
+    expect(failed.snapshot.phase).toBe('failed');
+    const runId = failed.snapshot.release.runId ?? '';
+    expect(failed.snapshot.finishedRuns).toContain(runId);
+    const again = guard.next(failed.snapshot, approve(SHA.a, 2));
+    expect(guard.next(again.snapshot, { type: 'RELEASE_STARTED', sha: SHA.a, runId }).ignored).toMatch(
+      /already finished/,
+    );
+  });
+
   it('a timed-out run is done with: a retry never takes it for the new release, and its late success changes nothing', () => {
     const failed = drive(guard, pr, [approve(), started(), { type: 'TIMED_OUT', sha: SHA.a }]);
     const runId = failed.snapshot.release.runId ?? '';
