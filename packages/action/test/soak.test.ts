@@ -161,6 +161,14 @@ describe('the soak, regression cases', () => {
     expect(standing.runs.filter((r) => r.id > standing.lastApproval)).toHaveLength(1);
   }, 30_000);
 
+  it('seed 827145270, lifecycle 48: approved again by the same reviewer (its delivery lost), then the release run succeeds: one release, merged', async () => {
+    const standing = await play({
+      steps: [{ step: 'approve' }, { step: 'approve', lost: true }, { step: 'release-succeeds' }],
+    });
+    expect(standing.runs).toHaveLength(1);
+    expect(standing.merged).toBe(true);
+  }, 30_000);
+
   it('seed 55, lifecycle 4: closed, reopened (its delivery lost), merged by a human without a release: the bypass is alerted', async () => {
     const standing = await play({
       steps: [{ step: 'close' }, { step: 'reopen', lost: true }, { step: 'human-merge' }],

@@ -213,6 +213,13 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
       result.effects.push({ effect, executed: false });
       continue;
     }
+    // Effects run after the run's events: a release asked for by reconcile may have been answered since
+    // (a delivered run of the head took it). Dispatching then would release the SHA twice.
+    if (effect.type === 'START_RELEASE' && (snapshot.phase !== 'approved' || snapshot.headSha !== effect.sha)) {
+      result.ignored.push(`the release of ${effect.sha.slice(0, 7)} is no longer asked for (${snapshot.phase})`);
+      result.effects.push({ effect, executed: false });
+      continue;
+    }
     for (const event of await executor.execute(effect)) apply(event);
     result.effects.push({ effect, executed: true });
   }
