@@ -945,9 +945,10 @@ class Lifecycle {
     else if (
       this.approved(pr.head.sha, this.reviewFloor) &&
       !this.guardRuns().some((r) => r.id > this.runFloor && r.headSha === pr.head.sha) &&
-      // An earlier epoch's successful run of this SHA is taken for the release (never releasing twice);
-      // when its artifact is missing the guard fails it and says why, and the next approval releases again.
-      !(status.state === 'failure' && /artifact .* missing/.test(status.description ?? ''))
+      // An earlier epoch's live or successful run of this SHA is taken for the release (never releasing
+      // twice); when it fails, or its artifact is missing, the guard fails the release and says why on the
+      // head, and a re-run or the next approval releases again: stuck is a head left pending.
+      status.state !== 'failure'
     )
       stuck('approved, but no release was started');
   }
