@@ -944,7 +944,8 @@ class Lifecycle {
       stuck('approved, released and verified in this epoch, but not merged');
     else if (
       this.approved(pr.head.sha, this.reviewFloor) &&
-      !this.guardRuns().some((r) => r.id > this.runFloor && r.headSha === pr.head.sha) &&
+      // A live run of the head, of this epoch or an earlier one, is the release the guard follows.
+      !this.guardRuns().some((r) => r.headSha === pr.head.sha && (r.id > this.runFloor || r.status !== 'completed')) &&
       // An earlier epoch's live or successful run of this SHA is taken for the release (never releasing
       // twice); when it fails, or its artifact is missing, the guard fails the release and says why on the
       // head, and a re-run or the next approval releases again: stuck is a head left pending.
@@ -963,11 +964,15 @@ class Lifecycle {
   }
 
   private approvedBy(sha: string, floor: number, users: readonly string[]): boolean {
-    return this.github.control
-      .pullRequest(this.full, this.number)
-      .reviews.some(
-        (r) => r.id > floor && r.state === 'APPROVED' && r.commitId === sha && users.includes(r.user.login),
-      );
+    // As GitHub counts them: the latest review of each reviewer that approved, requested changes or was
+    // dismissed (an approval followed by a dismissed one of the same reviewer no longer stands).
+    const latest = new Map<string, ReturnType<GitHubEmulator['control']['pullRequest']>['reviews'][number]>();
+    for (const r of this.github.control.pullRequest(this.full, this.number).reviews) {
+      if (r.state !== 'COMMENTED') latest.set(r.user.login, r);
+    }
+    return [...latest.values()].some(
+      (r) => r.id > floor && r.state === 'APPROVED' && r.commitId === sha && users.includes(r.user.login),
+    );
   }
 
   /**
