@@ -1,8 +1,7 @@
-import { createOctokit } from '@release-guard/github-adapter';
-import { pullRequestEvent, scheduleEvent, type WebhookDelivery } from '@release-guard/testkit';
+import { pullRequestEvent } from '@release-guard/testkit';
 import { describe, expect, it } from 'vitest';
-import { type ActionLog, parseInputs, run } from '../src/api.js';
-import { approvalEvent, RELEASE_WORKFLOW, RUN_NAME, releaseRunEvent, SHA, useEmulators } from './support/emulators.js';
+import { approvalEvent, RELEASE_WORKFLOW, releaseRunEvent, useEmulators } from './support/emulators.js';
+import { guardedRepository } from './support/guarded-repository.js';
 
 /**
  * Facts the guard can trust: each attack of the attribution review, through the action's code path
@@ -10,66 +9,8 @@ import { approvalEvent, RELEASE_WORKFLOW, RUN_NAME, releaseRunEvent, SHA, useEmu
  * the release workflow run for any SHA, lists come back 100 at a time, and GraphQL spells bots bare.
  */
 const emulators = useEmulators();
-const quiet: ActionLog = { info() {}, notice() {}, warning() {}, error() {}, group: (_n, fn) => fn() };
-let repositories = 0;
-
 function setup(inputs: Record<string, string> = {}) {
-  repositories++;
-  const name = `attribution-${repositories}`;
-  const { control } = emulators.github;
-  const full = control.createRepository({
-    owner: 'weaveworks',
-    name,
-    collaborators: { releaser: 'write', maintainer: 'maintain', reader: 'read', mallory: 'write' },
-  });
-  control.addToken('guard', 'github-actions[bot]');
-  control.addToken('mallory-token', 'mallory');
-  control.addToken('maintainer-token', 'maintainer');
-  control.setPermission(full, 'github-actions[bot]', 'write');
-  control.protectBranch(full, 'main', { requiredContexts: ['release'] });
-  control.addWorkflow(full, { path: RELEASE_WORKFLOW, name: 'release', runName: RUN_NAME });
-  const octokit = createOctokit({ token: 'guard', baseUrl: emulators.github.url, throttle: false, retries: 0 });
-  const client = (token: string) =>
-    createOctokit({ token, baseUrl: emulators.github.url, throttle: false, retries: 0 });
-  const parsed = parseInputs({
-    INPUT_TOKEN: 'guard',
-    'INPUT_RELEASE-WORKFLOW': 'release.yaml',
-    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
-  });
-  const repo = { owner: 'weaveworks', name };
-  const act = (
-    event: WebhookDelivery,
-    eventName = event.name,
-    context: { run?: { id: number; attempt: number } } = {},
-    command: (typeof parsed)['command'] = parsed.command,
-  ) =>
-    run(
-      { ...parsed, command },
-      { eventName, payload: event.payload, repository: { owner: 'weaveworks', repo: name }, ...context },
-      { octokit },
-      quiet,
-    );
-  const head = { ref: 'releases/v1.0.0', sha: SHA.a };
-  const openRelease = async (options: { user?: string; assignees?: string[] } = {}) => {
-    const number = control.openPullRequest(full, { head, ...options });
-    await act(pullRequestEvent('opened', { repo, number, head }));
-    return number;
-  };
-  const approve = (number: number, user = 'maintainer') => {
-    const id = control.submitReview(full, number, { user, state: 'APPROVED' });
-    return act(approvalEvent(repo, number, head, id, user));
-  };
-  const sweep = () => act(scheduleEvent({ repo, cron: '*/15 * * * *' }));
-  const status = (sha = SHA.a) => control.statuses(full, sha, 'release').at(-1);
-  const humanMerge = (number: number) =>
-    client('maintainer-token')
-      .rest.pulls.merge({ ...{ owner: 'weaveworks', repo: name }, pull_number: number, sha: SHA.a })
-      .then(
-        () => 200,
-        (error: { status: number }) => error.status,
-      );
-  const guardRuns = () => control.runs(full).filter((r) => r.event === 'workflow_dispatch');
-  return { control, full, repo, head, act, openRelease, approve, sweep, status, humanMerge, guardRuns, client };
+  return guardedRepository(emulators, { prefix: 'attribution', inputs });
 }
 
 describe('1. a SHA shared with another pull request', () => {
