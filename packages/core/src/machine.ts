@@ -45,6 +45,13 @@ function isUnfinishedRunOfHead(args: Args): boolean {
   return isForHead(args) && runId !== undefined && !args.context.finishedRuns.includes(runId);
 }
 
+/** The current release run among the finished runs, so that no later release takes it again. */
+function currentRunFinished(context: GuardContext): { finishedRuns?: string[] } {
+  const runId = context.release.runId;
+  if (runId === undefined || context.finishedRuns.includes(runId)) return {};
+  return { finishedRuns: pushBounded(context.finishedRuns, runId, LIMITS.finishedRuns) };
+}
+
 /**
  * An unfinished run of the head that may speak for the release: not one alerted as running without an
  * approval, unless a new approval took it for its release (it is then the recorded run). A run alerted
@@ -314,22 +321,15 @@ export const releaseGuardMachine = setup({
             failure: truncate(`run ${idString(event.runId)} failed: ${event.reason}`, TEXT_LIMIT),
             finishedRuns: pushBounded(context.finishedRuns, idString(event.runId), LIMITS.finishedRuns),
           };
-        case 'ARTIFACT_MISSING': {
+        case 'ARTIFACT_MISSING':
           // The run that released without the artifact is done with: asking again releases again.
-          const failure = truncate(`artifact ${event.name} missing: ${event.reason}`, TEXT_LIMIT);
-          const runId = context.release.runId;
-          if (runId === undefined || context.finishedRuns.includes(runId)) return { failure };
-          return { failure, finishedRuns: pushBounded(context.finishedRuns, runId, LIMITS.finishedRuns) };
-        }
-        case 'TIMED_OUT': {
-          // The run that took too long is done with: asking again dispatches a new one, never adopts it.
-          const runId = context.release.runId;
-          if (runId === undefined || context.finishedRuns.includes(runId)) return { failure: 'release timed out' };
           return {
-            failure: 'release timed out',
-            finishedRuns: pushBounded(context.finishedRuns, runId, LIMITS.finishedRuns),
+            failure: truncate(`artifact ${event.name} missing: ${event.reason}`, TEXT_LIMIT),
+            ...currentRunFinished(context),
           };
-        }
+        case 'TIMED_OUT':
+          // The run that took too long is done with: asking again dispatches a new one, never adopts it.
+          return { failure: 'release timed out', ...currentRunFinished(context) };
         default:
           return { failure: 'approval withdrawn' };
       }
