@@ -108,7 +108,7 @@ export async function observe(octokit: Octokit, ref: PullRequestRef, options: Ob
   const minimum = policy.minimumPermission ?? 'write';
   const assignments = pr.timelineItems ? await readAll(pr.timelineItems, more('assignments')) : [];
   const releasers = releasersOf(pr, assignments);
-  const excluded = new Set(policy.excludeReleaser ? releasers.map(normalizeLogin) : []);
+  const excluded = new Set(excludeReleaser ? releasers.map(normalizeLogin) : []);
   const approvals: ApprovalFact[] = [];
   for (const review of reviews) {
     if (review.state !== 'APPROVED' || !review.commit || !review.author) continue;
@@ -148,9 +148,10 @@ export async function observe(octokit: Octokit, ref: PullRequestRef, options: Ob
   const comments = await readAll(pr.comments, more('comments'), (nodes) =>
     nodes.some((c) => c.viewerDidAuthor && parseTimelineComment(c.body).found),
   );
-  const ownComments = comments.filter((c) => c.viewerDidAuthor).map((c) => ({ id: c.databaseId, body: c.body }));
+  const authored = comments.filter((c) => c.viewerDidAuthor);
+  const ownComments = authored.map((c) => ({ id: c.databaseId, body: c.body }));
   let timeline: Observation['timeline'];
-  for (const comment of comments.filter((c) => c.viewerDidAuthor)) {
+  for (const comment of authored) {
     const parsed = parseTimelineComment(comment.body);
     // Anyone with write access can edit the guard's comment: one edited by someone else is not its record.
     const editor = comment.editor ? restLogin(comment.editor) : undefined;
@@ -185,7 +186,7 @@ export async function observe(octokit: Octokit, ref: PullRequestRef, options: Ob
         fromFork: pr.isCrossRepository,
         ...versions,
         // Pinned by the core: someone who prepared the release stays a releaser after un-assigning themself.
-        ...(policy.excludeReleaser && releasers.length > 0 ? { releasers: releasers.slice(0, MAX_RELEASERS) } : {}),
+        ...(excludeReleaser && releasers.length > 0 ? { releasers: releasers.slice(0, MAX_RELEASERS) } : {}),
         state,
         ...(pr.merged ? { mergedSha: head, mergedBy: pr.mergedBy ? restLogin(pr.mergedBy) : 'unknown' } : {}),
       },

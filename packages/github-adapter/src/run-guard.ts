@@ -205,11 +205,7 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
   if (governing.length > 0) result.ignored.push(sharedHeadNote(facts.pr.headSha, governing));
   while (queue.length > 0) {
     const effect = queue.shift() as Effect;
-    if (governing.length > 0) {
-      result.effects.push({ effect, executed: false });
-      continue;
-    }
-    if (options.dryRun) {
+    if (governing.length > 0 || options.dryRun) {
       result.effects.push({ effect, executed: false });
       continue;
     }
