@@ -8,6 +8,7 @@ import { restoreSnapshot, serializeSnapshot } from '../serialize.js';
 import { type GuardSnapshot, LIVE_PHASES } from '../snapshot.js';
 import { STATUS_TEXT, standingStatus } from '../standing-status.js';
 import type { History } from './history.js';
+import { HistoryModel } from './history-model.js';
 
 /** A broken promise: which invariant (numbered as in the design), where, and what happened. */
 export interface InvariantViolation {
@@ -31,124 +32,6 @@ const STALE_CHECKED: ReadonlySet<GuardEvent['type']> = new Set([
   'TIMED_OUT',
 ]);
 
-/**
- * What the history itself says, independent of the machine's own bookkeeping: the pull request's
- * state and head, and per epoch which approvals stand, whether a release succeeded and which artifacts
- * were verified. Invariants compare the guard's effects against this model. An approval stands only
- * when it is authorized and not by one of the releasers the pull request was started with.
- */
-class Reference {
-  state: 'open' | 'closed' | 'merged' = 'open';
-  head: string;
-  epoch = 1;
-  readonly seenReviews = new Set<string>();
-  approvals = new Map<string, string>();
-  succeeded = false;
-  verified = new Set<string>();
-  /** SHAs that were at some point approved, released and verified. */
-  readonly cleared = new Set<string>();
-  /** A MERGE effect of this epoch with no recorded outcome yet. */
-  outstandingMerge: string | undefined;
-  startsSinceFailure = 0;
-
-  constructor(
-    head: string,
-    readonly required: readonly string[],
-    /** The releasers the guard was started with, as `normalizeLogin` spells them. */
-    readonly releasers: ReadonlySet<string>,
-  ) {
-    this.head = head;
-  }
-
-  newEpoch(sha: string): void {
-    this.head = sha;
-    this.epoch++;
-    this.approvals = new Map();
-    this.succeeded = false;
-    this.verified = new Set();
-    this.outstandingMerge = undefined;
-    this.startsSinceFailure = 0;
-  }
-
-  clone(): Reference {
-    const copy = Object.create(Reference.prototype) as Reference;
-    return Object.assign(copy, this, {
-      seenReviews: new Set(this.seenReviews),
-      approvals: new Map(this.approvals),
-      verified: new Set(this.verified),
-      cleared: new Set(this.cleared),
-    });
-  }
-
-  isCleared(sha: string): boolean {
-    return (
-      this.state === 'open' &&
-      sha === this.head &&
-      this.approvals.size > 0 &&
-      this.succeeded &&
-      this.required.every((name) => this.verified.has(name))
-    );
-  }
-
-  /** Applies an event; returns whether it started a new epoch. */
-  apply(event: GuardEvent): boolean {
-    const forHead = 'sha' in event && event.sha === this.head;
-    if (this.state === 'closed') {
-      // A merge seen while closed means the reopening was not delivered: it is final all the same.
-      if (event.type === 'MERGED') this.state = 'merged';
-      if (event.type !== 'REOPENED') return false;
-      this.state = 'open';
-      this.newEpoch(event.sha);
-      return true;
-    }
-    if (this.state === 'merged') return false;
-    let epochStarted = false;
-    switch (event.type) {
-      case 'HEAD_CHANGED':
-        if (event.sha !== this.head) {
-          this.newEpoch(event.sha);
-          epochStarted = true;
-        }
-        break;
-      case 'APPROVED': {
-        const id = String(event.reviewId);
-        const byReleaser = this.releasers.has(normalizeLogin(event.reviewer));
-        if (!this.seenReviews.has(id) && event.authorized && !byReleaser && forHead) this.approvals.set(id, event.sha);
-        this.seenReviews.add(id);
-        break;
-      }
-      case 'APPROVAL_DISMISSED':
-        this.approvals.delete(String(event.reviewId));
-        this.startsSinceFailure = 0;
-        break;
-      case 'RELEASE_SUCCEEDED':
-        if (forHead) this.succeeded = true;
-        break;
-      case 'ARTIFACT_VERIFIED':
-        if (forHead) this.verified.add(event.name);
-        break;
-      case 'RELEASE_FAILED':
-      case 'ARTIFACT_MISSING':
-      case 'TIMED_OUT':
-        if (forHead) this.startsSinceFailure = 0;
-        break;
-      case 'MERGE_REJECTED':
-        if (forHead) this.outstandingMerge = undefined;
-        break;
-      case 'MERGED':
-        this.state = 'merged';
-        break;
-      case 'CLOSED':
-        this.state = 'closed';
-        break;
-      default:
-        break;
-    }
-    if (this.isCleared(this.head)) this.cleared.add(this.head);
-    return epochStarted;
-  }
-}
-
 export interface MonitorOptions {
   /** Check only these invariants (and skip the work the others need). Default: all nine. */
   only?: readonly number[];
@@ -163,7 +46,7 @@ export interface MonitorOptions {
  */
 export class InvariantMonitor {
   private readonly kind: PullRequestKind;
-  private readonly ref: Reference;
+  private readonly ref: HistoryModel;
   private lastStatus = new Map<string, string>();
   /** The last status the guard set on each SHA, across epochs: what stands there on GitHub. */
   private standing = new Map<string, SetStatusEffect>();
@@ -177,7 +60,7 @@ export class InvariantMonitor {
     private readonly options: MonitorOptions = {},
   ) {
     this.kind = classify(pr, guard.settings);
-    this.ref = new Reference(
+    this.ref = new HistoryModel(
       pr.headSha,
       requiredArtifacts({ settings: guard.settings, pr }).map((a) => a.name),
       new Set((pr.releasers ?? []).map(normalizeLogin)),
