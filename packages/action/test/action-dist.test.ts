@@ -1,3 +1,4 @@
+import { liveMarkdown } from '@release-guard/core/testing';
 import { createOctokit } from '@release-guard/github-adapter';
 import { pullRequestEvent, scheduleEvent, workflowRunEvent } from '@release-guard/testkit';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +10,6 @@ import {
   RELEASE_WORKFLOW as WORKFLOW,
 } from './support/emulators.js';
 import { HOSTILE_REGISTRY_WORDS, useHostileRegistry, workflowCommands } from './support/hostile-registry.js';
-import { liveMarkdown } from './support/live-markdown.js';
 import { runStep, useBundle } from './support/runner.js';
 
 const bundle = useBundle();

@@ -1,4 +1,5 @@
 import { createGuard, type GuardEvent, type GuardSnapshot, parseEvent, type Step } from '@release-guard/core';
+import { hostileText, liveMarkdown } from '@release-guard/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 // The library surface: `index.ts` is the action's entry point and runs it when imported.
@@ -14,7 +15,6 @@ import {
   toGuardEvents,
 } from '../src/api.js';
 import { workflowCommands } from './support/hostile-registry.js';
-import { liveMarkdown } from './support/live-markdown.js';
 
 const SHA = 'a'.repeat(40);
 
@@ -649,9 +649,9 @@ describe('hostile text in a log line: inertLogLine', () => {
 // ---- The job summary ------------------------------------------------------------------------------
 
 const OWN = {
-  tags: ['<details><summary>', '</summary>', '</details>'],
-  lines: ['> [!WARNING]', '> [!CAUTION]'],
-  references: ['#7'],
+  ownTags: ['<details><summary>', '</summary>', '</details>'],
+  ownLines: ['> [!WARNING]', '> [!CAUTION]'],
+  ownReferences: ['#7'],
 };
 
 const HOSTILE = [
@@ -696,32 +696,7 @@ describe('hostile text in the job summary: renderSummary', () => {
   }
 
   it('stays inert for any hostile text (fast-check)', () => {
-    const hostile = fc.string({
-      unit: fc.constantFrom(
-        '<',
-        '>',
-        '[',
-        ']',
-        '(',
-        ')',
-        '@',
-        '#',
-        '`',
-        '|',
-        '\n',
-        '\r',
-        ':',
-        '/',
-        'www.',
-        '&',
-        '!',
-        '-',
-        'a',
-        '1',
-        ' ',
-      ),
-      maxLength: 50,
-    });
+    const hostile = hostileText(50);
     fc.assert(
       fc.property(hostile, fc.array(hostile, { maxLength: 3 }), (text, notes) => {
         const summary = renderSummary({ ...runOf(text), ignored: notes, alerts: notes });

@@ -1,3 +1,4 @@
+import { liveMarkdown } from '@release-guard/core/testing';
 import { createOctokit } from '@release-guard/github-adapter';
 import {
   pullRequestEvent,
@@ -10,7 +11,6 @@ import { describe, expect, it } from 'vitest';
 import { type ActionLog, EventPayloadError, InputError, parseInputs, releaseSince, run } from '../src/api.js';
 import { SHA, useEmulators } from './support/emulators.js';
 import { HOSTILE_REGISTRY_WORDS, useHostileRegistry, workflowCommands } from './support/hostile-registry.js';
-import { liveMarkdown } from './support/live-markdown.js';
 
 let clock = new Date('2023-08-01T11:00:00Z');
 const emulators = useEmulators({ now: () => clock });

@@ -19,7 +19,7 @@ import {
   renderTimeline,
   type Step,
 } from '@release-guard/core';
-import { guardEvent } from '@release-guard/core/testing';
+import { guardEvent, hostileText as hostileTextOf } from '@release-guard/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checksum } from '../../src/serialize.js';
@@ -397,45 +397,7 @@ const anything = fc.anything({
 });
 
 /** Text built from the pieces Markdown, HTML and GitHub give meaning to. */
-const hostileText = fc.string({
-  unit: fc.constantFrom(
-    '<',
-    '>',
-    '[',
-    ']',
-    '(',
-    ')',
-    '!',
-    '@',
-    '#',
-    '`',
-    '|',
-    '\n',
-    '\r',
-    '\u2028',
-    '-',
-    ':',
-    '/',
-    'www.',
-    'https://',
-    '&',
-    ';',
-    '\\',
-    '*',
-    '_',
-    '~',
-    ' ',
-    '\u200b',
-    '<!--',
-    '-->',
-    'img',
-    'a',
-    '1',
-    'é',
-    '😀',
-  ),
-  maxLength: 60,
-});
+const hostileText = hostileTextOf();
 
 /** Fields of guard events, and keys that are not. */
 const EVENT_KEYS = [
