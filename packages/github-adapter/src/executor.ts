@@ -8,7 +8,7 @@ import { type StatusKind, type StatusOptions, setStatus } from './statuses.js';
 
 /**
  * Executes the core's effects and reports their outcomes as guard events. One contract suite
- * (`test/executor-contract.ts`) holds the GitHub executor and the in-memory one to the same behaviour.
+ * (`test/support/executor-contract.ts`) holds the GitHub executor and the in-memory one to the same behaviour.
  */
 export interface EffectExecutor {
   execute(effect: Effect): Promise<GuardEvent[]>;

@@ -8,7 +8,7 @@ import {
 } from '@release-guard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyArtifact, verifyArtifacts } from '../src/artifacts/index.js';
-import { Pusher } from './artifacts/push.js';
+import { Pusher } from './support/registry-push.js';
 
 /**
  * The checks of artifacts.test.ts against distribution 2.8 (Debian's docker-registry), started by the test.

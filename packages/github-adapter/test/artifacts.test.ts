@@ -9,7 +9,7 @@ import {
   verifyArtifact,
   verifyArtifacts,
 } from '../src/artifacts/index.js';
-import { type LocalServer, silent, unavailable } from './artifacts/servers.js';
+import { type LocalServer, silent, unavailable } from './support/local-servers.js';
 
 const SHA = '03093a127262cad8f4c94caf8aa4262314a1cedd';
 const BOT = { username: 'release-bot', password: 'hunter2-registry-password' };

@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createOctokit } from '../src/index.js';
-import { useEmulators } from './emulators.js';
+import { guardRepository, SHA, useEmulators } from './support/emulators.js';
 
 const emulators = useEmulators();
 
-const SHA = 'a'.repeat(40);
-let n = 0;
-function setup() {
-  n++;
-  const repo = `client-${n}`;
-  return { repo, full: emulators.github.control.createRepository({ owner: 'weaveworks', name: repo }) };
+function setup(): { repo: string; full: string } {
+  const { name, full } = guardRepository(emulators.github);
+  return { repo: name, full };
 }
 
 describe('createOctokit', () => {
@@ -23,7 +20,7 @@ describe('createOctokit', () => {
 
   it('never retries a refused merge: 405 and 409 are answers', async () => {
     const { repo, full } = setup();
-    const number = emulators.github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA } });
+    const number = emulators.github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
     emulators.github.control.protectBranch(full, 'main', { requiredContexts: ['release'] });
     const octokit = createOctokit({ token: 't', baseUrl: emulators.github.url, throttle: false });
     await expect(octokit.rest.pulls.merge({ owner: 'weaveworks', repo, pull_number: number })).rejects.toMatchObject({

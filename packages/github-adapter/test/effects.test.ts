@@ -11,7 +11,7 @@ import {
   setStatus,
   startRelease,
 } from '../src/index.js';
-import { guardRepository, RELEASE_RUN_NAME, SHA, useEmulators } from './emulators.js';
+import { guardRepository, RELEASE_RUN_NAME, SHA, useEmulators } from './support/emulators.js';
 
 const emulators = useEmulators();
 const setup = () => guardRepository(emulators.github);

@@ -7,8 +7,8 @@ import {
   memoryWorld,
   verifyArtifacts,
 } from '@release-guard/github-adapter';
-import { guardRepository, RELEASE_RUN_NAME, useEmulators } from './emulators.js';
-import { type ExecutorHarness, executorContract } from './executor-contract.js';
+import { guardRepository, RELEASE_RUN_NAME, useEmulators } from './support/emulators.js';
+import { type ExecutorHarness, executorContract } from './support/executor-contract.js';
 
 executorContract('in memory', () => {
   let world: MemoryWorld = memoryWorld('');

@@ -10,7 +10,7 @@ import {
   renderTimelineComment,
   TIMELINE_MARKER,
 } from '../src/index.js';
-import { guardRepository, SHA, useEmulators } from './emulators.js';
+import { guardRepository, SHA, useEmulators } from './support/emulators.js';
 
 const emulators = useEmulators();
 function setup(collaborators: Record<string, 'read' | 'write' | 'admin'> = {}) {

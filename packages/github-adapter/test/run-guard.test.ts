@@ -1,7 +1,7 @@
 import { createGuard, type GuardEvent, renderTimeline } from '@release-guard/core';
 import { describe, expect, it } from 'vitest';
 import { createOctokit, type GuardRunOptions, renderTimelineComment, rerunOf, runGuard } from '../src/index.js';
-import { guardRepository, RELEASE_RUN_NAME, SHA, useEmulators } from './emulators.js';
+import { guardRepository, RELEASE_RUN_NAME, SHA, useEmulators } from './support/emulators.js';
 
 const emulators = useEmulators({ registry: true });
 

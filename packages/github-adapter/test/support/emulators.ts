@@ -1,7 +1,7 @@
 import type { Octokit } from '@octokit/rest';
 import { type GitHubEmulator, type Registry, startGitHub, startRegistry } from '@release-guard/testkit';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { type ClientOptions, createOctokit, type RepoRef } from '../src/index.js';
+import { type ClientOptions, createOctokit, type RepoRef } from '../../src/index.js';
 
 export const SHA = { a: 'a'.repeat(40), b: 'b'.repeat(40) };
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
