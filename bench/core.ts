@@ -2,7 +2,7 @@ import { createGuard, type GuardEvent, type GuardSnapshot, type PullRequest } fr
 import { eventSequence } from '@release-guard/core/testing';
 import fc from 'fast-check';
 import { createMachine, initialTransition, transition } from 'xstate';
-import { explore } from '../packages/core/test/exploration.js';
+import { explore } from '../packages/core/test/support/exploration.js';
 
 const SEED_PR: PullRequest = {
   number: 3906,

@@ -54,7 +54,7 @@ import {
 } from '@release-guard/core';
 import { type History, runEvents } from '@release-guard/core/testing';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { releasePr } from './fixtures.js';
+import { releasePr } from './support/fixtures.js';
 
 const EVENT_NAMES = [
   'HEAD_CHANGED',

@@ -8,7 +8,7 @@ import {
 } from '@release-guard/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { issue, issuesOf, releasePr, SEED_CONFIG, seedGuard } from './fixtures.js';
+import { issue, issuesOf, releasePr, SEED_CONFIG, seedGuard } from './support/fixtures.js';
 
 /** Runs `createGuard(config)`, expects a `GuardConfigError`, and returns its issues. */
 function configIssues(config: unknown): readonly InputIssue[] {

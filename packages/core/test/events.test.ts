@@ -13,7 +13,7 @@ import {
 import { DEFAULT_SHAS, eventSequence, guardEvent, runEvents } from '@release-guard/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { issue, issuesOf, releasePr, SHA, seedGuard } from './fixtures.js';
+import { issue, issuesOf, releasePr, SHA, seedGuard } from './support/fixtures.js';
 
 const guard = seedGuard();
 

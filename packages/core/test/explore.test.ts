@@ -1,9 +1,9 @@
 import { EVENT_TYPES, type GuardEvent, PHASES } from '@release-guard/core';
 import { factsOf, standingOn } from '@release-guard/core/testing';
 import { describe, expect, it } from 'vitest';
-import { explore } from './exploration.js';
-import { releasePr, seedGuard } from './fixtures.js';
-import { unobservable } from './properties/unobservable.js';
+import { explore } from './support/exploration.js';
+import { releasePr, seedGuard } from './support/fixtures.js';
+import { unobservable } from './support/unobservable.js';
 
 const guard = seedGuard();
 

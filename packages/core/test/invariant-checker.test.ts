@@ -2,8 +2,8 @@ import { type Effect, type Guard, type GuardEvent, STATUS_TEXT, type Step } from
 import { checkInvariants, eventSequence, runEvents } from '@release-guard/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { approve, drive, headChanged, started, toReleased } from './drive.js';
-import { releasePr, SHA, seedGuard } from './fixtures.js';
+import { approve, drive, headChanged, started, toReleased } from './support/drive.js';
+import { releasePr, SHA, seedGuard } from './support/fixtures.js';
 
 const guard = seedGuard();
 

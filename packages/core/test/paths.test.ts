@@ -8,7 +8,7 @@ import {
 } from '@release-guard/core';
 import { describe, expect, it } from 'vitest';
 import { getShortestPaths } from 'xstate/graph';
-import { releasePr, SHA, seedGuard } from './fixtures.js';
+import { releasePr, SHA, seedGuard } from './support/fixtures.js';
 
 const guard = seedGuard();
 

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { transition } from 'xstate';
 import { pureTransition } from '../src/pure-transition.js';
-import { releasePr, seedGuard } from './fixtures.js';
+import { releasePr, seedGuard } from './support/fixtures.js';
 
 const guard = seedGuard();
 

@@ -1,8 +1,8 @@
 import { type Effect, GuardEventError, type GuardFacts, type GuardSnapshot, MAX_RELEASERS } from '@release-guard/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { approve, drive, headChanged, started, succeeded, toReleased, types } from './drive.js';
-import { releasePr, SHA, seedGuard } from './fixtures.js';
+import { approve, drive, headChanged, started, succeeded, toReleased, types } from './support/drive.js';
+import { releasePr, SHA, seedGuard } from './support/fixtures.js';
 
 const guard = seedGuard();
 const pr = releasePr();

@@ -11,8 +11,18 @@ import {
 } from '@release-guard/core';
 import { checkInvariants, runEvents } from '@release-guard/core/testing';
 import { describe, expect, it } from 'vitest';
-import { apply, approve, drive, headChanged, started, succeeded, toReleased, types, verified } from './drive.js';
-import { releasePr, SHA, seedGuard } from './fixtures.js';
+import {
+  apply,
+  approve,
+  drive,
+  headChanged,
+  started,
+  succeeded,
+  toReleased,
+  types,
+  verified,
+} from './support/drive.js';
+import { releasePr, SHA, seedGuard } from './support/fixtures.js';
 
 const guard = seedGuard();
 const pr = releasePr();

@@ -3,7 +3,7 @@ import { AstBuilder, compile, GherkinClassicTokenMatcher, Parser } from '@cucumb
 import { IdGenerator, type Pickle } from '@cucumber/messages';
 import type { Effect, GuardEvent, GuardSnapshot, PullRequest, SetStatusEffect, Step } from '@release-guard/core';
 import { describe, expect, it } from 'vitest';
-import { releasePr, SHA, seedGuard } from './fixtures.js';
+import { releasePr, SHA, seedGuard } from './support/fixtures.js';
 
 /**
  * Runs the Gherkin scenarios of the v0.29 postmortem (copied verbatim into ./features) against the guard.

@@ -14,7 +14,7 @@ import { eventSequence, MAX_SNAPSHOT_LENGTH, runEvents } from '@release-guard/co
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checksum, type Migration, restoreWith } from '../src/serialize.js';
-import { issuesOf, releasePr, SHA, seedGuard } from './fixtures.js';
+import { issuesOf, releasePr, SHA, seedGuard } from './support/fixtures.js';
 
 const guard = seedGuard();
 

@@ -19,23 +19,21 @@ import {
   renderTimeline,
   type Step,
 } from '@release-guard/core';
-import { guardEvent, hostileText as hostileTextOf } from '@release-guard/core/testing';
+import { decodeEntities, guardEvent, hostileText as hostileTextOf, liveMarkdown } from '@release-guard/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checksum } from '../../src/serialize.js';
 import { truncate } from '../../src/text.js';
 import {
   type CorpusCase,
-  decodeEntities,
   deepFreeze,
   deletePath,
   expand,
-  liveMarkdown,
   loadCorpus,
   longStrings,
   setPath,
   textOf,
-} from './corpus.js';
+} from '../support/hostile-corpus.js';
 
 const SHA = 'a'.repeat(40);
 const OTHER = 'b'.repeat(40);

@@ -12,9 +12,9 @@ import {
 } from '@release-guard/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { releasePr } from '../fixtures.js';
-import { guard, RUNS } from './cases.js';
-import { unobservable } from './unobservable.js';
+import { releasePr } from '../support/fixtures.js';
+import { guard, RUNS } from '../support/property-cases.js';
+import { unobservable } from '../support/unobservable.js';
 
 const pr = releasePr();
 

@@ -1,6 +1,6 @@
 import { PHASES } from '@release-guard/core';
 import { describe, expect, it } from 'vitest';
-import { assertInvariant, Coverage, RUNS } from './cases.js';
+import { assertInvariant, Coverage, RUNS } from '../support/property-cases.js';
 
 const coverage = new Coverage();
 

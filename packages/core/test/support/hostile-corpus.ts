@@ -8,7 +8,7 @@ export interface CorpusCase {
   [field: string]: unknown;
 }
 
-const ROOT = fileURLToPath(new URL('./corpus/', import.meta.url));
+const ROOT = fileURLToPath(new URL('./hostile-corpus/', import.meta.url));
 
 /** The cases of one boundary, in file order. Values are kept as written: call `expand` on them. */
 export function loadCorpus(boundary: 'events' | 'config' | 'snapshots' | 'reconcile' | 'markdown'): CorpusCase[] {
@@ -115,6 +115,3 @@ export function longStrings(value: unknown, min = 100, limit = 20): string[] {
   }
   return found;
 }
-
-export type { InertOptions } from '../../src/testing/hostile.js';
-export { decodeEntities, liveMarkdown, outsideCode } from '../../src/testing/hostile.js';

@@ -1,6 +1,6 @@
 import type { GuardEvent, GuardSnapshot, PullRequest } from '@release-guard/core';
 import { factsOf, type TrueHistory } from '@release-guard/core/testing';
-import { guard } from './cases.js';
+import { guard } from './property-cases.js';
 
 /**
  * Why the facts cannot show what the whole history did, or undefined when they can. GitHub's facts

@@ -2,7 +2,7 @@ import type { Phase, PullRequest } from '@release-guard/core';
 import { checkInvariants, eventSequence, type History, runEvents } from '@release-guard/core/testing';
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { releasePr, seedGuard } from '../fixtures.js';
+import { releasePr, seedGuard } from './fixtures.js';
 
 /** At least 1,000 runs per invariant; `PROPERTY_RUNS` raises it for a longer local hunt. */
 export const RUNS = Math.max(1000, Number(process.env.PROPERTY_RUNS ?? 0));
