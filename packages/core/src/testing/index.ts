@@ -1,10 +1,13 @@
 export type { EventSequenceOptions } from './arbitraries.js';
 export { DEFAULT_SHAS, eventSequence, guardEvent } from './arbitraries.js';
+export type { DeliveryPlan } from './delivery.js';
+export { deliver, deliveryPlan } from './delivery.js';
+export { factsOf, standingOn } from './facts.js';
 export type { Delivery, History } from './history.js';
 export { runEvents } from './history.js';
 export type { InertOptions } from './hostile.js';
 export { decodeEntities, HOSTILE_PIECES, hostileText, liveMarkdown, outsideCode } from './hostile.js';
 export type { InvariantViolation, MonitorOptions } from './invariants.js';
 export { checkInvariants, completionProblem, InvariantMonitor, MAX_SNAPSHOT_LENGTH } from './invariants.js';
-export type { DeliveryPlan, TrueHistory, TrueHistoryOptions } from './world.js';
-export { deliver, deliveryPlan, factsOf, standingOn, trueHistory } from './world.js';
+export type { TrueHistory, TrueHistoryOptions } from './world.js';
+export { trueHistory } from './world.js';

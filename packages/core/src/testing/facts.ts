@@ -1,0 +1,115 @@
+/** The facts GitHub shows after a true history, as `guard.reconcile` reads them. */
+import type { Effect } from '../effects.js';
+import type { GuardEvent } from '../events.js';
+import type { PullRequest } from '../pull-request.js';
+import type { ApprovalFact, ArtifactFact, GuardFacts, ReleaseRunFact, StatusFact } from '../reconcile.js';
+
+/**
+ * What GitHub shows after a sequence of events happened to one pull request, for `guard.reconcile`.
+ * Each event leaves the fact it reports: `HEAD_CHANGED` moves the head (closed or not), `APPROVED` adds
+ * a review and `APPROVAL_DISMISSED` removes it, `RELEASE_STARTED` adds a running run and
+ * `RELEASE_SUCCEEDED` or `RELEASE_FAILED` concludes it, `ARTIFACT_VERIFIED` puts the artifact in its
+ * registry, `CLOSED`, `REOPENED` and `MERGED` set the pull request's state (a merge is final). The
+ * statuses are those of the `SET_STATUS` effects in `written`, in order: what the guard wrote.
+ * `MERGE_REJECTED`, `RETRY`, `TIMED_OUT` and `ARTIFACT_MISSING` leave no fact: GitHub shows no refused
+ * merge, no command, no clock and no absence at a moment.
+ *
+ * @example
+ * ```ts
+ * const facts = factsOf(pr, events, history.deliveries.flatMap(({ step }) => step.effects));
+ * const step = guard.reconcile(stored, facts);
+ * ```
+ */
+export function factsOf(pr: PullRequest, events: readonly GuardEvent[], written: readonly Effect[] = []): GuardFacts {
+  let state: GuardFacts['pr']['state'] = 'open';
+  let head = pr.headSha;
+  let merged: { sha: string; by: string } | undefined;
+  const approvals: ApprovalFact[] = [];
+  const runs: ReleaseRunFact[] = [];
+  const artifacts: ArtifactFact[] = [];
+  const conclude = (sha: string, runId: string, conclusion: ReleaseRunFact['conclusion']) => {
+    const run = runs.find((r) => String(r.runId) === runId);
+    if (run) run.conclusion = conclusion;
+    else runs.push({ runId, sha, conclusion });
+  };
+  for (const event of events) {
+    switch (event.type) {
+      case 'HEAD_CHANGED':
+        if (state !== 'merged') head = event.sha;
+        break;
+      case 'APPROVED':
+        if (!approvals.some((a) => String(a.reviewId) === String(event.reviewId))) {
+          approvals.push({
+            reviewId: String(event.reviewId),
+            reviewer: event.reviewer,
+            sha: event.sha,
+            authorized: event.authorized,
+          });
+        }
+        break;
+      case 'APPROVAL_DISMISSED': {
+        const i = approvals.findIndex((a) => String(a.reviewId) === String(event.reviewId));
+        if (i >= 0) approvals.splice(i, 1);
+        break;
+      }
+      case 'RELEASE_STARTED':
+        if (!runs.some((r) => String(r.runId) === String(event.runId))) {
+          runs.push({ runId: String(event.runId), sha: event.sha, conclusion: null });
+        }
+        break;
+      case 'RELEASE_SUCCEEDED':
+        conclude(event.sha, String(event.runId), 'success');
+        break;
+      case 'RELEASE_FAILED':
+        conclude(event.sha, String(event.runId), 'failure');
+        break;
+      case 'ARTIFACT_VERIFIED':
+        if (!artifacts.some((a) => a.sha === event.sha && a.name === event.name)) {
+          artifacts.push({ name: event.name, sha: event.sha, digest: event.digest });
+        }
+        break;
+      case 'CLOSED':
+        if (state === 'open') state = 'closed';
+        break;
+      case 'REOPENED':
+        if (state === 'closed') {
+          state = 'open';
+          head = event.sha;
+        }
+        break;
+      case 'MERGED':
+        if (state !== 'merged') {
+          state = 'merged';
+          merged = { sha: event.sha, by: event.by };
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  const statuses: StatusFact[] = written.flatMap((e) =>
+    e.type === 'SET_STATUS' ? [{ sha: e.sha, state: e.state, description: e.description }] : [],
+  );
+  return {
+    pr: {
+      ...pr,
+      headSha: head,
+      state,
+      ...(merged ? { mergedSha: merged.sha, mergedBy: merged.by } : {}),
+    },
+    approvals,
+    releaseRuns: runs,
+    artifacts,
+    statuses,
+  };
+}
+
+/**
+ * The status standing on `sha` once `written` (the `SET_STATUS` effects executed, in order) were
+ * written over `facts.statuses`: the last one for it, or undefined.
+ */
+export function standingOn(sha: string, facts: GuardFacts, written: readonly Effect[] = []): StatusFact | undefined {
+  const last = written.findLast((e) => e.type === 'SET_STATUS' && e.sha === sha);
+  if (last?.type === 'SET_STATUS') return { sha, state: last.state, description: last.description };
+  return facts.statuses?.findLast((s) => s.sha === sha);
+}
