@@ -13,7 +13,16 @@ export type { ApproverPolicy, Observation, ObserveOptions, PullRequestRef } from
 export { observe, restLogin, sameLogin, versionOfBranch } from './observe.js';
 export { OBSERVE_MORE_QUERY, OBSERVE_QUERY } from './observe-query.js';
 export type { ReleaseMode } from './release.js';
-export { isReleaseRun, releaseRuns, rerunOf, runAttemptId, runMarker, sameRun, startRelease } from './release.js';
+export {
+  isReleaseRun,
+  RELEASE_RUN_NAME,
+  releaseRuns,
+  rerunOf,
+  runAttemptId,
+  runMarker,
+  sameRun,
+  startRelease,
+} from './release.js';
 export type { GuardRunOptions, GuardRunResult } from './run-guard.js';
 export { runGuard } from './run-guard.js';
 export type { StatusKind, StatusOptions } from './statuses.js';

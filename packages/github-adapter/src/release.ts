@@ -11,11 +11,16 @@ import type { RepoRef } from './types.js';
 export type ReleaseMode = { kind: 'dispatch'; workflow: string; ref?: string } | { kind: 'in-run'; run?: string };
 
 /**
- * The marker a dispatched release run carries in its name. The release workflow must show it, e.g.
- * `run-name: release-guard ${{ inputs.sha }}`, so that a second guard run finds the first one's release.
+ * The `run-name` a release workflow declares so that its runs carry the marker (`runMarker`): a second
+ * guard run finds the first one's release by it.
  */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
+const SHA_EXPRESSION = '${{ inputs.sha }}';
+export const RELEASE_RUN_NAME = `release-guard ${SHA_EXPRESSION}`;
+
+/** The marker a dispatched release run of `sha` carries in its name: {@link RELEASE_RUN_NAME}, expanded. */
 export function runMarker(sha: string): string {
-  return `release-guard ${sha}`;
+  return RELEASE_RUN_NAME.replace(SHA_EXPRESSION, sha);
 }
 
 /** One attempt of a workflow run, as the core's `runId`. */

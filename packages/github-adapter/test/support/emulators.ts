@@ -4,8 +4,7 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import { type ClientOptions, createOctokit, type RepoRef } from '../../src/index.js';
 
 export const SHA = { a: 'a'.repeat(40), b: 'b'.repeat(40) };
-// biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
-export const RELEASE_RUN_NAME = 'release-guard ${{ inputs.sha }}';
+export { RELEASE_RUN_NAME } from '../../src/index.js';
 
 export interface Emulators {
   github: GitHubEmulator;
