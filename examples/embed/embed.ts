@@ -14,6 +14,7 @@ import {
   type StatusFact,
   type StatusState,
   type Step,
+  shortSha,
 } from '@release-guard/core';
 import { type MemoryWorld, memoryExecutor, memoryWorld } from '@release-guard/github-adapter';
 
@@ -313,7 +314,7 @@ async function drive(
 export function describeEvent(event: GuardEvent): string {
   switch (event.type) {
     case 'APPROVED':
-      return `APPROVED ${event.sha.slice(0, 7)} by ${event.reviewer} (review ${event.reviewId})`;
+      return `APPROVED ${shortSha(event.sha)} by ${event.reviewer} (review ${event.reviewId})`;
     case 'RELEASE_STARTED':
     case 'RELEASE_SUCCEEDED':
       return `${event.type} run ${event.runId}`;
@@ -324,13 +325,13 @@ export function describeEvent(event: GuardEvent): string {
     case 'ARTIFACT_MISSING':
       return `ARTIFACT_MISSING ${event.name}: ${event.reason}`;
     case 'MERGED':
-      return `MERGED ${event.sha.slice(0, 7)} by ${event.by}`;
+      return `MERGED ${shortSha(event.sha)} by ${event.by}`;
     case 'MERGE_REJECTED':
       return `MERGE_REJECTED ${event.reason}: ${event.message}`;
     case 'HEAD_CHANGED':
     case 'REOPENED':
     case 'TIMED_OUT':
-      return `${event.type} ${event.sha.slice(0, 7)}`;
+      return `${event.type} ${shortSha(event.sha)}`;
     default:
       return event.type;
   }
@@ -339,13 +340,13 @@ export function describeEvent(event: GuardEvent): string {
 export function describeEffect(effect: Effect): string {
   switch (effect.type) {
     case 'SET_STATUS':
-      return `SET_STATUS ${effect.state} on ${effect.sha.slice(0, 7)} "${effect.description}"`;
+      return `SET_STATUS ${effect.state} on ${shortSha(effect.sha)} "${effect.description}"`;
     case 'START_RELEASE':
-      return `START_RELEASE ${effect.version ?? ''} of ${effect.sha.slice(0, 7)}`;
+      return `START_RELEASE ${effect.version ?? ''} of ${shortSha(effect.sha)}`;
     case 'VERIFY_ARTIFACTS':
       return `VERIFY_ARTIFACTS ${effect.artifacts.map((a) => a.ref).join(', ')}`;
     case 'MERGE':
-      return `MERGE #${effect.pr} if the head is still ${effect.sha.slice(0, 7)}`;
+      return `MERGE #${effect.pr} if the head is still ${shortSha(effect.sha)}`;
     case 'COMMENT':
       return 'COMMENT (timeline updated)';
     case 'ALERT':

@@ -48,5 +48,5 @@ export { SNAPSHOT_SCHEMA, SNAPSHOT_VERSION } from './serialize.js';
 export type { ApprovalRecord, GuardSnapshot, MergeRecord, Phase, ReleaseRecord, TimelineEntry } from './snapshot.js';
 export { LIMITS, LIVE_PHASES, PHASES, TEXT_LIMIT } from './snapshot.js';
 export { STATUS_TEXT, standingStatus } from './standing-status.js';
-export { inertMarkdown } from './text.js';
+export { inertMarkdown, shortSha } from './text.js';
 export { renderTimeline } from './timeline.js';

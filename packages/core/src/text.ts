@@ -1,6 +1,7 @@
 /** GitHub's limit for a commit status description. */
 export const DESCRIPTION_LIMIT = 140;
 
+/** A commit SHA as GitHub abbreviates it in its interface: its first seven characters. */
 export function shortSha(sha: string): string {
   return sha.slice(0, 7);
 }

@@ -1,5 +1,5 @@
 import type { Octokit } from '@octokit/rest';
-import type { GuardEvent, MergeEffect } from '@release-guard/core';
+import { type GuardEvent, type MergeEffect, shortSha } from '@release-guard/core';
 import type { RepoRef } from './types.js';
 
 export interface MergeOptions {
@@ -98,7 +98,7 @@ export async function merge(
       oid: effect.sha,
       mergeMethod: METHOD[effect.method],
     });
-    const note = `Auto-merge is enabled: GitHub merges ${effect.sha.slice(0, 7)} once the required checks pass.`;
+    const note = `Auto-merge is enabled: GitHub merges ${shortSha(effect.sha)} once the required checks pass.`;
     return { type: 'MERGE_REJECTED', sha: effect.sha, reason: 'not-mergeable', message: `${message} ${note}` };
   }
   const why = status === 405 ? message : `the merge got no answer (${message}) and the pull request is still open`;

@@ -6,6 +6,7 @@ import {
   type GuardEvent,
   type GuardSnapshot,
   renderTimeline,
+  shortSha,
   standingStatus,
 } from '@release-guard/core';
 import { type ArtifactVerifierOptions, verifyArtifacts } from './artifacts/index.js';
@@ -150,7 +151,7 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
     queue.push({
       type: 'ALERT',
       pr: pr.number,
-      reason: `The ${repair.context} status on ${repair.sha.slice(0, 7)} was set to ${shown.state} by ${observed.statusWriter}, not by the guard: it is set back to ${repair.state}.`,
+      reason: `The ${repair.context} status on ${shortSha(repair.sha)} was set to ${shown.state} by ${observed.statusWriter}, not by the guard: it is set back to ${repair.state}.`,
     });
   }
 
@@ -177,7 +178,7 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
 
   for (const run of foreignRuns) {
     result.ignored.push(
-      `run ${run.runId} of the release workflow (${run.event} on ${run.branch}) succeeded for ${facts.pr.headSha.slice(0, 7)}, but the guard did not start it: it is not the release`,
+      `run ${run.runId} of the release workflow (${run.event} on ${run.branch}) succeeded for ${shortSha(facts.pr.headSha)}, but the guard did not start it: it is not the release`,
     );
   }
   const apply = (reported: GuardEvent) => {
@@ -212,7 +213,7 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
     // Effects run after the run's events: a release asked for by reconcile may have been answered since
     // (a delivered run of the head took it). Dispatching then would release the SHA twice.
     if (effect.type === 'START_RELEASE' && (snapshot.phase !== 'approved' || snapshot.headSha !== effect.sha)) {
-      result.ignored.push(`the release of ${effect.sha.slice(0, 7)} is no longer asked for (${snapshot.phase})`);
+      result.ignored.push(`the release of ${shortSha(effect.sha)} is no longer asked for (${snapshot.phase})`);
       result.effects.push({ effect, executed: false });
       continue;
     }
@@ -231,7 +232,7 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
       await disableAutoMerge(options.mergeOctokit ?? octokit, observed.nodeId);
       result.autoMergeDisabled = true;
     } catch (error) {
-      const reason = `Auto-merge of #${pr.number} is enabled but the guard could not disable it (${(error as Error).message}): GitHub merges ${snapshot.headSha.slice(0, 7)} as soon as its checks pass.`;
+      const reason = `Auto-merge of #${pr.number} is enabled but the guard could not disable it (${(error as Error).message}): GitHub merges ${shortSha(snapshot.headSha)} as soon as its checks pass.`;
       await executor.execute({ type: 'ALERT', pr: pr.number, reason });
       result.effects.push({ effect: { type: 'ALERT', pr: pr.number, reason }, executed: true });
     }
@@ -315,7 +316,7 @@ async function governorsOf(
 const SHARED_HEAD_MARKER = '<!-- release-guard:shared-head';
 
 function sharedHeadNote(sha: string, governing: readonly string[]): string {
-  return `the head ${sha.slice(0, 7)} is also the head of ${governing.join(', ')}, whose status governs it: the guard writes nothing for this pull request on it`;
+  return `the head ${shortSha(sha)} is also the head of ${governing.join(', ')}, whose status governs it: the guard writes nothing for this pull request on it`;
 }
 
 /** Says once on the pull request why the guard writes nothing for it. */

@@ -1,4 +1,4 @@
-import type { GuardSnapshot } from '@release-guard/core';
+import { type GuardSnapshot, shortSha } from '@release-guard/core';
 
 /** Marks the guard's timeline comment, so it is found among the others and updated in place. */
 export const TIMELINE_MARKER = '<!-- release-guard:timeline -->';
@@ -57,7 +57,7 @@ export function parseTimelineComment(body: string): ParsedTimelineComment {
   if (of !== undefined && of !== headSha) {
     return {
       found: false,
-      problem: `the snapshot marker names head ${headSha.slice(0, 7)}, but the snapshot it holds is of another head`,
+      problem: `the snapshot marker names head ${shortSha(headSha)}, but the snapshot it holds is of another head`,
     };
   }
   return { found: true, serialized, headSha };

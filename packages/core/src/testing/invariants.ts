@@ -7,6 +7,7 @@ import { classify, normalizeLogin } from '../pull-request.js';
 import { restoreSnapshot, serializeSnapshot } from '../serialize.js';
 import { type GuardSnapshot, LIVE_PHASES } from '../snapshot.js';
 import { STATUS_TEXT, standingStatus } from '../standing-status.js';
+import { shortSha } from '../text.js';
 import type { History } from './history.js';
 import { HistoryModel } from './history-model.js';
 
@@ -104,7 +105,7 @@ export class InvariantMonitor {
     }
     // 9. A bypassing merge is recorded and raises an alert; never for other pull requests.
     if (bypass && event.type === 'MERGED') {
-      if (!step.snapshot.violations.at(-1)?.startsWith(event.sha.slice(0, 7))) {
+      if (!step.snapshot.violations.at(-1)?.startsWith(shortSha(event.sha))) {
         fail(9, `merge of ${event.sha} bypassed the guard but no violation was recorded`);
       }
       if (!step.effects.some((e) => e.type === 'ALERT'))
