@@ -1,22 +1,9 @@
 import { gate } from '@release-guard/action';
-import {
-  createGuard,
-  type Effect,
-  type Guard,
-  type GuardConfig,
-  type GuardEvent,
-  type Phase,
-} from '@release-guard/core';
+import { createGuard, type Effect, type Guard, type GuardConfig, type GuardEvent } from '@release-guard/core';
 import { createOctokit, type GuardRunResult, runGuard } from '@release-guard/github-adapter';
-import {
-  type GitHubEmulator,
-  type PushRecord,
-  type Registry,
-  type RequestLogEntry,
-  startGitHub,
-  startRegistry,
-} from '@release-guard/testkit';
+import { type GitHubEmulator, type Registry, startGitHub, startRegistry } from '@release-guard/testkit';
 import { Agenda, at, VirtualClock } from './clock.js';
+import { type IncidentRun, mergeRequests, recordedRun, type TimelineEntry } from './outcome.js';
 import {
   CHART_NAME,
   CHART_VERSION,
@@ -37,61 +24,6 @@ import {
   versionsOf,
   weaveGitopsConfig,
 } from './scenario.js';
-
-// ---- What a replay yields --------------------------------------------------------------------------
-
-export interface TimelineEntry {
-  at: Date;
-  actor: string;
-  what: string;
-}
-
-/** How long the published chart pointed at an image that did not exist: every upgrade failed meanwhile. */
-export interface UpgradeWindow {
-  /** When the chart was pushed, from the registry's push log. */
-  chartPushedAt?: Date;
-  /** When the image the chart runs was pushed, from the registry's push log. */
-  imagePushedAt?: Date;
-  /** Milliseconds; 0 when the chart came after the image or never came; Infinity when the image never came. */
-  ms: number;
-}
-
-export interface IncidentRun {
-  scenario: Scenario;
-  times: IncidentTimes;
-  entries: TimelineEntry[];
-  /** The registry's push log, oldest first. */
-  pushes: PushRecord[];
-  window: UpgradeWindow;
-  /** The release PR as GitHub records it at the end. */
-  pullRequest: { number: number; merged: boolean; mergedAt?: Date; mergedBy?: string };
-  /** Every `pulls/merge` request GitHub answered, with its status and caller. */
-  mergeRequests: RequestLogEntry[];
-  /** The `release` statuses GitHub recorded on the head, oldest first. */
-  statuses: { state: string; description: string | null; at: Date; by: string }[];
-  /** The guard's last result, when guarded. */
-  guard?: { phase: Phase; violations: string[]; alerts: string[] };
-}
-
-/**
- * Measures the window from the registry's push log: the first push of the chart's tag and of the tag of
- * the image it runs.
- */
-export function measureWindow(
-  pushes: readonly PushRecord[],
-  image: { name: string; tag: string },
-  chart: { name: string; tag: string },
-): UpgradeWindow {
-  const first = (name: string, tag: string) => pushes.find((p) => p.name === name && p.tag === tag)?.at;
-  const chartPushedAt = first(chart.name, chart.tag);
-  const imagePushedAt = first(image.name, image.tag);
-  const window: UpgradeWindow = { ms: 0 };
-  if (chartPushedAt) window.chartPushedAt = chartPushedAt;
-  if (imagePushedAt) window.imagePushedAt = imagePushedAt;
-  if (!chartPushedAt) return window;
-  window.ms = imagePushedAt ? Math.max(0, imagePushedAt.getTime() - chartPushedAt.getTime()) : Number.POSITIVE_INFINITY;
-  return window;
-}
 
 /**
  * Starts the GitHub and registry emulators on 127.0.0.1 on the clock `now`, runs `use`, and closes both
@@ -253,10 +185,7 @@ class IncidentReplay {
         await this.octokit('releaser-token').rest.pulls.merge({ owner: OWNER, repo: REPO, pull_number: this.number });
         this.log(RELEASER, `merges #${this.number} with the merge button: merged`);
       } catch (error) {
-        const answer = control
-          .requests(this.full)
-          .filter((r) => r.operation === 'pulls/merge')
-          .at(-1);
+        const answer = mergeRequests(control, this.full).at(-1);
         const message = (error as { response?: { data?: { message?: string } } }).response?.data?.message;
         this.log(
           RELEASER,
@@ -393,34 +322,13 @@ class IncidentReplay {
   }
 
   result(): IncidentRun {
-    const control = this.github.control;
-    const pr = control.pullRequest(this.full, this.number);
-    const pushes = this.registry.control.pushes();
-    const run: IncidentRun = {
-      scenario: this.scenario,
-      times: this.times,
-      entries: this.entries,
-      pushes,
-      window: measureWindow(pushes, { name: IMAGE_NAME, tag: VERSION }, { name: CHART_NAME, tag: CHART_VERSION }),
-      pullRequest: {
-        number: pr.number,
-        merged: pr.merged,
-        ...(pr.mergedAt ? { mergedAt: new Date(pr.mergedAt) } : {}),
-        ...(pr.mergedBy ? { mergedBy: pr.mergedBy.login } : {}),
-      },
-      mergeRequests: control.requests(this.full).filter((r) => r.operation === 'pulls/merge'),
-      statuses: control
-        .statuses(this.full, HEAD_SHA, 'release')
-        .map((s) => ({ state: s.state, description: s.description, at: new Date(s.createdAt), by: s.creator.login })),
+    const guard = this.lastGuardRun && {
+      phase: this.lastGuardRun.snapshot.phase,
+      violations: this.lastGuardRun.snapshot.violations,
+      alerts: this.alerts,
     };
-    if (this.lastGuardRun) {
-      run.guard = {
-        phase: this.lastGuardRun.snapshot.phase,
-        violations: this.lastGuardRun.snapshot.violations,
-        alerts: this.alerts,
-      };
-    }
-    return run;
+    const seen = { scenario: this.scenario, times: this.times, entries: this.entries, ...(guard ? { guard } : {}) };
+    return recordedRun(seen, this.github.control, this.registry.control, { full: this.full, number: this.number });
   }
 }
 

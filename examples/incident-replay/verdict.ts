@@ -1,5 +1,5 @@
 import { hhmmss } from './clock.js';
-import type { IncidentRun, UpgradeWindow } from './incident.js';
+import type { IncidentRun, UpgradeWindow } from './outcome.js';
 import { GUARD_LOGIN } from './scenario.js';
 
 export interface Verdict {

@@ -2,7 +2,8 @@ import { toMermaid } from '@release-guard/core';
 import type { PushRecord } from '@release-guard/testkit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { at } from '../clock.js';
-import { type IncidentRun, measureWindow, replayIncident, withEmulators } from '../incident.js';
+import { replayIncident, withEmulators } from '../incident.js';
+import { type IncidentRun, measureWindow } from '../outcome.js';
 import { renderReport } from '../render.js';
 import {
   CHART_NAME,
