@@ -1,7 +1,7 @@
 import { gate } from '@release-guard/action';
 import { createGuard, type Effect, type Guard, type GuardConfig, type GuardEvent } from '@release-guard/core';
 import { createOctokit, type GuardRunResult, runGuard } from '@release-guard/github-adapter';
-import { type GitHubEmulator, type Registry, startGitHub, startRegistry } from '@release-guard/testkit';
+import type { GitHubEmulator, Registry } from '@release-guard/testkit';
 import { Agenda, at, VirtualClock } from './clock.js';
 import { type IncidentRun, mergeRequests, recordedRun, type TimelineEntry } from './outcome.js';
 import {
@@ -14,7 +14,6 @@ import {
   IMAGE_NAME,
   type IncidentTimes,
   OWNER,
-  RELEASE_RUN_NAME,
   RELEASE_WORKFLOW,
   RELEASER,
   REPO,
@@ -24,27 +23,7 @@ import {
   versionsOf,
   weaveGitopsConfig,
 } from './scenario.js';
-
-/**
- * Starts the GitHub and registry emulators on 127.0.0.1 on the clock `now`, runs `use`, and closes both
- * whatever happens.
- */
-export async function withEmulators<T>(
-  now: () => Date,
-  use: (github: GitHubEmulator, registry: Registry) => Promise<T>,
-): Promise<T> {
-  const github = await startGitHub({ now });
-  try {
-    const registry = await startRegistry({ now });
-    try {
-      return await use(github, registry);
-    } finally {
-      await registry.close();
-    }
-  } finally {
-    await github.close();
-  }
-}
+import { GUARD_TOKEN, RELEASER_TOKEN, releaseRunOf, setUpRepository, withEmulators } from './world.js';
 
 /**
  * Replays the v0.29 morning on the emulators with a virtual clock: the release PR is opened and
@@ -87,17 +66,7 @@ class IncidentReplay {
     this.agenda = new Agenda(clock);
     this.config = weaveGitopsConfig(registry.host);
     this.guard = createGuard(this.config);
-    const control = github.control;
-    this.full = control.createRepository({ owner: OWNER, name: REPO, collaborators: { [RELEASER]: 'write' } });
-    control.addToken('releaser-token', RELEASER);
-    control.addToken('guard-token', GUARD_LOGIN);
-    control.setPermission(this.full, GUARD_LOGIN, 'write');
-    control.addWorkflow(this.full, {
-      path: `.github/workflows/${RELEASE_WORKFLOW}`,
-      name: 'release',
-      ...(scenario.guarded ? { runName: RELEASE_RUN_NAME } : {}),
-    });
-    if (scenario.guarded) control.protectBranch(this.full, 'main', { requiredContexts: ['release'] });
+    this.full = setUpRepository(github.control, scenario);
   }
 
   private octokit(token: string) {
@@ -182,7 +151,7 @@ class IncidentReplay {
     } else {
       // The merge button: GitHub's merge endpoint, as the releaser.
       try {
-        await this.octokit('releaser-token').rest.pulls.merge({ owner: OWNER, repo: REPO, pull_number: this.number });
+        await this.octokit(RELEASER_TOKEN).rest.pulls.merge({ owner: OWNER, repo: REPO, pull_number: this.number });
         this.log(RELEASER, `merges #${this.number} with the merge button: merged`);
       } catch (error) {
         const answer = mergeRequests(control, this.full).at(-1);
@@ -270,7 +239,7 @@ class IncidentReplay {
   private async runGuard(events: GuardEvent[]): Promise<void> {
     const result = await runGuard({
       guard: this.guard,
-      octokit: this.octokit('guard-token'),
+      octokit: this.octokit(GUARD_TOKEN),
       pr: { owner: OWNER, repo: REPO, number: this.number },
       release: { kind: 'dispatch', workflow: RELEASE_WORKFLOW, ref: HEAD_REF },
       versionOf: versionsOf,
@@ -318,7 +287,7 @@ class IncidentReplay {
   }
 
   private releaseRun() {
-    return this.github.control.runs(this.full).find((r) => r.headSha === HEAD_SHA);
+    return releaseRunOf(this.github.control, this.full);
   }
 
   result(): IncidentRun {

@@ -2,7 +2,7 @@ import { toMermaid } from '@release-guard/core';
 import type { PushRecord } from '@release-guard/testkit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { at } from '../clock.js';
-import { replayIncident, withEmulators } from '../incident.js';
+import { replayIncident } from '../incident.js';
 import { type IncidentRun, measureWindow } from '../outcome.js';
 import { renderReport } from '../render.js';
 import {
@@ -18,6 +18,7 @@ import {
   VERSION,
 } from '../scenario.js';
 import { describeWindow, duration, judge } from '../verdict.js';
+import { withEmulators } from '../world.js';
 
 const IMAGE = { name: IMAGE_NAME, tag: VERSION };
 const CHART = { name: CHART_NAME, tag: CHART_VERSION };
