@@ -1,8 +1,9 @@
 import { gate } from '@release-guard/action';
-import { createGuard, type Effect, type Guard, type GuardConfig, type GuardEvent } from '@release-guard/core';
+import { createGuard, type Guard, type GuardConfig, type GuardEvent } from '@release-guard/core';
 import { createOctokit, type GuardRunResult, runGuard } from '@release-guard/github-adapter';
 import type { GitHubEmulator, Registry } from '@release-guard/testkit';
 import { Agenda, at, VirtualClock } from './clock.js';
+import { describeEffect, refTail, short, shortChart, shortImage } from './narration.js';
 import { type IncidentRun, mergeRequests, recordedRun, type TimelineEntry } from './outcome.js';
 import {
   CHART_NAME,
@@ -249,41 +250,10 @@ class IncidentReplay {
     this.lastGuardRun = result;
     this.alerts.push(...result.alerts);
     const executed = result.effects.filter((e) => e.executed).map((e) => e.effect);
-    for (const what of executed.flatMap((effect) => this.describe(effect, result))) this.log(GUARD_LOGIN, what);
+    const lines = executed.flatMap((effect) => describeEffect(effect, result.snapshot, this.github.control, this.full));
+    for (const what of lines) this.log(GUARD_LOGIN, what);
     this.watchRelease();
     this.afterPossibleMerge();
-  }
-
-  private describe(effect: Effect, result: GuardRunResult): string[] {
-    const snapshot = result.snapshot;
-    switch (effect.type) {
-      case 'SET_STATUS':
-        return [`status "${effect.context}" -> ${effect.state}: ${effect.description}`];
-      case 'START_RELEASE': {
-        const run = this.releaseRun();
-        return [
-          `starts the release: dispatches ${RELEASE_WORKFLOW}${run ? `, run ${run.id} "${run.displayTitle.slice(0, 21)}…"` : ''}`,
-        ];
-      }
-      case 'VERIFY_ARTIFACTS':
-        return effect.artifacts.map(({ name, ref }) => {
-          const found = snapshot.verified.find((v) => v.name === name);
-          return found
-            ? `finds ${name} ${ref} in the registry (${short(found.digest, 19)})`
-            : `does not find ${name} ${ref}: ${snapshot.failure ?? 'missing'}`;
-        });
-      case 'MERGE': {
-        const pr = this.github.control.pullRequest(this.full, effect.pr);
-        const outcome = pr.merged
-          ? `merged by ${pr.mergedBy?.login}`
-          : `refused: ${snapshot.merge.rejection ?? snapshot.merge.state}`;
-        return [`merges #${effect.pr} if its head is still ${short(effect.sha)}: ${outcome}`];
-      }
-      case 'ALERT':
-        return [`ALERT: ${effect.reason}`];
-      case 'COMMENT':
-        return [];
-    }
   }
 
   private releaseRun() {
@@ -299,20 +269,4 @@ class IncidentReplay {
     const seen = { scenario: this.scenario, times: this.times, entries: this.entries, ...(guard ? { guard } : {}) };
     return recordedRun(seen, this.github.control, this.registry.control, { full: this.full, number: this.number });
   }
-}
-
-function short(text: string, length = 7): string {
-  return text.length > length ? text.slice(0, length) : text;
-}
-
-function refTail(ref: string): string {
-  return ref.slice(ref.lastIndexOf('/') + 1);
-}
-
-function shortImage(): string {
-  return `${refTail(IMAGE_NAME)}:${VERSION}`;
-}
-
-function shortChart(): string {
-  return `${refTail(CHART_NAME)}:${CHART_VERSION}`;
 }
