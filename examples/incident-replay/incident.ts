@@ -1,9 +1,9 @@
 import { gate } from '@release-guard/action';
-import { createGuard, type Guard, type GuardConfig, type GuardEvent } from '@release-guard/core';
-import { createOctokit, type GuardRunResult, runGuard } from '@release-guard/github-adapter';
+import type { GuardConfig, GuardEvent } from '@release-guard/core';
 import type { GitHubEmulator, Registry } from '@release-guard/testkit';
 import { Agenda, at, VirtualClock } from './clock.js';
-import { describeEffect, refTail, short, shortChart, shortImage } from './narration.js';
+import { GuardJob } from './guard-job.js';
+import { refTail, short, shortChart, shortImage } from './narration.js';
 import { type IncidentRun, mergeRequests, recordedRun, type TimelineEntry } from './outcome.js';
 import {
   CHART_NAME,
@@ -24,7 +24,7 @@ import {
   versionsOf,
   weaveGitopsConfig,
 } from './scenario.js';
-import { GUARD_TOKEN, RELEASER_TOKEN, releaseRunOf, setUpRepository, withEmulators } from './world.js';
+import { octokitFor, RELEASER_TOKEN, releaseRunOf, setUpRepository, withEmulators } from './world.js';
 
 /**
  * Replays the v0.29 morning on the emulators with a virtual clock: the release PR is opened and
@@ -50,12 +50,10 @@ class IncidentReplay {
   private readonly entries: TimelineEntry[] = [];
   private readonly full: string;
   private readonly config: GuardConfig;
-  private readonly guard: Guard;
+  private readonly guardJob: GuardJob;
   private number = 0;
   private chartWorkflowStarted = false;
   private releaseRunStarting = false;
-  private lastGuardRun: GuardRunResult | undefined;
-  private readonly alerts: string[] = [];
 
   constructor(
     private readonly scenario: Scenario,
@@ -66,12 +64,8 @@ class IncidentReplay {
   ) {
     this.agenda = new Agenda(clock);
     this.config = weaveGitopsConfig(registry.host);
-    this.guard = createGuard(this.config);
     this.full = setUpRepository(github.control, scenario);
-  }
-
-  private octokit(token: string) {
-    return createOctokit({ token, baseUrl: this.github.url, retries: 0, throttle: false });
+    this.guardJob = new GuardJob(this.config, github, this.full, clock.now, (what) => this.log(GUARD_LOGIN, what));
   }
 
   private log(actor: string, what: string, when: Date = this.clock.now()): void {
@@ -113,7 +107,7 @@ class IncidentReplay {
       return;
     }
     // Without the guard, the release workflow runs on the approval itself.
-    await this.octokit('github-actions').rest.actions.createWorkflowDispatch({
+    await octokitFor(this.github, 'github-actions').rest.actions.createWorkflowDispatch({
       owner: OWNER,
       repo: REPO,
       workflow_id: RELEASE_WORKFLOW,
@@ -152,7 +146,11 @@ class IncidentReplay {
     } else {
       // The merge button: GitHub's merge endpoint, as the releaser.
       try {
-        await this.octokit(RELEASER_TOKEN).rest.pulls.merge({ owner: OWNER, repo: REPO, pull_number: this.number });
+        await octokitFor(this.github, RELEASER_TOKEN).rest.pulls.merge({
+          owner: OWNER,
+          repo: REPO,
+          pull_number: this.number,
+        });
         this.log(RELEASER, `merges #${this.number} with the merge button: merged`);
       } catch (error) {
         const answer = mergeRequests(control, this.full).at(-1);
@@ -238,20 +236,7 @@ class IncidentReplay {
   }
 
   private async runGuard(events: GuardEvent[]): Promise<void> {
-    const result = await runGuard({
-      guard: this.guard,
-      octokit: this.octokit(GUARD_TOKEN),
-      pr: { owner: OWNER, repo: REPO, number: this.number },
-      release: { kind: 'dispatch', workflow: RELEASE_WORKFLOW, ref: HEAD_REF },
-      versionOf: versionsOf,
-      events,
-      now: this.clock.now,
-    });
-    this.lastGuardRun = result;
-    this.alerts.push(...result.alerts);
-    const executed = result.effects.filter((e) => e.executed).map((e) => e.effect);
-    const lines = executed.flatMap((effect) => describeEffect(effect, result.snapshot, this.github.control, this.full));
-    for (const what of lines) this.log(GUARD_LOGIN, what);
+    await this.guardJob.run(this.number, events);
     this.watchRelease();
     this.afterPossibleMerge();
   }
@@ -261,11 +246,7 @@ class IncidentReplay {
   }
 
   result(): IncidentRun {
-    const guard = this.lastGuardRun && {
-      phase: this.lastGuardRun.snapshot.phase,
-      violations: this.lastGuardRun.snapshot.violations,
-      alerts: this.alerts,
-    };
+    const guard = this.guardJob.state();
     const seen = { scenario: this.scenario, times: this.times, entries: this.entries, ...(guard ? { guard } : {}) };
     return recordedRun(seen, this.github.control, this.registry.control, { full: this.full, number: this.number });
   }

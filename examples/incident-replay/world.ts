@@ -3,6 +3,7 @@
  * weave-gitops repository as the scenario sets it up on GitHub (the releaser, the guard's app, the release
  * workflow and, when guarded, branch protection requiring `release`).
  */
+import { createOctokit, type Octokit } from '@release-guard/github-adapter';
 import {
   type GitHubControl,
   type GitHubEmulator,
@@ -45,6 +46,11 @@ export async function withEmulators<T>(
   } finally {
     await github.close();
   }
+}
+
+/** An Octokit on the emulated GitHub, authenticated with `token`, that neither retries nor throttles. */
+export function octokitFor(github: GitHubEmulator, token: string): Octokit {
+  return createOctokit({ token, baseUrl: github.url, retries: 0, throttle: false });
 }
 
 /** Creates the repository on GitHub as `scenario` has it, and returns its full name. */
