@@ -1,13 +1,11 @@
-import { gate } from '@release-guard/action';
 import type { GuardConfig, GuardEvent } from '@release-guard/core';
 import type { GitHubEmulator, Registry } from '@release-guard/testkit';
+import { chartWorkflow } from './chart-workflow.js';
 import { Agenda, at, VirtualClock } from './clock.js';
 import { GuardJob } from './guard-job.js';
-import { refTail, short, shortChart, shortImage } from './narration.js';
+import { short, shortImage } from './narration.js';
 import { type IncidentRun, mergeRequests, recordedRun, type TimelineEntry } from './outcome.js';
 import {
-  CHART_NAME,
-  CHART_VERSION,
   DELAYS,
   GUARD_LOGIN,
   HEAD_REF,
@@ -21,7 +19,6 @@ import {
   type Scenario,
   SEED_TIMES,
   VERSION,
-  versionsOf,
   weaveGitopsConfig,
 } from './scenario.js';
 import { octokitFor, RELEASER_TOKEN, releaseRunOf, setUpRepository, withEmulators } from './world.js';
@@ -193,34 +190,6 @@ class IncidentReplay {
     this.onEvent([{ type: 'RELEASE_SUCCEEDED', sha: done.headSha, runId: `${done.id}.${done.runAttempt}` }]);
   }
 
-  /** The chart workflow, on the push to main a merge makes. */
-  private async chartWorkflow(): Promise<void> {
-    const gated = this.scenario.chartGate ?? this.scenario.guarded;
-    const versions = versionsOf(HEAD_REF);
-    if (gated) {
-      const result = await gate({ config: this.config, artifact: 'chart', versions });
-      const image = result.predecessors.find((p) => p.name === 'image');
-      if (!result.open) {
-        this.log(
-          'chart workflow',
-          `gate closed: ${image?.reason ?? 'a predecessor is missing'}; the chart is not pushed`,
-        );
-        return;
-      }
-      this.log('chart workflow', `gate open: ${image ? refTail(image.ref) : 'every predecessor'} exists`);
-    }
-    const { digest } = await this.registry.control.pushChart(CHART_NAME, CHART_VERSION, {
-      appVersion: VERSION,
-      revision: HEAD_SHA,
-    });
-    const push = this.registry.control.pushes().find((p) => p.name === CHART_NAME && p.tag === CHART_VERSION);
-    this.log(
-      'chart workflow',
-      `pushes chart ${shortChart()} (${short(digest, 19)}), which runs ${shortImage()}`,
-      push?.at,
-    );
-  }
-
   /** The guard's job, `DELAYS.guardMs` after a GitHub event (none without the guard), with the events it carries. */
   private onEvent(events: GuardEvent[] = []): void {
     if (!this.scenario.guarded) return;
@@ -231,7 +200,8 @@ class IncidentReplay {
   private afterPossibleMerge(): void {
     if (this.chartWorkflowStarted || !this.github.control.pullRequest(this.full, this.number).merged) return;
     this.chartWorkflowStarted = true;
-    this.agenda.after(DELAYS.chartMs, () => this.chartWorkflow());
+    const log = (what: string, when?: Date) => this.log('chart workflow', what, when);
+    this.agenda.after(DELAYS.chartMs, () => chartWorkflow(this.scenario, this.config, this.registry.control, log));
     this.onEvent();
   }
 
