@@ -1,3 +1,8 @@
+/**
+ * The replay itself: the morning's steps on the agenda at the scenario's times (the release PR opened and
+ * approved, the 11:16 merge, the release workflow's build, image push and end), with the guard's job and
+ * the chart workflow started by the events that start them.
+ */
 import type { GuardConfig, GuardEvent } from '@release-guard/core';
 import type { GitHubEmulator, Registry } from '@release-guard/testkit';
 import { chartWorkflow } from './chart-workflow.js';
