@@ -1,191 +1,32 @@
-import { gate } from '@release-guard/action';
-import {
-  createGuard,
-  type Effect,
-  type Guard,
-  type GuardConfig,
-  type GuardEvent,
-  type Phase,
-} from '@release-guard/core';
-import { createOctokit, type GuardRunResult, runGuard, versionOfBranch } from '@release-guard/github-adapter';
-import {
-  type GitHubEmulator,
-  type PushRecord,
-  type Registry,
-  type RequestLogEntry,
-  startGitHub,
-  startRegistry,
-} from '@release-guard/testkit';
+/**
+ * The replay itself: the morning's steps on the agenda at the scenario's times (the release PR opened and
+ * approved, the 11:16 merge, the release workflow's build, image push and end), with the guard's job and
+ * the chart workflow started by the events that start them.
+ */
+import type { GuardConfig, GuardEvent } from '@release-guard/core';
+import type { GitHubEmulator, Registry } from '@release-guard/testkit';
+import { chartWorkflow } from './chart-workflow.js';
 import { Agenda, at, VirtualClock } from './clock.js';
-
-// ---- The repository, the release and its artifacts, as on 2 August 2023 ------------------------
-
-export const OWNER = 'weaveworks';
-export const REPO = 'weave-gitops';
-export const HEAD_REF = 'releases/v0.29.0';
-export const HEAD_SHA = '03093a127262cad8f4c94caf8aa4262314a1cedd';
-export const VERSION = 'v0.29.0';
-/** The Helm chart the merge published; it runs the image `wego-app:v0.29.0`. */
-export const CHART_VERSION = '4.0.27';
-export const IMAGE_NAME = 'weaveworks/wego-app';
-export const CHART_NAME = 'weaveworks/charts/weave-gitops';
-export const RELEASE_WORKFLOW = 'release.yaml';
-/** The guard's app. */
-export const GUARD_LOGIN = 'release-guard[bot]';
-export const RELEASER = 'releaser';
-/** A dispatched release run must carry the guard's marker in its name (see the adapter's `runMarker`). */
-// biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
-export const RELEASE_RUN_NAME = 'release-guard ${{ inputs.sha }}';
-
-/** The seed's artifacts: the image must exist before unlock; the chart is published by the merge, after the image. */
-export function weaveGitopsConfig(registryHost: string): GuardConfig {
-  return {
-    artifacts: [
-      { name: 'image', ref: `${registryHost}/${IMAGE_NAME}:{version}` },
-      { name: 'chart', ref: `${registryHost}/${CHART_NAME}:{chart}`, after: ['image'], onMerge: true },
-    ],
-  };
-}
-
-/** The versions a `releases/vX.Y.Z` branch releases: the app's, and the chart's it prepared. */
-export function versionsOf(headRef: string): { version?: string; versions?: Record<string, string> } {
-  const branch = versionOfBranch(headRef);
-  return branch.version === VERSION ? { ...branch, versions: { chart: CHART_VERSION } } : branch;
-}
-
-// ---- When things happen ----------------------------------------------------------------------------
-
-/** Times of the morning, as HH:MM:SS UTC on 2 August 2023. */
-export interface IncidentTimes {
-  /** prepare-release opens the release PR. */
-  opened: string;
-  /** The releaser approves it. */
-  approved: string;
-  /** The releaser merges by hand (the incident). */
-  handMerge: string;
-  /** The release workflow starts building the image (seed: 11:29:24). */
-  buildStarted: string;
-  /** The image `wego-app:v0.29.0` is pushed (seed: 12:41:02). */
-  imagePushed: string;
-  /** The release workflow run completes (seed: 12:41:03). */
-  releaseCompleted: string;
-}
-
-/**
- * The seed's times. The seed gives the merge (~11:16), the chart push (11:16:19), the build (11:29:24)
- * and the image push (12:41:02); the PR's opening and its approval are not in it and are put before.
- */
-export const SEED_TIMES: IncidentTimes = {
-  opened: '11:00:00',
-  approved: '11:05:00',
-  handMerge: '11:16:00',
-  buildStarted: '11:29:24',
-  imagePushed: '12:41:02',
-  releaseCompleted: '12:41:03',
-};
-
-/** How long after its trigger a workflow does its thing. */
-export const DELAYS = {
-  /** The guard's job runs on a GitHub event. */
-  guardMs: 10_000,
-  /** A release run starts after it is triggered. */
-  runStartMs: 5_000,
-  /** The chart workflow pushes the chart after the merge (seed: merged at 11:16, pushed at 11:16:19). */
-  chartMs: 19_000,
-};
-
-// ---- What is replayed ------------------------------------------------------------------------------
-
-export interface Scenario {
-  title: string;
-  /**
-   * release-guard installed: branch protection requires `release`, the guard runs on every event and
-   * dispatches the release, and the chart workflow runs the gate before pushing.
-   */
-  guarded: boolean;
-  /** The 11:16 merge bypasses branch protection (an admin merge) instead of going through the merge button. */
-  bypass?: boolean;
-  /** Whether the chart workflow runs the gate (default: when guarded). */
-  chartGate?: boolean;
-  times?: Partial<IncidentTimes>;
-}
-
-export const UNGUARDED: Scenario = { title: 'Without release-guard (v0.29 as it happened)', guarded: false };
-export const GUARDED: Scenario = { title: 'With release-guard', guarded: true };
-
-export interface TimelineEntry {
-  at: Date;
-  actor: string;
-  what: string;
-}
-
-/** How long the published chart pointed at an image that did not exist: every upgrade failed meanwhile. */
-export interface UpgradeWindow {
-  /** When the chart was pushed, from the registry's push log. */
-  chartPushedAt?: Date;
-  /** When the image the chart runs was pushed, from the registry's push log. */
-  imagePushedAt?: Date;
-  /** Milliseconds; 0 when the chart came after the image or never came; Infinity when the image never came. */
-  ms: number;
-}
-
-export interface IncidentRun {
-  scenario: Scenario;
-  times: IncidentTimes;
-  entries: TimelineEntry[];
-  /** The registry's push log, oldest first. */
-  pushes: PushRecord[];
-  window: UpgradeWindow;
-  /** The release PR as GitHub records it at the end. */
-  pullRequest: { number: number; merged: boolean; mergedAt?: Date; mergedBy?: string };
-  /** Every `pulls/merge` request GitHub answered, with its status and caller. */
-  mergeRequests: RequestLogEntry[];
-  /** The `release` statuses GitHub recorded on the head, oldest first. */
-  statuses: { state: string; description: string | null; at: Date; by: string }[];
-  /** The guard's last result, when guarded. */
-  guard?: { phase: Phase; violations: string[]; alerts: string[] };
-}
-
-/**
- * Measures the window from the registry's push log: the first push of the chart's tag and of the tag of
- * the image it runs.
- */
-export function measureWindow(
-  pushes: readonly PushRecord[],
-  image: { name: string; tag: string },
-  chart: { name: string; tag: string },
-): UpgradeWindow {
-  const first = (name: string, tag: string) => pushes.find((p) => p.name === name && p.tag === tag)?.at;
-  const chartPushedAt = first(chart.name, chart.tag);
-  const imagePushedAt = first(image.name, image.tag);
-  const window: UpgradeWindow = { ms: 0 };
-  if (chartPushedAt) window.chartPushedAt = chartPushedAt;
-  if (imagePushedAt) window.imagePushedAt = imagePushedAt;
-  if (!chartPushedAt) return window;
-  window.ms = imagePushedAt ? Math.max(0, imagePushedAt.getTime() - chartPushedAt.getTime()) : Number.POSITIVE_INFINITY;
-  return window;
-}
-
-/**
- * Starts the GitHub and registry emulators on 127.0.0.1 on the clock `now`, runs `use`, and closes both
- * whatever happens.
- */
-export async function withEmulators<T>(
-  now: () => Date,
-  use: (github: GitHubEmulator, registry: Registry) => Promise<T>,
-): Promise<T> {
-  const github = await startGitHub({ now });
-  try {
-    const registry = await startRegistry({ now });
-    try {
-      return await use(github, registry);
-    } finally {
-      await registry.close();
-    }
-  } finally {
-    await github.close();
-  }
-}
+import { GuardJob } from './guard-job.js';
+import { short, shortImage } from './narration.js';
+import { type IncidentRun, mergeRequests, recordedRun, type TimelineEntry } from './outcome.js';
+import {
+  DELAYS,
+  GUARD_LOGIN,
+  HEAD_REF,
+  HEAD_SHA,
+  IMAGE_NAME,
+  type IncidentTimes,
+  OWNER,
+  RELEASE_WORKFLOW,
+  RELEASER,
+  REPO,
+  type Scenario,
+  SEED_TIMES,
+  VERSION,
+  weaveGitopsConfig,
+} from './scenario.js';
+import { octokitFor, RELEASER_TOKEN, releaseRunOf, setUpRepository, withEmulators } from './world.js';
 
 /**
  * Replays the v0.29 morning on the emulators with a virtual clock: the release PR is opened and
@@ -211,12 +52,10 @@ class IncidentReplay {
   private readonly entries: TimelineEntry[] = [];
   private readonly full: string;
   private readonly config: GuardConfig;
-  private readonly guard: Guard;
+  private readonly guardJob: GuardJob;
   private number = 0;
   private chartWorkflowStarted = false;
   private releaseRunStarting = false;
-  private lastGuardRun: GuardRunResult | undefined;
-  private readonly alerts: string[] = [];
 
   constructor(
     private readonly scenario: Scenario,
@@ -227,22 +66,8 @@ class IncidentReplay {
   ) {
     this.agenda = new Agenda(clock);
     this.config = weaveGitopsConfig(registry.host);
-    this.guard = createGuard(this.config);
-    const control = github.control;
-    this.full = control.createRepository({ owner: OWNER, name: REPO, collaborators: { [RELEASER]: 'write' } });
-    control.addToken('releaser-token', RELEASER);
-    control.addToken('guard-token', GUARD_LOGIN);
-    control.setPermission(this.full, GUARD_LOGIN, 'write');
-    control.addWorkflow(this.full, {
-      path: `.github/workflows/${RELEASE_WORKFLOW}`,
-      name: 'release',
-      ...(scenario.guarded ? { runName: RELEASE_RUN_NAME } : {}),
-    });
-    if (scenario.guarded) control.protectBranch(this.full, 'main', { requiredContexts: ['release'] });
-  }
-
-  private octokit(token: string) {
-    return createOctokit({ token, baseUrl: this.github.url, retries: 0, throttle: false });
+    this.full = setUpRepository(github.control, scenario);
+    this.guardJob = new GuardJob(this.config, github, this.full, clock.now, (what) => this.log(GUARD_LOGIN, what));
   }
 
   private log(actor: string, what: string, when: Date = this.clock.now()): void {
@@ -284,7 +109,7 @@ class IncidentReplay {
       return;
     }
     // Without the guard, the release workflow runs on the approval itself.
-    await this.octokit('github-actions').rest.actions.createWorkflowDispatch({
+    await octokitFor(this.github, 'github-actions').rest.actions.createWorkflowDispatch({
       owner: OWNER,
       repo: REPO,
       workflow_id: RELEASE_WORKFLOW,
@@ -323,13 +148,14 @@ class IncidentReplay {
     } else {
       // The merge button: GitHub's merge endpoint, as the releaser.
       try {
-        await this.octokit('releaser-token').rest.pulls.merge({ owner: OWNER, repo: REPO, pull_number: this.number });
+        await octokitFor(this.github, RELEASER_TOKEN).rest.pulls.merge({
+          owner: OWNER,
+          repo: REPO,
+          pull_number: this.number,
+        });
         this.log(RELEASER, `merges #${this.number} with the merge button: merged`);
       } catch (error) {
-        const answer = control
-          .requests(this.full)
-          .filter((r) => r.operation === 'pulls/merge')
-          .at(-1);
+        const answer = mergeRequests(control, this.full).at(-1);
         const message = (error as { response?: { data?: { message?: string } } }).response?.data?.message;
         this.log(
           RELEASER,
@@ -369,34 +195,6 @@ class IncidentReplay {
     this.onEvent([{ type: 'RELEASE_SUCCEEDED', sha: done.headSha, runId: `${done.id}.${done.runAttempt}` }]);
   }
 
-  /** The chart workflow, on the push to main a merge makes. */
-  private async chartWorkflow(): Promise<void> {
-    const gated = this.scenario.chartGate ?? this.scenario.guarded;
-    const versions = versionsOf(HEAD_REF);
-    if (gated) {
-      const result = await gate({ config: this.config, artifact: 'chart', versions });
-      const image = result.predecessors.find((p) => p.name === 'image');
-      if (!result.open) {
-        this.log(
-          'chart workflow',
-          `gate closed: ${image?.reason ?? 'a predecessor is missing'}; the chart is not pushed`,
-        );
-        return;
-      }
-      this.log('chart workflow', `gate open: ${image ? refTail(image.ref) : 'every predecessor'} exists`);
-    }
-    const { digest } = await this.registry.control.pushChart(CHART_NAME, CHART_VERSION, {
-      appVersion: VERSION,
-      revision: HEAD_SHA,
-    });
-    const push = this.registry.control.pushes().find((p) => p.name === CHART_NAME && p.tag === CHART_VERSION);
-    this.log(
-      'chart workflow',
-      `pushes chart ${shortChart()} (${short(digest, 19)}), which runs ${shortImage()}`,
-      push?.at,
-    );
-  }
-
   /** The guard's job, `DELAYS.guardMs` after a GitHub event (none without the guard), with the events it carries. */
   private onEvent(events: GuardEvent[] = []): void {
     if (!this.scenario.guarded) return;
@@ -407,108 +205,24 @@ class IncidentReplay {
   private afterPossibleMerge(): void {
     if (this.chartWorkflowStarted || !this.github.control.pullRequest(this.full, this.number).merged) return;
     this.chartWorkflowStarted = true;
-    this.agenda.after(DELAYS.chartMs, () => this.chartWorkflow());
+    const log = (what: string, when?: Date) => this.log('chart workflow', what, when);
+    this.agenda.after(DELAYS.chartMs, () => chartWorkflow(this.scenario, this.config, this.registry.control, log));
     this.onEvent();
   }
 
   private async runGuard(events: GuardEvent[]): Promise<void> {
-    const result = await runGuard({
-      guard: this.guard,
-      octokit: this.octokit('guard-token'),
-      pr: { owner: OWNER, repo: REPO, number: this.number },
-      release: { kind: 'dispatch', workflow: RELEASE_WORKFLOW, ref: HEAD_REF },
-      versionOf: versionsOf,
-      events,
-      now: this.clock.now,
-    });
-    this.lastGuardRun = result;
-    this.alerts.push(...result.alerts);
-    const executed = result.effects.filter((e) => e.executed).map((e) => e.effect);
-    for (const what of executed.flatMap((effect) => this.describe(effect, result))) this.log(GUARD_LOGIN, what);
+    await this.guardJob.run(this.number, events);
     this.watchRelease();
     this.afterPossibleMerge();
   }
 
-  private describe(effect: Effect, result: GuardRunResult): string[] {
-    const snapshot = result.snapshot;
-    switch (effect.type) {
-      case 'SET_STATUS':
-        return [`status "${effect.context}" -> ${effect.state}: ${effect.description}`];
-      case 'START_RELEASE': {
-        const run = this.releaseRun();
-        return [
-          `starts the release: dispatches ${RELEASE_WORKFLOW}${run ? `, run ${run.id} "${run.displayTitle.slice(0, 21)}…"` : ''}`,
-        ];
-      }
-      case 'VERIFY_ARTIFACTS':
-        return effect.artifacts.map(({ name, ref }) => {
-          const found = snapshot.verified.find((v) => v.name === name);
-          return found
-            ? `finds ${name} ${ref} in the registry (${short(found.digest, 19)})`
-            : `does not find ${name} ${ref}: ${snapshot.failure ?? 'missing'}`;
-        });
-      case 'MERGE': {
-        const pr = this.github.control.pullRequest(this.full, effect.pr);
-        const outcome = pr.merged
-          ? `merged by ${pr.mergedBy?.login}`
-          : `refused: ${snapshot.merge.rejection ?? snapshot.merge.state}`;
-        return [`merges #${effect.pr} if its head is still ${short(effect.sha)}: ${outcome}`];
-      }
-      case 'ALERT':
-        return [`ALERT: ${effect.reason}`];
-      case 'COMMENT':
-        return [];
-    }
-  }
-
   private releaseRun() {
-    return this.github.control.runs(this.full).find((r) => r.headSha === HEAD_SHA);
+    return releaseRunOf(this.github.control, this.full);
   }
 
   result(): IncidentRun {
-    const control = this.github.control;
-    const pr = control.pullRequest(this.full, this.number);
-    const pushes = this.registry.control.pushes();
-    const run: IncidentRun = {
-      scenario: this.scenario,
-      times: this.times,
-      entries: this.entries,
-      pushes,
-      window: measureWindow(pushes, { name: IMAGE_NAME, tag: VERSION }, { name: CHART_NAME, tag: CHART_VERSION }),
-      pullRequest: {
-        number: pr.number,
-        merged: pr.merged,
-        ...(pr.mergedAt ? { mergedAt: new Date(pr.mergedAt) } : {}),
-        ...(pr.mergedBy ? { mergedBy: pr.mergedBy.login } : {}),
-      },
-      mergeRequests: control.requests(this.full).filter((r) => r.operation === 'pulls/merge'),
-      statuses: control
-        .statuses(this.full, HEAD_SHA, 'release')
-        .map((s) => ({ state: s.state, description: s.description, at: new Date(s.createdAt), by: s.creator.login })),
-    };
-    if (this.lastGuardRun) {
-      run.guard = {
-        phase: this.lastGuardRun.snapshot.phase,
-        violations: this.lastGuardRun.snapshot.violations,
-        alerts: this.alerts,
-      };
-    }
-    return run;
+    const guard = this.guardJob.state();
+    const seen = { scenario: this.scenario, times: this.times, entries: this.entries, ...(guard ? { guard } : {}) };
+    return recordedRun(seen, this.github.control, this.registry.control, { full: this.full, number: this.number });
   }
-}
-
-function short(text: string, length = 7): string {
-  return text.length > length ? text.slice(0, length) : text;
-}
-
-function refTail(ref: string): string {
-  return ref.slice(ref.lastIndexOf('/') + 1);
-}
-
-function shortImage(): string {
-  return `${refTail(IMAGE_NAME)}:${VERSION}`;
-}
-
-function shortChart(): string {
-  return `${refTail(CHART_NAME)}:${CHART_VERSION}`;
 }

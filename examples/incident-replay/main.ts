@@ -2,8 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { GUARDED, replayIncident, UNGUARDED } from './incident.js';
+import { replayIncident } from './incident.js';
 import { renderReport, renderTerminal } from './render.js';
+import { GUARDED, UNGUARDED } from './scenario.js';
 import { judge } from './verdict.js';
 
 const USAGE =

@@ -1,6 +1,7 @@
 import { toMermaid } from '@release-guard/core';
 import { hhmmss, INCIDENT_DAY } from './clock.js';
-import { CHART_NAME, CHART_VERSION, IMAGE_NAME, type IncidentRun, OWNER, REPO, VERSION } from './incident.js';
+import type { IncidentRun } from './outcome.js';
+import { CHART_NAME, CHART_VERSION, IMAGE_NAME, OWNER, REPO, VERSION } from './scenario.js';
 import { describeWindow, type Verdict } from './verdict.js';
 
 const ACTOR_WIDTH = 19;

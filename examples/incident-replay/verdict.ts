@@ -1,5 +1,6 @@
 import { hhmmss } from './clock.js';
-import { GUARD_LOGIN, type IncidentRun, type UpgradeWindow } from './incident.js';
+import type { IncidentRun, UpgradeWindow } from './outcome.js';
+import { GUARD_LOGIN } from './scenario.js';
 
 export interface Verdict {
   /** 0 when the replay shows what release-guard promises, 1 otherwise (the demo's exit code). */

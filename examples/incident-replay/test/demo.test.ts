@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { GUARDED, UNGUARDED } from '../incident.js';
+import { GUARDED, UNGUARDED } from '../scenario.js';
 
 const exampleDir = fileURLToPath(new URL('..', import.meta.url));
 

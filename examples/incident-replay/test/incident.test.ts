@@ -2,6 +2,9 @@ import { toMermaid } from '@release-guard/core';
 import type { PushRecord } from '@release-guard/testkit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { at } from '../clock.js';
+import { replayIncident } from '../incident.js';
+import { type IncidentRun, measureWindow } from '../outcome.js';
+import { renderReport } from '../render.js';
 import {
   CHART_NAME,
   CHART_VERSION,
@@ -9,17 +12,13 @@ import {
   GUARD_LOGIN,
   GUARDED,
   IMAGE_NAME,
-  type IncidentRun,
-  measureWindow,
   RELEASER,
-  replayIncident,
   SEED_TIMES,
   UNGUARDED,
   VERSION,
-  withEmulators,
-} from '../incident.js';
-import { renderReport } from '../render.js';
+} from '../scenario.js';
 import { describeWindow, duration, judge } from '../verdict.js';
+import { withEmulators } from '../world.js';
 
 const IMAGE = { name: IMAGE_NAME, tag: VERSION };
 const CHART = { name: CHART_NAME, tag: CHART_VERSION };

@@ -1,0 +1,77 @@
+/**
+ * The world a replay runs in: the GitHub and registry emulators, started and closed around it, and the
+ * weave-gitops repository as the scenario sets it up on GitHub (the releaser, the guard's app, the release
+ * workflow and, when guarded, branch protection requiring `release`).
+ */
+import { createOctokit, type Octokit } from '@release-guard/github-adapter';
+import {
+  type GitHubControl,
+  type GitHubEmulator,
+  type Registry,
+  startGitHub,
+  startRegistry,
+} from '@release-guard/testkit';
+import {
+  GUARD_LOGIN,
+  HEAD_SHA,
+  OWNER,
+  RELEASE_RUN_NAME,
+  RELEASE_WORKFLOW,
+  RELEASER,
+  REPO,
+  type Scenario,
+} from './scenario.js';
+
+/** The token GitHub knows the releaser by. */
+export const RELEASER_TOKEN = 'releaser-token';
+/** The token GitHub knows the guard's app by. */
+export const GUARD_TOKEN = 'guard-token';
+
+/**
+ * Starts the GitHub and registry emulators on 127.0.0.1 on the clock `now`, runs `use`, and closes both
+ * whatever happens.
+ */
+export async function withEmulators<T>(
+  now: () => Date,
+  use: (github: GitHubEmulator, registry: Registry) => Promise<T>,
+): Promise<T> {
+  const github = await startGitHub({ now });
+  try {
+    const registry = await startRegistry({ now });
+    try {
+      return await use(github, registry);
+    } finally {
+      await registry.close();
+    }
+  } finally {
+    await github.close();
+  }
+}
+
+/** An Octokit on the emulated GitHub, authenticated with `token`, that neither retries nor throttles. */
+export function octokitFor(github: GitHubEmulator, token: string): Octokit {
+  return createOctokit({ token, baseUrl: github.url, retries: 0, throttle: false });
+}
+
+/** Creates the repository on GitHub as `scenario` has it, and returns its full name. */
+export function setUpRepository(github: GitHubControl, scenario: Scenario): string {
+  const full = github.createRepository({ owner: OWNER, name: REPO, collaborators: { [RELEASER]: 'write' } });
+  github.addToken(RELEASER_TOKEN, RELEASER);
+  github.addToken(GUARD_TOKEN, GUARD_LOGIN);
+  github.setPermission(full, GUARD_LOGIN, 'write');
+  github.addWorkflow(full, {
+    path: `.github/workflows/${RELEASE_WORKFLOW}`,
+    name: 'release',
+    ...(scenario.guarded ? { runName: RELEASE_RUN_NAME } : {}),
+  });
+  if (scenario.guarded) github.protectBranch(full, 'main', { requiredContexts: ['release'] });
+  return full;
+}
+
+/** The release workflow's run for the release PR's head on the repository `full`, once there is one. */
+export function releaseRunOf(
+  github: GitHubControl,
+  full: string,
+): ReturnType<GitHubControl['runs']>[number] | undefined {
+  return github.runs(full).find((r) => r.headSha === HEAD_SHA);
+}
