@@ -11,6 +11,7 @@ import {
   type GuardEvent,
   type GuardSnapshot,
   type PullRequest,
+  shortSha,
 } from '@release-guard/core';
 
 /** The seed's repository: the image must exist before unlock; the chart is published by the merge. */
@@ -72,7 +73,7 @@ function describe(effect: Effect): string {
     case 'VERIFY_ARTIFACTS':
       return `VERIFY_ARTIFACTS ${effect.artifacts.map((a) => a.ref).join(', ')}`;
     case 'MERGE':
-      return `MERGE #${effect.pr} at ${effect.sha.slice(0, 7)} (${effect.method})`;
+      return `MERGE #${effect.pr} at ${shortSha(effect.sha)} (${effect.method})`;
     case 'COMMENT':
       return 'COMMENT (timeline updated)';
     case 'ALERT':
@@ -80,10 +81,10 @@ function describe(effect: Effect): string {
   }
 }
 
-/** Feeds timed events to a guard, applying its status effects to a model of branch protection. */
 /** `null`: no event reaches the guard (a human only tries something); a function derives the event from the last effects. */
 type ScriptEvent = GuardEvent | null | ((last: Effect[]) => GuardEvent | undefined);
 
+/** Feeds timed events to a guard, applying its status effects to a model of branch protection. */
 function run(
   title: string,
   guard: Guard,
