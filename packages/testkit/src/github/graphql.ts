@@ -15,7 +15,7 @@ import {
 } from 'graphql';
 import { ContractViolation } from './contract.js';
 import type { GitHubControl } from './control.js';
-import { mergePullRequest, protectionBlocker } from './merge.js';
+import { mergePullRequest, protectionBlocker, settleAutoMerges } from './merge.js';
 import { Representations } from './representations.js';
 import { latestStatuses } from './rest/statuses.js';
 import {
@@ -580,17 +580,6 @@ function executableSchema(): GraphQLSchema {
   }
   executable = schema;
   return schema;
-}
-
-/** Merges every pull request with auto-merge enabled whose protection is now satisfied. */
-export function settleAutoMerges(state: GitHubState): void {
-  for (const repo of state.repositories.values()) {
-    for (const pr of repo.pulls.values()) {
-      if (pr.autoMerge && pr.state === 'open' && !protectionBlocker(repo, pr)) {
-        mergePullRequest(state, repo, pr, pr.autoMerge.enabledBy, undefined);
-      }
-    }
-  }
 }
 
 function prState(pr: PullRequestRecord): string {
