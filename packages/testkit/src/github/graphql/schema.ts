@@ -1,6 +1,6 @@
 /**
- * GitHub's GraphQL schema: loaded from @octokit/graphql-schema for validating documents, and with the
- * emulator's resolvers attached for executing them.
+ * GitHub's GraphQL schema, from @octokit/graphql-schema: one instance for validating documents (the one
+ * callers get), and another with the emulator's resolvers attached for executing them.
  */
 
 import { schema as published } from '@octokit/graphql-schema';
@@ -19,11 +19,14 @@ import { pullRequestResolvers } from './pull-request.js';
 import { repositoryResolvers } from './repository.js';
 import { timelineResolvers } from './timeline.js';
 
+/** A new instance of GitHub's public GraphQL schema, from @octokit/graphql-schema. */
+const loadSchema = () => buildClientSchema(published.json as unknown as IntrospectionQuery);
+
 let schemaCache: GraphQLSchema | undefined;
 
-/** GitHub's public GraphQL schema, from @octokit/graphql-schema (loaded once per process). */
+/** GitHub's public GraphQL schema (loaded once per process), without resolvers. */
 export function githubSchema(): GraphQLSchema {
-  schemaCache ??= buildClientSchema(published.json as unknown as IntrospectionQuery);
+  schemaCache ??= loadSchema();
   return schemaCache;
 }
 
@@ -58,12 +61,13 @@ const resolvers = {
 let executable: GraphQLSchema | undefined;
 
 /**
- * GitHub's schema with the emulator's resolvers attached (once per process). Resolvers read the
- * emulator's state from the execution context, so every emulator in a process shares one schema.
+ * GitHub's schema with the emulator's resolvers attached (once per process), on an instance of its own:
+ * the schema `githubSchema()` gives callers is never changed. Resolvers read the emulator's state from
+ * the execution context, so every emulator in a process shares one executable schema.
  */
 export function executableSchema(): GraphQLSchema {
   if (executable) return executable;
-  const schema = githubSchema();
+  const schema = loadSchema();
   for (const [typeName, fields] of Object.entries(resolvers)) {
     const type = schema.getType(typeName);
     if (!type) throw new Error(`GitHub's schema has no type ${typeName}`);
