@@ -1,3 +1,4 @@
+import { userUrls } from '../user-urls.js';
 import type {
   Account,
   CheckRunRecord,
@@ -35,15 +36,7 @@ export class Representations {
       gravatar_id: '',
       url,
       html_url: this.html(encodeURIComponent(account.login)),
-      followers_url: `${url}/followers`,
-      following_url: `${url}/following{/other_user}`,
-      gists_url: `${url}/gists{/gist_id}`,
-      starred_url: `${url}/starred{/owner}{/repo}`,
-      subscriptions_url: `${url}/subscriptions`,
-      organizations_url: `${url}/orgs`,
-      repos_url: `${url}/repos`,
-      events_url: `${url}/events{/privacy}`,
-      received_events_url: `${url}/received_events`,
+      ...userUrls(url),
       type: account.type,
       site_admin: false,
     };
