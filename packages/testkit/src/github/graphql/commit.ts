@@ -3,9 +3,10 @@
  * requests associated with it.
  */
 
+import { nodeId } from '../representations/repository.js';
 import { latestStatuses } from '../rest/statuses.js';
 import type { CheckRunRecord, CommitStatusRecord, RepositoryRecord } from '../state.js';
-import { actor, fieldsOf, identity, ids, type PageArgs, page, prObject } from './context.js';
+import { actor, fieldsOf, identity, type PageArgs, page, prObject } from './context.js';
 
 type CommitObject = { repo: RepositoryRecord; sha: string };
 type StatusObject = { status: CommitStatusRecord };
@@ -62,7 +63,7 @@ export const commitResolvers = {
     contexts: (value: { contexts: unknown[] }, args: PageArgs) => page(value.contexts, args),
   },
   StatusContext: {
-    id: ({ status }: StatusObject) => ids.nodeId('StatusContext', status.id),
+    id: ({ status }: StatusObject) => nodeId('StatusContext', status.id),
     ...fieldsOf(({ status }: StatusObject) => status, 'context', 'description', 'targetUrl', 'createdAt'),
     state: ({ status }: StatusObject) => status.state.toUpperCase(),
     creator: ({ status }: StatusObject) => actor(status.creator),

@@ -4,7 +4,7 @@
  */
 
 import { GraphQLError } from 'graphql';
-import { Representations } from '../representations.js';
+import { nodeId } from '../representations/repository.js';
 import type { Account, GitHubState, PullRequestRecord, RepositoryRecord } from '../state.js';
 
 /** An error GitHub itself would answer (a refused merge), as opposed to an emulator bug. */
@@ -20,11 +20,9 @@ export interface Context {
   state: GitHubState;
 }
 
-export const ids = new Representations('');
-
 /** `id` (the global node id) and `databaseId` of an object GitHub keys by its database id. */
 export const identity = <S>(typename: string, idOf: (source: S) => number) => ({
-  id: (source: S) => ids.nodeId(typename, idOf(source)),
+  id: (source: S) => nodeId(typename, idOf(source)),
   databaseId: idOf,
 });
 
@@ -68,7 +66,7 @@ export const actor = (account: Account | null) =>
   account && {
     __typename: account.type,
     login: account.type === 'Bot' ? account.login.replace(/\[bot\]$/, '') : account.login,
-    id: ids.nodeId(account.type, account.id),
+    id: nodeId(account.type, account.id),
     databaseId: account.id,
   };
 

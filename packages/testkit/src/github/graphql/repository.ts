@@ -3,13 +3,13 @@
  * with its pull requests.
  */
 
+import { nodeId } from '../representations/repository.js';
 import type { Account } from '../state.js';
 import {
   type Context,
   findPullRequest,
   GitHubAnswer,
   identity,
-  ids,
   type PageArgs,
   page,
   prObject,
@@ -22,7 +22,7 @@ import { prState } from './pull-request.js';
 const viewer = (account: Account) => ({
   __typename: 'User',
   login: account.login,
-  id: ids.nodeId(account.type, account.id),
+  id: nodeId(account.type, account.id),
   databaseId: account.id,
 });
 
@@ -50,7 +50,7 @@ export const repositoryResolvers = {
     owner: ({ repo }: RepositoryObject) => ({
       __typename: 'User',
       login: repo.owner.login,
-      id: ids.nodeId('User', repo.owner.id),
+      id: nodeId('User', repo.owner.id),
     }),
     isFork: ({ repo }: RepositoryObject) => repo.fork,
     defaultBranchRef: ({ repo }: RepositoryObject) => ({ name: repo.defaultBranch }),

@@ -1,7 +1,8 @@
 /** What happens on a pull request's timeline: reviews, issue comments, and assignment events. */
 
+import { nodeId } from '../representations/repository.js';
 import type { IssueCommentRecord, PullRequestRecord, RepositoryRecord, Review } from '../state.js';
-import { actor, type Context, fieldsOf, identity, ids } from './context.js';
+import { actor, type Context, fieldsOf, identity } from './context.js';
 
 type ReviewObject = { repo: RepositoryRecord; review: Review };
 type CommentObject = { comment: IssueCommentRecord };
@@ -9,7 +10,7 @@ type AssignmentObject = PullRequestRecord['assignments'][number];
 
 /** An `AssignedEvent` or `UnassignedEvent`: who was (un)assigned, and when. */
 const assignmentEvent = (typename: 'AssignedEvent' | 'UnassignedEvent') => ({
-  id: ({ id }: AssignmentObject) => ids.nodeId(typename, id),
+  id: ({ id }: AssignmentObject) => nodeId(typename, id),
   assignee: ({ assignee }: AssignmentObject) => actor(assignee),
   createdAt: ({ createdAt }: AssignmentObject) => createdAt,
 });
