@@ -1,6 +1,7 @@
 import { graphql } from '@octokit/graphql';
+import { isAbstractType, isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { ContractViolation } from '../src/github/index.js';
+import { ContractViolation, githubSchema } from '../src/github/index.js';
 import { freshRepo, SHA, useGitHub } from './github-helpers.js';
 
 const { github, octokit } = useGitHub();
@@ -278,6 +279,23 @@ describe('GraphQL on GitHub’s schema, sharing the REST state', () => {
       await expect(client()(good)).resolves.toEqual({ repository: { nameWithOwner: `weaveworks/${repo}` } });
     }
     expect(github().control.violations.splice(0)).toHaveLength(2);
+  });
+
+  it('the schema githubSchema() returns stays without resolvers once the emulator has executed documents', async () => {
+    const { repo } = freshRepo(github());
+    await expect(client()(`{ repository(owner: "weaveworks", name: "${repo}") { nameWithOwner } }`)).resolves.toEqual({
+      repository: { nameWithOwner: `weaveworks/${repo}` },
+    });
+    const types = Object.values(githubSchema().getTypeMap()).filter((type) => !type.name.startsWith('__'));
+    const resolved = types.flatMap((type) => [
+      ...(isObjectType(type)
+        ? Object.values(type.getFields())
+            .filter((field) => field.resolve !== undefined)
+            .map((field) => `${type.name}.${field.name}`)
+        : []),
+      ...(isAbstractType(type) && type.resolveType !== undefined ? [`${type.name}.__resolveType`] : []),
+    ]);
+    expect(resolved).toEqual([]);
   });
 
   it('mergePullRequest compares and swaps on expectedHeadOid', async () => {

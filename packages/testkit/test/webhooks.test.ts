@@ -1,6 +1,3 @@
-import { createRequire } from 'node:module';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import formats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import {
   deliveryId,
@@ -10,38 +7,11 @@ import {
   type ReviewState,
   scheduleEvent,
   type WebhookDelivery,
-  type WorkflowRunConclusion,
-  type WorkflowRunStatus,
   workflowDispatchEvent,
   workflowRunEvent,
 } from '../src/webhooks/index.js';
+import { at, forkRepo, head, type Json, problems, repo } from './webhooks-helpers.js';
 
-const require = createRequire(import.meta.url);
-const document = require('@octokit/openapi-webhooks/generated/api.github.com.json') as {
-  components: { schemas: Record<string, unknown> };
-};
-const ajv = new Ajv2020({ strict: false, allErrors: true });
-formats.default(ajv);
-// One document holding every component, so `#/components/schemas/...` references resolve inside it.
-ajv.addSchema({ $id: 'webhooks', components: document.components });
-
-/** Problems of a payload against a component schema of @octokit/openapi-webhooks, e.g. `webhook-pull-request-opened`. */
-function problems(schema: string, payload: unknown): string[] {
-  const validate = ajv.getSchema(`webhooks#/components/schemas/${schema}`);
-  if (!validate) throw new Error(`@octokit/openapi-webhooks has no schema ${schema}`);
-  if (validate(payload)) return [];
-  return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
-}
-
-type Json = Record<string, unknown>;
-/** The object at a dotted path of a payload. */
-function at(payload: Json, path: string): Json {
-  return path.split('.').reduce((o, key) => o[key] as Json, payload);
-}
-
-const repo = { owner: 'weaveworks', name: 'weave-gitops' };
-const forkRepo = { owner: 'mallory', name: 'weave-gitops' };
-const head = { ref: 'releases/v0.29.0', sha: '03093a127262cad8f4c94caf8aa4262314a1cedd' };
 const pullRequestActions = ['opened', 'reopened', 'synchronize', 'closed'] as const;
 
 /** One call of every builder, for the properties all deliveries share. */
@@ -210,145 +180,6 @@ describe('pull_request_review', () => {
     expect(() =>
       pullRequestReviewEvent('submitted', { repo, number: 1, head, review: { id: 1, state: 'dismissed', user: 'r' } }),
     ).toThrow(RangeError);
-  });
-});
-
-describe('workflow_run', () => {
-  it.each([
-    ['completed', 'success', 'completed'],
-    ['completed', 'failure', 'completed'],
-    ['completed', 'cancelled', 'completed'],
-    ['completed', 'timed_out', 'completed'],
-    ['in_progress', null, 'in-progress'],
-    ['requested', null, 'requested'],
-    ['queued', null, 'requested'],
-  ] as const)('%s (%s) validates and carries the run', (status: WorkflowRunStatus, conclusion, schema) => {
-    const event = workflowRunEvent({
-      repo,
-      runId: 5738127454,
-      runAttempt: 2,
-      workflowName: 'release',
-      workflowPath: '.github/workflows/release.yml',
-      headSha: head.sha,
-      headBranch: head.ref,
-      event: 'pull_request',
-      status,
-      conclusion: conclusion as WorkflowRunConclusion | null,
-      displayTitle: 'Release v0.29.0',
-      actor: 'release-bot',
-      pullRequests: [{ number: 3906, headRef: head.ref, headSha: head.sha, baseRef: 'main' }],
-    });
-    expect(problems(`webhook-workflow-run-${schema}`, event.payload)).toEqual([]);
-    const runUrl = 'https://api.github.com/repos/weaveworks/weave-gitops/actions/runs/5738127454';
-    expect(event.payload).toMatchObject({
-      action: schema.replace('-', '_'),
-      sender: { login: 'release-bot' },
-      repository: { full_name: 'weaveworks/weave-gitops' },
-      workflow: { name: 'release', path: '.github/workflows/release.yml' },
-      workflow_run: {
-        id: 5738127454,
-        run_attempt: 2,
-        previous_attempt_url: `${runUrl}/attempts/1`,
-        url: runUrl,
-        html_url: 'https://github.com/weaveworks/weave-gitops/actions/runs/5738127454',
-        head_sha: head.sha,
-        head_branch: head.ref,
-        head_commit: { id: head.sha },
-        event: 'pull_request',
-        status,
-        conclusion,
-        display_title: 'Release v0.29.0',
-        path: '.github/workflows/release.yml',
-        actor: { login: 'release-bot' },
-        repository: { full_name: 'weaveworks/weave-gitops' },
-        head_repository: { full_name: 'weaveworks/weave-gitops', fork: false },
-        pull_requests: [{ number: 3906, head: { ref: head.ref, sha: head.sha }, base: { ref: 'main' } }],
-      },
-    });
-    expect(at(event.payload, 'workflow_run').workflow_id).toBe(at(event.payload, 'workflow').id);
-  });
-
-  it('names a pull request by the same id and base as pull_request deliveries do', () => {
-    const run = workflowRunEvent({
-      repo,
-      runId: 1,
-      workflowName: 'release',
-      headSha: head.sha,
-      headBranch: head.ref,
-      conclusion: 'success',
-      pullRequests: [{ number: 3906, headRef: head.ref, headSha: head.sha, baseRef: 'main' }],
-    });
-    const opened = pullRequestEvent('opened', { repo, number: 3906, head });
-    const [listed] = at(run.payload, 'workflow_run').pull_requests as Json[];
-    expect(listed).toMatchObject({
-      id: at(opened.payload, 'pull_request').id,
-      base: { sha: at(opened.payload, 'pull_request.base').sha, repo: { id: at(opened.payload, 'repository').id } },
-    });
-  });
-
-  it("a run of a fork's head names the fork as head repository", () => {
-    const event = workflowRunEvent({
-      repo,
-      runId: 2,
-      workflowName: 'ci',
-      headSha: head.sha,
-      headBranch: head.ref,
-      headRepo: forkRepo,
-      event: 'pull_request',
-      conclusion: 'success',
-    });
-    expect(problems('webhook-workflow-run-completed', event.payload)).toEqual([]);
-    expect(at(event.payload, 'workflow_run.head_repository')).toMatchObject({
-      full_name: 'mallory/weave-gitops',
-      fork: true,
-    });
-  });
-
-  it('refuses a conclusion before the run completed', () => {
-    expect(() =>
-      workflowRunEvent({
-        repo,
-        runId: 3,
-        workflowName: 'ci',
-        headSha: head.sha,
-        headBranch: head.ref,
-        status: 'in_progress',
-        conclusion: 'success',
-      }),
-    ).toThrow(RangeError);
-  });
-});
-
-describe('workflow_dispatch and schedule', () => {
-  it('workflow_dispatch validates, with the ref, inputs and workflow', () => {
-    const event = workflowDispatchEvent({
-      repo,
-      ref: 'main',
-      workflowPath: '.github/workflows/sweep.yaml',
-      inputs: { pr: '3906' },
-      sender: 'releaser',
-    });
-    expect(problems('webhook-workflow-dispatch', event.payload)).toEqual([]);
-    expect(event.payload).toMatchObject({
-      ref: 'refs/heads/main',
-      inputs: { pr: '3906' },
-      workflow: '.github/workflows/sweep.yaml',
-      repository: { full_name: 'weaveworks/weave-gitops' },
-      sender: { login: 'releaser' },
-    });
-    const tag = workflowDispatchEvent({ repo, ref: 'refs/tags/v0.29.0', workflowPath: '.github/workflows/x.yaml' });
-    expect(tag.payload).toMatchObject({ ref: 'refs/tags/v0.29.0', inputs: {} });
-  });
-
-  it('schedule (no webhook schema) carries the cron line and a repository that validates as a webhook repository', () => {
-    const event = scheduleEvent({ repo, cron: '*/15 * * * *' });
-    expect(event.name).toBe('schedule');
-    expect(Object.keys(event.payload).sort()).toEqual(['repository', 'schedule']);
-    expect(event.payload).toMatchObject({
-      schedule: '*/15 * * * *',
-      repository: { full_name: 'weaveworks/weave-gitops' },
-    });
-    expect(problems('repository-webhooks', event.payload.repository)).toEqual([]);
   });
 });
 

@@ -46,7 +46,7 @@ export function protectionBlocker(repo: RepositoryRecord, pr: PullRequestRecord)
   return undefined;
 }
 
-/** GitHub's merge semantics, shared by REST `pulls/merge` and GraphQL `mergePullRequest`. */
+/** GitHub's merge semantics, shared by REST `pulls/merge`, GraphQL `mergePullRequest` and auto-merge. */
 export function mergePullRequest(
   state: GitHubState,
   repo: RepositoryRecord,
@@ -74,4 +74,18 @@ export function mergePullRequest(
   pr.mergeCommitSha = shaOf(`merge:${repo.fullName}:${pr.number}:${pr.head.sha}`);
   pr.autoMerge = null;
   return { merged: true, sha: pr.mergeCommitSha };
+}
+
+/**
+ * Merges every pull request with auto-merge enabled whose protection is now satisfied, as the account
+ * that enabled it, through the same merge as REST `pulls/merge` and GraphQL `mergePullRequest`.
+ */
+export function settleAutoMerges(state: GitHubState): void {
+  for (const repo of state.repositories.values()) {
+    for (const pr of repo.pulls.values()) {
+      if (pr.autoMerge && pr.state === 'open' && !protectionBlocker(repo, pr)) {
+        mergePullRequest(state, repo, pr, pr.autoMerge.enabledBy, undefined);
+      }
+    }
+  }
 }

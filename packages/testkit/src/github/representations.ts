@@ -1,5 +1,5 @@
+import { nodeId, RepositoryRepresentations } from './representations/repository.js';
 import type {
-  Account,
   CheckRunRecord,
   CommitStatusRecord,
   IssueCommentRecord,
@@ -12,125 +12,9 @@ import type {
 /**
  * REST representations in the shapes GitHub's OpenAPI description requires. Every response the
  * emulator sends is validated against that description, so a missing field fails the test that
- * triggered it.
+ * triggered it. Accounts and repositories, which the others embed, are in representations/repository.ts.
  */
-export class Representations {
-  constructor(private readonly base: string) {}
-
-  private html(path: string): string {
-    return `${this.base}/_html/${path}`;
-  }
-
-  nodeId(kind: string, id: number | string): string {
-    return Buffer.from(`${kind}:${id}`).toString('base64');
-  }
-
-  user(account: Account) {
-    const url = `${this.base}/users/${encodeURIComponent(account.login)}`;
-    return {
-      login: account.login,
-      id: account.id,
-      node_id: this.nodeId(account.type, account.id),
-      avatar_url: `${this.base}/_avatars/${account.id}`,
-      gravatar_id: '',
-      url,
-      html_url: this.html(encodeURIComponent(account.login)),
-      followers_url: `${url}/followers`,
-      following_url: `${url}/following{/other_user}`,
-      gists_url: `${url}/gists{/gist_id}`,
-      starred_url: `${url}/starred{/owner}{/repo}`,
-      subscriptions_url: `${url}/subscriptions`,
-      organizations_url: `${url}/orgs`,
-      repos_url: `${url}/repos`,
-      events_url: `${url}/events{/privacy}`,
-      received_events_url: `${url}/received_events`,
-      type: account.type,
-      site_admin: false,
-    };
-  }
-
-  repository(repo: RepositoryRecord) {
-    const url = `${this.base}/repos/${repo.fullName}`;
-    return {
-      id: repo.id,
-      node_id: this.nodeId('Repository', repo.id),
-      name: repo.name,
-      full_name: repo.fullName,
-      owner: this.user(repo.owner),
-      private: false,
-      html_url: this.html(repo.fullName),
-      description: null,
-      fork: repo.fork,
-      url,
-      archive_url: `${url}/{archive_format}{/ref}`,
-      assignees_url: `${url}/assignees{/user}`,
-      blobs_url: `${url}/git/blobs{/sha}`,
-      branches_url: `${url}/branches{/branch}`,
-      collaborators_url: `${url}/collaborators{/collaborator}`,
-      comments_url: `${url}/comments{/number}`,
-      commits_url: `${url}/commits{/sha}`,
-      compare_url: `${url}/compare/{base}...{head}`,
-      contents_url: `${url}/contents/{+path}`,
-      contributors_url: `${url}/contributors`,
-      deployments_url: `${url}/deployments`,
-      downloads_url: `${url}/downloads`,
-      events_url: `${url}/events`,
-      forks_url: `${url}/forks`,
-      git_commits_url: `${url}/git/commits{/sha}`,
-      git_refs_url: `${url}/git/refs{/sha}`,
-      git_tags_url: `${url}/git/tags{/sha}`,
-      git_url: `git://127.0.0.1/${repo.fullName}.git`,
-      issue_comment_url: `${url}/issues/comments{/number}`,
-      issue_events_url: `${url}/issues/events{/number}`,
-      issues_url: `${url}/issues{/number}`,
-      keys_url: `${url}/keys{/key_id}`,
-      labels_url: `${url}/labels{/name}`,
-      languages_url: `${url}/languages`,
-      merges_url: `${url}/merges`,
-      milestones_url: `${url}/milestones{/number}`,
-      notifications_url: `${url}/notifications{?since,all,participating}`,
-      pulls_url: `${url}/pulls{/number}`,
-      releases_url: `${url}/releases{/id}`,
-      ssh_url: `git@127.0.0.1:${repo.fullName}.git`,
-      stargazers_url: `${url}/stargazers`,
-      statuses_url: `${url}/statuses/{sha}`,
-      subscribers_url: `${url}/subscribers`,
-      subscription_url: `${url}/subscription`,
-      tags_url: `${url}/tags`,
-      teams_url: `${url}/teams`,
-      trees_url: `${url}/git/trees{/sha}`,
-      clone_url: `${this.html(repo.fullName)}.git`,
-      mirror_url: null,
-      hooks_url: `${url}/hooks`,
-      svn_url: this.html(repo.fullName),
-      homepage: null,
-      language: null,
-      forks_count: 0,
-      forks: 0,
-      stargazers_count: 0,
-      watchers_count: 0,
-      watchers: 0,
-      size: 0,
-      default_branch: repo.defaultBranch,
-      open_issues_count: [...repo.pulls.values()].filter((p) => p.state === 'open').length,
-      open_issues: [...repo.pulls.values()].filter((p) => p.state === 'open').length,
-      is_template: false,
-      topics: [],
-      has_issues: true,
-      has_projects: false,
-      has_wiki: false,
-      has_pages: false,
-      has_downloads: false,
-      archived: false,
-      disabled: false,
-      visibility: 'public',
-      pushed_at: repo.createdAt,
-      created_at: repo.createdAt,
-      updated_at: repo.createdAt,
-      license: null,
-    };
-  }
-
+export class Representations extends RepositoryRepresentations {
   pullRequest(repo: RepositoryRecord, pr: PullRequestRecord, headRepo: RepositoryRecord | undefined) {
     const url = `${this.base}/repos/${repo.fullName}/pulls/${pr.number}`;
     const issueUrl = `${this.base}/repos/${repo.fullName}/issues/${pr.number}`;
@@ -139,7 +23,7 @@ export class Representations {
     return {
       url,
       id: pr.id,
-      node_id: this.nodeId('PullRequest', pr.id),
+      node_id: nodeId('PullRequest', pr.id),
       html_url: html,
       diff_url: `${html}.diff`,
       patch_url: `${html}.patch`,
@@ -240,7 +124,7 @@ export class Representations {
     const id = [...name].reduce((hash, c) => (hash * 31 + c.charCodeAt(0)) >>> 0, repo.id);
     return {
       id,
-      node_id: this.nodeId('Label', id),
+      node_id: nodeId('Label', id),
       url: `${this.base}/repos/${repo.fullName}/labels/${encodeURIComponent(name)}`,
       name,
       description: null,
@@ -254,7 +138,7 @@ export class Representations {
       url: `${this.base}/repos/${repo.fullName}/statuses/${status.sha}`,
       avatar_url: `${this.base}/_avatars/${status.creator.id}`,
       id: status.id,
-      node_id: this.nodeId('StatusContext', status.id),
+      node_id: nodeId('StatusContext', status.id),
       state: status.state,
       description: status.description,
       target_url: status.targetUrl,
@@ -275,7 +159,7 @@ export class Representations {
     return {
       id: run.id,
       head_sha: run.headSha,
-      node_id: this.nodeId('CheckRun', run.id),
+      node_id: nodeId('CheckRun', run.id),
       external_id: run.externalId,
       url,
       html_url: this.html(`${repo.fullName}/runs/${run.id}`),
@@ -296,7 +180,7 @@ export class Representations {
       app: {
         id: run.app.id,
         slug: run.app.slug,
-        node_id: this.nodeId('App', run.app.id),
+        node_id: nodeId('App', run.app.id),
         owner: this.user(repo.owner),
         name: run.app.name,
         description: null,
@@ -316,7 +200,7 @@ export class Representations {
     const prUrl = `${this.base}/repos/${repo.fullName}/pulls/${pr.number}`;
     return {
       id: review.id,
-      node_id: this.nodeId('PullRequestReview', review.id),
+      node_id: nodeId('PullRequestReview', review.id),
       user: this.user(review.user),
       body: review.body,
       state: review.state,
@@ -332,7 +216,7 @@ export class Representations {
   comment(repo: RepositoryRecord, comment: IssueCommentRecord) {
     return {
       id: comment.id,
-      node_id: this.nodeId('IssueComment', comment.id),
+      node_id: nodeId('IssueComment', comment.id),
       url: `${this.base}/repos/${repo.fullName}/issues/comments/${comment.id}`,
       html_url: this.html(`${repo.fullName}/pull/${comment.issueNumber}#issuecomment-${comment.id}`),
       body: comment.body,
@@ -350,7 +234,7 @@ export class Representations {
     return {
       id: run.id,
       name: run.name,
-      node_id: this.nodeId('WorkflowRun', run.id),
+      node_id: nodeId('WorkflowRun', run.id),
       check_suite_id: run.id,
       head_branch: run.headBranch,
       head_sha: run.headSha,
@@ -381,20 +265,5 @@ export class Representations {
       repository: this.minimalRepository(repo),
       head_repository: this.minimalRepository(repo),
     };
-  }
-
-  minimalRepository(repo: RepositoryRecord) {
-    const full = this.repository(repo);
-    const {
-      clone_url: _clone,
-      mirror_url: _mirror,
-      svn_url: _svn,
-      homepage: _homepage,
-      ssh_url: _ssh,
-      git_url: _git,
-      language: _language,
-      ...minimal
-    } = full;
-    return minimal;
   }
 }

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { ContractViolation, loadContract } from './contract.js';
 import { GitHubControl } from './control.js';
 import { type FaultRule, Faults } from './faults.js';
-import { createGraphQL, type GraphQLEndpoint, settleAutoMerges } from './graphql.js';
+import { createGraphQL, type GraphQLEndpoint } from './graphql/endpoint.js';
+import { settleAutoMerges } from './merge.js';
 import { Representations } from './representations.js';
 import {
   cancelWorkflowRun,

@@ -1,3 +1,4 @@
+import { userUrls } from '../user-urls.js';
 import { nodeId, stableId } from './ids.js';
 import type { Payload } from './types.js';
 
@@ -15,14 +16,6 @@ export function user(template: Payload, login: string): Payload {
     url: api,
     html_url: `https://github.com/${encodeURIComponent(login)}`,
     avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4`,
-    followers_url: `${api}/followers`,
-    following_url: `${api}/following{/other_user}`,
-    gists_url: `${api}/gists{/gist_id}`,
-    starred_url: `${api}/starred{/owner}{/repo}`,
-    subscriptions_url: `${api}/subscriptions`,
-    organizations_url: `${api}/orgs`,
-    repos_url: `${api}/repos`,
-    events_url: `${api}/events{/privacy}`,
-    received_events_url: `${api}/received_events`,
+    ...userUrls(api),
   };
 }
