@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { ContractViolation, loadContract } from '../src/github/index.js';
-import { freshRepo, SHA, useGitHub } from './github-helpers.js';
+import { freshRepo, SHA, useGitHub } from './support/github.js';
 
 const { github, octokit } = useGitHub();
 const require = createRequire(import.meta.url);

@@ -2,7 +2,7 @@ import { graphql } from '@octokit/graphql';
 import { isAbstractType, isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { ContractViolation, githubSchema } from '../src/github/index.js';
-import { freshRepo, SHA, useGitHub } from './github-helpers.js';
+import { freshRepo, SHA, useGitHub } from './support/github.js';
 
 const { github, octokit } = useGitHub();
 const client = (token = 'release-bot-token') =>

@@ -1,7 +1,7 @@
 /** The REST workflow operations: dispatches (with and without run details), runs got and listed, cancellation. */
 
 import { describe, expect, it } from 'vitest';
-import { freshRepo, SHA, useGitHub } from './github-helpers.js';
+import { freshRepo, SHA, useGitHub } from './support/github.js';
 
 const { github, octokit } = useGitHub();
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { freshRepo, SHA, useGitHub } from './github-helpers.js';
+import { freshRepo, SHA, useGitHub } from './support/github.js';
 
 const { github, octokit } = useGitHub();
 

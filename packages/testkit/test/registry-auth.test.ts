@@ -2,9 +2,9 @@
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Registry, startRegistry } from '../src/registry/index.js';
-import { ACCEPT_MANIFEST, APP, errors } from './registry/helpers.js';
-import { basicAuthorization, OciClient } from './registry/oci-client.js';
-import { pushSampleImage, sampleImage } from './registry/samples.js';
+import { basicAuthorization, OciClient } from './support/oci-client.js';
+import { ACCEPT_MANIFEST, APP, errors } from './support/registry.js';
+import { pushSampleImage, sampleImage } from './support/registry-samples.js';
 
 describe('registry emulator, basic auth', () => {
   const credentials = { username: 'release-bot', password: 's3cret' };

@@ -8,9 +8,9 @@ import {
   startRealRegistry,
   startRegistry,
 } from '../src/registry/index.js';
-import { copy, sameAnswers, skipLocally, statusOf } from './registry/fidelity.js';
-import { basicAuthorization, OciClient, sha256 } from './registry/oci-client.js';
-import { pushSampleImage, sampleImage, sampleIndex } from './registry/samples.js';
+import { basicAuthorization, OciClient, sha256 } from './support/oci-client.js';
+import { copy, sameAnswers, skipLocally, statusOf } from './support/registry-fidelity.js';
+import { pushSampleImage, sampleImage, sampleIndex } from './support/registry-samples.js';
 
 /**
  * The same requests against the emulator and against distribution 2.8 (Debian's docker-registry), compared

@@ -2,9 +2,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { MediaType } from '../src/registry/index.js';
-import { ACCEPT_MANIFEST, APP, errors, manifestJson, useAnonymousRegistry } from './registry/helpers.js';
-import { sha256 } from './registry/oci-client.js';
-import { pushSampleImage, sampleImage, sampleIndex } from './registry/samples.js';
+import { sha256 } from './support/oci-client.js';
+import { ACCEPT_MANIFEST, APP, errors, manifestJson, useAnonymousRegistry } from './support/registry.js';
+import { pushSampleImage, sampleImage, sampleIndex } from './support/registry-samples.js';
 
 describe('registry emulator, anonymous', () => {
   const { registry, client, clock } = useAnonymousRegistry();

@@ -1,6 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { MediaType } from '../src/registry/index.js';
+import { sha256 } from './support/oci-client.js';
 import {
   ACCEPT_INDEX,
   ACCEPT_MANIFEST,
@@ -9,9 +10,8 @@ import {
   errors,
   manifestJson,
   useAnonymousRegistry,
-} from './registry/helpers.js';
-import { sha256 } from './registry/oci-client.js';
-import { pushSampleImage, sampleImage } from './registry/samples.js';
+} from './support/registry.js';
+import { pushSampleImage, sampleImage } from './support/registry-samples.js';
 
 describe('registry emulator, anonymous', () => {
   const { registry, client, setClock } = useAnonymousRegistry();

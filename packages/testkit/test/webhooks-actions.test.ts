@@ -10,7 +10,7 @@ import {
   workflowDispatchEvent,
   workflowRunEvent,
 } from '../src/webhooks/index.js';
-import { at, forkRepo, head, type Json, problems, repo } from './webhooks-helpers.js';
+import { at, forkRepo, head, type Json, problems, repo } from './support/webhooks.js';
 
 /** A `workflow_run` delivery of a run on the release head of `repo`. */
 const runOnHead = (options: Omit<WorkflowRunOptions, 'repo' | 'headSha' | 'headBranch'>) =>

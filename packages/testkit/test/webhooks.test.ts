@@ -10,7 +10,7 @@ import {
   workflowDispatchEvent,
   workflowRunEvent,
 } from '../src/webhooks/index.js';
-import { at, forkRepo, head, type Json, problems, repo } from './webhooks-helpers.js';
+import { at, forkRepo, head, type Json, problems, repo } from './support/webhooks.js';
 
 const pullRequestActions = ['opened', 'reopened', 'synchronize', 'closed'] as const;
 

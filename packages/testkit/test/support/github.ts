@@ -1,6 +1,6 @@
 import { Octokit } from '@octokit/rest';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { type GitHubEmulator, startGitHub } from '../src/github/index.js';
+import { type GitHubEmulator, startGitHub } from '../../src/github/index.js';
 
 /** One emulator per test file, contract violations failing the test that caused them. */
 export function useGitHub(): { github: () => GitHubEmulator; octokit: (token?: string) => Octokit } {
