@@ -16,8 +16,9 @@ import {
   workflowDispatchEvent,
   workflowRunEvent,
 } from '@release-guard/testkit';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { type DispatchedInputs, declaredInputs, dispatchProblems, guardDispatchInputs } from './dispatch.js';
 import {
   type ActionsEvent,
   type Contexts,
@@ -289,6 +290,38 @@ describe('events and activity types', () => {
     expect(Object.keys(release.on)).toEqual(['workflow_dispatch']);
     expect(release.on.workflow_dispatch?.inputs).toMatchObject({ sha: { required: true, type: 'string' } });
     expect(embeddedExpressions(release['run-name'] ?? '').map((e) => e.expression)).toEqual(['inputs.sha']);
+  });
+
+  describe('release.yaml accepts exactly the inputs of the dispatch the adapter sends', () => {
+    let sent: DispatchedInputs;
+    beforeAll(async () => {
+      sent = await guardDispatchInputs();
+    });
+
+    it('every input the guard sends is declared, and every required one is always sent', () => {
+      expect(sent.always).toContain('sha');
+      expect(dispatchProblems(workflow('release.yaml'), sent)).toEqual([]);
+    });
+
+    it('the check has teeth: an undeclared input, a required optional one, an input never sent', () => {
+      const release = workflow('release.yaml');
+      const withInputs = (inputs: Record<string, Json>): Workflow => ({
+        ...release,
+        on: { workflow_dispatch: { inputs } },
+      });
+      const sha = { required: true, type: 'string' };
+      expect(dispatchProblems(withInputs({ sha }), sent)).toEqual(
+        sent.sometimes.map((input) => `release.yaml does not declare the input ${input} the guard sends`),
+      );
+      const required = Object.fromEntries([...sent.always, ...sent.sometimes].map((input) => [input, sha]));
+      expect(dispatchProblems(withInputs(required), sent)).toEqual(
+        sent.sometimes.map((input) => `release.yaml requires the input ${input}, which the guard does not always send`),
+      );
+      const declared = { ...declaredInputs(release), tag: { required: false } };
+      expect(dispatchProblems(withInputs(declared), sent)).toEqual([
+        'release.yaml declares the input tag, which the guard never sends',
+      ]);
+    });
   });
 
   it('prepare-release.yaml: dispatched with a required version', () => {
