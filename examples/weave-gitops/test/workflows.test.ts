@@ -35,13 +35,13 @@ import {
   loadWorkflows,
   type Place,
   parseAt,
-  placeOf,
   runStep,
   runs,
   type Step,
   simulateJob,
   strings,
   type Workflow,
+  workflowExpressions,
 } from './runner.js';
 import {
   ACTION_OUTPUTS,
@@ -531,21 +531,9 @@ describe('every expression parses with the contexts GitHub makes available where
   it('checks them all, run-name, concurrency, with and if included', () => {
     const seen = new Map<Place, number>();
     for (const w of workflows.values()) {
-      for (const { path, text } of strings(w.document)) {
-        const place = placeOf(path);
-        const where = `${w.file} ${path.join('.')}`;
-        if (place === 'job-if' || place === 'step-if') {
-          expect(() => parseAt(conditionExpression(text), place), where).not.toThrow();
-          seen.set(place, (seen.get(place) ?? 0) + 1);
-          continue;
-        }
-        const found = embeddedExpressions(text);
-        if (found.length === 0) continue;
-        if (!place) throw new Error(`${where}: an expression where GitHub allows none`);
-        for (const { expression } of found) {
-          expect(() => parseAt(expression, place), `${where}: ${expression}`).not.toThrow();
-          seen.set(place, (seen.get(place) ?? 0) + 1);
-        }
+      for (const { where, place, expression } of workflowExpressions(w)) {
+        expect(() => parseAt(expression, place), where).not.toThrow();
+        seen.set(place, (seen.get(place) ?? 0) + 1);
       }
     }
     for (const place of ['run-name', 'concurrency', 'job-if', 'step-if', 'step'] as const) {
