@@ -1,13 +1,11 @@
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BASIC_REALM,
   HTPASSWD_USER,
-  INSTALL_HINT,
   MediaType,
-  REGISTRY_BINARY,
   type RealRegistry,
   type Registry,
+  skipWithoutRealRegistry,
   startRealRegistry,
   startRegistry,
 } from '../src/registry/index.js';
@@ -15,17 +13,12 @@ import { basicAuthorization, OciClient, sha256 } from './registry/oci-client.js'
 import { pushSampleImage, sampleImage, sampleIndex } from './registry/samples.js';
 
 /**
- * The same requests against the emulator and against distribution 2.8 (Debian's docker-registry), compared
- * after normalizing what must differ (origins in Location and WWW-Authenticate, upload ids, tag order).
- * Under CI=true a missing registry binary fails these tests; elsewhere they are skipped with a warning.
+ * The same requests against the emulator and against distribution 2.8 (Debian's docker-registry, or the
+ * binary RELEASE_GUARD_REGISTRY_BIN names), compared after normalizing what must differ (origins in Location
+ * and WWW-Authenticate, upload ids, tag order). Under CI=true a missing registry binary fails these tests;
+ * elsewhere they are skipped with a warning.
  */
-const skipLocally = !existsSync(REGISTRY_BINARY) && process.env.CI !== 'true';
-if (skipLocally) {
-  console.warn(
-    `\n!!! registry-fidelity tests DID NOT RUN: ${REGISTRY_BINARY} is missing. Install it with: ${INSTALL_HINT}\n`,
-  );
-}
-const fidelity = it.skipIf(skipLocally);
+const fidelity = it.skipIf(skipWithoutRealRegistry('registry-fidelity'));
 
 /** Error codes whose `detail` the emulator copies from distribution; for the others only code and message match. */
 const DETAIL_COMPARED = new Set([
