@@ -1,8 +1,8 @@
 /**
  * What the guard sends when it dispatches a release workflow, read from the adapter's own request, and
  * whether a workflow's `workflow_dispatch.inputs` accept it: GitHub answers 422 to a dispatch that
- * carries an input the workflow does not declare ("Unexpected inputs provided") or that lacks a required
- * one, and then no release ever starts.
+ * carries an input the workflow does not declare ("Unexpected inputs provided"), and then no release
+ * ever starts; nor may the workflow require an input the guard sometimes leaves out.
  */
 import { createOctokit, RELEASE_RUN_NAME, startRelease } from '@release-guard/github-adapter';
 import { startGitHub } from '@release-guard/testkit';
