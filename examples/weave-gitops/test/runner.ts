@@ -66,28 +66,29 @@ export function loadWorkflows(directory: string): Map<string, Workflow> {
   const workflows = new Map<string, Workflow>();
   for (const file of readdirSync(directory).sort()) {
     if (!/\.ya?ml$/.test(file)) continue;
-    const document: unknown = parse(readFileSync(join(directory, file), 'utf8'));
-    if (!isObject(document)) throw new Error(`${file}: not a mapping`);
-    if (typeof document.name !== 'string') throw new Error(`${file}: no name`);
-    if (!isObject(document.on)) throw new Error(`${file}: 'on' must be a mapping of events`);
-    if (!isObject(document.jobs)) throw new Error(`${file}: no jobs`);
-    for (const [id, job] of Object.entries(document.jobs)) {
-      if (!isObject(job)) throw new Error(`${file}: job ${id} is not a mapping`);
-      if (typeof job['runs-on'] !== 'string') throw new Error(`${file}: job ${id} has no runs-on`);
-      if (!Array.isArray(job.steps) || !job.steps.every(isObject)) throw new Error(`${file}: job ${id} has no steps`);
-      for (const step of job.steps) {
-        if ((typeof step.uses === 'string') === (typeof step.run === 'string')) {
-          throw new Error(`${file}: a step of job ${id} needs exactly one of uses and run`);
-        }
-      }
-    }
-    workflows.set(file, {
-      ...(document as unknown as Omit<Workflow, 'file' | 'document'>),
-      file,
-      document: document as JsonObject,
-    });
+    workflows.set(file, parseWorkflow(file, readFileSync(join(directory, file), 'utf8')));
   }
   return workflows;
+}
+
+/** The workflow `file` (its name, e.g. `release.yaml`) holds, checked for the shape the runner requires. */
+export function parseWorkflow(file: string, text: string): Workflow {
+  const document: unknown = parse(text);
+  if (!isObject(document)) throw new Error(`${file}: not a mapping`);
+  if (typeof document.name !== 'string') throw new Error(`${file}: no name`);
+  if (!isObject(document.on)) throw new Error(`${file}: 'on' must be a mapping of events`);
+  if (!isObject(document.jobs)) throw new Error(`${file}: no jobs`);
+  for (const [id, job] of Object.entries(document.jobs)) {
+    if (!isObject(job)) throw new Error(`${file}: job ${id} is not a mapping`);
+    if (typeof job['runs-on'] !== 'string') throw new Error(`${file}: job ${id} has no runs-on`);
+    if (!Array.isArray(job.steps) || !job.steps.every(isObject)) throw new Error(`${file}: job ${id} has no steps`);
+    for (const step of job.steps) {
+      if ((typeof step.uses === 'string') === (typeof step.run === 'string')) {
+        throw new Error(`${file}: a step of job ${id} needs exactly one of uses and run`);
+      }
+    }
+  }
+  return { ...(document as unknown as Omit<Workflow, 'file' | 'document'>), file, document: document as JsonObject };
 }
 
 /** An action's metadata (`action.yml`): its inputs and outputs. */
@@ -215,6 +216,25 @@ export function* strings(
 export function parseAt(expression: string, place: Place) {
   const { tokens } = new Lexer(expression).lex();
   return new Parser(tokens, PLACES[place].contexts, PLACES[place].functions).parse();
+}
+
+/**
+ * Every expression of a workflow with the place it stands: each `if:` as the condition GitHub evaluates
+ * (`conditionExpression`), and each `${{ }}` elsewhere. Throws for a `${{ }}` where GitHub allows none.
+ */
+export function* workflowExpressions(w: Workflow): Generator<{ where: string; place: Place; expression: string }> {
+  for (const { path, text } of strings(w.document)) {
+    const place = placeOf(path);
+    const where = `${w.file} ${path.join('.')}`;
+    if (place === 'job-if' || place === 'step-if') {
+      yield { where, place, expression: conditionExpression(text) };
+      continue;
+    }
+    const found = embeddedExpressions(text);
+    if (found.length === 0) continue;
+    if (!place) throw new Error(`${where}: an expression where GitHub allows none`);
+    for (const { expression } of found) yield { where: `${where}: ${expression}`, place, expression };
+  }
 }
 
 /**

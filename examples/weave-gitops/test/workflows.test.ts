@@ -16,8 +16,10 @@ import {
   workflowDispatchEvent,
   workflowRunEvent,
 } from '@release-guard/testkit';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { type DispatchedInputs, declaredInputs, dispatchProblems, guardDispatchInputs } from './dispatch.js';
+import { yamlBlocks } from './markdown.js';
 import {
   type ActionsEvent,
   type Contexts,
@@ -33,19 +35,31 @@ import {
   loadWorkflows,
   type Place,
   parseAt,
-  placeOf,
   runStep,
   runs,
   type Step,
   simulateJob,
   strings,
   type Workflow,
+  workflowExpressions,
 } from './runner.js';
+import {
+  ACTION_OUTPUTS,
+  APP_TOKEN,
+  GUARD,
+  GUARD_PERMISSIONS,
+  isGuard,
+  MERGE_TOKEN_PERMISSIONS,
+  pullRequestCodeProblems,
+} from './set-up.js';
 
 const exampleRoot = fileURLToPath(new URL('..', import.meta.url));
 const workflows = loadWorkflows(join(exampleRoot, '.github/workflows'));
 const action = loadAction(fileURLToPath(new URL('../../../packages/action/action.yml', import.meta.url)));
-const GUARD = 'release-guard/action@v1';
+const actionReadme = readFileSync(
+  fileURLToPath(new URL('../../../packages/action/README.md', import.meta.url)),
+  'utf8',
+);
 
 function workflow(file: string): Workflow {
   const found = workflows.get(file);
@@ -63,10 +77,6 @@ function step(file: string, jobId: string, which: (step: Step) => boolean, what:
   const found = job(file, jobId).steps.find(which);
   if (!found) throw new Error(`${file} job ${jobId} has no step that ${what}`);
   return found;
-}
-
-function isGuard(step: Step): boolean {
-  return step.uses?.startsWith('release-guard/action') === true;
 }
 
 /** Every release-guard step of a workflow, with its job. */
@@ -212,6 +222,35 @@ function expressionsOf(value: string | number | boolean | undefined): string[] {
   return embeddedExpressions(String(value ?? '')).map((e) => e.expression);
 }
 
+/**
+ * Checks that every `steps.<id>.outputs.<name>` of `steps` names a step before it that produces that output:
+ * action.yml's outputs for the guard, `$GITHUB_OUTPUT` lines for a script, the known outputs of another
+ * action. Returns how many references it checked.
+ */
+function checkOutputReferences(where: string, steps: readonly Step[]): number {
+  const reference = /steps\.([A-Za-z_][\w-]*)\.outputs\.([A-Za-z_][\w-]*)/g;
+  let checked = 0;
+  for (const [index, s] of steps.entries()) {
+    for (const { text } of strings(s as unknown as Json)) {
+      for (const [, id, name = ''] of text.matchAll(reference)) {
+        const producer = steps.slice(0, index).find((earlier) => earlier.id === id);
+        if (!producer) throw new Error(`${where}: steps.${id} is not a step before '${s.name}'`);
+        const known = producer.uses === undefined ? undefined : ACTION_OUTPUTS[producer.uses];
+        if (isGuard(producer)) expect(Object.keys(action.outputs), `${where}: ${id}.${name}`).toContain(name);
+        else if (producer.run !== undefined) {
+          const line = new RegExp(`(^|[\\s"'])${name}=`, 'm');
+          expect(line.test(producer.run) && producer.run.includes('$GITHUB_OUTPUT'), `${where}: ${id}.${name}`).toBe(
+            true,
+          );
+        } else if (known) expect(known, `${where}: ${id}.${name}`).toContain(name);
+        else throw new Error(`${where}: the outputs of ${producer.uses} are not known here`);
+        checked++;
+      }
+    }
+  }
+  return checked;
+}
+
 function jobRuns(file: string, jobId: string, event: ActionsEvent): boolean {
   return runs(job(file, jobId).if, 'job-if', contextsFor(event, workflow(file)));
 }
@@ -223,7 +262,6 @@ function withContexts(contexts: Contexts, extra: Contexts): Contexts {
 const FILES = ['chart.yaml', 'pr.yaml', 'prepare-release.yaml', 'release.yaml', 'sweep.yaml'];
 
 /** The least privilege of each job: what it does, and nothing else. */
-const GUARD_PERMISSIONS = { statuses: 'write', 'pull-requests': 'write', actions: 'write', contents: 'read' };
 const LEAST_PRIVILEGE: Record<string, Record<string, Record<string, string>>> = {
   'prepare-release.yaml': { prepare: { contents: 'write', 'pull-requests': 'write' } },
   'pr.yaml': { guard: GUARD_PERMISSIONS },
@@ -291,6 +329,38 @@ describe('events and activity types', () => {
     expect(embeddedExpressions(release['run-name'] ?? '').map((e) => e.expression)).toEqual(['inputs.sha']);
   });
 
+  describe('release.yaml accepts exactly the inputs of the dispatch the adapter sends', () => {
+    let sent: DispatchedInputs;
+    beforeAll(async () => {
+      sent = await guardDispatchInputs();
+    });
+
+    it('every input the guard sends is declared, and every required one is always sent', () => {
+      expect(sent.always).toContain('sha');
+      expect(dispatchProblems(workflow('release.yaml'), sent)).toEqual([]);
+    });
+
+    it('the check has teeth: an undeclared input, a required optional one, an input never sent', () => {
+      const release = workflow('release.yaml');
+      const withInputs = (inputs: Record<string, Json>): Workflow => ({
+        ...release,
+        on: { workflow_dispatch: { inputs } },
+      });
+      const sha = { required: true, type: 'string' };
+      expect(dispatchProblems(withInputs({ sha }), sent)).toEqual(
+        sent.sometimes.map((input) => `release.yaml does not declare the input ${input} the guard sends`),
+      );
+      const required = Object.fromEntries([...sent.always, ...sent.sometimes].map((input) => [input, sha]));
+      expect(dispatchProblems(withInputs(required), sent)).toEqual(
+        sent.sometimes.map((input) => `release.yaml requires the input ${input}, which the guard does not always send`),
+      );
+      const declared = { ...declaredInputs(release), tag: { required: false } };
+      expect(dispatchProblems(withInputs(declared), sent)).toEqual([
+        'release.yaml declares the input tag, which the guard never sends',
+      ]);
+    });
+  });
+
   it('prepare-release.yaml: dispatched with a required version', () => {
     const prepare = workflow('prepare-release.yaml');
     expect(Object.keys(prepare.on)).toEqual(['workflow_dispatch']);
@@ -334,28 +404,9 @@ describe('the release-guard steps against packages/action/action.yml', () => {
   });
 
   it('read only outputs their steps produce: action.yml outputs for the guard, $GITHUB_OUTPUT lines for scripts', () => {
-    const reference = /steps\.([A-Za-z_][\w-]*)\.outputs\.([A-Za-z_][\w-]*)/g;
     let checked = 0;
     for (const w of workflows.values()) {
-      for (const j of Object.values(w.jobs)) {
-        for (const [index, s] of j.steps.entries()) {
-          for (const { text } of strings(s as unknown as Json)) {
-            for (const [, id, name] of text.matchAll(reference)) {
-              const producer = j.steps.slice(0, index).find((earlier) => earlier.id === id);
-              if (!producer) throw new Error(`${w.file}: steps.${id} is not a step before '${s.name}'`);
-              if (isGuard(producer)) expect(Object.keys(action.outputs), `${w.file}: ${id}.${name}`).toContain(name);
-              else if (producer.run !== undefined) {
-                const line = new RegExp(`(^|[\\s"'])${name}=`, 'm');
-                expect(
-                  line.test(producer.run) && producer.run.includes('$GITHUB_OUTPUT'),
-                  `${w.file}: ${id}.${name}`,
-                ).toBe(true);
-              } else throw new Error(`${w.file}: the outputs of ${producer.uses} are not known here`);
-              checked++;
-            }
-          }
-        }
-      }
+      for (const j of Object.values(w.jobs)) checked += checkOutputReferences(w.file, j.steps);
     }
     expect(checked).toBeGreaterThan(0);
   });
@@ -426,12 +477,53 @@ describe('the configuration shared between files', () => {
 describe('pr.yaml runs under pull_request_target: it never checks out or runs pull request code', () => {
   it('has the guard as its only step', () => {
     for (const j of Object.values(workflow('pr.yaml').jobs)) {
-      for (const s of j.steps) {
-        expect(s.uses).toBe(GUARD);
-        expect(s.run).toBeUndefined();
-        expect(s.uses ?? '').not.toMatch(/checkout/);
+      expect(j.steps.map((s) => s.uses)).toEqual([GUARD]);
+      expect(pullRequestCodeProblems(j.steps)).toEqual([]);
+    }
+  });
+
+  it('may gain the step that mints a GitHub App merge token, and nothing that checks out or runs code', () => {
+    const [guard] = job('pr.yaml', 'guard').steps as [Step];
+    const mint: Step = { uses: APP_TOKEN, id: 'merge-token' };
+    expect(pullRequestCodeProblems([mint, guard])).toEqual([]);
+    expect(pullRequestCodeProblems([{ uses: 'actions/checkout@v5' }, guard])).toEqual([
+      `step 1 (actions/checkout@v5) uses actions/checkout@v5, which is neither the guard nor ${APP_TOKEN}`,
+    ]);
+    expect(pullRequestCodeProblems([guard, { name: 'build', run: 'make' }])).toEqual(['step 2 (build) runs a script']);
+  });
+});
+
+describe('a GitHub App as the merge token: the steps in the action README ("Tokens")', () => {
+  const block = yamlBlocks(actionReadme).find((b) => b.text.includes(`uses: ${APP_TOKEN}`));
+  const steps = (
+    isObject(block?.document) && Array.isArray(block.document.steps) ? block.document.steps : []
+  ) as Step[];
+  const [mint, guard] = steps;
+
+  it('mint the token in the run, narrowed to what the merge token needs, and give it to the guard', () => {
+    expect(steps).toHaveLength(2);
+    expect(mint?.uses).toBe(APP_TOKEN);
+    expect(expressionsOf(mint?.with?.['client-id'])).toEqual(['vars.RELEASE_GUARD_APP_CLIENT_ID']);
+    expect(expressionsOf(mint?.with?.['private-key'])).toEqual(['secrets.RELEASE_GUARD_APP_PRIVATE_KEY']);
+    const permissions = Object.entries(mint?.with ?? {}).filter(([key]) => key.startsWith('permission-'));
+    expect(Object.fromEntries(permissions)).toEqual(MERGE_TOKEN_PERMISSIONS);
+    expect(guard?.uses).toBe(GUARD);
+    expect(expressionsOf(guard?.with?.['merge-token'])).toEqual([`steps.${mint?.id}.outputs.token`]);
+    expect(checkOutputReferences('the README', steps)).toBe(1);
+    for (const { path, text } of strings(steps as unknown as Json)) {
+      for (const { expression } of embeddedExpressions(text)) {
+        expect(() => parseAt(expression, 'step'), `${path.join('.')}: ${expression}`).not.toThrow();
       }
     }
+    const doc = readFileSync(join(exampleRoot, 'branch-protection.md'), 'utf8');
+    for (const name of ['RELEASE_GUARD_APP_CLIENT_ID', 'RELEASE_GUARD_APP_PRIVATE_KEY']) expect(doc).toContain(name);
+  });
+
+  it('configure the guard as pr.yaml does, the merge token aside, and run no pull request code', () => {
+    const inputs = Object.entries(guard?.with ?? {}).filter(([key]) => key !== 'merge-token');
+    const pr = theGuardStep('pr.yaml').inputs;
+    for (const [key, value] of inputs) expect(String(value), key).toBe(pr[key]);
+    expect(pullRequestCodeProblems(steps)).toEqual([]);
   });
 });
 
@@ -439,21 +531,9 @@ describe('every expression parses with the contexts GitHub makes available where
   it('checks them all, run-name, concurrency, with and if included', () => {
     const seen = new Map<Place, number>();
     for (const w of workflows.values()) {
-      for (const { path, text } of strings(w.document)) {
-        const place = placeOf(path);
-        const where = `${w.file} ${path.join('.')}`;
-        if (place === 'job-if' || place === 'step-if') {
-          expect(() => parseAt(conditionExpression(text), place), where).not.toThrow();
-          seen.set(place, (seen.get(place) ?? 0) + 1);
-          continue;
-        }
-        const found = embeddedExpressions(text);
-        if (found.length === 0) continue;
-        if (!place) throw new Error(`${where}: an expression where GitHub allows none`);
-        for (const { expression } of found) {
-          expect(() => parseAt(expression, place), `${where}: ${expression}`).not.toThrow();
-          seen.set(place, (seen.get(place) ?? 0) + 1);
-        }
+      for (const { where, place, expression } of workflowExpressions(w)) {
+        expect(() => parseAt(expression, place), where).not.toThrow();
+        seen.set(place, (seen.get(place) ?? 0) + 1);
       }
     }
     for (const place of ['run-name', 'concurrency', 'job-if', 'step-if', 'step'] as const) {

@@ -41,7 +41,8 @@ export function actionContext(env: NodeJS.ProcessEnv, read: (path: string) => st
 /**
  * The clients of one run: `token` for reads, statuses, comments and dispatches, `merge-token` for merges,
  * on `GITHUB_API_URL` (GitHub Enterprise Server included). Registries are read anonymously, except
- * `ghcr.io`, which is given `registry-token` (default `token`; it needs `packages: read`).
+ * `ghcr.io`, which is given `registry-token` (default `token`) whatever a package's visibility: that token
+ * needs `packages: read` whenever an artifact is on `ghcr.io`, public or private.
  */
 export function actionClients(inputs: ActionInputs, env: NodeJS.ProcessEnv): ActionClients {
   const baseUrl = env.GITHUB_API_URL || 'https://api.github.com';

@@ -9,7 +9,12 @@ const script = resolve(fileURLToPath(import.meta.url), '../../scripts/release.mj
 let work: string;
 let origin: string;
 let clone: string;
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
+/**
+ * Runs git, its output captured: git says "You appear to have cloned an empty repository" on stderr even
+ * with --quiet. A failure still throws, with git's stderr in the message.
+ */
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'release-guard-release-'));

@@ -272,6 +272,25 @@ describe('run(): the sweep', () => {
     expect(later.pullRequests.find((p) => p.number === young.number)?.result.snapshot.phase).toBe('failed');
   });
 
+  it('sets the outputs of the one release pull request it handled, and leaves them empty when it handled several', async () => {
+    const { repo, act, open } = setup();
+    const sweep = scheduleEvent({ repo, cron: '*/15 * * * *' });
+    open('releases/v0.29.0', SHA.a);
+    expect((await act(sweep.name, sweep.payload)).outputs).toEqual({
+      phase: 'prepared',
+      release: 'false',
+      'head-sha': SHA.a,
+      version: 'v0.29.0',
+    });
+    open('releases/v0.30.0', SHA.b);
+    expect((await act(sweep.name, sweep.payload)).outputs).toEqual({
+      phase: '',
+      release: 'false',
+      'head-sha': '',
+      version: '',
+    });
+  });
+
   it('releaseSince: the start of the trailing approved/releasing run of the timeline, for the head only', () => {
     const entry = (phase: 'prepared' | 'approved' | 'releasing', at?: string, sha = SHA.a) => ({
       phase,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { EVENT_TYPES, type GuardEvent, PHASES } from '@release-guard/core';
 import { factsOf, standingOn } from '@release-guard/core/testing';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +7,12 @@ import { releasePr, seedGuard } from './support/fixtures.js';
 import { unobservable } from './support/unobservable.js';
 
 const guard = seedGuard();
+
+/**
+ * What the exploration reaches, release, other and fork pull requests together. The root README quotes
+ * these figures: a change to the machine that changes them changes the README too.
+ */
+const EXPLORED = { states: 2_412, edges: 74_692 };
 
 describe('exhaustive exploration of guard.next (2 SHAs, one required artifact, one on-merge artifact, a releaser)', () => {
   const release = explore(guard, releasePr({ releasers: ['releaser'] }));
@@ -21,6 +28,12 @@ describe('exhaustive exploration of guard.next (2 SHAs, one required artifact, o
     expect(release.edges).toBeGreaterThan(10_000);
     expect(other.states).toBeGreaterThanOrEqual(3);
     expect(fork.states).toBeGreaterThanOrEqual(3);
+    expect({ states: total, edges }).toEqual(EXPLORED);
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8').replaceAll('\n', ' ');
+    const figure = (n: number) => n.toLocaleString('en-US');
+    expect(readme).toContain(
+      `all ${figure(edges)} edges between the ${figure(total)} states of an exhaustive exploration`,
+    );
   });
 
   it('holds every invariant on every edge, and reaches merged from every live state', () => {

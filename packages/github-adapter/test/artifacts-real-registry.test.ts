@@ -1,25 +1,13 @@
-import { existsSync } from 'node:fs';
-import {
-  HTPASSWD_USER,
-  INSTALL_HINT,
-  REGISTRY_BINARY,
-  type RealRegistry,
-  startRealRegistry,
-} from '@release-guard/testkit';
+import { HTPASSWD_USER, type RealRegistry, skipWithoutRealRegistry, startRealRegistry } from '@release-guard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyArtifact, verifyArtifacts } from '../src/artifacts/index.js';
 import { Pusher } from './support/registry-push.js';
 
 /**
- * The checks of artifacts.test.ts against distribution 2.8 (Debian's docker-registry), started by the test.
+ * The checks of artifacts.test.ts against distribution 2.8 (Debian's docker-registry, or the binary RELEASE_GUARD_REGISTRY_BIN names), started by the test.
  * Under CI=true a missing binary fails these tests; elsewhere they are skipped with a warning.
  */
-const skipLocally = !existsSync(REGISTRY_BINARY) && process.env.CI !== 'true';
-if (skipLocally) {
-  console.warn(
-    `\n!!! artifacts-real-registry tests DID NOT RUN: ${REGISTRY_BINARY} is missing. Install it: ${INSTALL_HINT}\n`,
-  );
-}
+const skipLocally = skipWithoutRealRegistry('artifacts-real-registry');
 
 const SHA = '03093a127262cad8f4c94caf8aa4262314a1cedd';
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -31,9 +19,6 @@ describe.skipIf(skipLocally)('verifyArtifacts against the real docker-registry',
   const digests: Record<string, string> = {};
 
   beforeAll(async () => {
-    if (!existsSync(REGISTRY_BINARY)) {
-      throw new Error(`${REGISTRY_BINARY} is missing, and CI=true requires these tests. Install it: ${INSTALL_HINT}`);
-    }
     [open, basic] = await Promise.all([startRealRegistry(), startRealRegistry({ basicRealm: 'release-guard' })]);
     const pusher = new Pusher(open.url);
     digests.single = await pusher.image('weaveworks/wego-app', 'v0.29.0', 'single', {

@@ -5,19 +5,21 @@ import {
   MediaType,
   type RealRegistry,
   type Registry,
+  skipWithoutRealRegistry,
   startRealRegistry,
   startRegistry,
 } from '../src/registry/index.js';
 import { basicAuthorization, OciClient, sha256 } from './support/oci-client.js';
-import { copy, sameAnswers, skipLocally, statusOf } from './support/registry-fidelity.js';
+import { copy, sameAnswers, statusOf } from './support/registry-fidelity.js';
 import { pushSampleImage, sampleImage, sampleIndex } from './support/registry-samples.js';
 
 /**
- * The same requests against the emulator and against distribution 2.8 (Debian's docker-registry), compared
- * after normalizing what must differ (origins in Location and WWW-Authenticate, upload ids, tag order).
- * Under CI=true a missing registry binary fails these tests; elsewhere they are skipped with a warning.
+ * The same requests against the emulator and against distribution 2.8 (Debian's docker-registry, or the
+ * binary RELEASE_GUARD_REGISTRY_BIN names), compared after normalizing what must differ (origins in Location
+ * and WWW-Authenticate, upload ids, tag order). Under CI=true a missing registry binary fails these tests;
+ * elsewhere they are skipped with a warning.
  */
-const fidelity = it.skipIf(skipLocally);
+const fidelity = it.skipIf(skipWithoutRealRegistry('registry-fidelity'));
 
 describe('registry emulator vs distribution 2.8, anonymous', () => {
   // Awaited by each test, so that a registry that cannot start fails every test with the reason.

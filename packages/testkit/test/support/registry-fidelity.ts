@@ -1,27 +1,11 @@
 /**
  * The machinery of the fidelity tests: a recorder that sends requests and writes down the answers with
  * what must differ normalized, the comparison of two registries' answers, and a copy between registries.
- * Under CI=true a missing registry binary fails these tests; elsewhere they are skipped with a warning.
  */
 
-import { existsSync } from 'node:fs';
 import { expect } from 'vitest';
-import {
-  INSTALL_HINT,
-  MediaType,
-  REGISTRY_BINARY,
-  type RealRegistry,
-  type Registry,
-} from '../../src/registry/index.js';
+import { MediaType, type RealRegistry, type Registry } from '../../src/registry/index.js';
 import { OciClient, sha256 } from './oci-client.js';
-
-/** Without the registry binary, outside CI: the fidelity tests are skipped (with the warning below). */
-export const skipLocally = !existsSync(REGISTRY_BINARY) && process.env.CI !== 'true';
-if (skipLocally) {
-  console.warn(
-    `\n!!! registry-fidelity tests DID NOT RUN: ${REGISTRY_BINARY} is missing. Install it with: ${INSTALL_HINT}\n`,
-  );
-}
 
 /** Error codes whose `detail` the emulator copies from distribution; for the others only code and message match. */
 const DETAIL_COMPARED = new Set([
