@@ -21,8 +21,7 @@ export const RELEASE_WORKFLOW = 'release.yaml';
 export const GUARD_LOGIN = 'release-guard[bot]';
 export const RELEASER = 'releaser';
 /** A dispatched release run must carry the guard's marker in its name (see the adapter's `runMarker`). */
-// biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
-export const RELEASE_RUN_NAME = 'release-guard ${{ inputs.sha }}';
+export { RELEASE_RUN_NAME } from '@release-guard/github-adapter';
 
 /** The seed's artifacts: the image must exist before unlock; the chart is published by the merge, after the image. */
 export function weaveGitopsConfig(registryHost: string): GuardConfig {

@@ -3,7 +3,7 @@
  * weave-gitops repository as the scenario sets it up on GitHub (the releaser, the guard's app, the release
  * workflow and, when guarded, branch protection requiring `release`).
  */
-import { createOctokit, type Octokit } from '@release-guard/github-adapter';
+import { createOctokit, type Octokit, RELEASE_INPUTS } from '@release-guard/github-adapter';
 import {
   type GitHubControl,
   type GitHubEmulator,
@@ -62,6 +62,7 @@ export function setUpRepository(github: GitHubControl, scenario: Scenario): stri
   github.addWorkflow(full, {
     path: `.github/workflows/${RELEASE_WORKFLOW}`,
     name: 'release',
+    inputs: RELEASE_INPUTS,
     ...(scenario.guarded ? { runName: RELEASE_RUN_NAME } : {}),
   });
   if (scenario.guarded) github.protectBranch(full, 'main', { requiredContexts: ['release'] });

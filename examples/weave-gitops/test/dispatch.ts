@@ -16,9 +16,11 @@ export interface DispatchedInputs {
 
 /**
  * Calls the adapter's `startRelease` against the GitHub emulator, once with a version and once without
- * (the core's `START_RELEASE` may carry one or not), and reads the inputs of the runs it dispatched.
+ * (the core's `START_RELEASE` may carry one or not), on a release workflow declaring the inputs `workflow`
+ * declares, and reads the inputs of the runs it dispatched. Rejects with GitHub's 422 when the workflow
+ * refuses one of the dispatches, as the emulator answers what GitHub answers.
  */
-export async function guardDispatchInputs(): Promise<DispatchedInputs> {
+export async function guardDispatchInputs(workflow: Workflow): Promise<DispatchedInputs> {
   const github = await startGitHub();
   try {
     const owner = 'weaveworks';
@@ -30,6 +32,7 @@ export async function guardDispatchInputs(): Promise<DispatchedInputs> {
       path: '.github/workflows/release.yaml',
       name: 'release',
       runName: RELEASE_RUN_NAME,
+      inputs: declaredInputs(workflow),
     });
     const octokit = createOctokit({ token: 'guard', baseUrl: github.url, throttle: false, retries: 0 });
     const effects = [

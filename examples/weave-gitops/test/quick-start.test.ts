@@ -113,7 +113,7 @@ describe("the action README's quick start", () => {
   describe('its release workflow accepts exactly the inputs of the dispatch the adapter sends', () => {
     let sent: DispatchedInputs;
     beforeAll(async () => {
-      sent = await guardDispatchInputs();
+      sent = await guardDispatchInputs(quick('release.yaml'));
     });
 
     it('every input declared, every required one always sent', () => {

@@ -332,12 +332,21 @@ describe('events and activity types', () => {
   describe('release.yaml accepts exactly the inputs of the dispatch the adapter sends', () => {
     let sent: DispatchedInputs;
     beforeAll(async () => {
-      sent = await guardDispatchInputs();
+      sent = await guardDispatchInputs(workflow('release.yaml'));
     });
 
     it('every input the guard sends is declared, and every required one is always sent', () => {
       expect(sent.always).toContain('sha');
       expect(dispatchProblems(workflow('release.yaml'), sent)).toEqual([]);
+    });
+
+    it('GitHub refuses the dispatch of a release workflow that does not declare version (the emulator answers 422)', async () => {
+      const release = workflow('release.yaml');
+      const shaOnly: Workflow = { ...release, on: { workflow_dispatch: { inputs: { sha: { required: true } } } } };
+      await expect(guardDispatchInputs(shaOnly)).rejects.toMatchObject({
+        status: 422,
+        message: expect.stringContaining('Unexpected inputs provided: ["version"]'),
+      });
     });
 
     it('the check has teeth: an undeclared input, a required optional one, an input never sent', () => {

@@ -15,6 +15,7 @@ export { OBSERVE_MORE_QUERY, OBSERVE_QUERY } from './observe-query.js';
 export type { ReleaseMode } from './release.js';
 export {
   isReleaseRun,
+  RELEASE_INPUTS,
   RELEASE_RUN_NAME,
   releaseRuns,
   rerunOf,

@@ -18,6 +18,12 @@ export type ReleaseMode = { kind: 'dispatch'; workflow: string; ref?: string } |
 const SHA_EXPRESSION = '${{ inputs.sha }}';
 export const RELEASE_RUN_NAME = `release-guard ${SHA_EXPRESSION}`;
 
+/**
+ * The inputs a release workflow's `on.workflow_dispatch` declares: the guard always sends `sha`, and
+ * `version` when the pull request names one. GitHub refuses (422) a dispatch with an undeclared input.
+ */
+export const RELEASE_INPUTS = { sha: { required: true }, version: { required: false } } as const;
+
 /** The marker a dispatched release run of `sha` carries in its name: {@link RELEASE_RUN_NAME}, expanded. */
 export function runMarker(sha: string): string {
   return RELEASE_RUN_NAME.replace(SHA_EXPRESSION, sha);

@@ -11,7 +11,7 @@ import {
   setStatus,
   startRelease,
 } from '../src/index.js';
-import { guardRepository, RELEASE_RUN_NAME, SHA, useEmulators } from './support/emulators.js';
+import { guardRepository, RELEASE_INPUTS, RELEASE_RUN_NAME, SHA, useEmulators } from './support/emulators.js';
 
 const emulators = useEmulators();
 const setup = () => guardRepository(emulators.github);
@@ -172,6 +172,7 @@ describe('START_RELEASE', () => {
       path: '.github/workflows/release.yaml',
       name: 'release',
       runName: RELEASE_RUN_NAME,
+      inputs: RELEASE_INPUTS,
     });
     const mode = { kind: 'dispatch' as const, workflow: 'release.yaml', ref: 'releases/v1' };
     const effect = { type: 'START_RELEASE' as const, sha: SHA.a, version: 'v1' };
@@ -191,6 +192,7 @@ describe('START_RELEASE', () => {
       path: '.github/workflows/release.yaml',
       name: 'release',
       runName: RELEASE_RUN_NAME,
+      inputs: RELEASE_INPUTS,
     });
     const mode = { kind: 'dispatch' as const, workflow: 'release.yaml', ref: 'releases/v1' };
     const effect = { type: 'START_RELEASE' as const, sha: SHA.a };

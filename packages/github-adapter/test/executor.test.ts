@@ -7,7 +7,7 @@ import {
   memoryWorld,
   verifyArtifacts,
 } from '@release-guard/github-adapter';
-import { guardRepository, RELEASE_RUN_NAME, useEmulators } from './support/emulators.js';
+import { guardRepository, RELEASE_INPUTS, RELEASE_RUN_NAME, useEmulators } from './support/emulators.js';
 import { type ExecutorHarness, executorContract } from './support/executor-contract.js';
 
 executorContract('in memory', () => {
@@ -52,6 +52,7 @@ executorContract('GitHub (over the emulator)', () => {
         path: '.github/workflows/release.yaml',
         name: 'release',
         runName: RELEASE_RUN_NAME,
+        inputs: RELEASE_INPUTS,
       });
       number = emulators.github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: head } });
       return githubExecutor({

@@ -1,7 +1,7 @@
 import { createGuard, type GuardEvent, renderTimeline } from '@release-guard/core';
 import { describe, expect, it } from 'vitest';
 import { createOctokit, type GuardRunOptions, renderTimelineComment, rerunOf, runGuard } from '../src/index.js';
-import { guardRepository, RELEASE_RUN_NAME, SHA, useEmulators } from './support/emulators.js';
+import { guardRepository, RELEASE_INPUTS, RELEASE_RUN_NAME, SHA, useEmulators } from './support/emulators.js';
 
 const emulators = useEmulators({ registry: true });
 
@@ -15,6 +15,7 @@ function setup(headRef = 'releases/v0.29.0', client: { retries?: number; throttl
     path: '.github/workflows/release.yaml',
     name: 'release',
     runName: RELEASE_RUN_NAME,
+    inputs: RELEASE_INPUTS,
   });
   const number = emulators.github.control.openPullRequest(full, { head: { ref: headRef, sha: SHA.a } });
   const image = `weaveworks/wego-app-${name}`;

@@ -14,6 +14,7 @@ describe('workflows', () => {
       name: 'release',
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
       runName: 'release ${{ inputs.sha }}',
+      inputs: { sha: { required: true } },
     });
     const api = octokit();
     const plain = await api.rest.actions.createWorkflowDispatch({
@@ -74,5 +75,35 @@ describe('workflows', () => {
     expect((await api.rest.actions.cancelWorkflowRun({ owner, repo, run_id })).status).toBe(202);
     expect(github().control.runs(full)[0]).toMatchObject({ status: 'completed', conclusion: 'cancelled' });
     await expect(api.rest.actions.cancelWorkflowRun({ owner, repo, run_id })).rejects.toMatchObject({ status: 409 });
+  });
+
+  it('refuses, as GitHub does, a dispatch with an input the workflow does not declare or without a required one', async () => {
+    const { owner, repo, full } = freshRepo(github());
+    github().control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
+    github().control.addWorkflow(full, {
+      path: '.github/workflows/release.yaml',
+      name: 'release',
+      inputs: { sha: { required: true }, version: {} },
+    });
+    github().control.addWorkflow(full, { path: '.github/workflows/plain.yaml', name: 'plain' });
+    const api = octokit();
+    const dispatch = (workflow_id: string, inputs: Record<string, string>) =>
+      api.rest.actions.createWorkflowDispatch({ owner, repo, workflow_id, ref: 'releases/v1', inputs });
+    await expect(dispatch('release.yaml', { sha: SHA.a, versoin: 'v1' })).rejects.toMatchObject({
+      status: 422,
+      response: { data: { message: 'Unexpected inputs provided: ["versoin"]' } },
+    });
+    await expect(dispatch('release.yaml', { version: 'v1' })).rejects.toMatchObject({
+      status: 422,
+      response: { data: { message: "Required input 'sha' not provided" } },
+    });
+    await expect(dispatch('plain.yaml', { sha: SHA.a })).rejects.toMatchObject({
+      status: 422,
+      response: { data: { message: 'Unexpected inputs provided: ["sha"]' } },
+    });
+    expect(github().control.runs(full)).toEqual([]);
+    expect((await dispatch('release.yaml', { sha: SHA.a })).status).toBe(204);
+    expect((await dispatch('release.yaml', { sha: SHA.a, version: 'v1' })).status).toBe(204);
+    expect((await dispatch('plain.yaml', {})).status).toBe(204);
   });
 });

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import { type ClientOptions, createOctokit, type RepoRef } from '../../src/index.js';
 
 export const SHA = { a: 'a'.repeat(40), b: 'b'.repeat(40) };
-export { RELEASE_RUN_NAME } from '../../src/index.js';
+export { RELEASE_INPUTS, RELEASE_RUN_NAME } from '../../src/index.js';
 
 export interface Emulators {
   github: GitHubEmulator;

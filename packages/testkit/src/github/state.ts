@@ -96,6 +96,14 @@ export interface WorkflowRecord {
   path: string;
   /** `run-name` of the workflow: `${{ inputs.NAME }}` placeholders are filled from the dispatch inputs. */
   runName?: string;
+  /** The inputs its `on.workflow_dispatch.inputs` declares; a dispatch with any other input is refused. */
+  inputs: Record<string, DeclaredInput>;
+}
+
+/** One input of `on.workflow_dispatch.inputs`. */
+export interface DeclaredInput {
+  /** A dispatch without it is refused. Default false, as in a workflow file. */
+  required?: boolean;
 }
 
 export interface WorkflowRunRecord {

@@ -3,14 +3,20 @@
  * written on a commit.
  */
 
-import type { WorkflowRunRecord } from '../state.js';
+import type { DeclaredInput, WorkflowRunRecord } from '../state.js';
 import { PullRequestControl } from './pull-requests.js';
 
 export class WorkflowControl extends PullRequestControl {
-  /** A workflow file; `runName` is its `run-name`, with `${{ inputs.NAME }}` placeholders. */
-  addWorkflow(repo: string, options: { path: string; name: string; runName?: string }): number {
+  /**
+   * A workflow file; `runName` is its `run-name`, with `${{ inputs.NAME }}` placeholders, and `inputs` the
+   * inputs its `on.workflow_dispatch` declares (default none: as on GitHub, a dispatch then takes no input).
+   */
+  addWorkflow(
+    repo: string,
+    options: { path: string; name: string; runName?: string; inputs?: Record<string, DeclaredInput> },
+  ): number {
     const id = this.state.id();
-    this.repo(repo).workflows.push({ id, ...options });
+    this.repo(repo).workflows.push({ id, ...options, inputs: { ...options.inputs } });
     return id;
   }
 

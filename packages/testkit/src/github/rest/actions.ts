@@ -12,6 +12,21 @@ function displayTitle(workflow: WorkflowRecord, inputs: Record<string, string>):
   return workflow.runName.replace(/\$\{\{\s*inputs\.([A-Za-z0-9_-]+)\s*\}\}/g, (_, key: string) => inputs[key] ?? '');
 }
 
+/**
+ * Why GitHub refuses a dispatch's inputs, or undefined. GitHub answers 422 "Unexpected inputs provided:
+ * [\"name\"]" when an input is not declared in the workflow's `on.workflow_dispatch.inputs`, e.g.
+ * https://github.com/convictional/trigger-workflow-and-wait/pull/4 (the response body quoted there) and
+ * https://github.com/benc-uk/workflow-dispatch/issues/80; and "Required input 'name' not provided" when a
+ * required input is left out (https://github.com/backstage/backstage/issues/18511, the HttpError quoted
+ * there; https://github.com/XAMPPRocky/octocrab/issues/406 lists both refusals).
+ */
+function refusedInputs(workflow: WorkflowRecord, inputs: Record<string, string>): string | undefined {
+  const unexpected = Object.keys(inputs).filter((name) => !Object.hasOwn(workflow.inputs, name));
+  if (unexpected.length > 0) return `Unexpected inputs provided: ${JSON.stringify(unexpected)}`;
+  const missing = Object.entries(workflow.inputs).find(([name, input]) => input.required && !(name in inputs));
+  return missing ? `Required input '${missing[0]}' not provided` : undefined;
+}
+
 export const createWorkflowDispatch: Handler = (ctx) => {
   const workflow = workflowOf(ctx);
   if (!workflow) return notFound();
@@ -19,6 +34,8 @@ export const createWorkflowDispatch: Handler = (ctx) => {
   const inputs = Object.fromEntries(
     Object.entries((ctx.body.inputs ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]),
   );
+  const refused = refusedInputs(workflow, inputs);
+  if (refused) return error(422, refused);
   const pr = [...ctx.repo.pulls.values()].find((p) => p.head.ref === ref.replace(/^refs\/heads\//, ''));
   const headSha = pr?.head.sha ?? (/^[0-9a-f]{40}$/.test(ref) ? ref : undefined);
   if (!headSha && ref !== ctx.repo.defaultBranch) return error(422, `No ref found for: ${ref}`);
