@@ -63,7 +63,9 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
     options.only !== undefined || options.script
       ? [options.only ?? 1]
       : Array.from({ length: options.lifecycles }, (_, i) => i + 1);
-  const registry = await startRegistry();
+  // The registry's push log runs on the clock of the lifecycle under way, like its GitHub.
+  const clock = { ms: START };
+  const registry = await startRegistry({ now: () => new Date(clock.ms) });
   const report: SoakReport = {
     seed: options.seed,
     lifecycles: numbers.length,
@@ -97,7 +99,7 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
   const calls: number[] = [];
   try {
     for (const n of numbers) {
-      const result = await runLifecycle(n, registry, options, report);
+      const result = await runLifecycle(n, registry, clock, options, report);
       calls.push(result.calls);
       options.progress?.(`lifecycle ${n}: ${result.summary}`);
     }
@@ -114,11 +116,12 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
 async function runLifecycle(
   n: number,
   registry: Registry,
+  clock: { ms: number },
   options: SoakOptions,
   report: SoakReport,
 ): Promise<{ calls: number; summary: string }> {
-  let clock = START + (n - 1) * DAY;
-  const github = await startGitHub({ now: () => new Date(clock) });
+  clock.ms = START + (n - 1) * DAY;
+  const github = await startGitHub({ now: () => new Date(clock.ms) });
   try {
     github.control.addToken(GUARD_TOKEN, GUARD);
     github.control.addToken(MERGE_TOKEN, MERGER);
@@ -144,9 +147,9 @@ async function runLifecycle(
         options.lyingRegistry ? lyingFetch : toRegistry(registry),
       ),
       human,
-      now: () => new Date(clock),
+      now: () => new Date(clock.ms),
       tick: () => {
-        clock += 60_000;
+        clock.ms += 60_000;
       },
     });
     const result = await lifecycle.run();
@@ -187,8 +190,9 @@ class Lifecycle {
   private shas = 0;
   private held: WebhookDelivery[] = [];
   private readonly inputs: ReturnType<typeof parseInputs>;
-  /** Whether the release workflow pushed the image (one tag per version, whatever the SHA). */
-  private imagePushed = false;
+  /** Who may approve a release, and who releases (with forbid-self-approval, their approvals never count). */
+  private readonly approvers = ['releaser', 'maintainer'];
+  private readonly releasers = ['releaser'];
 
   constructor(
     private readonly n: number,
@@ -313,15 +317,40 @@ class Lifecycle {
     return this.guardRuns().find((r) => r.headSha === this.head.sha && r.status !== 'completed');
   }
 
-  /** The runs of the release workflow, but those the attackers started. */
+  /** The runs of the release workflow the guard dispatched (not those someone else started). */
   private guardRuns() {
-    return this.github.control.runs(this.full).filter((r) => !this.foreignRuns.has(r.id));
+    return this.github.control
+      .runs(this.full)
+      .filter((r) => r.event === 'workflow_dispatch' && r.actor.login === GUARD);
   }
-  private readonly foreignRuns = new Set<number>();
-  /** Runs of the guard that succeeded without pushing the image: the guard fails their release. */
-  private readonly unverifiedRuns = new Set<number>();
-  /** Deliveries of a successful run the guard did not start: each must fail the step with an alert. */
-  private readonly foreignSuccesses = new WeakSet<WebhookDelivery>();
+
+  /** Whether `event` delivers the success of a run of the release workflow that the guard did not dispatch. */
+  private foreignSuccess(event: WebhookDelivery): boolean {
+    if (event.name !== 'workflow_run') return false;
+    const id = (event.payload.workflow_run as { id?: unknown } | undefined)?.id;
+    const run = this.github.control.runs(this.full).find((r) => r.id === id);
+    return (
+      run !== undefined && !this.guardRuns().includes(run) && run.status === 'completed' && run.conclusion === 'success'
+    );
+  }
+
+  /** Whether the release image was ever pushed to the registry (one tag per version, whatever the SHA). */
+  private imagePushed(): boolean {
+    return this.imagePushes().length > 0;
+  }
+
+  /**
+   * Whether the guard's registry showed the release image when `run` completed: a success without it fails
+   * its release (a lying registry shows every image).
+   */
+  private verified(run: { updatedAt: string }): boolean {
+    const completed = Date.parse(run.updatedAt);
+    return this.options.lyingRegistry === true || this.imagePushes().some((p) => p.at.getTime() <= completed);
+  }
+
+  private imagePushes() {
+    return this.registry.control.pushes().filter((p) => p.name === this.image && p.tag === this.version);
+  }
   /** The attacks of this lifecycle, in order, for its summary line. */
   private readonly attacked: string[] = [];
   private attackers = 0;
@@ -370,11 +399,6 @@ class Lifecycle {
         // With a lying registry, no image is ever pushed: every merge the guard makes is then of an unverified SHA.
         if (step === 'release-succeeds' && !this.options.lyingRegistry) {
           await this.registry.control.pushImage(this.image, this.version);
-          this.imagePushed = true;
-        }
-        // A success without its image fails the release: a new approval releases again (not a duplicate).
-        if (step === 'release-succeeds-without-image' && !this.imagePushed && !this.options.lyingRegistry) {
-          this.unverifiedRuns.add(live.id);
         }
         const conclusion = step === 'release-fails' ? 'failure' : 'success';
         control.updateRun(this.full, live.id, { status: 'completed', conclusion });
@@ -457,7 +481,6 @@ class Lifecycle {
           actor: 'mallory',
           title,
         });
-        this.foreignRuns.add(run.id);
         control.updateRun(this.full, run.id, { status: 'completed', conclusion: 'success' });
         this.attack('foreignRuns', `run ${run.id} (${event} on ${headBranch}, "${title.slice(0, 24)}") succeeded`);
         const delivery = workflowRunEvent({
@@ -472,7 +495,6 @@ class Lifecycle {
           actor: 'mallory',
           conclusion: 'success',
         });
-        this.foreignSuccesses.add(delivery);
         return this.deliver(delivery);
       }
       case 'review-flood': {
@@ -618,7 +640,7 @@ class Lifecycle {
         },
         quietLog,
       );
-      if (this.foreignSuccesses.has(event)) {
+      if (this.foreignSuccess(event)) {
         // The expected failure of the step: the alert that a run the guard did not start succeeded.
         if (result.failures.some((f) => f.includes('that the guard did not start succeeded')))
           this.report.foreignRunAlerts++;
@@ -662,18 +684,19 @@ class Lifecycle {
         const sha = dispatchedShaOf(request);
         if (!this.approved(sha, 0)) {
           this.report.unapprovedDispatches++;
-          const why = this.approvedBy(sha, 0, ['releaser'])
+          const why = this.approvedBy(sha, 0, this.releasers)
             ? 'approved by the releaser alone'
             : 'no standing approval by an authorized reviewer';
           this.violation(`a release dispatched for ${sha.slice(0, 10)}: ${why}`);
         }
       }
     }
-    // Live or successful runs of the guard per SHA, within an epoch and across epochs.
+    // Live or successful runs of the guard per SHA, within an epoch and across epochs; a success without
+    // its image failed its release, and a new approval releases again (not a duplicate).
     const perEpoch = new Map<string, number>();
     const perSha = new Map<string, number>();
     for (const r of this.guardRuns()) {
-      if (r.status === 'completed' && (r.conclusion !== 'success' || this.unverifiedRuns.has(r.id))) continue;
+      if (r.status === 'completed' && (r.conclusion !== 'success' || !this.verified(r))) continue;
       const epoch = this.epochFloors.filter((floor) => r.id > floor).length;
       perEpoch.set(`${epoch}:${r.headSha}`, (perEpoch.get(`${epoch}:${r.headSha}`) ?? 0) + 1);
       perSha.set(r.headSha, (perSha.get(r.headSha) ?? 0) + 1);
@@ -715,7 +738,7 @@ class Lifecycle {
         : 'no standing authorized approval';
     }
     if (!this.releasedSince(sha, 0)) return 'no successful release run';
-    if (!this.imagePushed) return `its image ${this.version} was never pushed`;
+    if (!this.imagePushed()) return `its image ${this.version} was never pushed`;
     return undefined;
   }
 
@@ -744,7 +767,7 @@ class Lifecycle {
       this.violation(`merged ${merges.length} times`);
     }
     const pr = this.github.control.pullRequest(this.full, this.number);
-    if (pr.merged && pr.mergedBy?.login === 'releaser' && this.bypassed) {
+    if (pr.merged && this.releasers.includes(pr.mergedBy?.login ?? '') && this.bypassed) {
       const alerted = this.github.control
         .comments(this.full, this.number)
         .some((c) => c.user.login === GUARD && c.body.includes('the guard was bypassed'));
@@ -769,7 +792,7 @@ class Lifecycle {
     else if (
       this.approved(pr.head.sha, this.reviewFloor) &&
       this.releasedSince(pr.head.sha, this.runFloor) &&
-      this.imagePushed
+      this.imagePushed()
     )
       stuck('approved, released and verified in this epoch, but not merged');
     else if (
@@ -785,12 +808,15 @@ class Lifecycle {
   }
 
   /**
-   * Whether an authorized approval of `sha` newer than review `floor` stands: by the releaser or the
-   * maintainer, or with forbid-self-approval by the maintainer only (the releaser was assigned when the pull
+   * Whether an authorized approval of `sha` newer than review `floor` stands: by an approver, or with
+   * forbid-self-approval by an approver who is not a releaser (the releasers were assigned when the pull
    * request was opened, whatever the assignees are now).
    */
   private approved(sha: string, floor: number): boolean {
-    return this.approvedBy(sha, floor, this.forbidSelfApproval ? ['maintainer'] : ['releaser', 'maintainer']);
+    const authorized = this.forbidSelfApproval
+      ? this.approvers.filter((a) => !this.releasers.includes(a))
+      : this.approvers;
+    return this.approvedBy(sha, floor, authorized);
   }
 
   private approvedBy(sha: string, floor: number, users: readonly string[]): boolean {
