@@ -108,7 +108,10 @@ export interface SoakReport {
   durationMs: number;
 }
 
-export type Step =
+/** A step of a lifecycle: something that happens on GitHub, honest or an attack, before its event is delivered. */
+export type Step = HonestStep | AttackStep;
+
+export type HonestStep =
   | 'approve'
   | 'approve-unauthorized'
   | 'dismiss'
@@ -119,7 +122,10 @@ export type Step =
   | 'human-merge'
   | 'close'
   | 'reopen'
-  | 'sweep'
+  | 'sweep';
+
+/** The attackers' steps (see `Attack`). */
+export type AttackStep =
   | 'shared-head'
   | 'foreign-run'
   | 'review-flood'
