@@ -1,4 +1,6 @@
-import type { SoakReport } from './soak.js';
+import type { SoakReport } from './types.js';
+
+/** The soak's report: a fresh one, and its figures as `pnpm soak` prints them. */
 
 /** The soak's figures, as `pnpm soak` prints them. */
 export function formatReport(r: SoakReport): string {
@@ -16,4 +18,38 @@ export function formatReport(r: SoakReport): string {
     ...r.stuckAfterSweep.slice(0, 20).map((v) => `  - ${v}`),
     `API calls per lifecycle: median ${r.apiCallsPerLifecycle.median}, max ${r.apiCallsPerLifecycle.max}`,
   ].join('\n');
+}
+
+/** A report with nothing counted yet. */
+export function emptyReport(seed: number, lifecycles: number, only: number | undefined): SoakReport {
+  return {
+    seed,
+    lifecycles,
+    ...(only !== undefined ? { only } : {}),
+    unprotected: 0,
+    events: 0,
+    dropped: 0,
+    duplicated: 0,
+    reordered: 0,
+    concurrentBursts: 0,
+    faultsInjected: 0,
+    failedRuns: 0,
+    invariantViolations: [],
+    doubleMerges: 0,
+    mergeRequests: 0,
+    unreleasedMergeRequests: 0,
+    unreleasedMerges: 0,
+    releaseDispatches: 0,
+    duplicateDispatches: 0,
+    duplicateDispatchesWithoutFault: 0,
+    releasesAgainAfterReopen: 0,
+    unapprovedDispatches: 0,
+    selfApprovalForbidden: 0,
+    attacks: { sharedHead: 0, foreignRuns: 0, reviewFloods: 0, commentFloods: 0, unassigned: 0, recordTampered: 0 },
+    foreignRunAlerts: 0,
+    racingRecords: 0,
+    stuckAfterSweep: [],
+    apiCallsPerLifecycle: { median: 0, max: 0 },
+    durationMs: 0,
+  };
 }

@@ -1,19 +1,20 @@
-import { STATUS_TEXT } from '@release-guard/core';
-import { createOctokit, TIMELINE_MARKER } from '@release-guard/github-adapter';
-import {
-  type FaultRule,
-  type GitHubEmulator,
-  pullRequestEvent,
-  pullRequestReviewEvent,
-  type Registry,
-  scheduleEvent,
-  startGitHub,
-  startRegistry,
-  type WebhookDelivery,
-  workflowRunEvent,
-} from '@release-guard/testkit';
-import { type ActionLog, parseInputs, run } from '../src/api.js';
-import { Interleaving, type Transport } from './interleave.js';
+import { createOctokit } from '@release-guard/github-adapter';
+import { type GitHubEmulator, type Registry, startGitHub, startRegistry } from '@release-guard/testkit';
+import { ActionRunner } from './action-runner.js';
+import { Attackers } from './attackers.js';
+import { Delivery } from './delivery.js';
+import { Faults } from './faults.js';
+import { Oracle } from './oracle.js';
+import { generator, lifecycleSeed, type Random } from './random.js';
+import { emptyReport } from './report.js';
+import { RELEASER_TOKEN, type Setup, setUp } from './setup.js';
+import { ReleasePullRequest, type Stage } from './stage.js';
+import { Standing } from './standing.js';
+import { Steps } from './steps.js';
+import type { ScriptedStep, SoakOptions, SoakReport } from './types.js';
+
+export { lifecycleSeed } from './random.js';
+export type { Attack, Script, ScriptedStep, SoakOptions, SoakReport, Step } from './types.js';
 
 /**
  * The soak: many release lifecycles end to end through the action's `run()` and the emulators, with
@@ -21,219 +22,27 @@ import { Interleaving, type Transport } from './interleave.js';
  * attackers (pull requests sharing the release head, release workflow runs the guard did not start, floods
  * of reviews and comments, a releaser un-assigning themself, the guard's record edited or deleted);
  * dropped, duplicated, reordered and concurrent deliveries; and API faults. Each lifecycle runs against
- * an emulated GitHub of its own and draws every decision from a generator seeded with (seed, lifecycle),
- * so lifecycle N does the same alone (`only`) as inside the whole soak (the interleaving of runs delivered
- * at once still depends on timing).
+ * an emulated GitHub of its own and draws every decision from generators seeded with (seed, lifecycle),
+ * so lifecycle N does the same alone (`only`) as inside the whole soak.
+ *
+ * This file runs the lifecycles and ties each together: its set-up (setup.ts), the steps chosen and played
+ * (steps.ts, attackers.ts), GitHub's delivery of their events (delivery.ts) with faults (faults.ts), the
+ * runs of the action (action-runner.ts), and the oracle (oracle.ts, reading standing.ts).
  */
-export interface SoakOptions {
-  seed: number;
-  /** Lifecycles 1 to N. */
-  lifecycles: number;
-  /** Runs lifecycle `only` alone, as it runs inside a soak of any length with the same seed. */
-  only?: number;
-  /** Steps per lifecycle, at most. Default 14. */
-  steps?: number;
-  /** Chance that a delivery meets an injected API fault. Default 0.25. */
-  faultRate?: number;
-  /** Share of lifecycles without branch protection, where only the guard stands between a PR and a bad merge. Default 0.4. */
-  unprotectedShare?: number;
-  /** Called with each lifecycle's one-line result. */
-  progress?: (line: string) => void;
-  /**
-   * A registry that answers every manifest look-up with "present": a planted fault that must make the
-   * soak report merges of unreleased SHAs (it proves the soak's checks can fail).
-   */
-  lyingRegistry?: boolean;
-  /**
-   * Called at the end of each lifecycle with its GitHub and pull request: what stands there, and every
-   * request it received, in order (the proof that a lifecycle replays: the same seed gives the same log).
-   */
-  end?: (lifecycle: number, github: GitHubEmulator['control'], pullRequest: { repo: string; number: number }) => void;
-  /**
-   * Runs one lifecycle (number `only`, default 1) by this script instead of drawing its steps: no attacks,
-   * no faults, every delivery handed to one run, none lost but those the script loses.
-   */
-  script?: Script;
-  /** Called with every step, delivery and guard run of the lifecycles listed, to follow a replay. */
-  trace?: { lifecycles: readonly number[]; line: (line: string) => void };
-}
-
-/** A lifecycle written out: a regression case of a history the soak once found. */
-export interface Script {
-  /** Branch protection on main: the `release` status required, and this many approving reviews. Default: no protection. */
-  protection?: { requiredApprovals?: number };
-  steps: readonly ScriptedStep[];
-}
-
-/** One step of a script: what happens on GitHub, and whether GitHub's delivery of it is lost. */
-export interface ScriptedStep {
-  step: Step;
-  /** Who approves (`approve`). Default the maintainer. */
-  user?: 'releaser' | 'maintainer';
-  /** The delivery of this step is lost. */
-  lost?: boolean;
-  /** A fault armed for the run of this step's delivery (on the lifecycle's repository); cleared before the final sweep. */
-  fault?: FaultRule;
-}
-
-export interface SoakReport {
-  seed: number;
-  /** Lifecycles run. */
-  lifecycles: number;
-  /** The one lifecycle run, when it ran alone. */
-  only?: number;
-  unprotected: number;
-  /** Deliveries handed to the action (each duplicate and concurrent copy counted). */
-  events: number;
-  dropped: number;
-  duplicated: number;
-  reordered: number;
-  concurrentBursts: number;
-  faultsInjected: number;
-  /** Action runs that ended in an error (a fault they could not absorb); later deliveries and sweeps repair. */
-  failedRuns: number;
-  invariantViolations: string[];
-  /** Pull requests merged more than once. */
-  doubleMerges: number;
-  /** Merge requests the guard sent (REST and GraphQL), whatever GitHub answered. */
-  mergeRequests: number;
-  /** Merge requests the guard sent for a SHA that was not approved, released and verified. */
-  unreleasedMergeRequests: number;
-  /** Merges by the guard of a SHA that was not approved, released and verified. */
-  unreleasedMerges: number;
-  releaseDispatches: number;
-  /**
-   * Release runs the guard dispatched for a SHA that already had a live or successful run of the guard in
-   * the same epoch (a reopened pull request starts a new one, which must release again; a success without
-   * the image failed its release, and a new approval releases again).
-   */
-  duplicateDispatches: number;
-  /** Of `duplicateDispatches`, those that appeared in runs that met no injected fault (each also a violation). */
-  duplicateDispatchesWithoutFault: number;
-  /** Release runs dispatched for a SHA released in an earlier epoch of its pull request (by design: after a reopen). */
-  releasesAgainAfterReopen: number;
-  /**
-   * Release runs dispatched for a SHA that GitHub did not show approved by an authorized reviewer other
-   * than a releaser (with forbid-self-approval, the releaser is excluded however the assignees change);
-   * each also a violation.
-   */
-  unapprovedDispatches: number;
-  /** Lifecycles with forbid-self-approval, their pull request opened by a bot and assigned to the releaser. */
-  selfApprovalForbidden: number;
-  /** The attacks the soak made, each a step of its own (see `Attack`). */
-  attacks: Record<Attack, number>;
-  /** Delivered successes of release workflow runs the guard did not start; each must fail the step with an alert, as expected. */
-  foreignRunAlerts: number;
-  /** Timeline records beyond the first that runs racing where none stood wrote (counted, not judged). */
-  racingRecords: number;
-  /** Pull requests still stuck after one clean sweep, with why. */
-  stuckAfterSweep: string[];
-  apiCallsPerLifecycle: { median: number; max: number };
-  durationMs: number;
-}
-
-/** Mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-function generator(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    chance: (p: number) => next() < p,
-    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T,
-  };
-}
-type Random = ReturnType<typeof generator>;
-
-/** Murmur3's finalizer: every bit of the input moves every bit of the output. */
-function mix(h: number): number {
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-
-/**
- * The seed of one stream of lifecycle `n`'s decisions: a function of (seed, n, stream) alone, so no
- * lifecycle's decisions depend on another's. Stream 0 draws the steps, deliveries and faults.
- */
-export function lifecycleSeed(seed: number, n: number, stream = 0): number {
-  return mix(mix(mix(seed >>> 0) ^ Math.imul(n, 0x9e3779b9)) ^ Math.imul(stream + 1, 0x7f4a7c15));
-}
-
-/** Lifecycle n's clock starts on day n of the soak's calendar (each lifecycle has a GitHub of its own). */
-const START = Date.parse('2023-08-01T09:00:00Z');
-const DAY = 24 * 60 * 60 * 1000;
-
-const GUARD_TOKEN = 'ghs_soakGuardToken';
-const MERGE_TOKEN = 'ghp_soakMergeToken';
-const GUARD = 'github-actions[bot]';
-const MERGER = 'release-bot[bot]';
-const WORKFLOW = '.github/workflows/release.yaml';
-// biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
-const RUN_NAME = 'release-guard ${{ inputs.sha }}';
-const WRITES = [
-  'repos/create-commit-status',
-  'issues/create-comment',
-  'issues/update-comment',
-  'actions/create-workflow-dispatch',
-  'pulls/merge',
-];
-
-const quietLog: ActionLog = {
-  info: () => {},
-  notice: () => {},
-  warning: () => {},
-  error: () => {},
-  group: (_name, fn) => fn(),
-};
-
 export async function soak(options: SoakOptions): Promise<SoakReport> {
   const began = performance.now();
   const numbers =
     options.only !== undefined || options.script
       ? [options.only ?? 1]
       : Array.from({ length: options.lifecycles }, (_, i) => i + 1);
-  const registry = await startRegistry();
-  const report: SoakReport = {
-    seed: options.seed,
-    lifecycles: numbers.length,
-    ...(options.only !== undefined ? { only: options.only } : {}),
-    unprotected: 0,
-    events: 0,
-    dropped: 0,
-    duplicated: 0,
-    reordered: 0,
-    concurrentBursts: 0,
-    faultsInjected: 0,
-    failedRuns: 0,
-    invariantViolations: [],
-    doubleMerges: 0,
-    mergeRequests: 0,
-    unreleasedMergeRequests: 0,
-    unreleasedMerges: 0,
-    releaseDispatches: 0,
-    duplicateDispatches: 0,
-    duplicateDispatchesWithoutFault: 0,
-    releasesAgainAfterReopen: 0,
-    unapprovedDispatches: 0,
-    selfApprovalForbidden: 0,
-    attacks: { sharedHead: 0, foreignRuns: 0, reviewFloods: 0, commentFloods: 0, unassigned: 0, recordTampered: 0 },
-    foreignRunAlerts: 0,
-    racingRecords: 0,
-    stuckAfterSweep: [],
-    apiCallsPerLifecycle: { median: 0, max: 0 },
-    durationMs: 0,
-  };
+  // The registry's push log runs on the clock of the lifecycle under way, like its GitHub.
+  const clock = { ms: START };
+  const registry = await startRegistry({ now: () => new Date(clock.ms) });
+  const report = emptyReport(options.seed, numbers.length, options.only);
   const calls: number[] = [];
   try {
     for (const n of numbers) {
-      const result = await runLifecycle(n, registry, options, report);
+      const result = await runLifecycle(n, registry, clock, options, report);
       calls.push(result.calls);
       options.progress?.(`lifecycle ${n}: ${result.summary}`);
     }
@@ -246,868 +55,123 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
   return report;
 }
 
+/** Lifecycle n's clock starts on day n of the soak's calendar (each lifecycle has a GitHub of its own). */
+const START = Date.parse('2023-08-01T09:00:00Z');
+const DAY = 24 * 60 * 60 * 1000;
+
 /** Lifecycle `n` against a GitHub of its own (its ids and clock owe nothing to other lifecycles). */
 async function runLifecycle(
   n: number,
   registry: Registry,
+  clock: { ms: number },
   options: SoakOptions,
   report: SoakReport,
 ): Promise<{ calls: number; summary: string }> {
-  let clock = START + (n - 1) * DAY;
-  const github = await startGitHub({ now: () => new Date(clock) });
+  clock.ms = START + (n - 1) * DAY;
+  const github = await startGitHub({ now: () => new Date(clock.ms) });
   try {
-    github.control.addToken(GUARD_TOKEN, GUARD);
-    github.control.addToken(MERGE_TOKEN, MERGER);
-    github.control.addToken('releaser-token', 'releaser');
-    const human = createOctokit({ token: 'releaser-token', baseUrl: github.url, throttle: false, retries: 0 });
     const random = generator(lifecycleSeed(options.seed, n));
     // Stream 1 draws the order in which the runs' requests reach the emulators.
     const order = generator(lifecycleSeed(options.seed, n, 1));
-    const lifecycle = new Lifecycle(n, random, github, registry, options, report, {
-      client: (token, transport) =>
-        transport.watch(
-          createOctokit({
-            token,
-            baseUrl: github.url,
-            throttle: false,
-            retries: 2,
-            retryBaseMs: 1,
-            fetch: transport.fetch,
-          }),
-        ),
-      interleaving: new Interleaving(
-        (count) => order.int(0, count - 1),
-        options.lyingRegistry ? lyingFetch : toRegistry(registry),
-      ),
-      human,
-      now: () => new Date(clock),
-      tick: () => {
-        clock += 60_000;
-      },
-    });
-    const result = await lifecycle.run();
-    options.end?.(n, github.control, lifecycle.pullRequest);
+    const setup = setUp(n, random, github.control, options, report);
+    const result = await new Lifecycle(setup, random, order, github, registry, clock, options, report).run();
+    options.end?.(n, github.control, { repo: setup.full, number: setup.number });
     return result;
   } finally {
     await github.close();
   }
 }
 
-interface Clients {
-  /** An Octokit for `token` whose requests go through `transport`. */
-  client: (token: string, transport: Transport) => ReturnType<typeof createOctokit>;
-  /** Every run of the guard goes through it, alone or in a burst. */
-  interleaving: Interleaving;
-  human: ReturnType<typeof createOctokit>;
-  now: () => Date;
-  tick: () => void;
-}
-
-export type Step =
-  | 'approve'
-  | 'approve-unauthorized'
-  | 'dismiss'
-  | 'push'
-  | 'release-succeeds'
-  | 'release-succeeds-without-image'
-  | 'release-fails'
-  | 'human-merge'
-  | 'close'
-  | 'reopen'
-  | 'sweep'
-  | 'shared-head'
-  | 'foreign-run'
-  | 'review-flood'
-  | 'comment-flood'
-  | 'unassign'
-  | 'tamper-record';
-
-/**
- * The attackers, as the report counts them:
- * - `sharedHead`: a pull request from a feature branch of this repository whose head is the release head
- *   (or a fork's on `releases/*`, delivered as `pull_request_target`): its verdict must not stand on the release head;
- * - `foreignRuns`: a successful run of the release workflow for the release head that the guard did not
- *   start (a `pull_request` or `push` trigger, sometimes named with the marker): it releases nothing, and
- *   its delivered success fails the step;
- * - `reviewFloods`: 100 to 130 comment-only reviews by a reader: standing approvals still count;
- * - `commentFloods`: 100 to 130 comments by someone else: the guard's record is still found;
- * - `unassigned`: with forbid-self-approval, the releaser un-assigns themself and approves: it counts for nothing;
- * - `recordTampered`: the guard's record deleted, or edited by someone else (to nonsense, or with its
- *   snapshot's phase rewritten to `released`): no second release, nothing unlocked.
- */
-export type Attack = 'sharedHead' | 'foreignRuns' | 'reviewFloods' | 'commentFloods' | 'unassigned' | 'recordTampered';
-
-/** Share of steps that are an attack. */
-const ATTACK_SHARE = 0.2;
-/** Share of lifecycles with forbid-self-approval, the pull request opened by a bot and assigned to the releaser. */
-const FORBID_SELF_APPROVAL_SHARE = 0.3;
-
+/** One lifecycle, tied together: its steps, their delivery, the runs of the action, and the oracle. */
 class Lifecycle {
-  private readonly name: string;
-  private readonly full: string;
-  private readonly repo: { owner: string; name: string };
-  private readonly version: string;
-  private readonly image: string;
-  private readonly protectedBranch: boolean;
-  /** With forbid-self-approval the pull request is opened by a bot and assigned to the releaser, whose approval never counts. */
-  private readonly forbidSelfApproval: boolean;
-  private readonly author: string;
-  private number = 0;
-  private head: { ref: string; sha: string };
-  private shas = 0;
-  private held: WebhookDelivery[] = [];
-  private readonly inputs: ReturnType<typeof parseInputs>;
-  /** Whether the release workflow pushed the image (one tag per version, whatever the SHA). */
-  private imagePushed = false;
+  /** The step of the script being played, if any. */
+  private scripted: ScriptedStep | undefined;
+  private readonly trace: (line: string) => void;
+  private readonly pr: ReleasePullRequest;
+  private readonly standing: Standing;
+  private readonly oracle: Oracle;
+  private readonly faults: Faults;
+  private readonly runner: ActionRunner;
+  private readonly delivery: Delivery;
+  private readonly attackers: Attackers;
+  private readonly steps: Steps;
 
   constructor(
-    private readonly n: number,
+    private readonly setup: Setup,
     private readonly random: Random,
-    private readonly github: GitHubEmulator,
-    private readonly registry: Registry,
+    order: Random,
+    github: GitHubEmulator,
+    registry: Registry,
+    private readonly clock: { ms: number },
     private readonly options: SoakOptions,
-    private readonly report: SoakReport,
-    private readonly clients: Clients,
+    report: SoakReport,
   ) {
-    this.name = `soak-${n}`;
-    this.repo = { owner: 'weaveworks', name: this.name };
-    this.full = github.control.createRepository({
-      owner: 'weaveworks',
-      name: this.name,
-      collaborators: { releaser: 'write', maintainer: 'admin', outsider: 'read', mallory: 'write' },
-    });
-    github.control.setPermission(this.full, GUARD, 'write');
-    github.control.setPermission(this.full, MERGER, 'write');
-    const script = options.script;
-    this.protectedBranch = script ? script.protection !== undefined : !random.chance(options.unprotectedShare ?? 0.4);
-    if (this.protectedBranch) {
-      github.control.protectBranch(this.full, 'main', {
-        requiredContexts: ['release'],
-        requiredApprovals: script?.protection?.requiredApprovals ?? 0,
-      });
-    } else report.unprotected++;
-    this.forbidSelfApproval = script ? false : random.chance(FORBID_SELF_APPROVAL_SHARE);
-    this.author = this.forbidSelfApproval ? random.pick([GUARD, 'renovate[bot]']) : 'releaser';
-    if (this.forbidSelfApproval) report.selfApprovalForbidden++;
-    github.control.addWorkflow(this.full, { path: WORKFLOW, name: 'release', runName: RUN_NAME });
-    this.version = `v0.${n}.0`;
-    this.image = `weaveworks/wego-app-${n}`;
-    this.head = { ref: `releases/${this.version}`, sha: this.nextSha() };
-    this.inputs = parseInputs({
-      INPUT_TOKEN: GUARD_TOKEN,
-      'INPUT_MERGE-TOKEN': MERGE_TOKEN,
-      'INPUT_RELEASE-WORKFLOW': 'release.yaml',
-      'INPUT_RELEASE-TIMEOUT': '30',
-      INPUT_ARTIFACTS: `- name: image\n  ref: ${REGISTRY_HOST}/${this.image}:{version}`,
-      ...(this.forbidSelfApproval ? { 'INPUT_FORBID-SELF-APPROVAL': 'true' } : {}),
-    });
-  }
-
-  private nextSha(): string {
-    this.shas++;
-    return `${this.n.toString(16).padStart(6, '0')}${this.shas.toString(16).padStart(4, '0')}`.padEnd(40, 'e');
+    const { n } = setup;
+    this.trace = (line) => {
+      if (options.trace?.lifecycles.includes(n)) options.trace.line(`[${n}] ${line}`);
+    };
+    const scripted = options.script ? () => this.scripted : undefined;
+    this.pr = new ReleasePullRequest(setup);
+    this.standing = new Standing(github.control, registry.control, setup);
+    this.oracle = new Oracle(this.standing, setup, report);
+    const faultRate = options.script ? undefined : (options.faultRate ?? 0.25);
+    this.faults = new Faults(github.control, setup, random, report, faultRate);
+    const now = () => new Date(clock.ms);
+    this.runner = new ActionRunner(setup, github, registry, order, now, this.oracle, report, this.trace);
+    this.delivery = new Delivery(
+      random,
+      report,
+      this.faults,
+      this.oracle,
+      (event, copies) => this.runner.burst(event, copies),
+      this.trace,
+      scripted,
+    );
+    const stage: Stage = {
+      setup,
+      github: github.control,
+      standing: this.standing,
+      random,
+      pr: this.pr,
+      deliver: (event) => this.delivery.deliver(event),
+      trace: this.trace,
+    };
+    this.attackers = new Attackers(stage, report);
+    const human = createOctokit({ token: RELEASER_TOKEN, baseUrl: github.url, throttle: false, retries: 0 });
+    this.steps = new Steps(stage, registry.control, human, this.oracle, this.attackers, scripted);
   }
 
   async run(): Promise<{ calls: number; summary: string }> {
-    this.number = this.github.control.openPullRequest(this.full, {
-      head: this.head,
-      user: this.author,
-      ...(this.forbidSelfApproval ? { assignees: ['releaser'] } : {}),
-    });
-    await this.deliver(this.prEvent('opened'));
+    await this.delivery.deliver(this.pr.event('opened'));
     const script = this.options.script?.steps;
     const steps = script ? script.length : this.random.int(4, this.options.steps ?? 14);
     for (let i = 0; i < steps; i++) {
-      this.clients.tick();
+      this.clock.ms += 60_000;
       this.scripted = script?.[i];
-      await this.step(this.scripted ? this.scripted.step : this.choose());
+      await this.steps.play(this.scripted ? this.scripted.step : this.steps.choose());
     }
     this.scripted = undefined;
-    for (const held of this.held.splice(0)) await this.handle([held], 1);
+    await this.delivery.flush();
     // One clean sweep: no faults, every delivery before it may have been lost.
-    this.github.control.clearFaults(this.full);
-    await this.runConcurrently(scheduleEvent({ repo: this.repo, cron: '*/15 * * * *' }), 1);
-    this.checkStuck();
-    this.checkMerges();
+    this.faults.clear();
+    await this.runner.burst(this.pr.sweep(), 1);
+    this.oracle.judgeEnd();
     this.trace(
-      `runs: ${this.github.control
-        .runs(this.full)
+      `runs: ${this.standing
+        .allRuns()
         .map((r) => `${r.id}:${r.headSha.slice(0, 10)}:${r.status}:${r.conclusion ?? ''}`)
         .join(' ')}`,
     );
-    const pr = this.github.control.pullRequest(this.full, this.number);
-    const calls = this.github.control
-      .requests(this.full)
-      .filter((r) => r.caller === GUARD || r.caller === MERGER).length;
+    const pr = this.standing.pullRequest();
+    const { guard, merger, protectedBranch, forbidSelfApproval, author } = this.setup;
+    const calls = this.standing.requests().filter((r) => r.caller === guard || r.caller === merger).length;
     const state = pr.merged ? `merged by ${pr.mergedBy?.login}` : pr.state;
+    const attacks = this.attackers.made;
     return {
       calls,
-      summary: `${steps} steps, ${state}, ${calls} API calls${this.protectedBranch ? '' : ', unprotected'}${
-        this.forbidSelfApproval ? `, forbid-self-approval (opened by ${this.author})` : ''
-      }${this.attacked.length > 0 ? `, attacks: ${this.attacked.join(' ')}` : ''}`,
+      summary: `${steps} steps, ${state}, ${calls} API calls${protectedBranch ? '' : ', unprotected'}${
+        forbidSelfApproval ? `, forbid-self-approval (opened by ${author})` : ''
+      }${attacks.length > 0 ? `, attacks: ${attacks.join(' ')}` : ''}`,
     };
-  }
-
-  private choose(): Step {
-    const pr = this.github.control.pullRequest(this.full, this.number);
-    if (pr.merged) return 'sweep';
-    if (pr.state === 'closed') return this.random.pick(['reopen', 'reopen', 'sweep']);
-    if (this.random.chance(ATTACK_SHARE)) {
-      const attacks: Step[] = ['shared-head', 'foreign-run', 'review-flood', 'comment-flood', 'tamper-record'];
-      if (this.forbidSelfApproval) attacks.push('unassign', 'unassign', 'unassign');
-      return this.random.pick(attacks);
-    }
-    const live = this.liveRun();
-    const choices: Step[] = ['approve', 'approve', 'approve-unauthorized', 'dismiss', 'push', 'close', 'sweep'];
-    if (live)
-      choices.push(
-        'release-succeeds',
-        'release-succeeds',
-        'release-succeeds',
-        'release-succeeds-without-image',
-        'release-fails',
-      );
-    if (this.random.chance(0.15)) choices.push('human-merge');
-    return this.random.pick(choices);
-  }
-
-  /** The step of the script being played, if any. */
-  private scripted: ScriptedStep | undefined;
-
-  /** The release pull request. */
-  get pullRequest(): { repo: string; number: number } {
-    return { repo: this.full, number: this.number };
-  }
-
-  private liveRun() {
-    return this.guardRuns().find((r) => r.headSha === this.head.sha && r.status !== 'completed');
-  }
-
-  /** The runs of the release workflow, but those the attackers started. */
-  private guardRuns() {
-    return this.github.control.runs(this.full).filter((r) => !this.foreignRuns.has(r.id));
-  }
-  private readonly foreignRuns = new Set<number>();
-  /** Runs of the guard that succeeded without pushing the image: the guard fails their release. */
-  private readonly unverifiedRuns = new Set<number>();
-  /** Deliveries of a successful run the guard did not start: each must fail the step with an alert. */
-  private readonly foreignSuccesses = new WeakSet<WebhookDelivery>();
-  /** The attacks of this lifecycle, in order, for its summary line. */
-  private readonly attacked: string[] = [];
-  private attackers = 0;
-
-  private attack(kind: Attack, detail: string): void {
-    this.report.attacks[kind]++;
-    this.attacked.push(kind);
-    this.trace(`  attack ${kind}: ${detail}`);
-  }
-
-  private trace(line: string): void {
-    if (this.options.trace?.lifecycles.includes(this.n)) this.options.trace.line(`[${this.n}] ${line}`);
-  }
-
-  private async step(step: Step): Promise<void> {
-    this.trace(`step ${step} (head ${this.head.sha.slice(0, 10)})`);
-    const control = this.github.control;
-    switch (step) {
-      case 'approve':
-      case 'approve-unauthorized': {
-        const user =
-          step === 'approve'
-            ? this.options.script
-              ? (this.scripted?.user ?? 'maintainer')
-              : this.random.pick(['releaser', 'maintainer'])
-            : 'outsider';
-        const id = control.submitReview(this.full, this.number, { user, state: 'APPROVED' });
-        return this.deliver(this.reviewEvent('submitted', id, user, 'approved'));
-      }
-      case 'dismiss': {
-        const standing = control.pullRequest(this.full, this.number).reviews.filter((r) => r.state === 'APPROVED');
-        if (standing.length === 0) return;
-        const review = this.random.pick(standing);
-        control.dismissReview(this.full, this.number, review.id);
-        return this.deliver(this.reviewEvent('dismissed', review.id, review.user.login, 'dismissed'));
-      }
-      case 'push':
-        this.head = { ...this.head, sha: this.nextSha() };
-        control.pushHead(this.full, this.number, this.head.sha);
-        return this.deliver(this.prEvent('synchronize'));
-      case 'release-succeeds':
-      case 'release-succeeds-without-image':
-      case 'release-fails': {
-        const live = this.liveRun();
-        if (!live) return;
-        // With a lying registry, no image is ever pushed: every merge the guard makes is then of an unverified SHA.
-        if (step === 'release-succeeds' && !this.options.lyingRegistry) {
-          await this.registry.control.pushImage(this.image, this.version);
-          this.imagePushed = true;
-        }
-        // A success without its image fails the release: a new approval releases again (not a duplicate).
-        if (step === 'release-succeeds-without-image' && !this.imagePushed && !this.options.lyingRegistry) {
-          this.unverifiedRuns.add(live.id);
-        }
-        const conclusion = step === 'release-fails' ? 'failure' : 'success';
-        control.updateRun(this.full, live.id, { status: 'completed', conclusion });
-        return this.deliver(
-          workflowRunEvent({
-            repo: this.repo,
-            runId: live.id,
-            workflowName: 'release',
-            workflowPath: WORKFLOW,
-            headSha: live.headSha,
-            headBranch: this.head.ref,
-            displayTitle: live.displayTitle,
-            actor: live.actor.login,
-            conclusion,
-          }),
-        );
-      }
-      case 'human-merge': {
-        const merged = await this.clients.human.rest.pulls
-          .merge({ owner: 'weaveworks', repo: this.name, pull_number: this.number, sha: this.head.sha })
-          .then(
-            () => true,
-            () => false,
-          );
-        if (!merged) return;
-        this.bypassed = this.unreleased(this.head.sha) !== undefined;
-        return this.deliver(this.prEvent('closed', { merged: true, mergedBy: 'releaser' }));
-      }
-      case 'close':
-        control.closePullRequest(this.full, this.number);
-        this.guardSawClosed = false;
-        return this.deliver(this.prEvent('closed', { merged: false }));
-      case 'reopen':
-        control.reopenPullRequest(this.full, this.number);
-        // A reopened pull request starts a new epoch: approvals given before it no longer count. Only if a
-        // run of the guard saw it closed, though: otherwise (every delivery of the close lost, or read
-        // when GitHub already showed it open again) nothing ended the epoch the guard is in.
-        if (this.guardSawClosed) {
-          this.reviewFloor = Math.max(0, ...control.pullRequest(this.full, this.number).reviews.map((r) => r.id));
-          this.runFloor = Math.max(0, ...control.runs(this.full).map((r) => r.id));
-          this.epochFloors.push(this.runFloor);
-        }
-        return this.deliver(this.prEvent('reopened'));
-      case 'sweep':
-        return this.deliver(scheduleEvent({ repo: this.repo, cron: '*/15 * * * *' }));
-      case 'shared-head': {
-        const k = ++this.attackers;
-        if (this.random.chance(0.3)) {
-          // A fork's pull request on the release branch's name, at the release head, under pull_request_target.
-          const fork = { owner: 'outsider', name: this.name };
-          const head = { ref: this.head.ref, sha: this.head.sha };
-          const number = control.openPullRequest(this.full, {
-            head: { ...head, repo: `${fork.owner}/${fork.name}` },
-            user: 'outsider',
-          });
-          this.attack('sharedHead', `fork #${number} on ${head.ref} at ${head.sha.slice(0, 10)} (pull_request_target)`);
-          const event = pullRequestEvent('opened', {
-            repo: this.repo,
-            number,
-            head: { ...head, repo: fork },
-            user: 'outsider',
-          });
-          return this.deliver({ ...event, name: 'pull_request_target' });
-        }
-        const head = { ref: `feature/copy-${k}`, sha: this.head.sha };
-        const number = control.openPullRequest(this.full, { head, user: 'mallory' });
-        this.attack('sharedHead', `#${number} from ${head.ref} at ${head.sha.slice(0, 10)}`);
-        return this.deliver(pullRequestEvent('opened', { repo: this.repo, number, head, user: 'mallory' }));
-      }
-      case 'foreign-run': {
-        const k = ++this.attackers;
-        const event = this.random.pick(['pull_request', 'push'] as const);
-        const headBranch = event === 'push' && this.random.chance(0.3) ? this.head.ref : `mallory/ci-${k}`;
-        const title = this.random.chance(0.5) ? `release-guard ${this.head.sha}` : 'release';
-        const run = control.startRun(this.full, {
-          workflow: WORKFLOW,
-          headSha: this.head.sha,
-          headBranch,
-          event,
-          actor: 'mallory',
-          title,
-        });
-        this.foreignRuns.add(run.id);
-        control.updateRun(this.full, run.id, { status: 'completed', conclusion: 'success' });
-        this.attack('foreignRuns', `run ${run.id} (${event} on ${headBranch}, "${title.slice(0, 24)}") succeeded`);
-        const delivery = workflowRunEvent({
-          repo: this.repo,
-          runId: run.id,
-          workflowName: 'release',
-          workflowPath: WORKFLOW,
-          headSha: run.headSha,
-          headBranch,
-          displayTitle: title,
-          event,
-          actor: 'mallory',
-          conclusion: 'success',
-        });
-        this.foreignSuccesses.add(delivery);
-        return this.deliver(delivery);
-      }
-      case 'review-flood': {
-        const count = this.random.int(100, 130);
-        let id = 0;
-        for (let i = 0; i < count; i++) {
-          id = control.submitReview(this.full, this.number, { user: 'outsider', state: 'COMMENTED', body: `nit ${i}` });
-        }
-        this.attack('reviewFloods', `${count} comment-only reviews by outsider`);
-        return this.deliver(this.reviewEvent('submitted', id, 'outsider', 'commented'));
-      }
-      case 'comment-flood': {
-        const count = this.random.int(100, 130);
-        for (let i = 0; i < count; i++) {
-          control.addComment(this.full, this.number, { user: 'mallory', body: `noise ${i}` });
-        }
-        this.attack('commentFloods', `${count} comments by mallory`);
-        return this.redeliverApproval();
-      }
-      case 'unassign': {
-        control.setAssignees(this.full, this.number, []);
-        const id = control.submitReview(this.full, this.number, { user: 'releaser', state: 'APPROVED' });
-        this.attack('unassigned', `the releaser un-assigned themself and approved ${this.head.sha.slice(0, 10)}`);
-        return this.deliver(this.reviewEvent('submitted', id, 'releaser', 'approved'));
-      }
-      case 'tamper-record': {
-        const record = control
-          .comments(this.full, this.number)
-          .find((c) => c.user.login === GUARD && c.body.startsWith(TIMELINE_MARKER));
-        if (!record) return;
-        const how = this.random.pick(['deleted', 'edited', 'forged'] as const);
-        if (how === 'deleted') control.deleteComment(this.full, record.id);
-        else
-          control.editComment(
-            this.full,
-            record.id,
-            how === 'edited' ? 'nothing to see' : forged(record.body),
-            'mallory',
-          );
-        this.attack('recordTampered', `the record ${how} by mallory`);
-        return this.redeliverApproval();
-      }
-    }
-  }
-
-  /** A redelivery of a standing approval of the head (as GitHub redelivers), or a sweep when none stands. */
-  private redeliverApproval(): Promise<void> {
-    const review = this.github.control
-      .pullRequest(this.full, this.number)
-      .reviews.filter((r) => r.state === 'APPROVED' && r.commitId === this.head.sha)
-      .at(-1);
-    if (!review) return this.deliver(scheduleEvent({ repo: this.repo, cron: '*/15 * * * *' }));
-    return this.deliver(this.reviewEvent('submitted', review.id, review.user.login, 'approved'));
-  }
-
-  /** Delivers as GitHub sometimes does: dropped, duplicated, held back behind the next one, or to several runs at once. */
-  private async deliver(event: WebhookDelivery): Promise<void> {
-    if (this.options.script) {
-      if (this.scripted?.fault) this.github.control.inject({ ...this.scripted.fault, repo: this.full });
-      if (!this.scripted?.lost) return this.handle([event], 1);
-      this.report.dropped++;
-      this.trace(`  ${event.name} delivery lost`);
-      return;
-    }
-    if (this.random.chance(0.1)) {
-      this.report.dropped++;
-      return;
-    }
-    if (this.random.chance(0.1)) {
-      this.report.reordered++;
-      this.held.push(event);
-      return;
-    }
-    const batch = [...this.held.splice(0).reverse(), event].reverse();
-    let copies = 1;
-    if (this.random.chance(0.15)) {
-      this.report.duplicated++;
-      copies = 2;
-    } else if (this.random.chance(0.2)) {
-      this.report.concurrentBursts++;
-      copies = this.random.int(2, 8);
-    }
-    await this.handle(batch, copies);
-  }
-
-  /** Each delivery of the batch in order; `copies` runs of it at once (runs on the same pull request racing). */
-  private async handle(batch: readonly WebhookDelivery[], copies: number): Promise<void> {
-    for (const event of batch) {
-      if (!this.options.script && this.random.chance(this.options.faultRate ?? 0.25)) this.injectFault();
-      await this.runConcurrently(event, copies);
-      this.checkHonestStatus();
-      this.checkNoOtherVerdict();
-    }
-  }
-
-  /** `copies` runs of the action on `event` at once; the requests they sent are judged once, together. */
-  private async runConcurrently(event: WebhookDelivery, copies: number): Promise<void> {
-    const before = this.github.control.requests(this.full).length;
-    const faults = this.firedFaults();
-    const records = this.records().length;
-    const sent = this.clients.interleaving.sent.length;
-    await this.clients.interleaving.all(copies, (transport) => this.runAction(event, transport));
-    if (copies > 1) {
-      const order = this.clients.interleaving.sent.slice(sent).map((label) => label.split(':')[0]);
-      this.trace(`  ${copies} runs interleaved: ${order.join(' ')}`);
-    }
-    this.countRequests(before, this.firedFaults() > faults);
-    this.checkRecords(records, event);
-  }
-
-  private firedFaults(): number {
-    return this.github.control.firedFaults.filter((f) => f.repo?.toLowerCase() === this.full.toLowerCase()).length;
-  }
-
-  private injectFault(): void {
-    this.report.faultsInjected++;
-    const kind = this.random.pick(['server-error', 'secondary-rate-limit', 'lose-response'] as const);
-    const rule: FaultRule =
-      kind === 'lose-response'
-        ? { kind, repo: this.full, operation: this.random.pick(WRITES) }
-        : kind === 'server-error'
-          ? { kind, repo: this.full, operation: this.random.pick([...WRITES, 'graphql', 'pulls/list']), status: 502 }
-          : { kind, repo: this.full, retryAfter: 1 };
-    this.github.control.inject(rule);
-  }
-
-  private async runAction(event: WebhookDelivery, transport: Transport): Promise<void> {
-    this.report.events++;
-    try {
-      const result = await run(
-        this.inputs,
-        {
-          eventName: event.name,
-          payload: event.payload,
-          repository: { owner: 'weaveworks', repo: this.name },
-          run: { id: 1, attempt: 1 },
-        },
-        {
-          octokit: this.clients.client(GUARD_TOKEN, transport),
-          mergeOctokit: this.clients.client(MERGE_TOKEN, transport),
-          now: this.clients.now,
-          registries: { fetch: transport.registryFetch },
-        },
-        quietLog,
-      );
-      if (this.foreignSuccesses.has(event)) {
-        // The expected failure of the step: the alert that a run the guard did not start succeeded.
-        if (result.failures.some((f) => f.includes('that the guard did not start succeeded')))
-          this.report.foreignRunAlerts++;
-        else this.violation(`the delivered success of a run the guard did not start was not alerted`);
-      }
-      for (const failure of result.failures) this.trace(`  ${event.name} -> step fails: ${failure}`);
-      for (const { number, result: r } of result.pullRequests) {
-        if (number === this.number && r.snapshot.phase === 'closed') {
-          this.guardSawClosed = true;
-          // A close read when GitHub shows the pull request open again is stale: it must not close the snapshot.
-          if (this.github.control.pullRequest(this.full, this.number).state === 'open') {
-            this.violation(`a ${event.name} run left the snapshot closed while GitHub shows the pull request open`);
-          }
-        }
-        const effects = r.effects.map(({ effect }) => effect.type).join(',');
-        this.trace(
-          `  ${event.name} -> #${number} ${r.snapshot.phase} [${effects}]${r.ignored.length ? ` ignored: ${r.ignored.join('; ')}` : ''}`,
-        );
-      }
-    } catch (error) {
-      this.trace(`  ${event.name} -> error: ${(error as Error).message}`);
-      this.report.failedRuns++;
-    }
-  }
-
-  /** Merge requests and dispatches this run sent, judged against what was true when it sent them. */
-  private countRequests(from: number, faulted: boolean): void {
-    for (const request of this.github.control.requests(this.full).slice(from)) {
-      const mergeSha = mergeShaOf(request);
-      if (mergeSha !== undefined) {
-        this.report.mergeRequests++;
-        const problem = this.unreleased(mergeSha);
-        if (problem) {
-          this.report.unreleasedMergeRequests++;
-          this.violation(`a merge request for ${mergeSha.slice(0, 10)}: ${problem}`);
-          if (request.status === 200) this.report.unreleasedMerges++;
-        }
-      }
-      if (request.operation === 'actions/create-workflow-dispatch' && request.status < 300) {
-        this.report.releaseDispatches++;
-        const sha = dispatchedShaOf(request);
-        if (!this.approved(sha, 0)) {
-          this.report.unapprovedDispatches++;
-          const why = this.approvedBy(sha, 0, ['releaser'])
-            ? 'approved by the releaser alone'
-            : 'no standing approval by an authorized reviewer';
-          this.violation(`a release dispatched for ${sha.slice(0, 10)}: ${why}`);
-        }
-      }
-    }
-    // Live or successful runs of the guard per SHA, within an epoch and across epochs.
-    const perEpoch = new Map<string, number>();
-    const perSha = new Map<string, number>();
-    for (const r of this.guardRuns()) {
-      if (r.status === 'completed' && (r.conclusion !== 'success' || this.unverifiedRuns.has(r.id))) continue;
-      const epoch = this.epochFloors.filter((floor) => r.id > floor).length;
-      perEpoch.set(`${epoch}:${r.headSha}`, (perEpoch.get(`${epoch}:${r.headSha}`) ?? 0) + 1);
-      perSha.set(r.headSha, (perSha.get(r.headSha) ?? 0) + 1);
-    }
-    const excess = (counts: Map<string, number>) =>
-      [...counts.values()].reduce((sum, count) => sum + Math.max(0, count - 1), 0);
-    const duplicates = excess(perEpoch);
-    if (duplicates > this.seenDuplicates) {
-      this.report.duplicateDispatches += duplicates - this.seenDuplicates;
-      if (!faulted) {
-        this.report.duplicateDispatchesWithoutFault += duplicates - this.seenDuplicates;
-        this.violation(
-          `${duplicates - this.seenDuplicates} release run(s) dispatched again for a SHA with a live or successful one, with no fault`,
-        );
-      }
-      this.seenDuplicates = duplicates;
-    }
-    const again = excess(perSha) - duplicates;
-    if (again > this.seenAgain) {
-      this.report.releasesAgainAfterReopen += again - this.seenAgain;
-      this.seenAgain = again;
-    }
-  }
-  private seenDuplicates = 0;
-  private seenAgain = 0;
-  /** The highest run id at each reopen: a run above the n-th floor belongs to epoch n or later. */
-  private readonly epochFloors: number[] = [];
-
-  /**
-   * Why `sha` may not be merged now, or undefined when GitHub shows it approved by an authorized reviewer
-   * (a standing review of that commit; not the releaser's own with forbid-self-approval), released by a
-   * successful run of the guard, and its image pushed. This is the safety bar: the guard may be stricter
-   * (a reopened pull request needs a new approval and release) but never laxer.
-   */
-  private unreleased(sha: string): string | undefined {
-    if (!this.approved(sha, 0)) {
-      return this.forbidSelfApproval
-        ? 'no standing authorized approval (the releaser excluded)'
-        : 'no standing authorized approval';
-    }
-    if (!this.releasedSince(sha, 0)) return 'no successful release run';
-    if (!this.imagePushed) return `its image ${this.version} was never pushed`;
-    return undefined;
-  }
-
-  private releasedSince(sha: string, floor: number): boolean {
-    return this.guardRuns().some(
-      (r) => r.id > floor && r.headSha === sha && r.status === 'completed' && r.conclusion === 'success',
-    );
-  }
-
-  /** The guard's `release` status says success only for a head that was approved, released and verified. */
-  private checkHonestStatus(): void {
-    const pr = this.github.control.pullRequest(this.full, this.number);
-    if (pr.state !== 'open') return;
-    const status = this.github.control.statuses(this.full, pr.head.sha, 'release').at(-1);
-    if (status?.state !== 'success') return;
-    const problem = this.unreleased(pr.head.sha);
-    if (problem) this.violation(`release status success on ${pr.head.sha.slice(0, 10)}: ${problem}`);
-  }
-
-  private checkMerges(): void {
-    const merges = this.github.control
-      .requests(this.full)
-      .filter((r) => mergeShaOf(r) !== undefined && r.status === 200);
-    if (merges.length > 1) {
-      this.report.doubleMerges++;
-      this.violation(`merged ${merges.length} times`);
-    }
-    const pr = this.github.control.pullRequest(this.full, this.number);
-    if (pr.merged && pr.mergedBy?.login === 'releaser' && this.bypassed) {
-      const alerted = this.github.control
-        .comments(this.full, this.number)
-        .some((c) => c.user.login === GUARD && c.body.includes('the guard was bypassed'));
-      if (!alerted) this.violation('a merge that bypassed the guard was not reported');
-    }
-  }
-  private bypassed = false;
-
-  /** After one clean sweep, nothing that should have happened is still waiting. */
-  private checkStuck(): void {
-    const pr = this.github.control.pullRequest(this.full, this.number);
-    if (pr.state !== 'open') return;
-    const stuck = (why: string) => {
-      this.report.stuckAfterSweep.push(`seed ${this.options.seed}, ${this.full}#${this.number}: ${why}`);
-    };
-    const status = this.github.control.statuses(this.full, pr.head.sha, 'release').at(-1);
-    const records = this.github.control
-      .comments(this.full, this.number)
-      .filter((c) => c.user.login === GUARD && c.body.startsWith(TIMELINE_MARKER));
-    if (!status) stuck('no release status on the head');
-    else if (records.length === 0) stuck('no timeline record');
-    else if (
-      this.approved(pr.head.sha, this.reviewFloor) &&
-      this.releasedSince(pr.head.sha, this.runFloor) &&
-      this.imagePushed
-    )
-      stuck('approved, released and verified in this epoch, but not merged');
-    else if (
-      this.approved(pr.head.sha, this.reviewFloor) &&
-      // A live run of the head, of this epoch or an earlier one, is the release the guard follows.
-      !this.guardRuns().some((r) => r.headSha === pr.head.sha && (r.id > this.runFloor || r.status !== 'completed')) &&
-      // An earlier epoch's live or successful run of this SHA is taken for the release (never releasing
-      // twice); when it fails, or its artifact is missing, the guard fails the release and says why on the
-      // head, and a re-run or the next approval releases again: stuck is a head left pending.
-      status.state !== 'failure'
-    )
-      stuck('approved, but no release was started');
-  }
-
-  /**
-   * Whether an authorized approval of `sha` newer than review `floor` stands: by the releaser or the
-   * maintainer, or with forbid-self-approval by the maintainer only (the releaser was assigned when the pull
-   * request was opened, whatever the assignees are now).
-   */
-  private approved(sha: string, floor: number): boolean {
-    return this.approvedBy(sha, floor, this.forbidSelfApproval ? ['maintainer'] : ['releaser', 'maintainer']);
-  }
-
-  private approvedBy(sha: string, floor: number, users: readonly string[]): boolean {
-    // As GitHub counts them: the latest review of each reviewer that approved, requested changes or was
-    // dismissed (an approval followed by a dismissed one of the same reviewer no longer stands).
-    const latest = new Map<string, ReturnType<GitHubEmulator['control']['pullRequest']>['reviews'][number]>();
-    for (const r of this.github.control.pullRequest(this.full, this.number).reviews) {
-      if (r.state !== 'COMMENTED') latest.set(r.user.login, r);
-    }
-    return [...latest.values()].some(
-      (r) => r.id > floor && r.state === 'APPROVED' && r.commitId === sha && users.includes(r.user.login),
-    );
-  }
-
-  /**
-   * No verdict of another pull request ("release not required", a fork's failure) is written on the head of
-   * the release pull request while it is open: statuses belong to the commit, so it would stand for it.
-   */
-  private checkNoOtherVerdict(): void {
-    const pr = this.github.control.pullRequest(this.full, this.number);
-    const statuses = this.github.control.statuses(this.full, pr.head.sha, 'release');
-    const judged = this.judgedStatuses.get(pr.head.sha) ?? 0;
-    this.judgedStatuses.set(pr.head.sha, statuses.length);
-    if (pr.state !== 'open') return;
-    for (const status of statuses.slice(judged)) {
-      if (status.description === STATUS_TEXT.notRequired || status.description === STATUS_TEXT.fork) {
-        this.violation(
-          `${status.state} "${status.description}" on the head ${pr.head.sha.slice(0, 10)} of the open release`,
-        );
-      }
-    }
-  }
-  private readonly judgedStatuses = new Map<string, number>();
-
-  /** The guard's records on the release pull request that nobody else has edited. */
-  private records() {
-    return this.github.control
-      .comments(this.full, this.number)
-      .filter(
-        (c) =>
-          c.user.login === GUARD &&
-          c.body.startsWith(TIMELINE_MARKER) &&
-          (c.editor === undefined || c.editor.login === GUARD),
-      );
-  }
-
-  /**
-   * While a record of the guard stands, no run writes a second one: no flood of comments hides it. (Runs
-   * that race where none stands may each write one; they are counted, not judged.)
-   */
-  private checkRecords(before: number, event: WebhookDelivery): void {
-    const after = this.records().length;
-    if (before > 0 && after > before) {
-      this.violation(`a ${event.name} run wrote a second timeline record while one stood (${after} now)`);
-    } else if (before === 0 && after > 1) {
-      this.report.racingRecords += after - 1;
-    }
-  }
-  private reviewFloor = 0;
-  /** Whether a run of the guard saw the pull request closed since the last close. */
-  private guardSawClosed = false;
-  /** Release runs of an earlier epoch do not release the current one. */
-  private runFloor = 0;
-
-  private violation(message: string): void {
-    this.report.invariantViolations.push(`seed ${this.options.seed}, ${this.full}#${this.number}: ${message}`);
-  }
-
-  private prEvent(
-    action: 'opened' | 'synchronize' | 'closed' | 'reopened',
-    extra: { merged?: boolean; mergedBy?: string } = {},
-  ): WebhookDelivery {
-    return pullRequestEvent(action, { repo: this.repo, number: this.number, head: this.head, ...extra });
-  }
-
-  private reviewEvent(
-    action: 'submitted' | 'dismissed',
-    id: number,
-    user: string,
-    state: 'approved' | 'commented' | 'dismissed',
-  ): WebhookDelivery {
-    return pullRequestReviewEvent(action, {
-      repo: this.repo,
-      number: this.number,
-      head: this.head,
-      review: { id, state, user },
-    });
-  }
-}
-
-/** `body`, a record of the guard, with the phase of the snapshot it holds rewritten to `released`. */
-function forged(body: string): string {
-  return body.replace(
-    /(<!-- release-guard:state v1 sha=[0-9a-f]+ )([A-Za-z0-9+/=]+)( -->)/,
-    (_, before, encoded, after) => {
-      const text = Buffer.from(encoded, 'base64')
-        .toString('utf8')
-        .replace(/"phase":"[a-z]+"/g, '"phase":"released"');
-      return `${before}${Buffer.from(text, 'utf8').toString('base64')}${after}`;
-    },
-  );
-}
-
-/**
- * The registry as the guard names it in artifact references: a name of its own rather than the emulator's
- * port, which changes from one soak to the next and would show in the guard's comments and statuses.
- */
-const REGISTRY_HOST = 'localhost';
-
-/** A registry transport that sends what is addressed to `REGISTRY_HOST` to the emulated registry. */
-function toRegistry(registry: Registry): typeof fetch {
-  const from = `http://${REGISTRY_HOST}/`;
-  return (input, init) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    return fetch(url.startsWith(from) ? `http://${registry.host}/${url.slice(from.length)}` : url, init);
-  };
-}
-
-/** A registry transport that says every manifest exists. */
-const lyingFetch: typeof fetch = async () =>
-  new Response(null, {
-    status: 200,
-    headers: {
-      'content-type': 'application/vnd.oci.image.index.v1+json',
-      'docker-content-digest': `sha256:${'0'.repeat(64)}`,
-    },
-  });
-
-/** The SHA a dispatch asked to release (its `sha` input). */
-function dispatchedShaOf(request: { body: string }): string {
-  try {
-    const body = JSON.parse(request.body || '{}') as { inputs?: { sha?: unknown } };
-    return typeof body.inputs?.sha === 'string' ? body.inputs.sha : '';
-  } catch {
-    return '';
-  }
-}
-
-/** The SHA a merge request asked to merge (REST `sha`, GraphQL `expectedHeadOid`), if it is one. */
-function mergeShaOf(request: { operation: string; body: string }): string | undefined {
-  if (request.operation !== 'pulls/merge' && request.operation !== 'graphql:mergePullRequest') return undefined;
-  try {
-    const body = JSON.parse(request.body || '{}') as { sha?: string; variables?: Record<string, unknown> };
-    if (typeof body.sha === 'string') return body.sha;
-    const oid = Object.values(body.variables ?? {}).find((v) => typeof v === 'string' && /^[0-9a-f]{40}$/.test(v));
-    return typeof oid === 'string' ? oid : '';
-  } catch {
-    return '';
   }
 }
