@@ -1,3 +1,4 @@
+import { RELEASE_INPUTS, RELEASE_RUN_NAME, runMarker } from '@release-guard/github-adapter';
 import type { GitHubControl } from '@release-guard/testkit';
 import { type ActionInputs, parseInputs } from '../src/api.js';
 import type { Random } from './random.js';
@@ -25,15 +26,8 @@ export const OUTSIDER = 'outsider';
 export const MALLORY = 'mallory';
 export const OWNER = 'weaveworks';
 export const WORKFLOW = '.github/workflows/release.yaml';
-// biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
-const SHA_INPUT = '${{ inputs.sha }}';
-/** The release workflow's run name, the marker of the runs the guard dispatched. */
-const RUN_NAME = `release-guard ${SHA_INPUT}`;
-
 /** The title GitHub gives a run of the release workflow dispatched for `sha`: its run name, filled. */
-export function runTitle(sha: string): string {
-  return RUN_NAME.replace(SHA_INPUT, sha);
-}
+export const runTitle = runMarker;
 
 /**
  * The registry as the guard names it in artifact references: a name of its own rather than the emulator's
@@ -107,7 +101,7 @@ export function setUp(
   const forbidSelfApproval = script ? false : random.chance(FORBID_SELF_APPROVAL_SHARE);
   const author = forbidSelfApproval ? random.pick([GUARD, 'renovate[bot]']) : RELEASER;
   if (forbidSelfApproval) report.selfApprovalForbidden++;
-  github.addWorkflow(full, { path: WORKFLOW, name: 'release', runName: RUN_NAME });
+  github.addWorkflow(full, { path: WORKFLOW, name: 'release', runName: RELEASE_RUN_NAME, inputs: RELEASE_INPUTS });
   const version = `v0.${n}.0`;
   const image = `weaveworks/wego-app-${n}`;
   const head = { ref: `releases/${version}`, sha: releaseSha(n, 1) };
