@@ -2,7 +2,7 @@
  * The machine's chart: its phases and the transitions between them. Its parts stand in `machine/`:
  * the guards, the context and its updates, the effects, the messages and the shared transitions.
  */
-import { and, assign, enqueueActions, setup } from 'xstate';
+import { and, assign, enqueueActions, not, or, setup } from 'xstate';
 import type {
   AlertEffect,
   CommentEffect,
@@ -44,10 +44,10 @@ import {
   skippedStatus,
   startRelease,
   unlockReleased,
-  unverified,
   verifyArtifacts,
 } from './machine/effects.js';
-import { type Args, type Params, reviewIdOf, runIdOf, shaOf } from './machine/event.js';
+import type { Params } from './machine/event.js';
+import { atomicGuards } from './machine/guards.js';
 import { CLOSED_IGNORES, forbiddenMergeMessage, headMovedMessage, NOT_GUARDED } from './machine/messages.js';
 import {
   additionalApproval,
@@ -60,37 +60,13 @@ import {
   unapprovedRun,
   withdrawal,
 } from './machine/transitions.js';
-import { isReleaser } from './pull-request.js';
-import { idString, type Phase } from './snapshot.js';
+import type { Phase } from './snapshot.js';
 
 export type { GuardContext, GuardInput } from './machine/context.js';
 export { INERT_INPUT } from './machine/context.js';
 export { requiredArtifacts } from './machine/effects.js';
 
-// ---- Guard helpers -----------------------------------------------------------------------------
-
-function isForHead({ context, event }: Args): boolean {
-  return shaOf(event) === context.headSha;
-}
-
-/** For the head, from a run whose outcome is not recorded yet (a late or redelivered run event is not). */
-function isUnfinishedRunOfHead(args: Args): boolean {
-  const runId = runIdOf(args.event);
-  return isForHead(args) && runId !== undefined && !args.context.finishedRuns.includes(runId);
-}
-
-/**
- * An unfinished run of the head that may speak for the release: not one alerted as running without an
- * approval, unless a new approval took it for its release (it is then the recorded run). A run alerted
- * while no approval stood never replaces the release under way, and its failure never fails it.
- */
-function isLiveRunOfHead(args: Args): boolean {
-  const runId = runIdOf(args.event);
-  return (
-    isUnfinishedRunOfHead(args) &&
-    (!args.context.alertedRuns.includes(runId ?? '') || args.context.release.runId === runId)
-  );
-}
+const unfinishedRunOfHead = and(['isForHead', 'isRunEvent', not('isFinishedRun')]);
 
 /**
  * The life of one pull request under release-guard, as an XState v5 machine. Effects are named
@@ -135,60 +111,34 @@ export const releaseGuardMachine = setup({
     }),
   },
   guards: {
-    isReleasePr: ({ context }) => context.kind === 'release',
-    isNewHead: ({ context, event }) => event.type === 'HEAD_CHANGED' && event.sha !== context.headSha,
-    isForHead,
-    isFreshApproval: ({ context, event }) =>
-      event.type === 'APPROVED' &&
-      event.authorized &&
-      !isReleaser(context.pr.releasers, event.reviewer) &&
-      event.sha === context.headSha &&
-      !context.seenReviews.includes(idString(event.reviewId)),
-    dismissesLastApproval: ({ context, event }) =>
-      context.approvals.length === 1 && context.approvals[0]?.reviewId === reviewIdOf(event),
-    dismissesAnApproval: ({ context, event }) => context.approvals.some((a) => a.reviewId === reviewIdOf(event)),
-    hasStandingApproval: ({ context }) => context.approvals.length > 0,
-    isRelocked: ({ context }) => context.approvals.length === 0,
-    isAwaitingMergeAnswer: ({ context }) => context.merge.state === 'requested',
-    isLiveRunOfHead,
+    ...atomicGuards,
+    isNewHead: and(['isHeadChange', not('isForHead')]),
+    isFreshApproval: and(['isApproval', 'isAuthorizedReviewer', not('isByReleaser'), 'isForHead', not('isSeenReview')]),
+    dismissesLastApproval: and(['dismissesAnApproval', 'hasSingleApproval']),
+    isRelocked: not('hasStandingApproval'),
+    /** For the head, from a run whose outcome is not recorded yet (a late or redelivered run event is not). */
+    isUnfinishedRunOfHead: unfinishedRunOfHead,
+    /**
+     * An unfinished run of the head that may speak for the release: not one alerted as running without an
+     * approval, unless a new approval took it for its release (it is then the recorded run). A run alerted
+     * while no approval stood never replaces the release under way, and its failure never fails it.
+     */
+    isLiveRunOfHead: and(['isUnfinishedRunOfHead', or([not('isAlertedRun'), 'isCurrentRun'])]),
     // Once a run of the head succeeded, another run's start (late, or an earlier cycle's) never replaces it.
-    isNewRunOfHead: (args) =>
-      isLiveRunOfHead(args) &&
-      args.context.release.state !== 'succeeded' &&
-      args.context.release.runId !== runIdOf(args.event),
-    isRerunOfRelease: (args) =>
-      args.event.type === 'RELEASE_STARTED' &&
-      args.event.rerunOf !== undefined &&
-      args.context.release.runId !== undefined &&
-      idString(args.event.rerunOf) === args.context.release.runId &&
-      isLiveRunOfHead(args) &&
-      args.context.approvals.length > 0,
-    isUnapprovedRunOfHead: (args) =>
-      isUnfinishedRunOfHead(args) && !args.context.alertedRuns.includes(runIdOf(args.event) ?? ''),
+    isNewRunOfHead: and(['isLiveRunOfHead', not('isReleaseSucceeded'), not('isCurrentRun')]),
+    isRerunOfRelease: and(['isRerunOfReleaseRun', 'isLiveRunOfHead', 'hasStandingApproval']),
+    isUnapprovedRunOfHead: and(['isUnfinishedRunOfHead', not('isAlertedRun')]),
     // A new approval's release is any unfinished run of the head, one alerted before it included: the
     // guard dispatched that run for this very SHA, and starting another would release it twice.
-    isAdoptableRunOfHead: isUnfinishedRunOfHead,
-    isFailureOfCurrentRun: (args) =>
-      isLiveRunOfHead(args) &&
-      (args.context.release.runId === undefined || args.context.release.runId === runIdOf(args.event)),
-    completesRelease: (args) =>
-      isLiveRunOfHead(args) && args.context.release.state !== 'succeeded' && unverified(args.context).length === 0,
-    isNewSuccessOfHead: (args) => isLiveRunOfHead(args) && args.context.release.state !== 'succeeded',
-    completesVerification: ({ context, event }) =>
-      event.type === 'ARTIFACT_VERIFIED' &&
-      event.sha === context.headSha &&
-      context.release.state === 'succeeded' &&
-      unverified(context).every((a) => a.name === event.name) &&
-      unverified(context).length === 1,
-    isNewArtifactOfHead: ({ context, event }) =>
-      event.type === 'ARTIFACT_VERIFIED' &&
-      event.sha === context.headSha &&
-      unverified(context).some((a) => a.name === event.name),
-    isAnswerToMerge: (args) => isForHead(args) && args.context.merge.state === 'requested',
-    isForbidden: ({ event }) => event.type === 'MERGE_REJECTED' && event.reason === 'forbidden',
-    canRetryMerge: ({ context }) => context.merge.state === 'rejected' && context.approvals.length > 0,
-    isBypass: ({ context, event }) =>
-      context.kind === 'release' && event.type === 'MERGED' && !context.releasedShas.includes(event.sha),
+    isAdoptableRunOfHead: unfinishedRunOfHead,
+    isFailureOfCurrentRun: and(['isLiveRunOfHead', or([not('hasReleaseRun'), 'isCurrentRun'])]),
+    completesRelease: and(['isLiveRunOfHead', not('isReleaseSucceeded'), not('hasUnverifiedArtifacts')]),
+    isNewSuccessOfHead: and(['isLiveRunOfHead', not('isReleaseSucceeded')]),
+    completesVerification: and(['isForHead', 'isReleaseSucceeded', 'isLastUnverifiedArtifact']),
+    isNewArtifactOfHead: and(['isForHead', 'isUnverifiedArtifact']),
+    isAnswerToMerge: and(['isForHead', 'isAwaitingMergeAnswer']),
+    canRetryMerge: and(['hasRefusedMerge', 'hasStandingApproval']),
+    isBypass: and(['isReleasePr', 'isMerge', not('isMergeOfReleasedSha')]),
   },
 }).createMachine({
   id: 'releaseGuard',
