@@ -48,12 +48,20 @@ import {
 } from './machine/effects.js';
 import type { Params } from './machine/event.js';
 import { atomicGuards } from './machine/guards.js';
-import { CLOSED_IGNORES, forbiddenMergeMessage, headMovedMessage, NOT_GUARDED } from './machine/messages.js';
+import {
+  CLOSED_IGNORES,
+  forbiddenMergeMessage,
+  headMovedMessage,
+  NO_APPROVAL_TO_RETRY,
+  NOT_GUARDED,
+  NOTHING_TO_RETRY_RELEASED,
+} from './machine/messages.js';
 import {
   additionalApproval,
   dismissal,
-  ignore,
   ignoreAlways,
+  ignored,
+  ignoredApproval,
   liveHeadChange,
   mergedByHand,
   releaseFailures,
@@ -156,7 +164,7 @@ export const releaseGuardMachine = setup({
     },
     skipped: {
       on: {
-        HEAD_CHANGED: [{ guard: 'isNewHead', actions: ['adoptHead', skippedStatus] }, { actions: ignore('skipped') }],
+        HEAD_CHANGED: [{ guard: 'isNewHead', actions: ['adoptHead', skippedStatus] }, ...ignored('skipped')],
         MERGED: { target: 'merged' },
         CLOSED: { target: 'closed' },
         '*': { actions: ignoreAlways(NOT_GUARDED) },
@@ -172,14 +180,14 @@ export const releaseGuardMachine = setup({
             target: 'approved',
             actions: ['recordReview', 'addApproval', 'requestRelease', startRelease],
           },
-          { actions: [ignore('prepared'), 'recordReview'] },
+          ...ignoredApproval('prepared'),
         ],
         APPROVAL_DISMISSED: dismissal('prepared'),
         RELEASE_STARTED: unapprovedRun('prepared'),
         RELEASE_SUCCEEDED: unapprovedRun('prepared'),
         MERGED: mergedByHand(),
         CLOSED: { target: 'closed' },
-        '*': { actions: ignore('prepared') },
+        '*': ignored('prepared'),
       },
     },
     approved: {
@@ -190,21 +198,18 @@ export const releaseGuardMachine = setup({
         APPROVAL_DISMISSED: withdrawal('approved'),
         RELEASE_STARTED: [
           { guard: 'isAdoptableRunOfHead', target: 'releasing', actions: ['recordRun'] },
-          { actions: ignore('approved') },
+          ...ignored('approved'),
         ],
         RELEASE_SUCCEEDED: [
           { guard: 'completesRelease', target: 'released', actions: ['recordSuccess'] },
           { guard: 'isNewSuccessOfHead', target: 'releasing', actions: ['recordSuccess', verifyArtifacts] },
-          { actions: ignore('approved') },
+          ...ignored('approved'),
         ],
-        ARTIFACT_VERIFIED: [
-          { guard: 'isNewArtifactOfHead', actions: ['recordArtifact'] },
-          { actions: ignore('approved') },
-        ],
+        ARTIFACT_VERIFIED: [{ guard: 'isNewArtifactOfHead', actions: ['recordArtifact'] }, ...ignored('approved')],
         ...releaseFailures('approved'),
         MERGED: mergedByHand(),
         CLOSED: { target: 'closed' },
-        '*': { actions: ignore('approved') },
+        '*': ignored('approved'),
       },
     },
     releasing: {
@@ -216,25 +221,25 @@ export const releaseGuardMachine = setup({
             target: 'prepared',
             actions: ['adoptHead', lockHead, alert(headMovedMessage)],
           },
-          { actions: ignore('releasing') },
+          ...ignored('releasing'),
         ],
         APPROVED: additionalApproval('releasing'),
         APPROVAL_DISMISSED: withdrawal('releasing'),
-        RELEASE_STARTED: [{ guard: 'isNewRunOfHead', actions: ['recordRun'] }, { actions: ignore('releasing') }],
+        RELEASE_STARTED: [{ guard: 'isNewRunOfHead', actions: ['recordRun'] }, ...ignored('releasing')],
         RELEASE_SUCCEEDED: [
           { guard: 'completesRelease', target: 'released', actions: ['recordSuccess'] },
           { guard: 'isNewSuccessOfHead', actions: ['recordSuccess', verifyArtifacts] },
-          { actions: ignore('releasing') },
+          ...ignored('releasing'),
         ],
         ARTIFACT_VERIFIED: [
           { guard: 'completesVerification', target: 'released', actions: ['recordArtifact'] },
           { guard: 'isNewArtifactOfHead', actions: ['recordArtifact'] },
-          { actions: ignore('releasing') },
+          ...ignored('releasing'),
         ],
         ...releaseFailures('releasing'),
         MERGED: mergedByHand(),
         CLOSED: { target: 'closed' },
-        '*': { actions: ignore('releasing') },
+        '*': ignored('releasing'),
       },
     },
     released: {
@@ -266,12 +271,15 @@ export const releaseGuardMachine = setup({
             actions: ['recordRejection', alert(forbiddenMergeMessage), timeline('released')],
           },
           { guard: 'isAnswerToMerge', actions: ['recordRejection', timeline('released')] },
-          { actions: ignore('released') },
+          ...ignored('released'),
         ],
-        RETRY: [{ guard: 'canRetryMerge', actions: ['requestMerge', merge] }, { actions: ignore('released') }],
+        RETRY: [
+          { guard: 'canRetryMerge', actions: ['requestMerge', merge] },
+          ...ignored('released', NOTHING_TO_RETRY_RELEASED),
+        ],
         MERGED: mergedByHand(),
         CLOSED: { target: 'closed' },
-        '*': { actions: ignore('released') },
+        '*': ignored('released'),
       },
     },
     failed: {
@@ -284,7 +292,7 @@ export const releaseGuardMachine = setup({
             target: 'approved',
             actions: ['recordReview', 'addApproval', 'requestRelease', markReleasing, startRelease],
           },
-          { actions: [ignore('failed'), 'recordReview'] },
+          ...ignoredApproval('failed'),
         ],
         RETRY: [
           {
@@ -292,7 +300,7 @@ export const releaseGuardMachine = setup({
             target: 'approved',
             actions: ['requestRelease', markReleasing, startRelease],
           },
-          { actions: ignore('failed') },
+          ...ignored('failed', [NO_APPROVAL_TO_RETRY]),
         ],
         APPROVAL_DISMISSED: dismissal('failed'),
         RELEASE_STARTED: [
@@ -302,7 +310,7 @@ export const releaseGuardMachine = setup({
         ],
         MERGED: mergedByHand(),
         CLOSED: { target: 'closed' },
-        '*': { actions: ignore('failed') },
+        '*': ignored('failed'),
       },
     },
     merged: {

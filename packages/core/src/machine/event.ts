@@ -16,6 +16,10 @@ export function shaOf(event: GuardEvent): string | undefined {
   return 'sha' in event ? event.sha : undefined;
 }
 
+export function reviewerOf(event: GuardEvent): string | undefined {
+  return 'reviewer' in event ? event.reviewer : undefined;
+}
+
 export function reviewIdOf(event: GuardEvent): string | undefined {
   return 'reviewId' in event ? idString(event.reviewId) : undefined;
 }

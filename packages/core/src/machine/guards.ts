@@ -14,6 +14,8 @@ export const atomicGuards = {
 
   // ---- The head and its approvals
 
+  /** The event names a commit: it carries a SHA. */
+  carriesSha: ({ event }: Args) => shaOf(event) !== undefined,
   /** The event carries the head's SHA. */
   isForHead: ({ context, event }: Args) => shaOf(event) === context.headSha,
   /** The head moved (`HEAD_CHANGED`). */

@@ -1,13 +1,11 @@
 /**
  * The machine's words: the timeline note of each phase, the texts of its alerts and violations, and
- * why an event was ignored.
+ * why an event was ignored, each reason beside the guard it explains.
  */
-import type { GuardEvent } from '../events.js';
-import { isReleaser } from '../pull-request.js';
+import { and, not } from 'xstate';
 import { idString, type Phase } from '../snapshot.js';
 import { shortSha } from '../text.js';
-import type { GuardContext } from './context.js';
-import { type Args, reviewIdOf, runIdOf, shaOf } from './event.js';
+import { type Args, reviewerOf, reviewIdOf, runIdOf, shaOf } from './event.js';
 
 /** Phase notes for the timeline, from the event that entered the phase. */
 export function noteFor(phase: Phase, { context, event }: Args): string {
@@ -71,43 +69,76 @@ export const NOT_GUARDED = 'not a release pull request: nothing to guard';
 /** Why any event but REOPENED and MERGED was ignored while the pull request is closed. */
 export const CLOSED_IGNORES = 'the pull request is closed: only REOPENED or MERGED acts';
 
-/** Why an event that the current phase does not act on was ignored. */
-export function whyIgnored(context: GuardContext, event: GuardEvent, phase: Phase): string {
-  const sha = shaOf(event);
-  const reviewId = reviewIdOf(event);
-  if (event.type === 'APPROVED' && reviewId !== undefined && context.seenReviews.includes(reviewId)) {
-    return `review ${reviewId} was already counted`;
-  }
-  if (sha !== undefined && sha !== context.headSha && event.type !== 'MERGED') {
-    return `${event.type} is for ${shortSha(sha)} but the head is ${shortSha(context.headSha)}`;
-  }
-  if (event.type === 'APPROVED' && isReleaser(context.pr.releasers, event.reviewer)) {
-    return `${event.reviewer} prepared this release and cannot approve their own release`;
-  }
-  if (event.type === 'APPROVED' && !event.authorized) return `${event.reviewer} may not approve releases`;
-  if (event.type === 'HEAD_CHANGED') return `${shortSha(event.sha)} is already the head`;
-  if (event.type === 'APPROVAL_DISMISSED') return `review ${reviewId} is not a standing approval of the head`;
-  if (event.type === 'RETRY') return retryIgnored(context, phase);
-  const runId = runIdOf(event);
-  if (runId !== undefined && context.finishedRuns.includes(runId)) return `run ${runId} already finished`;
-  if (runId !== undefined && context.alertedRuns.includes(runId) && context.release.runId !== runId) {
-    return `run ${runId} was alerted as running without an approval: it is not the release under way`;
-  }
-  if (event.type === 'RELEASE_STARTED' && context.release.runId === runIdOf(event)) {
-    return `run ${runIdOf(event)} was already recorded`;
-  }
-  if (event.type === 'RELEASE_FAILED' && context.release.runId !== undefined) {
-    return `run ${runIdOf(event)} is not the current release run ${context.release.runId}`;
-  }
-  if (event.type === 'MERGE_REJECTED') return 'no merge of the head is waiting for an answer';
-  return `${event.type} does not apply while ${phase}`;
-}
+/** Why an event changed nothing, said from the event, the context and the phase. */
+export type Reason = (args: Args, phase: Phase) => string;
 
-function retryIgnored(context: GuardContext, phase: Phase): string {
-  if (context.approvals.length === 0 && (phase === 'failed' || phase === 'released')) {
-    return 'no approval of the head stands: approve it again';
-  }
-  if (phase === 'released')
-    return context.merge.state === 'requested' ? 'the merge is waiting for an answer' : 'nothing to retry';
-  return `nothing to retry while ${phase}`;
-}
+/**
+ * Why an event that the current phase does not act on was ignored: the first entry whose guard holds
+ * gives the reason, the last one holds always. Each guard is one the acting transitions are composed
+ * from (see `machine.ts`), so that a reason cannot drift from the rule it explains.
+ */
+export const WHY_IGNORED = [
+  // isFreshApproval, and each of its conditions in turn.
+  {
+    guard: and(['isApproval', 'isSeenReview']),
+    reason: ({ event }: Args) => `review ${reviewIdOf(event)} was already counted`,
+  },
+  {
+    // isForHead, which every acting guard of an event for a commit asks (a merge is never ignored).
+    guard: and(['carriesSha', not('isForHead'), not('isMerge')]),
+    reason: ({ context, event }: Args) =>
+      `${event.type} is for ${shortSha(shaOf(event) ?? '')} but the head is ${shortSha(context.headSha)}`,
+  },
+  {
+    guard: 'isByReleaser',
+    reason: ({ event }: Args) => `${reviewerOf(event)} prepared this release and cannot approve their own release`,
+  },
+  {
+    guard: and(['isApproval', not('isAuthorizedReviewer')]),
+    reason: ({ event }: Args) => `${reviewerOf(event)} may not approve releases`,
+  },
+  // isNewHead.
+  {
+    guard: 'isHeadChange',
+    reason: ({ event }: Args) => `${shortSha(shaOf(event) ?? '')} is already the head`,
+  },
+  // dismissesAnApproval.
+  {
+    guard: 'isDismissal',
+    reason: ({ event }: Args) => `review ${reviewIdOf(event)} is not a standing approval of the head`,
+  },
+  // A phase without a RETRY transition of its own (see NO_APPROVAL_TO_RETRY for the others).
+  { guard: 'isRetry', reason: (_: Args, phase: Phase) => `nothing to retry while ${phase}` },
+  // isUnfinishedRunOfHead, isLiveRunOfHead, isNewRunOfHead, isFailureOfCurrentRun.
+  { guard: 'isFinishedRun', reason: ({ event }: Args) => `run ${runIdOf(event)} already finished` },
+  {
+    guard: and(['isAlertedRun', not('isCurrentRun')]),
+    reason: ({ event }: Args) =>
+      `run ${runIdOf(event)} was alerted as running without an approval: it is not the release under way`,
+  },
+  {
+    guard: and(['isRunStart', 'isCurrentRun']),
+    reason: ({ event }: Args) => `run ${runIdOf(event)} was already recorded`,
+  },
+  {
+    guard: and(['isRunFailure', 'hasReleaseRun']),
+    reason: ({ context, event }: Args) =>
+      `run ${runIdOf(event)} is not the current release run ${context.release.runId}`,
+  },
+  // isAnswerToMerge.
+  { guard: 'isMergeRejection', reason: () => 'no merge of the head is waiting for an answer' },
+  { reason: ({ event }: Args, phase: Phase) => `${event.type} does not apply while ${phase}` },
+] as const;
+
+/** Why RETRY changed nothing in `failed` or `released`, before `WHY_IGNORED`: no approval stands. */
+export const NO_APPROVAL_TO_RETRY = {
+  guard: not('hasStandingApproval'),
+  reason: () => 'no approval of the head stands: approve it again',
+} as const;
+
+/** Why RETRY changed nothing in `released` (`canRetryMerge` does not hold), before `WHY_IGNORED`. */
+export const NOTHING_TO_RETRY_RELEASED = [
+  NO_APPROVAL_TO_RETRY,
+  { guard: 'isAwaitingMergeAnswer', reason: () => 'the merge is waiting for an answer' },
+  { guard: not('hasRefusedMerge'), reason: () => 'nothing to retry' },
+] as const;
