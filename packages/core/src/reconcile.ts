@@ -3,7 +3,13 @@ import type { Effect, StatusState } from './effects.js';
 import { GuardEventError } from './errors.js';
 import { type GuardEvent, type Id, SHA_PATTERN } from './events.js';
 import type { Guard, Step } from './guard.js';
-import { requiredArtifacts } from './machine.js';
+import {
+  awaitedEffect,
+  isInItsPhase,
+  mergeParams,
+  startReleaseParams,
+  verifyArtifactsParams,
+} from './machine/effects.js';
 import { addReleasers, checkPullRequest, classify, isReleaser, type PullRequest } from './pull-request.js';
 import { type GuardSnapshot, idString, LIMITS } from './snapshot.js';
 import { standingStatus } from './standing-status.js';
@@ -230,32 +236,28 @@ function repairEffects(
   facts: GuardFacts,
   guard: Guard,
 ): { effects: Effect[]; merge: boolean } {
-  if (
-    snapshot.phase === 'approved' &&
-    facts.releaseRuns !== undefined &&
-    !facts.releaseRuns.some((r) => r.sha === snapshot.headSha && (r.conclusion === null || r.conclusion === 'success'))
-  ) {
-    const { headSha: sha } = snapshot;
-    const version = snapshot.pr.version;
-    return {
-      effects: [version === undefined ? { type: 'START_RELEASE', sha } : { type: 'START_RELEASE', sha, version }],
-      merge: false,
-    };
+  const context = { ...snapshot, settings: guard.settings };
+  const none = { effects: [], merge: false };
+  switch (awaitedEffect(snapshot.phase)) {
+    case 'START_RELEASE': {
+      const runs = facts.releaseRuns;
+      if (runs === undefined) return none;
+      const live = runs.some(
+        (r) => r.sha === snapshot.headSha && (r.conclusion === null || r.conclusion === 'success'),
+      );
+      return live ? none : { effects: [{ type: 'START_RELEASE', ...startReleaseParams(context) }], merge: false };
+    }
+    case 'VERIFY_ARTIFACTS': {
+      const verify = verifyArtifactsParams(context);
+      if (snapshot.release.state !== 'succeeded' || verify.artifacts.length === 0) return none;
+      return { effects: [{ type: 'VERIFY_ARTIFACTS', ...verify }], merge: false };
+    }
+    case 'MERGE':
+      if (snapshot.merge.state === 'requested' || snapshot.approvals.length === 0) return none;
+      return { effects: [{ type: 'MERGE', ...mergeParams(context) }], merge: true };
+    default:
+      return none;
   }
-  if (snapshot.phase === 'releasing' && snapshot.release.state === 'succeeded') {
-    const missing = requiredArtifacts({ settings: guard.settings, pr: snapshot.pr }).filter(
-      (a) => !snapshot.verified.some((v) => v.name === a.name),
-    );
-    if (missing.length > 0)
-      return { effects: [{ type: 'VERIFY_ARTIFACTS', sha: snapshot.headSha, artifacts: missing }], merge: false };
-  }
-  if (snapshot.phase === 'released' && snapshot.merge.state !== 'requested' && snapshot.approvals.length > 0) {
-    return {
-      effects: [{ type: 'MERGE', pr: snapshot.pr.number, sha: snapshot.headSha, method: guard.settings.mergeMethod }],
-      merge: true,
-    };
-  }
-  return { effects: [], merge: false };
 }
 
 /**
@@ -274,7 +276,8 @@ function reassertion(snapshot: GuardSnapshot, facts: GuardFacts, effects: readon
 
 /**
  * Keeps only what GitHub does not already reflect: the last status of the head (when it differs from
- * the one GitHub shows), one timeline update, and each other effect once.
+ * the one GitHub shows), one timeline update, and each other effect once, if it is still the work of
+ * the phase the pull request ends in (`EFFECT_PHASE`).
  */
 function trimEffects(effects: readonly Effect[], snapshot: GuardSnapshot, facts: GuardFacts): Effect[] {
   const lastStatus = effects.findLast((e) => e.type === 'SET_STATUS' && e.sha === snapshot.headSha);
@@ -284,13 +287,13 @@ function trimEffects(effects: readonly Effect[], snapshot: GuardSnapshot, facts:
   const kept: Effect[] = [];
   const seen = new Set<string>();
   for (const effect of effects) {
+    if (!isInItsPhase(effect, snapshot.phase)) continue;
     if (effect.type === 'SET_STATUS') {
       if (effect !== lastStatus || facts.pr.state !== 'open') continue;
       if (shown && shown.state === effect.state && shown.description === effect.description) continue;
     } else if (effect.type === 'COMMENT' && effect !== lastComment) continue;
-    else if (effect.type === 'VERIFY_ARTIFACTS' && (effect !== lastVerify || snapshot.phase !== 'releasing')) continue;
-    else if (effect.type === 'START_RELEASE' && snapshot.phase !== 'approved') continue;
-    else if (effect.type === 'MERGE' && (snapshot.phase !== 'released' || facts.pr.state !== 'open')) continue;
+    else if (effect.type === 'VERIFY_ARTIFACTS' && effect !== lastVerify) continue;
+    else if (effect.type === 'MERGE' && facts.pr.state !== 'open') continue;
     const key = JSON.stringify(effect);
     if (seen.has(key)) continue;
     seen.add(key);

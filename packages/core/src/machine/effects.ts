@@ -1,16 +1,19 @@
 /**
  * The effects the machine asks for, as parameterised actions (`lockHead`, `startRelease`, `merge`,
- * `alert`...), and the pure functions that compute their params from the context.
+ * `alert`...); the pure functions that compute their params from the context, which `reconcile`
+ * uses too; and the phase each effect of the release's progress belongs to.
  */
 import { fillRef } from '../config.js';
 import type {
   AlertEffect,
+  Effect,
   MergeEffect,
   SetStatusEffect,
   StartReleaseEffect,
   StatusState,
   VerifyArtifactsEffect,
 } from '../effects.js';
+import type { Phase } from '../snapshot.js';
 import { STATUS_TEXT, statusOf } from '../standing-status.js';
 import type { GuardContext } from './context.js';
 import type { Args, Params } from './event.js';
@@ -58,28 +61,58 @@ export const skippedStatus = {
       : status(context, 'success', STATUS_TEXT.notRequired),
 } as const;
 
+/** What `START_RELEASE` asks for: the release of the head, with its version when it has one. */
+export function startReleaseParams(context: Pick<GuardContext, 'headSha' | 'pr'>): Params<StartReleaseEffect> {
+  return context.pr.version === undefined
+    ? { sha: context.headSha }
+    : { sha: context.headSha, version: context.pr.version };
+}
+
+/** What `VERIFY_ARTIFACTS` asks for: the required artifacts of the head not verified yet. */
+export function verifyArtifactsParams(
+  context: Pick<GuardContext, 'headSha' | 'settings' | 'pr' | 'verified'>,
+): Params<VerifyArtifactsEffect> {
+  return { sha: context.headSha, artifacts: unverified(context) };
+}
+
+/** What `MERGE` asks for: the merge of the pull request, only while its head is still the head. */
+export function mergeParams(context: Pick<GuardContext, 'headSha' | 'settings' | 'pr'>): Params<MergeEffect> {
+  return { pr: context.pr.number, sha: context.headSha, method: context.settings.mergeMethod };
+}
+
 export const startRelease = {
   type: 'START_RELEASE',
-  params: ({ context }: Args): Params<StartReleaseEffect> =>
-    context.pr.version === undefined ? { sha: context.headSha } : { sha: context.headSha, version: context.pr.version },
+  params: ({ context }: Args) => startReleaseParams(context),
 } as const;
 
 export const verifyArtifacts = {
   type: 'VERIFY_ARTIFACTS',
-  params: ({ context }: Args): Params<VerifyArtifactsEffect> => ({
-    sha: context.headSha,
-    artifacts: unverified(context),
-  }),
+  params: ({ context }: Args) => verifyArtifactsParams(context),
 } as const;
 
-export const merge = {
-  type: 'MERGE',
-  params: ({ context }: Args): Params<MergeEffect> => ({
-    pr: context.pr.number,
-    sha: context.headSha,
-    method: context.settings.mergeMethod,
-  }),
-} as const;
+export const merge = { type: 'MERGE', params: ({ context }: Args) => mergeParams(context) } as const;
+
+/**
+ * The phase each effect of the release's progress is asked for in, and the one whose work it is:
+ * once the pull request is in another phase, the effect is stale. The other effects (statuses,
+ * the timeline, alerts) belong to no one phase.
+ */
+export const EFFECT_PHASE = {
+  START_RELEASE: 'approved',
+  VERIFY_ARTIFACTS: 'releasing',
+  MERGE: 'released',
+} as const satisfies Partial<Record<Effect['type'], Phase>>;
+
+/** The effect whose work `phase` is, if any (`EFFECT_PHASE` read backwards). */
+export function awaitedEffect(phase: Phase): keyof typeof EFFECT_PHASE | undefined {
+  return (Object.keys(EFFECT_PHASE) as (keyof typeof EFFECT_PHASE)[]).find((type) => EFFECT_PHASE[type] === phase);
+}
+
+/** Whether `effect` may still be executed while `phase`: it is not the work of another phase. */
+export function isInItsPhase(effect: Effect, phase: Phase): boolean {
+  const own: Phase | undefined = EFFECT_PHASE[effect.type as keyof typeof EFFECT_PHASE];
+  return own === undefined || own === phase;
+}
 
 export function alert(reason: (args: Args) => string) {
   return {
