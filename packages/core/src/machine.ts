@@ -1,5 +1,8 @@
-import { and, assign, enqueueActions, setup } from 'xstate';
-import { fillRef, type GuardSettings } from './config.js';
+/**
+ * The machine's chart: its phases and the transitions between them. Its parts stand in `machine/`:
+ * the guards, the context and its updates, the effects, the messages and the shared transitions.
+ */
+import { and, assign, enqueueActions, not, or, setup } from 'xstate';
 import type {
   AlertEffect,
   CommentEffect,
@@ -9,249 +12,69 @@ import type {
   VerifyArtifactsEffect,
 } from './effects.js';
 import type { GuardEvent } from './events.js';
-import { addReleasers, isReleaser, type PullRequest, type PullRequestKind } from './pull-request.js';
-import { type GuardSnapshot, idString, LIMITS, type Phase, pushBounded, TEXT_LIMIT } from './snapshot.js';
-import { STATUS_TEXT, statusOf } from './standing-status.js';
-import { shortSha, truncate } from './text.js';
-import { renderTimeline } from './timeline.js';
+import {
+  addApproval,
+  adoptHead,
+  type GuardContext,
+  type GuardInput,
+  INERT_INPUT,
+  initialContext,
+  markReleased,
+  recordAlertedRun,
+  recordArtifact,
+  recordFailure,
+  recordRejection,
+  recordReview,
+  recordRun,
+  recordSuccess,
+  recordViolation,
+  removeApproval,
+  requestMerge,
+  requestRelease,
+  timeline,
+  timelineUpdate,
+} from './machine/context.js';
+import {
+  alert,
+  failStatus,
+  lockHead,
+  markReleasing,
+  merge,
+  relockReleased,
+  skippedStatus,
+  startRelease,
+  unlockReleased,
+  verifyArtifacts,
+} from './machine/effects.js';
+import type { Params } from './machine/event.js';
+import { atomicGuards } from './machine/guards.js';
+import {
+  CLOSED_IGNORES,
+  forbiddenMergeMessage,
+  headMovedMessage,
+  NO_APPROVAL_TO_RETRY,
+  NOT_GUARDED,
+  NOTHING_TO_RETRY_RELEASED,
+} from './machine/messages.js';
+import {
+  additionalApproval,
+  dismissal,
+  ignoreAlways,
+  ignored,
+  ignoredApproval,
+  liveHeadChange,
+  mergedByHand,
+  releaseFailures,
+  unapprovedRun,
+  withdrawal,
+} from './machine/transitions.js';
+import type { Phase } from './snapshot.js';
 
-/** The machine's context: the snapshot without its phase (the state value), plus the settings. */
-export interface GuardContext extends Omit<GuardSnapshot, 'phase'> {
-  settings: GuardSettings;
-}
+export type { GuardContext, GuardInput } from './machine/context.js';
+export { INERT_INPUT } from './machine/context.js';
+export { requiredArtifacts } from './machine/effects.js';
 
-export interface GuardInput {
-  pr: PullRequest;
-  kind: PullRequestKind;
-  settings: GuardSettings;
-}
-
-type Params<T> = Omit<T, 'type'>;
-type Args = { context: GuardContext; event: GuardEvent };
-
-// ---- Reading the event -------------------------------------------------------------------------
-
-function shaOf(event: GuardEvent): string | undefined {
-  return 'sha' in event ? event.sha : undefined;
-}
-
-function isForHead({ context, event }: Args): boolean {
-  return shaOf(event) === context.headSha;
-}
-
-/** For the head, from a run whose outcome is not recorded yet (a late or redelivered run event is not). */
-function isUnfinishedRunOfHead(args: Args): boolean {
-  const runId = runIdOf(args.event);
-  return isForHead(args) && runId !== undefined && !args.context.finishedRuns.includes(runId);
-}
-
-/** The current release run among the finished runs, so that no later release takes it again. */
-function currentRunFinished(context: GuardContext): { finishedRuns?: string[] } {
-  const runId = context.release.runId;
-  if (runId === undefined || context.finishedRuns.includes(runId)) return {};
-  return { finishedRuns: pushBounded(context.finishedRuns, runId, LIMITS.finishedRuns) };
-}
-
-/**
- * An unfinished run of the head that may speak for the release: not one alerted as running without an
- * approval, unless a new approval took it for its release (it is then the recorded run). A run alerted
- * while no approval stood never replaces the release under way, and its failure never fails it.
- */
-function isLiveRunOfHead(args: Args): boolean {
-  const runId = runIdOf(args.event);
-  return (
-    isUnfinishedRunOfHead(args) &&
-    (!args.context.alertedRuns.includes(runId ?? '') || args.context.release.runId === runId)
-  );
-}
-
-function reviewIdOf(event: GuardEvent): string | undefined {
-  return 'reviewId' in event ? idString(event.reviewId) : undefined;
-}
-
-function runIdOf(event: GuardEvent): string | undefined {
-  return 'runId' in event ? idString(event.runId) : undefined;
-}
-
-/** Artifacts that must be verified before unlock, with their refs filled from the pull request. */
-export function requiredArtifacts(context: Pick<GuardContext, 'settings' | 'pr'>): { name: string; ref: string }[] {
-  return context.settings.artifacts
-    .filter((artifact) => !artifact.onMerge)
-    .map((artifact) => ({ name: artifact.name, ref: fillRef(artifact.ref, context.pr).ref }));
-}
-
-function unverified(context: GuardContext): { name: string; ref: string }[] {
-  return requiredArtifacts(context).filter((artifact) => !context.verified.some((v) => v.name === artifact.name));
-}
-
-/** Why an event that the current phase does not act on was ignored. */
-function whyIgnored(context: GuardContext, event: GuardEvent, phase: Phase): string {
-  const sha = shaOf(event);
-  const reviewId = reviewIdOf(event);
-  if (event.type === 'APPROVED' && reviewId !== undefined && context.seenReviews.includes(reviewId)) {
-    return `review ${reviewId} was already counted`;
-  }
-  if (sha !== undefined && sha !== context.headSha && event.type !== 'MERGED') {
-    return `${event.type} is for ${shortSha(sha)} but the head is ${shortSha(context.headSha)}`;
-  }
-  if (event.type === 'APPROVED' && isReleaser(context.pr.releasers, event.reviewer)) {
-    return `${event.reviewer} prepared this release and cannot approve their own release`;
-  }
-  if (event.type === 'APPROVED' && !event.authorized) return `${event.reviewer} may not approve releases`;
-  if (event.type === 'HEAD_CHANGED') return `${shortSha(event.sha)} is already the head`;
-  if (event.type === 'APPROVAL_DISMISSED') return `review ${reviewId} is not a standing approval of the head`;
-  if (event.type === 'RETRY') return retryIgnored(context, phase);
-  const runId = runIdOf(event);
-  if (runId !== undefined && context.finishedRuns.includes(runId)) return `run ${runId} already finished`;
-  if (runId !== undefined && context.alertedRuns.includes(runId) && context.release.runId !== runId) {
-    return `run ${runId} was alerted as running without an approval: it is not the release under way`;
-  }
-  if (event.type === 'RELEASE_STARTED' && context.release.runId === runIdOf(event)) {
-    return `run ${runIdOf(event)} was already recorded`;
-  }
-  if (event.type === 'RELEASE_FAILED' && context.release.runId !== undefined) {
-    return `run ${runIdOf(event)} is not the current release run ${context.release.runId}`;
-  }
-  if (event.type === 'MERGE_REJECTED') return 'no merge of the head is waiting for an answer';
-  return `${event.type} does not apply while ${phase}`;
-}
-
-function retryIgnored(context: GuardContext, phase: Phase): string {
-  if (context.approvals.length === 0 && (phase === 'failed' || phase === 'released')) {
-    return 'no approval of the head stands: approve it again';
-  }
-  if (phase === 'released')
-    return context.merge.state === 'requested' ? 'the merge is waiting for an answer' : 'nothing to retry';
-  return `nothing to retry while ${phase}`;
-}
-
-// ---- Effects as parameterised actions ----------------------------------------------------------
-
-function status(context: GuardContext, state: SetStatusEffect['state'], description: string): Params<SetStatusEffect> {
-  const { type: _type, ...params } = statusOf(context.headSha, context.settings.statusContext, state, description);
-  return params;
-}
-
-const lockHead = {
-  type: 'SET_STATUS',
-  params: ({ context }: Args) => status(context, 'pending', STATUS_TEXT.locked),
-} as const;
-
-const markReleasing = {
-  type: 'SET_STATUS',
-  params: ({ context }: Args) => status(context, 'pending', STATUS_TEXT.releasing),
-} as const;
-
-const skippedStatus = {
-  type: 'SET_STATUS',
-  params: ({ context }: Args) =>
-    context.kind === 'fork'
-      ? status(context, 'failure', STATUS_TEXT.fork)
-      : status(context, 'success', STATUS_TEXT.notRequired),
-} as const;
-
-/** The last standing approval of a released head was dismissed: no merge until it is approved again. */
-const relockReleased = {
-  type: 'SET_STATUS',
-  params: ({ context }: Args) => status(context, 'pending', STATUS_TEXT.withdrawn),
-} as const;
-
-const unlockReleased = {
-  type: 'SET_STATUS',
-  params: ({ context }: Args) => status(context, 'success', STATUS_TEXT.released),
-} as const;
-
-const failStatus = {
-  type: 'SET_STATUS',
-  params: ({ context }: Args) => status(context, 'failure', `Release failed: ${context.failure ?? 'unknown reason'}`),
-} as const;
-
-const startRelease = {
-  type: 'START_RELEASE',
-  params: ({ context }: Args): Params<StartReleaseEffect> =>
-    context.pr.version === undefined ? { sha: context.headSha } : { sha: context.headSha, version: context.pr.version },
-} as const;
-
-const verifyArtifacts = {
-  type: 'VERIFY_ARTIFACTS',
-  params: ({ context }: Args): Params<VerifyArtifactsEffect> => ({
-    sha: context.headSha,
-    artifacts: unverified(context),
-  }),
-} as const;
-
-const merge = {
-  type: 'MERGE',
-  params: ({ context }: Args): Params<MergeEffect> => ({
-    pr: context.pr.number,
-    sha: context.headSha,
-    method: context.settings.mergeMethod,
-  }),
-} as const;
-
-function alert(reason: (args: Args) => string) {
-  return {
-    type: 'ALERT',
-    params: (args: Args): Params<AlertEffect> => ({ pr: args.context.pr.number, reason: reason(args) }),
-  } as const;
-}
-
-function ignore(phase: Phase) {
-  return {
-    type: 'IGNORE',
-    params: ({ context, event }: Args) => ({ reason: whyIgnored(context, event, phase) }),
-  } as const;
-}
-
-// ---- Context updates ---------------------------------------------------------------------------
-
-const fresh = {
-  approvals: [],
-  release: { state: 'none' },
-  verified: [],
-  merge: { state: 'none' },
-  failure: undefined,
-} as const satisfies Partial<GuardContext>;
-
-/** Phase notes for the timeline, from the event that entered the phase. */
-function noteFor(phase: Phase, { context, event }: Args): string {
-  switch (phase) {
-    case 'prepared':
-      return event.type === 'REOPENED' ? 'Reopened; head locked' : `Head ${shortSha(context.headSha)} locked`;
-    case 'approved':
-      return event.type === 'APPROVED'
-        ? `Approved by ${event.reviewer}; release requested`
-        : 'Retry; release requested';
-    case 'releasing':
-      return event.type === 'RELEASE_STARTED' && event.rerunOf !== undefined
-        ? `Release run ${context.release.runId ?? '(unknown)'} started: a re-run of ${idString(event.rerunOf)}, retrying the release`
-        : `Release run ${context.release.runId ?? '(unknown)'} started`;
-    case 'released': {
-      if (event.type === 'MERGE_REJECTED') return `Merge refused: ${context.merge.rejection ?? event.reason}`;
-      if (event.type === 'APPROVAL_DISMISSED') return 'Approval withdrawn: head locked until approved again';
-      if (event.type === 'APPROVED') return `Approved again by ${event.reviewer}; merge requested`;
-      const verified = context.verified.map((v) => v.name).join(', ');
-      return verified ? `Released; verified ${verified}; merge requested` : 'Released; merge requested';
-    }
-    case 'failed':
-      return context.failure ?? 'Failed';
-    case 'merged':
-      if (event.type !== 'MERGED') return 'Merged';
-      return context.releasedShas.includes(event.sha)
-        ? `Merged ${shortSha(event.sha)} by ${event.by}`
-        : `Merged ${shortSha(event.sha)} by ${event.by}: the guard was BYPASSED`;
-    case 'closed':
-      return 'Closed';
-    default:
-      return phase;
-  }
-}
-
-function timeline(phase: Phase) {
-  return { type: 'updateTimeline', params: { phase } } as const;
-}
-
-// ---- The machine -------------------------------------------------------------------------------
+const unfinishedRunOfHead = and(['isForHead', 'isRunEvent', not('isFinishedRun')]);
 
 /**
  * The life of one pull request under release-guard, as an XState v5 machine. Effects are named
@@ -272,164 +95,58 @@ export const releaseGuardMachine = setup({
     COMMENT: (_, _params: Params<CommentEffect>) => {},
     ALERT: (_, _params: Params<AlertEffect>) => {},
     IGNORE: (_, _params: { reason: string }) => {},
-    adoptHead: assign(({ context, event }) => ({
-      ...fresh,
-      headSha: shaOf(event) ?? context.headSha,
-      epoch: context.epoch + 1,
-    })),
-    recordReview: assign(({ context, event }) => {
-      const id = reviewIdOf(event);
-      if (id === undefined || context.seenReviews.includes(id)) return {};
-      return { seenReviews: pushBounded(context.seenReviews, id, LIMITS.seenReviews) };
-    }),
-    addApproval: assign(({ context, event }) =>
-      event.type === 'APPROVED'
-        ? {
-            approvals: pushBounded(
-              context.approvals,
-              { reviewId: idString(event.reviewId), reviewer: event.reviewer },
-              LIMITS.approvals,
-            ),
-          }
-        : {},
-    ),
-    removeApproval: assign(({ context, event }) => ({
-      approvals: context.approvals.filter((a) => a.reviewId !== reviewIdOf(event)),
-    })),
-    requestRelease: assign({
-      release: { state: 'requested' },
-      verified: [],
-      merge: { state: 'none' },
-      failure: undefined,
-    }),
-    recordRun: assign(({ context, event }) => ({
-      release: { ...context.release, state: 'running' as const, runId: runIdOf(event) },
-    })),
-    recordSuccess: assign(({ context, event }) => ({
-      release: { state: 'succeeded' as const, runId: runIdOf(event) },
-      finishedRuns: pushBounded(context.finishedRuns, runIdOf(event) ?? '', LIMITS.finishedRuns),
-    })),
-    recordArtifact: assign(({ context, event }) =>
-      event.type === 'ARTIFACT_VERIFIED' && !context.verified.some((v) => v.name === event.name)
-        ? { verified: pushBounded(context.verified, { name: event.name, digest: event.digest }, LIMITS.verified) }
-        : {},
-    ),
-    recordFailure: assign(({ context, event }) => {
-      switch (event.type) {
-        case 'RELEASE_FAILED':
-          return {
-            failure: truncate(`run ${idString(event.runId)} failed: ${event.reason}`, TEXT_LIMIT),
-            finishedRuns: pushBounded(context.finishedRuns, idString(event.runId), LIMITS.finishedRuns),
-          };
-        case 'ARTIFACT_MISSING':
-          // The run that released without the artifact is done with: asking again releases again.
-          return {
-            failure: truncate(`artifact ${event.name} missing: ${event.reason}`, TEXT_LIMIT),
-            ...currentRunFinished(context),
-          };
-        case 'TIMED_OUT':
-          // The run that took too long is done with: asking again dispatches a new one, never adopts it.
-          return { failure: 'release timed out', ...currentRunFinished(context) };
-        default:
-          return { failure: 'approval withdrawn' };
-      }
-    }),
-    recordAlertedRun: assign(({ context, event }) => ({
-      alertedRuns: pushBounded(context.alertedRuns, runIdOf(event) ?? '', LIMITS.alertedRuns),
-    })),
-    markReleased: assign(({ context }) => ({
-      releasedShas: context.releasedShas.includes(context.headSha)
-        ? context.releasedShas
-        : pushBounded(context.releasedShas, context.headSha, LIMITS.releasedShas),
-    })),
-    requestMerge: assign({ merge: { state: 'requested' } }),
-    recordRejection: assign(({ event }) =>
-      event.type === 'MERGE_REJECTED'
-        ? {
-            merge: {
-              state: 'rejected' as const,
-              rejection: truncate(`${event.reason}: ${event.message}`, TEXT_LIMIT),
-            },
-          }
-        : {},
-    ),
+    adoptHead: assign(adoptHead),
+    recordReview: assign(recordReview),
+    addApproval: assign(addApproval),
+    removeApproval: assign(removeApproval),
+    requestRelease: assign(requestRelease),
+    recordRun: assign(recordRun),
+    recordSuccess: assign(recordSuccess),
+    recordArtifact: assign(recordArtifact),
+    recordFailure: assign(recordFailure),
+    recordAlertedRun: assign(recordAlertedRun),
+    markReleased: assign(markReleased),
+    requestMerge: assign(requestMerge),
+    recordRejection: assign(recordRejection),
+    recordViolation: assign(recordViolation),
     /** Appends a timeline entry and, for release pull requests, asks for the timeline comment to be updated. */
     updateTimeline: enqueueActions(({ context, event, enqueue }, params: { phase: Phase }) => {
-      if (context.kind !== 'release') return;
-      const note = truncate(noteFor(params.phase, { context, event }), TEXT_LIMIT);
-      const entry = { phase: params.phase, sha: context.headSha, note, ...(event.at ? { at: event.at } : {}) };
-      const timeline = pushBounded(context.timeline, entry, LIMITS.timeline);
-      enqueue.assign({ timeline });
-      const comment: Params<CommentEffect> = {
-        pr: context.pr.number,
-        body: renderTimeline({ ...context, phase: params.phase, timeline }),
-      };
+      const update = timelineUpdate({ context, event }, params.phase);
+      if (update === undefined) return;
+      enqueue.assign({ timeline: update.timeline });
       // Inside setup() the named actions being defined are not yet in enqueue's type; COMMENT is one of them.
-      enqueue({ type: 'COMMENT', params: comment } as never);
+      enqueue({ type: 'COMMENT', params: update.comment } as never);
     }),
-    recordViolation: assign(({ context, event }) => ({
-      violations: pushBounded(
-        context.violations,
-        truncate(bypassMessage({ context, event }), TEXT_LIMIT),
-        LIMITS.violations,
-      ),
-    })),
   },
   guards: {
-    isReleasePr: ({ context }) => context.kind === 'release',
-    isNewHead: ({ context, event }) => event.type === 'HEAD_CHANGED' && event.sha !== context.headSha,
-    isForHead,
-    isFreshApproval: ({ context, event }) =>
-      event.type === 'APPROVED' &&
-      event.authorized &&
-      !isReleaser(context.pr.releasers, event.reviewer) &&
-      event.sha === context.headSha &&
-      !context.seenReviews.includes(idString(event.reviewId)),
-    dismissesLastApproval: ({ context, event }) =>
-      context.approvals.length === 1 && context.approvals[0]?.reviewId === reviewIdOf(event),
-    dismissesAnApproval: ({ context, event }) => context.approvals.some((a) => a.reviewId === reviewIdOf(event)),
-    hasStandingApproval: ({ context }) => context.approvals.length > 0,
-    isRelocked: ({ context }) => context.approvals.length === 0,
-    isAwaitingMergeAnswer: ({ context }) => context.merge.state === 'requested',
-    isLiveRunOfHead,
+    ...atomicGuards,
+    isNewHead: and(['isHeadChange', not('isForHead')]),
+    isFreshApproval: and(['isApproval', 'isAuthorizedReviewer', not('isByReleaser'), 'isForHead', not('isSeenReview')]),
+    dismissesLastApproval: and(['dismissesAnApproval', 'hasSingleApproval']),
+    isRelocked: not('hasStandingApproval'),
+    /** For the head, from a run whose outcome is not recorded yet (a late or redelivered run event is not). */
+    isUnfinishedRunOfHead: unfinishedRunOfHead,
+    /**
+     * An unfinished run of the head that may speak for the release: not one alerted as running without an
+     * approval, unless a new approval took it for its release (it is then the recorded run). A run alerted
+     * while no approval stood never replaces the release under way, and its failure never fails it.
+     */
+    isLiveRunOfHead: and(['isUnfinishedRunOfHead', or([not('isAlertedRun'), 'isCurrentRun'])]),
     // Once a run of the head succeeded, another run's start (late, or an earlier cycle's) never replaces it.
-    isNewRunOfHead: (args) =>
-      isLiveRunOfHead(args) &&
-      args.context.release.state !== 'succeeded' &&
-      args.context.release.runId !== runIdOf(args.event),
-    isRerunOfRelease: (args) =>
-      args.event.type === 'RELEASE_STARTED' &&
-      args.event.rerunOf !== undefined &&
-      args.context.release.runId !== undefined &&
-      idString(args.event.rerunOf) === args.context.release.runId &&
-      isLiveRunOfHead(args) &&
-      args.context.approvals.length > 0,
-    isUnapprovedRunOfHead: (args) =>
-      isUnfinishedRunOfHead(args) && !args.context.alertedRuns.includes(runIdOf(args.event) ?? ''),
+    isNewRunOfHead: and(['isLiveRunOfHead', not('isReleaseSucceeded'), not('isCurrentRun')]),
+    isRerunOfRelease: and(['isRerunOfReleaseRun', 'isLiveRunOfHead', 'hasStandingApproval']),
+    isUnapprovedRunOfHead: and(['isUnfinishedRunOfHead', not('isAlertedRun')]),
     // A new approval's release is any unfinished run of the head, one alerted before it included: the
     // guard dispatched that run for this very SHA, and starting another would release it twice.
-    isAdoptableRunOfHead: isUnfinishedRunOfHead,
-    isFailureOfCurrentRun: (args) =>
-      isLiveRunOfHead(args) &&
-      (args.context.release.runId === undefined || args.context.release.runId === runIdOf(args.event)),
-    completesRelease: (args) =>
-      isLiveRunOfHead(args) && args.context.release.state !== 'succeeded' && unverified(args.context).length === 0,
-    isNewSuccessOfHead: (args) => isLiveRunOfHead(args) && args.context.release.state !== 'succeeded',
-    completesVerification: ({ context, event }) =>
-      event.type === 'ARTIFACT_VERIFIED' &&
-      event.sha === context.headSha &&
-      context.release.state === 'succeeded' &&
-      unverified(context).every((a) => a.name === event.name) &&
-      unverified(context).length === 1,
-    isNewArtifactOfHead: ({ context, event }) =>
-      event.type === 'ARTIFACT_VERIFIED' &&
-      event.sha === context.headSha &&
-      unverified(context).some((a) => a.name === event.name),
-    isAnswerToMerge: (args) => isForHead(args) && args.context.merge.state === 'requested',
-    isForbidden: ({ event }) => event.type === 'MERGE_REJECTED' && event.reason === 'forbidden',
-    canRetryMerge: ({ context }) => context.merge.state === 'rejected' && context.approvals.length > 0,
-    isBypass: ({ context, event }) =>
-      context.kind === 'release' && event.type === 'MERGED' && !context.releasedShas.includes(event.sha),
+    isAdoptableRunOfHead: unfinishedRunOfHead,
+    isFailureOfCurrentRun: and(['isLiveRunOfHead', or([not('hasReleaseRun'), 'isCurrentRun'])]),
+    completesRelease: and(['isLiveRunOfHead', not('isReleaseSucceeded'), not('hasUnverifiedArtifacts')]),
+    isNewSuccessOfHead: and(['isLiveRunOfHead', not('isReleaseSucceeded')]),
+    completesVerification: and(['isForHead', 'isReleaseSucceeded', 'isLastUnverifiedArtifact']),
+    isNewArtifactOfHead: and(['isForHead', 'isUnverifiedArtifact']),
+    isAnswerToMerge: and(['isForHead', 'isAwaitingMergeAnswer']),
+    canRetryMerge: and(['hasRefusedMerge', 'hasStandingApproval']),
+    isBypass: and(['isReleasePr', 'isMerge', not('isMergeOfReleasedSha')]),
   },
 }).createMachine({
   id: 'releaseGuard',
@@ -447,12 +164,10 @@ export const releaseGuardMachine = setup({
     },
     skipped: {
       on: {
-        HEAD_CHANGED: [{ guard: 'isNewHead', actions: ['adoptHead', skippedStatus] }, { actions: ignore('skipped') }],
+        HEAD_CHANGED: [{ guard: 'isNewHead', actions: ['adoptHead', skippedStatus] }, ...ignored('skipped')],
         MERGED: { target: 'merged' },
         CLOSED: { target: 'closed' },
-        '*': {
-          actions: { type: 'IGNORE', params: () => ({ reason: 'not a release pull request: nothing to guard' }) },
-        },
+        '*': { actions: ignoreAlways(NOT_GUARDED) },
       },
     },
     prepared: {
@@ -465,14 +180,14 @@ export const releaseGuardMachine = setup({
             target: 'approved',
             actions: ['recordReview', 'addApproval', 'requestRelease', startRelease],
           },
-          { actions: [ignore('prepared'), 'recordReview'] },
+          ...ignoredApproval('prepared'),
         ],
         APPROVAL_DISMISSED: dismissal('prepared'),
         RELEASE_STARTED: unapprovedRun('prepared'),
         RELEASE_SUCCEEDED: unapprovedRun('prepared'),
         MERGED: mergedByHand(),
         CLOSED: { target: 'closed' },
-        '*': { actions: ignore('prepared') },
+        '*': ignored('prepared'),
       },
     },
     approved: {
@@ -483,21 +198,18 @@ export const releaseGuardMachine = setup({
         APPROVAL_DISMISSED: withdrawal('approved'),
         RELEASE_STARTED: [
           { guard: 'isAdoptableRunOfHead', target: 'releasing', actions: ['recordRun'] },
-          { actions: ignore('approved') },
+          ...ignored('approved'),
         ],
         RELEASE_SUCCEEDED: [
           { guard: 'completesRelease', target: 'released', actions: ['recordSuccess'] },
           { guard: 'isNewSuccessOfHead', target: 'releasing', actions: ['recordSuccess', verifyArtifacts] },
-          { actions: ignore('approved') },
+          ...ignored('approved'),
         ],
-        ARTIFACT_VERIFIED: [
-          { guard: 'isNewArtifactOfHead', actions: ['recordArtifact'] },
-          { actions: ignore('approved') },
-        ],
+        ARTIFACT_VERIFIED: [{ guard: 'isNewArtifactOfHead', actions: ['recordArtifact'] }, ...ignored('approved')],
         ...releaseFailures('approved'),
         MERGED: mergedByHand(),
         CLOSED: { target: 'closed' },
-        '*': { actions: ignore('approved') },
+        '*': ignored('approved'),
       },
     },
     releasing: {
@@ -507,34 +219,27 @@ export const releaseGuardMachine = setup({
           {
             guard: 'isNewHead',
             target: 'prepared',
-            actions: [
-              'adoptHead',
-              lockHead,
-              alert(
-                ({ context, event }) =>
-                  `The head moved to ${shortSha(shaOf(event) ?? '')} while the release run ${context.release.runId ?? '(unknown)'} of ${shortSha(context.headSha)} was running: that release will not be merged.`,
-              ),
-            ],
+            actions: ['adoptHead', lockHead, alert(headMovedMessage)],
           },
-          { actions: ignore('releasing') },
+          ...ignored('releasing'),
         ],
         APPROVED: additionalApproval('releasing'),
         APPROVAL_DISMISSED: withdrawal('releasing'),
-        RELEASE_STARTED: [{ guard: 'isNewRunOfHead', actions: ['recordRun'] }, { actions: ignore('releasing') }],
+        RELEASE_STARTED: [{ guard: 'isNewRunOfHead', actions: ['recordRun'] }, ...ignored('releasing')],
         RELEASE_SUCCEEDED: [
           { guard: 'completesRelease', target: 'released', actions: ['recordSuccess'] },
           { guard: 'isNewSuccessOfHead', actions: ['recordSuccess', verifyArtifacts] },
-          { actions: ignore('releasing') },
+          ...ignored('releasing'),
         ],
         ARTIFACT_VERIFIED: [
           { guard: 'completesVerification', target: 'released', actions: ['recordArtifact'] },
           { guard: 'isNewArtifactOfHead', actions: ['recordArtifact'] },
-          { actions: ignore('releasing') },
+          ...ignored('releasing'),
         ],
         ...releaseFailures('releasing'),
         MERGED: mergedByHand(),
         CLOSED: { target: 'closed' },
-        '*': { actions: ignore('releasing') },
+        '*': ignored('releasing'),
       },
     },
     released: {
@@ -563,19 +268,18 @@ export const releaseGuardMachine = setup({
         MERGE_REJECTED: [
           {
             guard: and(['isAnswerToMerge', 'isForbidden']),
-            actions: [
-              'recordRejection',
-              alert(({ event }) => `The guard may not merge: ${event.type === 'MERGE_REJECTED' ? event.message : ''}`),
-              timeline('released'),
-            ],
+            actions: ['recordRejection', alert(forbiddenMergeMessage), timeline('released')],
           },
           { guard: 'isAnswerToMerge', actions: ['recordRejection', timeline('released')] },
-          { actions: ignore('released') },
+          ...ignored('released'),
         ],
-        RETRY: [{ guard: 'canRetryMerge', actions: ['requestMerge', merge] }, { actions: ignore('released') }],
+        RETRY: [
+          { guard: 'canRetryMerge', actions: ['requestMerge', merge] },
+          ...ignored('released', NOTHING_TO_RETRY_RELEASED),
+        ],
         MERGED: mergedByHand(),
         CLOSED: { target: 'closed' },
-        '*': { actions: ignore('released') },
+        '*': ignored('released'),
       },
     },
     failed: {
@@ -588,7 +292,7 @@ export const releaseGuardMachine = setup({
             target: 'approved',
             actions: ['recordReview', 'addApproval', 'requestRelease', markReleasing, startRelease],
           },
-          { actions: [ignore('failed'), 'recordReview'] },
+          ...ignoredApproval('failed'),
         ],
         RETRY: [
           {
@@ -596,7 +300,7 @@ export const releaseGuardMachine = setup({
             target: 'approved',
             actions: ['requestRelease', markReleasing, startRelease],
           },
-          { actions: ignore('failed') },
+          ...ignored('failed', [NO_APPROVAL_TO_RETRY]),
         ],
         APPROVAL_DISMISSED: dismissal('failed'),
         RELEASE_STARTED: [
@@ -606,7 +310,7 @@ export const releaseGuardMachine = setup({
         ],
         MERGED: mergedByHand(),
         CLOSED: { target: 'closed' },
-        '*': { actions: ignore('failed') },
+        '*': ignored('failed'),
       },
     },
     merged: {
@@ -622,116 +326,8 @@ export const releaseGuardMachine = setup({
           { guard: 'isReleasePr', target: 'prepared', actions: ['adoptHead', lockHead] },
           { target: 'skipped', actions: ['adoptHead', skippedStatus] },
         ],
-        '*': {
-          actions: {
-            type: 'IGNORE',
-            params: () => ({ reason: 'the pull request is closed: only REOPENED or MERGED acts' }),
-          },
-        },
+        '*': { actions: ignoreAlways(CLOSED_IGNORES) },
       },
     },
   },
 });
-
-function initialContext(input: GuardInput): GuardContext {
-  const releasers = addReleasers([], input.pr.releasers);
-  return {
-    settings: input.settings,
-    pr: {
-      number: input.pr.number,
-      headRef: input.pr.headRef,
-      baseRef: input.pr.baseRef,
-      fromFork: input.pr.fromFork,
-      ...(input.pr.version === undefined ? {} : { version: input.pr.version }),
-      ...(input.pr.versions === undefined ? {} : { versions: { ...input.pr.versions } }),
-      ...(releasers === undefined ? {} : { releasers }),
-    },
-    kind: input.kind,
-    headSha: input.pr.headSha,
-    epoch: 1,
-    ...fresh,
-    seenReviews: [],
-    releasedShas: [],
-    alertedRuns: [],
-    finishedRuns: [],
-    violations: [],
-    timeline: [],
-  };
-}
-
-/** A harmless input for actors that only host pure transitions. */
-export const INERT_INPUT: GuardInput = {
-  pr: { number: 1, headRef: 'inert', headSha: '0000000', baseRef: 'inert', fromFork: false },
-  kind: 'not-release',
-  settings: { releaseBranch: /^$/, statusContext: 'inert', artifacts: [], mergeMethod: 'merge' },
-};
-
-// ---- Transition builders shared by several phases ----------------------------------------------
-
-function liveHeadChange(phase: Phase) {
-  return [
-    { guard: 'isNewHead', target: 'prepared', reenter: true, actions: ['adoptHead', lockHead] },
-    { actions: ignore(phase) },
-  ] as const;
-}
-
-function additionalApproval(phase: Phase) {
-  return [
-    { guard: 'isFreshApproval', actions: ['recordReview', 'addApproval'] },
-    { actions: [ignore(phase), 'recordReview'] },
-  ] as const;
-}
-
-function dismissal(phase: Phase) {
-  return [{ guard: 'dismissesAnApproval', actions: ['removeApproval'] }, { actions: ignore(phase) }] as const;
-}
-
-function withdrawal(phase: Phase) {
-  return [
-    { guard: 'dismissesLastApproval', target: 'failed', actions: ['removeApproval', 'recordFailure'] },
-    { guard: 'dismissesAnApproval', actions: ['removeApproval'] },
-    { actions: ignore(phase) },
-  ] as const;
-}
-
-function releaseFailures(phase: 'approved' | 'releasing') {
-  return {
-    RELEASE_FAILED: [
-      { guard: 'isFailureOfCurrentRun', target: 'failed', actions: ['recordFailure'] },
-      { actions: ignore(phase) },
-    ],
-    ARTIFACT_MISSING: [
-      { guard: 'isForHead', target: 'failed', actions: ['recordFailure'] },
-      { actions: ignore(phase) },
-    ],
-    TIMED_OUT: [{ guard: 'isForHead', target: 'failed', actions: ['recordFailure'] }, { actions: ignore(phase) }],
-  } as const;
-}
-
-function unapprovedRun(phase: Phase) {
-  return [
-    {
-      guard: 'isUnapprovedRunOfHead',
-      actions: [
-        'recordAlertedRun',
-        alert(
-          ({ context, event }) =>
-            `Release run ${runIdOf(event)} of ${shortSha(context.headSha)} is running although nobody approved it (${phase}).`,
-        ),
-      ],
-    },
-    { actions: ignore(phase) },
-  ] as const;
-}
-
-function mergedByHand() {
-  return [
-    { guard: 'isBypass', target: 'merged', actions: ['recordViolation', alert(bypassMessage)] },
-    { target: 'merged' },
-  ] as const;
-}
-
-function bypassMessage({ event }: Args): string {
-  const by = event.type === 'MERGED' ? event.by : 'someone';
-  return `${shortSha(shaOf(event) ?? '')} was merged by ${by} before it was approved, released and verified: the guard was bypassed.`;
-}

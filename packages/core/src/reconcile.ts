@@ -1,10 +1,15 @@
-import { Checker, join } from './check.js';
+import { checkFacts } from './check-facts.js';
 import type { Effect, StatusState } from './effects.js';
-import { GuardEventError } from './errors.js';
-import { type GuardEvent, type Id, SHA_PATTERN } from './events.js';
+import type { GuardEvent, Id } from './events.js';
 import type { Guard, Step } from './guard.js';
-import { requiredArtifacts } from './machine.js';
-import { addReleasers, checkPullRequest, classify, isReleaser, type PullRequest } from './pull-request.js';
+import {
+  awaitedEffect,
+  isInItsPhase,
+  mergeParams,
+  startReleaseParams,
+  verifyArtifactsParams,
+} from './machine/effects.js';
+import { addReleasers, classify, isReleaser, type PullRequest } from './pull-request.js';
 import { type GuardSnapshot, idString, LIMITS } from './snapshot.js';
 import { standingStatus } from './standing-status.js';
 
@@ -68,8 +73,6 @@ export interface GuardFacts {
   /** When the facts were observed (ISO time): stamped on the events reconcile applies, so the timeline shows it. */
   at?: string;
 }
-
-const SHA = { pattern: SHA_PATTERN, hint: 'a lowercase hexadecimal commit SHA' };
 
 /**
  * Rebuilds the state from GitHub's facts. A stored snapshot is used as the starting point only while
@@ -230,32 +233,28 @@ function repairEffects(
   facts: GuardFacts,
   guard: Guard,
 ): { effects: Effect[]; merge: boolean } {
-  if (
-    snapshot.phase === 'approved' &&
-    facts.releaseRuns !== undefined &&
-    !facts.releaseRuns.some((r) => r.sha === snapshot.headSha && (r.conclusion === null || r.conclusion === 'success'))
-  ) {
-    const { headSha: sha } = snapshot;
-    const version = snapshot.pr.version;
-    return {
-      effects: [version === undefined ? { type: 'START_RELEASE', sha } : { type: 'START_RELEASE', sha, version }],
-      merge: false,
-    };
+  const context = { ...snapshot, settings: guard.settings };
+  const none = { effects: [], merge: false };
+  switch (awaitedEffect(snapshot.phase)) {
+    case 'START_RELEASE': {
+      const runs = facts.releaseRuns;
+      if (runs === undefined) return none;
+      const live = runs.some(
+        (r) => r.sha === snapshot.headSha && (r.conclusion === null || r.conclusion === 'success'),
+      );
+      return live ? none : { effects: [{ type: 'START_RELEASE', ...startReleaseParams(context) }], merge: false };
+    }
+    case 'VERIFY_ARTIFACTS': {
+      const verify = verifyArtifactsParams(context);
+      if (snapshot.release.state !== 'succeeded' || verify.artifacts.length === 0) return none;
+      return { effects: [{ type: 'VERIFY_ARTIFACTS', ...verify }], merge: false };
+    }
+    case 'MERGE':
+      if (snapshot.merge.state === 'requested' || snapshot.approvals.length === 0) return none;
+      return { effects: [{ type: 'MERGE', ...mergeParams(context) }], merge: true };
+    default:
+      return none;
   }
-  if (snapshot.phase === 'releasing' && snapshot.release.state === 'succeeded') {
-    const missing = requiredArtifacts({ settings: guard.settings, pr: snapshot.pr }).filter(
-      (a) => !snapshot.verified.some((v) => v.name === a.name),
-    );
-    if (missing.length > 0)
-      return { effects: [{ type: 'VERIFY_ARTIFACTS', sha: snapshot.headSha, artifacts: missing }], merge: false };
-  }
-  if (snapshot.phase === 'released' && snapshot.merge.state !== 'requested' && snapshot.approvals.length > 0) {
-    return {
-      effects: [{ type: 'MERGE', pr: snapshot.pr.number, sha: snapshot.headSha, method: guard.settings.mergeMethod }],
-      merge: true,
-    };
-  }
-  return { effects: [], merge: false };
 }
 
 /**
@@ -274,7 +273,8 @@ function reassertion(snapshot: GuardSnapshot, facts: GuardFacts, effects: readon
 
 /**
  * Keeps only what GitHub does not already reflect: the last status of the head (when it differs from
- * the one GitHub shows), one timeline update, and each other effect once.
+ * the one GitHub shows), one timeline update, and each other effect once, if it is still the work of
+ * the phase the pull request ends in (`EFFECT_PHASE`).
  */
 function trimEffects(effects: readonly Effect[], snapshot: GuardSnapshot, facts: GuardFacts): Effect[] {
   const lastStatus = effects.findLast((e) => e.type === 'SET_STATUS' && e.sha === snapshot.headSha);
@@ -284,68 +284,17 @@ function trimEffects(effects: readonly Effect[], snapshot: GuardSnapshot, facts:
   const kept: Effect[] = [];
   const seen = new Set<string>();
   for (const effect of effects) {
+    if (!isInItsPhase(effect, snapshot.phase)) continue;
     if (effect.type === 'SET_STATUS') {
       if (effect !== lastStatus || facts.pr.state !== 'open') continue;
       if (shown && shown.state === effect.state && shown.description === effect.description) continue;
     } else if (effect.type === 'COMMENT' && effect !== lastComment) continue;
-    else if (effect.type === 'VERIFY_ARTIFACTS' && (effect !== lastVerify || snapshot.phase !== 'releasing')) continue;
-    else if (effect.type === 'START_RELEASE' && snapshot.phase !== 'approved') continue;
-    else if (effect.type === 'MERGE' && (snapshot.phase !== 'released' || facts.pr.state !== 'open')) continue;
+    else if (effect.type === 'VERIFY_ARTIFACTS' && effect !== lastVerify) continue;
+    else if (effect.type === 'MERGE' && facts.pr.state !== 'open') continue;
     const key = JSON.stringify(effect);
     if (seen.has(key)) continue;
     seen.add(key);
     kept.push(effect);
   }
   return kept;
-}
-
-function checkFacts(facts: GuardFacts): void {
-  const check = new Checker();
-  if (check.record(facts, 'facts')) {
-    const value = facts as unknown as Record<string, unknown>;
-    check.onlyKeys(value, 'facts', ['pr', 'approvals', 'releaseRuns', 'artifacts', 'statuses', 'at']);
-    if (value.at !== undefined) check.string(value.at, 'facts.at', { max: 64 });
-    if (check.record(value.pr, 'facts.pr')) {
-      const { state, mergedSha, mergedBy, ...pr } = value.pr;
-      checkPullRequest(pr, 'facts.pr', check);
-      check.oneOf(state, 'facts.pr.state', ['open', 'closed', 'merged'] as const);
-      if (mergedSha !== undefined) check.string(mergedSha, 'facts.pr.mergedSha', SHA);
-      check.optionalString(mergedBy, 'facts.pr.mergedBy', { max: 100 });
-    }
-    list(value.approvals, 'facts.approvals', check, (a, path) => {
-      check.id(a.reviewId, join(path, 'reviewId'));
-      check.string(a.reviewer, join(path, 'reviewer'), { max: 100 });
-      check.string(a.sha, join(path, 'sha'), SHA);
-      check.boolean(a.authorized, join(path, 'authorized'));
-    });
-    list(value.releaseRuns, 'facts.releaseRuns', check, (r, path) => {
-      check.id(r.runId, join(path, 'runId'));
-      if (r.rerunOf !== undefined) check.id(r.rerunOf, join(path, 'rerunOf'));
-      check.string(r.sha, join(path, 'sha'), SHA);
-      if (r.conclusion !== null) check.string(r.conclusion, join(path, 'conclusion'), { max: 40 });
-    });
-    list(value.artifacts, 'facts.artifacts', check, (a, path) => {
-      check.string(a.name, join(path, 'name'), { max: 100 });
-      check.string(a.sha, join(path, 'sha'), SHA);
-      check.string(a.digest, join(path, 'digest'), { max: 4096 });
-    });
-    list(value.statuses, 'facts.statuses', check, (s, path) => {
-      check.string(s.sha, join(path, 'sha'), SHA);
-      check.oneOf(s.state, join(path, 'state'), ['pending', 'success', 'failure', 'error'] as const);
-      check.optionalString(s.description, join(path, 'description'), { max: 1024 });
-    });
-  }
-  if (!check.ok) throw new GuardEventError('Malformed facts', check.issues);
-}
-
-function list(
-  value: unknown,
-  path: string,
-  check: Checker,
-  each: (entry: Record<string, unknown>, path: string) => void,
-): void {
-  if (value === undefined || !check.array(value, path, 1000)) return;
-  value.forEach((entry, i) => {
-    if (check.record(entry, join(path, i))) each(entry, join(path, i));
-  });
 }

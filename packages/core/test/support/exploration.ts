@@ -9,7 +9,7 @@ const SHAS = [SHA.a, SHA.b] as const;
  * already-used review ids; fresh, current and finished runs. Ids are derived from the snapshot so the
  * alphabet stays finite while approvals and runs stay possible forever.
  */
-function alphabet(s: GuardSnapshot): GuardEvent[] {
+export function alphabet(s: GuardSnapshot): GuardEvent[] {
   const head = s.headSha;
   const other = head === SHA.a ? SHA.b : SHA.a;
   const fresh = `review-${s.seenReviews.length + 1}`;

@@ -1,0 +1,198 @@
+/**
+ * The machine's context: its type, its value at the start, and every update of it (the `assign`
+ * actions, and the timeline entry each phase appends).
+ */
+import type { GuardSettings } from '../config.js';
+import type { CommentEffect } from '../effects.js';
+import { addReleasers, type PullRequest, type PullRequestKind } from '../pull-request.js';
+import {
+  type GuardSnapshot,
+  idString,
+  LIMITS,
+  type Phase,
+  pushBounded,
+  TEXT_LIMIT,
+  type TimelineEntry,
+} from '../snapshot.js';
+import { truncate } from '../text.js';
+import { renderTimeline } from '../timeline.js';
+import { type Args, type Params, reviewIdOf, runIdOf, shaOf } from './event.js';
+import { bypassMessage, noteFor } from './messages.js';
+
+/** The machine's context: the snapshot without its phase (the state value), plus the settings. */
+export interface GuardContext extends Omit<GuardSnapshot, 'phase'> {
+  settings: GuardSettings;
+}
+
+export interface GuardInput {
+  pr: PullRequest;
+  kind: PullRequestKind;
+  settings: GuardSettings;
+}
+
+/** What a new head or a new epoch starts from: nothing approved, released, verified, merged or failed. */
+const fresh = {
+  approvals: [],
+  release: { state: 'none' },
+  verified: [],
+  merge: { state: 'none' },
+  failure: undefined,
+} as const satisfies Partial<GuardContext>;
+
+export function initialContext(input: GuardInput): GuardContext {
+  const releasers = addReleasers([], input.pr.releasers);
+  return {
+    settings: input.settings,
+    pr: {
+      number: input.pr.number,
+      headRef: input.pr.headRef,
+      baseRef: input.pr.baseRef,
+      fromFork: input.pr.fromFork,
+      ...(input.pr.version === undefined ? {} : { version: input.pr.version }),
+      ...(input.pr.versions === undefined ? {} : { versions: { ...input.pr.versions } }),
+      ...(releasers === undefined ? {} : { releasers }),
+    },
+    kind: input.kind,
+    headSha: input.pr.headSha,
+    epoch: 1,
+    ...fresh,
+    seenReviews: [],
+    releasedShas: [],
+    alertedRuns: [],
+    finishedRuns: [],
+    violations: [],
+    timeline: [],
+  };
+}
+
+/** A harmless input for actors that only host pure transitions. */
+export const INERT_INPUT: GuardInput = {
+  pr: { number: 1, headRef: 'inert', headSha: '0000000', baseRef: 'inert', fromFork: false },
+  kind: 'not-release',
+  settings: { releaseBranch: /^$/, statusContext: 'inert', artifacts: [], mergeMethod: 'merge' },
+};
+
+/** The current release run among the finished runs, so that no later release takes it again. */
+function currentRunFinished(context: GuardContext): { finishedRuns?: string[] } {
+  const runId = context.release.runId;
+  if (runId === undefined || context.finishedRuns.includes(runId)) return {};
+  return { finishedRuns: pushBounded(context.finishedRuns, runId, LIMITS.finishedRuns) };
+}
+
+/** A context update: what the `assign` action of the same name changes. */
+type Update = (args: Args) => Partial<GuardContext>;
+
+/** A new head (or the reopened pull request's head) starts a new epoch from nothing. */
+export const adoptHead: Update = ({ context, event }) => ({
+  ...fresh,
+  headSha: shaOf(event) ?? context.headSha,
+  epoch: context.epoch + 1,
+});
+
+export const recordReview: Update = ({ context, event }) => {
+  const id = reviewIdOf(event);
+  if (id === undefined || context.seenReviews.includes(id)) return {};
+  return { seenReviews: pushBounded(context.seenReviews, id, LIMITS.seenReviews) };
+};
+
+export const addApproval: Update = ({ context, event }) =>
+  event.type === 'APPROVED'
+    ? {
+        approvals: pushBounded(
+          context.approvals,
+          { reviewId: idString(event.reviewId), reviewer: event.reviewer },
+          LIMITS.approvals,
+        ),
+      }
+    : {};
+
+export const removeApproval: Update = ({ context, event }) => ({
+  approvals: context.approvals.filter((a) => a.reviewId !== reviewIdOf(event)),
+});
+
+export const requestRelease: Update = () => ({
+  release: { state: 'requested' },
+  verified: [],
+  merge: { state: 'none' },
+  failure: undefined,
+});
+
+export const recordRun: Update = ({ context, event }) => ({
+  release: { ...context.release, state: 'running', runId: runIdOf(event) },
+});
+
+export const recordSuccess: Update = ({ context, event }) => ({
+  release: { state: 'succeeded', runId: runIdOf(event) },
+  finishedRuns: pushBounded(context.finishedRuns, runIdOf(event) ?? '', LIMITS.finishedRuns),
+});
+
+export const recordArtifact: Update = ({ context, event }) =>
+  event.type === 'ARTIFACT_VERIFIED' && !context.verified.some((v) => v.name === event.name)
+    ? { verified: pushBounded(context.verified, { name: event.name, digest: event.digest }, LIMITS.verified) }
+    : {};
+
+export const recordFailure: Update = ({ context, event }) => {
+  switch (event.type) {
+    case 'RELEASE_FAILED':
+      return {
+        failure: truncate(`run ${idString(event.runId)} failed: ${event.reason}`, TEXT_LIMIT),
+        finishedRuns: pushBounded(context.finishedRuns, idString(event.runId), LIMITS.finishedRuns),
+      };
+    case 'ARTIFACT_MISSING':
+      // The run that released without the artifact is done with: asking again releases again.
+      return {
+        failure: truncate(`artifact ${event.name} missing: ${event.reason}`, TEXT_LIMIT),
+        ...currentRunFinished(context),
+      };
+    case 'TIMED_OUT':
+      // The run that took too long is done with: asking again dispatches a new one, never adopts it.
+      return { failure: 'release timed out', ...currentRunFinished(context) };
+    default:
+      return { failure: 'approval withdrawn' };
+  }
+};
+
+export const recordAlertedRun: Update = ({ context, event }) => ({
+  alertedRuns: pushBounded(context.alertedRuns, runIdOf(event) ?? '', LIMITS.alertedRuns),
+});
+
+export const markReleased: Update = ({ context }) => ({
+  releasedShas: context.releasedShas.includes(context.headSha)
+    ? context.releasedShas
+    : pushBounded(context.releasedShas, context.headSha, LIMITS.releasedShas),
+});
+
+export const requestMerge: Update = () => ({ merge: { state: 'requested' } });
+
+export const recordRejection: Update = ({ event }) =>
+  event.type === 'MERGE_REJECTED'
+    ? { merge: { state: 'rejected', rejection: truncate(`${event.reason}: ${event.message}`, TEXT_LIMIT) } }
+    : {};
+
+export const recordViolation: Update = ({ context, event }) => ({
+  violations: pushBounded(
+    context.violations,
+    truncate(bypassMessage({ context, event }), TEXT_LIMIT),
+    LIMITS.violations,
+  ),
+});
+
+/**
+ * The timeline entry entering `phase`, and the timeline comment that shows it; none for a pull
+ * request that is not a release pull request.
+ */
+export function timelineUpdate(
+  { context, event }: Args,
+  phase: Phase,
+): { timeline: TimelineEntry[]; comment: Params<CommentEffect> } | undefined {
+  if (context.kind !== 'release') return undefined;
+  const note = truncate(noteFor(phase, { context, event }), TEXT_LIMIT);
+  const entry = { phase, sha: context.headSha, note, ...(event.at ? { at: event.at } : {}) };
+  const timeline = pushBounded(context.timeline, entry, LIMITS.timeline);
+  return { timeline, comment: { pr: context.pr.number, body: renderTimeline({ ...context, phase, timeline }) } };
+}
+
+/** The `updateTimeline` action entering `phase`. */
+export function timeline(phase: Phase) {
+  return { type: 'updateTimeline', params: { phase } } as const;
+}

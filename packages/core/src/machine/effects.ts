@@ -1,0 +1,122 @@
+/**
+ * The effects the machine asks for, as parameterised actions (`lockHead`, `startRelease`, `merge`,
+ * `alert`...); the pure functions that compute their params from the context, which `reconcile`
+ * uses too; and the phase each effect of the release's progress belongs to.
+ */
+import { fillRef } from '../config.js';
+import type {
+  AlertEffect,
+  Effect,
+  MergeEffect,
+  SetStatusEffect,
+  StartReleaseEffect,
+  StatusState,
+  VerifyArtifactsEffect,
+} from '../effects.js';
+import type { Phase } from '../snapshot.js';
+import { STATUS_TEXT, statusOf } from '../standing-status.js';
+import type { GuardContext } from './context.js';
+import type { Args, Params } from './event.js';
+
+/** Artifacts that must be verified before unlock, with their refs filled from the pull request. */
+export function requiredArtifacts(context: Pick<GuardContext, 'settings' | 'pr'>): { name: string; ref: string }[] {
+  return context.settings.artifacts
+    .filter((artifact) => !artifact.onMerge)
+    .map((artifact) => ({ name: artifact.name, ref: fillRef(artifact.ref, context.pr).ref }));
+}
+
+/** The required artifacts not verified yet. */
+export function unverified(
+  context: Pick<GuardContext, 'settings' | 'pr' | 'verified'>,
+): { name: string; ref: string }[] {
+  return requiredArtifacts(context).filter((artifact) => !context.verified.some((v) => v.name === artifact.name));
+}
+
+function status(context: GuardContext, state: StatusState, description: string): Params<SetStatusEffect> {
+  const { type: _type, ...params } = statusOf(context.headSha, context.settings.statusContext, state, description);
+  return params;
+}
+
+/** The action setting the head's status to `state`, described by `description`. */
+function setStatus(state: StatusState, description: (context: GuardContext) => string) {
+  return { type: 'SET_STATUS', params: ({ context }: Args) => status(context, state, description(context)) } as const;
+}
+
+export const lockHead = setStatus('pending', () => STATUS_TEXT.locked);
+
+export const markReleasing = setStatus('pending', () => STATUS_TEXT.releasing);
+
+/** The last standing approval of a released head was dismissed: no merge until it is approved again. */
+export const relockReleased = setStatus('pending', () => STATUS_TEXT.withdrawn);
+
+export const unlockReleased = setStatus('success', () => STATUS_TEXT.released);
+
+export const failStatus = setStatus('failure', (context) => `Release failed: ${context.failure ?? 'unknown reason'}`);
+
+export const skippedStatus = {
+  type: 'SET_STATUS',
+  params: ({ context }: Args) =>
+    context.kind === 'fork'
+      ? status(context, 'failure', STATUS_TEXT.fork)
+      : status(context, 'success', STATUS_TEXT.notRequired),
+} as const;
+
+/** What `START_RELEASE` asks for: the release of the head, with its version when it has one. */
+export function startReleaseParams(context: Pick<GuardContext, 'headSha' | 'pr'>): Params<StartReleaseEffect> {
+  return context.pr.version === undefined
+    ? { sha: context.headSha }
+    : { sha: context.headSha, version: context.pr.version };
+}
+
+/** What `VERIFY_ARTIFACTS` asks for: the required artifacts of the head not verified yet. */
+export function verifyArtifactsParams(
+  context: Pick<GuardContext, 'headSha' | 'settings' | 'pr' | 'verified'>,
+): Params<VerifyArtifactsEffect> {
+  return { sha: context.headSha, artifacts: unverified(context) };
+}
+
+/** What `MERGE` asks for: the merge of the pull request, only while its head is still the head. */
+export function mergeParams(context: Pick<GuardContext, 'headSha' | 'settings' | 'pr'>): Params<MergeEffect> {
+  return { pr: context.pr.number, sha: context.headSha, method: context.settings.mergeMethod };
+}
+
+export const startRelease = {
+  type: 'START_RELEASE',
+  params: ({ context }: Args) => startReleaseParams(context),
+} as const;
+
+export const verifyArtifacts = {
+  type: 'VERIFY_ARTIFACTS',
+  params: ({ context }: Args) => verifyArtifactsParams(context),
+} as const;
+
+export const merge = { type: 'MERGE', params: ({ context }: Args) => mergeParams(context) } as const;
+
+/**
+ * The phase each effect of the release's progress is asked for in, and the one whose work it is:
+ * once the pull request is in another phase, the effect is stale. The other effects (statuses,
+ * the timeline, alerts) belong to no one phase.
+ */
+export const EFFECT_PHASE = {
+  START_RELEASE: 'approved',
+  VERIFY_ARTIFACTS: 'releasing',
+  MERGE: 'released',
+} as const satisfies Partial<Record<Effect['type'], Phase>>;
+
+/** The effect whose work `phase` is, if any (`EFFECT_PHASE` read backwards). */
+export function awaitedEffect(phase: Phase): keyof typeof EFFECT_PHASE | undefined {
+  return (Object.keys(EFFECT_PHASE) as (keyof typeof EFFECT_PHASE)[]).find((type) => EFFECT_PHASE[type] === phase);
+}
+
+/** Whether `effect` may still be executed while `phase`: it is not the work of another phase. */
+export function isInItsPhase(effect: Effect, phase: Phase): boolean {
+  const own: Phase | undefined = EFFECT_PHASE[effect.type as keyof typeof EFFECT_PHASE];
+  return own === undefined || own === phase;
+}
+
+export function alert(reason: (args: Args) => string) {
+  return {
+    type: 'ALERT',
+    params: (args: Args): Params<AlertEffect> => ({ pr: args.context.pr.number, reason: reason(args) }),
+  } as const;
+}

@@ -1,0 +1,144 @@
+/**
+ * The machine's words: the timeline note of each phase, the texts of its alerts and violations, and
+ * why an event was ignored, each reason beside the guard it explains.
+ */
+import { and, not } from 'xstate';
+import { idString, type Phase } from '../snapshot.js';
+import { shortSha } from '../text.js';
+import { type Args, reviewerOf, reviewIdOf, runIdOf, shaOf } from './event.js';
+
+/** Phase notes for the timeline, from the event that entered the phase. */
+export function noteFor(phase: Phase, { context, event }: Args): string {
+  switch (phase) {
+    case 'prepared':
+      return event.type === 'REOPENED' ? 'Reopened; head locked' : `Head ${shortSha(context.headSha)} locked`;
+    case 'approved':
+      return event.type === 'APPROVED'
+        ? `Approved by ${event.reviewer}; release requested`
+        : 'Retry; release requested';
+    case 'releasing':
+      return event.type === 'RELEASE_STARTED' && event.rerunOf !== undefined
+        ? `Release run ${context.release.runId ?? '(unknown)'} started: a re-run of ${idString(event.rerunOf)}, retrying the release`
+        : `Release run ${context.release.runId ?? '(unknown)'} started`;
+    case 'released': {
+      if (event.type === 'MERGE_REJECTED') return `Merge refused: ${context.merge.rejection ?? event.reason}`;
+      if (event.type === 'APPROVAL_DISMISSED') return 'Approval withdrawn: head locked until approved again';
+      if (event.type === 'APPROVED') return `Approved again by ${event.reviewer}; merge requested`;
+      const verified = context.verified.map((v) => v.name).join(', ');
+      return verified ? `Released; verified ${verified}; merge requested` : 'Released; merge requested';
+    }
+    case 'failed':
+      return context.failure ?? 'Failed';
+    case 'merged':
+      if (event.type !== 'MERGED') return 'Merged';
+      return context.releasedShas.includes(event.sha)
+        ? `Merged ${shortSha(event.sha)} by ${event.by}`
+        : `Merged ${shortSha(event.sha)} by ${event.by}: the guard was BYPASSED`;
+    case 'closed':
+      return 'Closed';
+    default:
+      return phase;
+  }
+}
+
+/** The alert and the violation of a merge that bypassed the guard. */
+export function bypassMessage({ event }: Args): string {
+  const by = event.type === 'MERGED' ? event.by : 'someone';
+  return `${shortSha(shaOf(event) ?? '')} was merged by ${by} before it was approved, released and verified: the guard was bypassed.`;
+}
+
+/** The alert of a head that moved while its release was running. */
+export function headMovedMessage({ context, event }: Args): string {
+  return `The head moved to ${shortSha(shaOf(event) ?? '')} while the release run ${context.release.runId ?? '(unknown)'} of ${shortSha(context.headSha)} was running: that release will not be merged.`;
+}
+
+/** The alert of a release run of the head that nobody approved, seen while `phase`. */
+export function unapprovedRunMessage(phase: Phase) {
+  return ({ context, event }: Args): string =>
+    `Release run ${runIdOf(event)} of ${shortSha(context.headSha)} is running although nobody approved it (${phase}).`;
+}
+
+/** The alert of a merge GitHub forbade the guard. */
+export function forbiddenMergeMessage({ event }: Args): string {
+  return `The guard may not merge: ${event.type === 'MERGE_REJECTED' ? event.message : ''}`;
+}
+
+/** Why any event was ignored while the pull request is not a release pull request. */
+export const NOT_GUARDED = 'not a release pull request: nothing to guard';
+
+/** Why any event but REOPENED and MERGED was ignored while the pull request is closed. */
+export const CLOSED_IGNORES = 'the pull request is closed: only REOPENED or MERGED acts';
+
+/** Why an event changed nothing, said from the event, the context and the phase. */
+export type Reason = (args: Args, phase: Phase) => string;
+
+/**
+ * Why an event that the current phase does not act on was ignored: the first entry whose guard holds
+ * gives the reason, the last one holds always. Each guard is one the acting transitions are composed
+ * from (see `machine.ts`), so that a reason cannot drift from the rule it explains.
+ */
+export const WHY_IGNORED = [
+  // isFreshApproval, and each of its conditions in turn.
+  {
+    guard: and(['isApproval', 'isSeenReview']),
+    reason: ({ event }: Args) => `review ${reviewIdOf(event)} was already counted`,
+  },
+  {
+    // isForHead, which every acting guard of an event for a commit asks (a merge is never ignored).
+    guard: and(['carriesSha', not('isForHead'), not('isMerge')]),
+    reason: ({ context, event }: Args) =>
+      `${event.type} is for ${shortSha(shaOf(event) ?? '')} but the head is ${shortSha(context.headSha)}`,
+  },
+  {
+    guard: 'isByReleaser',
+    reason: ({ event }: Args) => `${reviewerOf(event)} prepared this release and cannot approve their own release`,
+  },
+  {
+    guard: and(['isApproval', not('isAuthorizedReviewer')]),
+    reason: ({ event }: Args) => `${reviewerOf(event)} may not approve releases`,
+  },
+  // isNewHead.
+  {
+    guard: 'isHeadChange',
+    reason: ({ event }: Args) => `${shortSha(shaOf(event) ?? '')} is already the head`,
+  },
+  // dismissesAnApproval.
+  {
+    guard: 'isDismissal',
+    reason: ({ event }: Args) => `review ${reviewIdOf(event)} is not a standing approval of the head`,
+  },
+  // A phase without a RETRY transition of its own (see NO_APPROVAL_TO_RETRY for the others).
+  { guard: 'isRetry', reason: (_: Args, phase: Phase) => `nothing to retry while ${phase}` },
+  // isUnfinishedRunOfHead, isLiveRunOfHead, isNewRunOfHead, isFailureOfCurrentRun.
+  { guard: 'isFinishedRun', reason: ({ event }: Args) => `run ${runIdOf(event)} already finished` },
+  {
+    guard: and(['isAlertedRun', not('isCurrentRun')]),
+    reason: ({ event }: Args) =>
+      `run ${runIdOf(event)} was alerted as running without an approval: it is not the release under way`,
+  },
+  {
+    guard: and(['isRunStart', 'isCurrentRun']),
+    reason: ({ event }: Args) => `run ${runIdOf(event)} was already recorded`,
+  },
+  {
+    guard: and(['isRunFailure', 'hasReleaseRun']),
+    reason: ({ context, event }: Args) =>
+      `run ${runIdOf(event)} is not the current release run ${context.release.runId}`,
+  },
+  // isAnswerToMerge.
+  { guard: 'isMergeRejection', reason: () => 'no merge of the head is waiting for an answer' },
+  { reason: ({ event }: Args, phase: Phase) => `${event.type} does not apply while ${phase}` },
+] as const;
+
+/** Why RETRY changed nothing in `failed` or `released`, before `WHY_IGNORED`: no approval stands. */
+export const NO_APPROVAL_TO_RETRY = {
+  guard: not('hasStandingApproval'),
+  reason: () => 'no approval of the head stands: approve it again',
+} as const;
+
+/** Why RETRY changed nothing in `released` (`canRetryMerge` does not hold), before `WHY_IGNORED`. */
+export const NOTHING_TO_RETRY_RELEASED = [
+  NO_APPROVAL_TO_RETRY,
+  { guard: 'isAwaitingMergeAnswer', reason: () => 'the merge is waiting for an answer' },
+  { guard: not('hasRefusedMerge'), reason: () => 'nothing to retry' },
+] as const;
