@@ -2,8 +2,8 @@ import { type GuardEvent, type GuardSnapshot, normalizeLogin, type Phase } from 
 import { eventSequence, runEvents } from '@release-guard/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { alphabet, explore } from './exploration.js';
-import { releasePr, seedGuard } from './fixtures.js';
+import { alphabet, explore } from './support/exploration.js';
+import { releasePr, seedGuard } from './support/fixtures.js';
 
 /**
  * The reasons of ignored events, now given by each fallback transition beside the guard it explains,
