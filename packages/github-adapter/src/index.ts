@@ -29,5 +29,12 @@ export { runGuard } from './run-guard.js';
 export type { StatusKind, StatusOptions } from './statuses.js';
 export { appSlugOf, setStatus } from './statuses.js';
 export type { ParsedTimelineComment } from './timeline-comment.js';
-export { COMMENT_LIMIT, parseTimelineComment, renderTimelineComment, TIMELINE_MARKER } from './timeline-comment.js';
+export {
+  COMMENT_LIMIT,
+  parseTimelineComment,
+  RECOVERING_LINE,
+  RECOVERING_URL,
+  renderTimelineComment,
+  TIMELINE_MARKER,
+} from './timeline-comment.js';
 export type { RepoRef } from './types.js';

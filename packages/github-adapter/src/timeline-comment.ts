@@ -8,17 +8,30 @@ const STATE_START = /<!--\s*release-guard:state/g;
 /** GitHub's limit for a comment body. */
 export const COMMENT_LIMIT = 65_536;
 
+/** Where the action's documentation says how to recover from a failed release or a bypass. */
+export const RECOVERING_URL = 'https://github.com/release-guard/action#recovering';
+/** The line a timeline comment ends with while the pull request needs someone to act. */
+export const RECOVERING_LINE = `What to do now: [Recovering](${RECOVERING_URL}).`;
+
+/** Whether the pull request needs someone to act: its release failed, or the guard was bypassed. */
+function needsRecovery(snapshot: GuardSnapshot): boolean {
+  return snapshot.phase === 'failed' || snapshot.violations.length > 0;
+}
+
 /**
- * The timeline comment: a marker, the rendered timeline, and the serialized snapshot hidden in an HTML
+ * The timeline comment: a marker, the rendered timeline (with {@link RECOVERING_LINE} while the release
+ * failed or after a bypass), and the serialized snapshot hidden in an HTML
  * comment (base64, so no text in it can close the comment early), with its schema version and head SHA.
  * HTML comments in `body` are neutralised, so that no text in it can pass for the state marker.
  */
 export function renderTimelineComment(body: string, snapshot: GuardSnapshot, serialized: string): string {
   const state = `<!-- release-guard:state v1 sha=${snapshot.headSha} ${Buffer.from(serialized, 'utf8').toString('base64')} -->`;
-  const room = COMMENT_LIMIT - TIMELINE_MARKER.length - state.length - 2;
+  const help = needsRecovery(snapshot) ? `\n\n${RECOVERING_LINE}` : '';
+  const room = COMMENT_LIMIT - TIMELINE_MARKER.length - state.length - help.length - 2;
   if (room < 0) throw new Error(`the snapshot (${serialized.length} characters) does not fit in a comment`);
   const inert = body.replace(/<!--/g, '&lt;!--');
-  const shown = inert.length <= room ? inert : `${inert.slice(0, Math.max(room - 40, 0))}\n\n_(timeline shortened)_`;
+  const timeline = inert.length <= room ? inert : `${inert.slice(0, Math.max(room - 40, 0))}\n\n_(timeline shortened)_`;
+  const shown = `${timeline}${help}`;
   return `${TIMELINE_MARKER}\n${shown}\n${state}`;
 }
 

@@ -1,7 +1,13 @@
 import { createGuard, type GuardEvent, type GuardSnapshot, GuardStateError, renderTimeline } from '@release-guard/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { COMMENT_LIMIT, parseTimelineComment, renderTimelineComment, TIMELINE_MARKER } from '../src/index.js';
+import {
+  COMMENT_LIMIT,
+  parseTimelineComment,
+  RECOVERING_LINE,
+  renderTimelineComment,
+  TIMELINE_MARKER,
+} from '../src/index.js';
 
 const SHA = 'a'.repeat(40);
 const OTHER = 'b'.repeat(40);
@@ -248,5 +254,31 @@ describe('fuzzing the timeline comment codec with fast-check', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('the way out of a failed release or a bypass', () => {
+  const [prepared, approved, failed, bypassed] = SNAPSHOTS as [
+    GuardSnapshot,
+    GuardSnapshot,
+    GuardSnapshot,
+    GuardSnapshot,
+  ];
+
+  it('links Recovering while the release failed or after a bypass, and only then', () => {
+    expect(failed.phase).toBe('failed');
+    expect(bypassed.violations).toHaveLength(1);
+    for (const snapshot of [failed, bypassed]) {
+      expect(comment(snapshot).split('\n').at(-2)).toBe(RECOVERING_LINE);
+    }
+    for (const snapshot of [prepared, approved]) expect(comment(snapshot)).not.toContain(RECOVERING_LINE);
+  });
+
+  it('keeps the link when a long timeline is shortened, and the comment still parses back', () => {
+    const long = comment(failed, 'x'.repeat(COMMENT_LIMIT));
+    expect(long.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    expect(long).toContain('_(timeline shortened)_');
+    expect(long.split('\n').at(-2)).toBe(RECOVERING_LINE);
+    expect(parseTimelineComment(long)).toMatchObject({ found: true, serialized: guard.serialize(failed) });
   });
 });
