@@ -8,6 +8,7 @@ import {
 } from '@release-guard/core';
 import {
   type ArtifactVerifierOptions,
+  type GuardEventsFor,
   type GuardRunOptions,
   type GuardRunResult,
   isReleaseRun,
@@ -316,7 +317,7 @@ class Job {
 
   async pullRequests(
     targets: readonly { number: number; headRef?: string }[],
-    events: readonly GuardEvent[] | ((snapshot: GuardSnapshot) => GuardEvent[]),
+    events: GuardEventsFor,
   ): Promise<ActionResult> {
     const outcomes: PullRequestOutcome[] = [];
     const failures: string[] = [];
@@ -360,7 +361,7 @@ class Job {
 
   private async guardOne(
     target: { number: number; headRef?: string },
-    events: readonly GuardEvent[] | ((snapshot: GuardSnapshot) => GuardEvent[]),
+    events: GuardEventsFor,
   ): Promise<GuardRunResult> {
     const { octokit, mergeOctokit, registries } = this.clients;
     const result = await runGuard({

@@ -14,7 +14,7 @@ export { observe, restLogin, sameLogin, versionOfBranch } from './observe.js';
 export { OBSERVE_MORE_QUERY, OBSERVE_QUERY } from './observe-query.js';
 export type { ReleaseMode } from './release.js';
 export { isReleaseRun, releaseRuns, rerunOf, runAttemptId, runMarker, sameRun, startRelease } from './release.js';
-export type { GuardRunOptions, GuardRunResult } from './run-guard.js';
+export type { GuardEventsFor, GuardRunOptions, GuardRunResult } from './run-guard.js';
 export { runGuard } from './run-guard.js';
 export type { StatusKind, StatusOptions } from './statuses.js';
 export { appSlugOf, setStatus } from './statuses.js';
