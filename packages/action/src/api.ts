@@ -1,6 +1,6 @@
 export { actionClients, actionContext, EnvironmentError } from './environment.js';
-export type { EventPlan } from './event-to-guard-events.js';
-export { EventPayloadError, toGuardEvents } from './event-to-guard-events.js';
+export type { EventPlan } from './event-plan.js';
+export { EventPayloadError, planFor, toGuardEvents } from './event-plan.js';
 export type { GateResult } from './gate.js';
 export { gate } from './gate.js';
 export type { ActionInputs, Command, InputName } from './inputs.js';

@@ -19,7 +19,7 @@ import {
   sameRun,
   versionOfBranch,
 } from '@release-guard/github-adapter';
-import { EventPayloadError, type EventPlan, isCommitSha, toGuardEvents, word } from './event-to-guard-events.js';
+import { EventPayloadError, type EventPlan, isCommitSha, planFor, word } from './event-plan.js';
 import { gate } from './gate.js';
 import { type ActionInputs, InputError, releaseMode } from './inputs.js';
 import { inertLog, inertLogLine } from './log.js';
@@ -96,7 +96,7 @@ export const SWEEP_CLOSED_WITHIN_MS = 24 * 60 * 60 * 1000;
 
 /**
  * One run of the action: the inputs (already checked by `parseInputs`), the runner's context, the
- * clients. `auto` maps the event to the guard (`toGuardEvents`); the other commands are steps inside
+ * clients. `auto` maps the event to the guard (`planFor`); the other commands are steps inside
  * the release job. Effects are executed unless `dry-run`, in which case they are only reported.
  */
 export async function run(
@@ -115,7 +115,7 @@ export async function run(
 async function perform(job: Job, command: ActionInputs['command'], context: ActionContext): Promise<ActionResult> {
   switch (command) {
     case 'auto':
-      return job.auto(toGuardEvents(context.eventName, context.payload));
+      return job.auto(planFor(context.eventName, context.payload));
     case 'reconcile':
       return job.pullRequests([await job.target()], []);
     case 'release-started':
