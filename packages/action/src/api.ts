@@ -1,3 +1,5 @@
+export { SWEEP_CONCURRENCY } from './commands/guard-pull-requests.js';
+export { releaseSince } from './commands/sweep.js';
 export { actionClients, actionContext, EnvironmentError } from './environment.js';
 export type { EventPlan } from './event-plan.js';
 export { EventPayloadError, planFor, toGuardEvents } from './event-plan.js';
@@ -7,5 +9,5 @@ export type { ActionInputs, Command, InputName } from './inputs.js';
 export { COMMANDS, INPUT_NAMES, InputError, parseInputs, readInput, releaseMode } from './inputs.js';
 export { inertLog, inertLogLine } from './log.js';
 export type { ActionClients, ActionContext, ActionLog, ActionResult, PullRequestOutcome } from './run.js';
-export { releaseSince, run, SWEEP_CONCURRENCY } from './run.js';
+export { run } from './run.js';
 export { renderGateSummary, renderSummary } from './summary.js';
