@@ -3,7 +3,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { actionClients, actionContext } from './environment.js';
-import { parseInputs } from './inputs.js';
+import { loadInputs } from './inputs.js';
 import { inertLogLine } from './log.js';
 import { type ActionLog, run } from './run.js';
 
@@ -87,7 +87,7 @@ export async function cli(argv: readonly string[], env: NodeJS.ProcessEnv, io: C
     },
   };
   try {
-    const parsed = parseInputs(actionEnv);
+    const parsed = await loadInputs(actionEnv);
     const result = await run(parsed, actionContext(actionEnv), actionClients(parsed, actionEnv), log);
     io.out(`${result.summary}\n`);
     io.out(

@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import * as core from '@actions/core';
 import { actionClients, actionContext } from './environment.js';
-import { parseInputs } from './inputs.js';
+import { loadInputs } from './inputs.js';
 import { inertLogLine } from './log.js';
 import { type ActionLog, run } from './run.js';
 
@@ -20,7 +20,7 @@ const log: ActionLog = {
 setFlagsFromString('--liftoff-only');
 
 async function main(): Promise<void> {
-  const inputs = parseInputs(process.env);
+  const inputs = await loadInputs(process.env);
   for (const token of Object.values(inputs.tokens)) core.setSecret(token);
   const result = await run(inputs, actionContext(process.env), actionClients(inputs, process.env), log);
   for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, value);
