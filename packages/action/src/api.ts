@@ -1,6 +1,7 @@
+export { actionClients } from './clients.js';
 export { SWEEP_CONCURRENCY } from './commands/guard-pull-requests.js';
 export { releaseSince } from './commands/sweep.js';
-export { actionClients, actionContext, EnvironmentError } from './environment.js';
+export { actionContext, EnvironmentError } from './environment.js';
 export type { EventPlan } from './event-plan.js';
 export { EventPayloadError, planFor, toGuardEvents } from './event-plan.js';
 export type { GateResult } from './gate.js';

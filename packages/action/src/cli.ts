@@ -1,11 +1,16 @@
 #!/usr/bin/env node
+/**
+ * The `release-guard` CLI (`dist/cli.js`): the action's run for one event, from a terminal, with the event
+ * payload from a file and the token from the environment. Like the action, it loads the clients, the guard
+ * and each command only when the run comes to them.
+ */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { actionClients, actionContext } from './environment.js';
+import { actionContext } from './environment.js';
 import { loadInputs } from './inputs.js';
 import { inertLogLine } from './log.js';
-import { type ActionLog, run } from './run.js';
+import { type ActionLog, runAction } from './run.js';
 
 export const USAGE = `Usage: release-guard --event <name> --payload <file> --repo <owner/name> [options]
 
@@ -88,7 +93,8 @@ export async function cli(argv: readonly string[], env: NodeJS.ProcessEnv, io: C
   };
   try {
     const parsed = await loadInputs(actionEnv);
-    const result = await run(parsed, actionContext(actionEnv), actionClients(parsed, actionEnv), log);
+    const clients = async () => (await import('./clients.js')).actionClients(parsed, actionEnv);
+    const result = await runAction(parsed, actionContext(actionEnv), clients, log);
     io.out(`${result.summary}\n`);
     io.out(
       `\n${Object.entries(result.outputs)

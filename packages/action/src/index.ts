@@ -1,9 +1,13 @@
-import { setFlagsFromString } from 'node:v8';
+/**
+ * The action's entry point (`dist/index.js`): reads the inputs and the runner's context, runs the command
+ * and hands its outputs, summary and failures to the runner. It loads only what every run needs; the
+ * clients, the guard and each command are loaded when the run comes to them (see `run.ts`).
+ */
 import * as core from '@actions/core';
-import { actionClients, actionContext } from './environment.js';
-import { loadInputs } from './inputs.js';
+import { actionContext } from './environment.js';
+import { type ActionInputs, loadInputs } from './inputs.js';
 import { inertLogLine } from './log.js';
-import { type ActionLog, run } from './run.js';
+import { type ActionClients, type ActionLog, runAction } from './run.js';
 
 /** The runner's log: annotations for notices, warnings and errors, collapsible groups. */
 const log: ActionLog = {
@@ -14,15 +18,21 @@ const log: ActionLog = {
   group: (name, fn) => core.group(name, fn),
 };
 
-// Node's fetch parses HTTP with WebAssembly, which V8 re-optimises in the background; a step that makes a
-// few requests gains nothing from that, and waiting for it at exit costs about 150 ms. Set before any
-// request is made.
-setFlagsFromString('--liftoff-only');
+/** The clients of the run, made when a command first needs them. */
+async function clients(inputs: ActionInputs): Promise<ActionClients> {
+  // Node's fetch parses HTTP with WebAssembly, which V8 re-optimises in the background; a step that makes a
+  // few requests gains nothing from that, and waiting for it at exit costs about 150 ms. Set before any
+  // request is made.
+  const { setFlagsFromString } = await import('node:v8');
+  setFlagsFromString('--liftoff-only');
+  const { actionClients } = await import('./clients.js');
+  return actionClients(inputs, process.env);
+}
 
 async function main(): Promise<void> {
   const inputs = await loadInputs(process.env);
   for (const token of Object.values(inputs.tokens)) core.setSecret(token);
-  const result = await run(inputs, actionContext(process.env), actionClients(inputs, process.env), log);
+  const result = await runAction(inputs, actionContext(process.env), () => clients(inputs), log);
   for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, value);
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(result.summary, true).write();
   if (result.failures.length > 0) core.setFailed(result.failures.join('\n'));
