@@ -8,25 +8,6 @@ import { build } from 'esbuild';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/**
- * @actions/core imports its OIDC client, and with it @actions/http-client and undici (about 400 KiB),
- * for getIDToken(), which release-guard never calls. This plugin gives that one import a client that
- * says so instead.
- */
-const withoutOidc = {
-  name: 'without-oidc',
-  setup(build) {
-    build.onResolve({ filter: /^\.\/oidc-utils\.js$/ }, (args) =>
-      args.importer.includes('@actions/core') ? { path: 'oidc-utils', namespace: 'without-oidc' } : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: 'without-oidc' }, () => ({
-      contents:
-        "export class OidcClient { static async getIDToken() { throw new Error('release-guard does not request OIDC tokens'); } }",
-      loader: 'js',
-    }));
-  },
-};
-
 /** Builds both entry points into `outdir` (default `dist/`) and returns the bundle sizes in bytes. */
 export async function bundle(outdir = join(root, 'dist')) {
   const result = await build({
@@ -41,7 +22,6 @@ export async function bundle(outdir = join(root, 'dist')) {
     legalComments: 'linked',
     conditions: ['@release-guard/source'],
     metafile: true,
-    plugins: [withoutOidc],
     logLevel: 'warning',
     // Some CommonJS dependencies call require() for Node built-ins, which ESM output lacks.
     banner: { js: "import{createRequire as __rgRequire}from'node:module';const require=__rgRequire(import.meta.url);" },
