@@ -3,7 +3,7 @@
  */
 import type { GuardConfig } from '@release-guard/core';
 import { parse as parseYaml } from 'yaml';
-import { InputError } from './inputs.js';
+import { InputError } from './shared.js';
 
 /**
  * The `artifacts` input: a YAML list of `name`, `ref`, `after` and `on-merge`, as in the core's config.

@@ -3,7 +3,7 @@
  * becomes an `InputError` naming the input. Loaded only when an input makes a configuration to check.
  */
 import { createGuard, type GuardConfig, GuardConfigError } from '@release-guard/core';
-import { InputError } from './inputs.js';
+import { InputError } from './shared.js';
 
 /** Throws an `InputError` for a configuration the guard refuses. */
 export function checkConfig(config: GuardConfig): void {

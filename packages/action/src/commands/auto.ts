@@ -4,10 +4,10 @@
  * by head branch, once it is known to be the guard's own dispatch; a schedule or a dispatch sweeps.
  */
 import { isReleaseRun } from '@release-guard/github-adapter';
-import { type EventPlan, word } from '../event-plan.js';
+import type { EventPlan } from '../event-plan.js';
 import type { ActionResult, CommandDeps } from '../run.js';
+import { ignoredEvent, word } from '../shared.js';
 import { guardedRepository, guardPullRequests } from './guard-pull-requests.js';
-import { ignoredEvent } from './result.js';
 import { openPullRequestsOf } from './target.js';
 
 /** An event the guard acts on: every plan but `ignore`, which `run` answers without loading this. */

@@ -4,10 +4,9 @@
  */
 import { versionOfBranch } from '@release-guard/github-adapter';
 import { gate } from '../gate.js';
-import { InputError } from '../inputs.js';
 import type { ActionResult, CommandDeps } from '../run.js';
+import { InputError, NO_OUTPUTS } from '../shared.js';
 import { renderGateSummary } from '../summary.js';
-import { NO_OUTPUTS } from './result.js';
 
 export async function checkGate({ inputs, context, clients, log }: CommandDeps): Promise<ActionResult> {
   const artifact = inputs.artifact;

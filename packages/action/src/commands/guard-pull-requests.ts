@@ -11,10 +11,9 @@ import {
   runAttemptId,
   runGuard,
 } from '@release-guard/github-adapter';
-import { releaseMode } from '../inputs.js';
 import type { ActionClients, ActionResult, CommandDeps, PullRequestOutcome } from '../run.js';
+import { NO_OUTPUTS, releaseMode } from '../shared.js';
 import { renderSummary } from '../summary.js';
-import { NO_OUTPUTS } from './result.js';
 
 /** Open pull requests a sweep handles at once. */
 export const SWEEP_CONCURRENCY = 4;

@@ -5,8 +5,8 @@
  */
 import type { GuardEvent } from '@release-guard/core';
 import { runAttemptId, sameRun } from '@release-guard/github-adapter';
-import { EventPayloadError, isCommitSha } from '../event-plan.js';
 import type { ActionContext, ActionResult, CommandDeps } from '../run.js';
+import { EventPayloadError, isCommitSha } from '../shared.js';
 import { guardedRepository, guardPullRequests } from './guard-pull-requests.js';
 import { targetPullRequest } from './target.js';
 

@@ -2,8 +2,8 @@
  * Which pull request a command acts on: the `pull-request` input, the event's, or the one open on the
  * run's branch; and the open pull requests of a head branch, which a release run is found by.
  */
-import { InputError } from '../inputs.js';
 import type { CommandDeps } from '../run.js';
+import { InputError } from '../shared.js';
 import type { PullRequestTarget } from './guard-pull-requests.js';
 
 /** The pull request a command names: the `pull-request` input, the event's, or the one open on the run's branch. */
