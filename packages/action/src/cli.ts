@@ -7,10 +7,8 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { actionContext } from './environment.js';
-import { loadInputs } from './inputs.js';
-import { inertLogLine } from './log.js';
-import { type ActionLog, runAction } from './run.js';
+import type { ActionLog } from './run.js';
+import { actionContext, inertLogLine, loadInputs, runAction } from './shared.js';
 
 export const USAGE = `Usage: release-guard --event <name> --payload <file> --repo <owner/name> [options]
 

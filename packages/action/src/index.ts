@@ -3,11 +3,10 @@
  * and hands its outputs, summary and failures to the runner. It loads only what every run needs; the
  * clients, the guard and each command are loaded when the run comes to them (see `run.ts`).
  */
-import { actionContext } from './environment.js';
-import { type ActionInputs, loadInputs } from './inputs.js';
-import { inertLogLine } from './log.js';
-import { type ActionClients, type ActionLog, runAction } from './run.js';
+import type { ActionInputs } from './inputs.js';
+import type { ActionClients, ActionLog } from './run.js';
 import * as runner from './runner.js';
+import { actionContext, inertLogLine, loadInputs, runAction } from './shared.js';
 
 /** The runner's log: annotations for notices, warnings and errors, collapsible groups. */
 const log: ActionLog = {
