@@ -37,7 +37,8 @@ export function setOutput(name: string, value: string): void {
     return;
   }
   if (!existsSync(path)) throw new Error(`Missing file at path: ${path}`);
-  // The value ends at the delimiter: one it does not contain, so it cannot end early and set other outputs.
+  // The value ends at the delimiter, which it is checked not to contain: it cannot end early and set other
+  // outputs, however the delimiter is chosen (so it needs no cryptographic randomness).
   const delimiter = `ghadelimiter_${random()}${random()}`;
   if (name.includes(delimiter) || value.includes(delimiter)) {
     throw new Error(`Unexpected input: the output ${name} contains its delimiter "${delimiter}"`);

@@ -32,6 +32,7 @@ export interface PullRequestTarget {
 /** The workflow run a `workflow_run` delivery reports: only the guard's own dispatch releases. */
 export type DeliveredRun = GuardRunOptions['deliveredRun'];
 
+/** `deps` with the guard made from the inputs' configuration: loaded with the commands that guard pull requests. */
 export function guardedRepository(deps: CommandDeps): GuardedRepository {
   return { ...deps, guard: createGuard(deps.inputs.config) };
 }
