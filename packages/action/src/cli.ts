@@ -1,11 +1,14 @@
 #!/usr/bin/env node
+/**
+ * The `release-guard` CLI (`dist/cli.js`): the action's run for one event, from a terminal, with the event
+ * payload from a file and the token from the environment. Like the action, it loads the clients, the guard
+ * and each command only when the run comes to them.
+ */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { actionClients, actionContext } from './environment.js';
-import { parseInputs } from './inputs.js';
-import { inertLogLine } from './log.js';
-import { type ActionLog, run } from './run.js';
+import type { ActionLog } from './run.js';
+import { actionContext, inertLogLine, loadInputs, runAction } from './shared.js';
 
 export const USAGE = `Usage: release-guard --event <name> --payload <file> --repo <owner/name> [options]
 
@@ -87,8 +90,9 @@ export async function cli(argv: readonly string[], env: NodeJS.ProcessEnv, io: C
     },
   };
   try {
-    const parsed = parseInputs(actionEnv);
-    const result = await run(parsed, actionContext(actionEnv), actionClients(parsed, actionEnv), log);
+    const parsed = await loadInputs(actionEnv);
+    const clients = async () => (await import('./clients.js')).actionClients(parsed, actionEnv);
+    const result = await runAction(parsed, actionContext(actionEnv), clients, log);
     io.out(`${result.summary}\n`);
     io.out(
       `\n${Object.entries(result.outputs)

@@ -1,7 +1,9 @@
+/**
+ * The runner's context of one run, read from the `GITHUB_*` variables and the event payload file. The
+ * clients are made apart (`clients.ts`), only when a command needs them.
+ */
 import { readFileSync } from 'node:fs';
-import { type ArtifactVerifierOptions, createOctokit } from '@release-guard/github-adapter';
-import type { ActionInputs } from './inputs.js';
-import type { ActionClients, ActionContext } from './run.js';
+import type { ActionContext } from './run.js';
 
 /** A runner variable that is missing or not of its form: names it. */
 export class EnvironmentError extends Error {
@@ -35,29 +37,6 @@ export function actionContext(env: NodeJS.ProcessEnv, read: (path: string) => st
       : {}),
     ...(refName ? { refName } : {}),
     ...(env.GITHUB_SHA ? { sha: env.GITHUB_SHA } : {}),
-  };
-}
-
-/**
- * The clients of one run: `token` for reads, statuses, comments and dispatches, `merge-token` for merges,
- * on `GITHUB_API_URL` (GitHub Enterprise Server included). Registries are read anonymously, except
- * `ghcr.io`, which is given `registry-token` (default `token`) whatever a package's visibility: that token
- * needs `packages: read` whenever an artifact is on `ghcr.io`, public or private.
- */
-export function actionClients(inputs: ActionInputs, env: NodeJS.ProcessEnv): ActionClients {
-  const baseUrl = env.GITHUB_API_URL || 'https://api.github.com';
-  const userAgent = 'release-guard-action';
-  const octokit = createOctokit({ token: inputs.tokens.token, baseUrl, userAgent });
-  const mergeToken = inputs.tokens.mergeToken;
-  const registries: ArtifactVerifierOptions = {
-    credentials: {
-      'ghcr.io': { username: 'release-guard', password: inputs.tokens.registryToken ?? inputs.tokens.token },
-    },
-  };
-  return {
-    octokit,
-    ...(mergeToken ? { mergeOctokit: createOctokit({ token: mergeToken, baseUrl, userAgent }) } : {}),
-    registries,
   };
 }
 

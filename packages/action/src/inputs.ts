@@ -1,6 +1,11 @@
-import { createGuard, type GuardConfig, GuardConfigError, type MergeMethod } from '@release-guard/core';
+/**
+ * The action's inputs: read from `INPUT_*`, checked, with defaults applied. Two checks need a library: the
+ * `artifacts` input is YAML (`inputs-artifacts.ts`) and the configuration is checked by the core
+ * (`inputs-config.ts`). `readInputs` is given them: `parseInputs` (`parse-inputs.ts`) loads both with it;
+ * `loadInputs`, which the entry points call, loads each only when an input needs it.
+ */
+import type { GuardConfig, MergeMethod } from '@release-guard/core';
 import type { ApproverPolicy, ReleaseMode, StatusKind } from '@release-guard/github-adapter';
-import { parse as parseYaml } from 'yaml';
 
 export const COMMANDS = [
   'auto',
@@ -71,13 +76,42 @@ export function readInput(env: NodeJS.ProcessEnv, name: string): string {
   return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
 }
 
+/** The checks of the inputs that need a library, as `readInputs` is given them. */
+export interface InputChecks {
+  /** The `artifacts` input (YAML) as the configuration's artifacts; throws an `InputError`. */
+  artifacts(value: string): NonNullable<GuardConfig['artifacts']>;
+  /** Throws an `InputError` for a configuration the guard refuses. */
+  config(config: GuardConfig): void;
+}
+
+/** The inputs that make the configuration beyond the merge method: without any, the core has nothing to check. */
+const CONFIG_INPUTS = ['release-branch', 'status-context', 'artifacts'] as const satisfies readonly InputName[];
+
+/**
+ * `parseInputs`, loading only the checks the inputs need: YAML for an `artifacts` input, the core for a
+ * configuration beyond the merge method (which is checked here, and alone cannot be refused).
+ */
+export async function loadInputs(env: NodeJS.ProcessEnv): Promise<ActionInputs> {
+  const configured = CONFIG_INPUTS.some((name) => readInput(env, name));
+  const [artifacts, config] = await Promise.all([
+    readInput(env, 'artifacts') ? import('./inputs-artifacts.js').then((m) => m.parseArtifacts) : undefined,
+    configured ? import('./inputs-config.js').then((m) => m.checkConfig) : undefined,
+  ]);
+  return readInputs(env, {
+    // Called only for an `artifacts` input, for which the parser was loaded.
+    artifacts: artifacts ?? (() => []),
+    // Without a configuration input, the configuration is the merge method alone: nothing to refuse.
+    config: config ?? (() => {}),
+  });
+}
+
 /**
  * Reads and checks every input before any API call: a bad one fails the step with a message that names
- * the input and the expected form.
+ * the input and the expected form. `checks` are the checks that need a library.
  */
-export function parseInputs(env: NodeJS.ProcessEnv): ActionInputs {
+export function readInputs(env: NodeJS.ProcessEnv, checks: InputChecks): ActionInputs {
   try {
-    return parse(env);
+    return parse(env, checks);
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     // Real tokens are long; scrubbing a short test value would only garble the message.
@@ -89,7 +123,7 @@ export function parseInputs(env: NodeJS.ProcessEnv): ActionInputs {
   }
 }
 
-function parse(env: NodeJS.ProcessEnv): ActionInputs {
+function parse(env: NodeJS.ProcessEnv, checks: InputChecks): ActionInputs {
   const get = (name: InputName) => readInput(env, name);
   const token = get('token');
   if (!token)
@@ -129,18 +163,9 @@ function parse(env: NodeJS.ProcessEnv): ActionInputs {
     mergeMethod,
     ...(get('release-branch') ? { releaseBranch: get('release-branch') } : {}),
     ...(get('status-context') ? { statusContext: get('status-context') } : {}),
-    ...(get('artifacts') ? { artifacts: artifacts(get('artifacts')) } : {}),
+    ...(get('artifacts') ? { artifacts: checks.artifacts(get('artifacts')) } : {}),
   };
-  try {
-    createGuard(config);
-  } catch (error) {
-    if (!(error instanceof GuardConfigError)) throw error;
-    const first = error.issues[0];
-    const input = first?.path.startsWith('artifacts')
-      ? 'artifacts'
-      : (first?.path ?? 'config').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-    throw new InputError(input, error.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
-  }
+  checks.config(config);
   const approvers = list(get('approvers'));
   const users = approvers.filter((a) => !a.includes('/'));
   const teams = approvers.filter((a) => a.includes('/'));
@@ -210,35 +235,4 @@ function list(value: string): string[] {
     .split(/[\s,]+/)
     .map((item) => item.replace(/^@/, ''))
     .filter(Boolean);
-}
-
-/**
- * The `artifacts` input: a YAML list of `name`, `ref`, `after` and `on-merge`, as in the core's config.
- * @example
- * ```yaml
- * artifacts: |
- *   - name: image
- *     ref: ghcr.io/weaveworks/wego-app:{version}
- *   - name: chart
- *     ref: ghcr.io/weaveworks/charts/weave-gitops:{chart}
- *     after: [image]
- *     on-merge: true
- * ```
- */
-function artifacts(value: string): NonNullable<GuardConfig['artifacts']> {
-  let parsed: unknown;
-  try {
-    parsed = parseYaml(value, { logLevel: 'error' });
-  } catch (error) {
-    throw new InputError('artifacts', `not valid YAML: ${(error as Error).message.split('\n')[0]}`);
-  }
-  if (!Array.isArray(parsed))
-    throw new InputError('artifacts', 'expected a YAML list of { name, ref, after?, on-merge? }');
-  return parsed.map((entry, i) => {
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-      throw new InputError('artifacts', `entry ${i} must be a mapping with name and ref`);
-    }
-    const { 'on-merge': onMerge, ...rest } = entry as Record<string, unknown>;
-    return { ...rest, ...(onMerge === undefined ? {} : { onMerge }) } as NonNullable<GuardConfig['artifacts']>[number];
-  });
 }

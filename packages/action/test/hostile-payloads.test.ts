@@ -10,9 +10,9 @@ import {
   InputError,
   inertLogLine,
   parseInputs,
+  planFor,
   renderGateSummary,
   renderSummary,
-  toGuardEvents,
 } from '../src/api.js';
 import { workflowCommands } from './support/hostile-registry.js';
 
@@ -236,12 +236,12 @@ function expectEventsAccepted(plan: EventPlan | undefined): void {
   for (const event of events) expect(() => parseEvent(event)).not.toThrow();
 }
 
-describe('hostile event payloads: toGuardEvents', () => {
+describe('hostile event payloads: planFor', () => {
   for (const { description, event, payload, field } of BAD_PAYLOADS) {
     it(`${event}: ${description} → EventPayloadError naming ${field}`, () => {
       let caught: unknown;
       try {
-        toGuardEvents(event, payload);
+        planFor(event, payload);
       } catch (error) {
         caught = error;
       }
@@ -254,60 +254,58 @@ describe('hostile event payloads: toGuardEvents', () => {
   it('events the guard does not act on are an ignore plan, whatever their payload', () => {
     for (const payload of [{}, prPayload('opened'), { action: { nested: true } }]) {
       for (const event of ['push', 'issue_comment', 'release', '__proto__', 'constructor']) {
-        expect(toGuardEvents(event, payload).kind).toBe('ignore');
+        expect(planFor(event, payload).kind).toBe('ignore');
       }
     }
   });
 
   it('well-formed payloads with hostile extra fields plan only their own events', () => {
     const extra = { __proto__: { admin: true }, review: { state: 'APPROVED' }, sender: { login: '<img src=x>' } };
-    const plan = toGuardEvents('pull_request', { ...prPayload('synchronize'), ...extra });
+    const plan = planFor('pull_request', { ...prPayload('synchronize'), ...extra });
     expect(plan).toEqual({ kind: 'pull-request', number: 7, events: [{ type: 'HEAD_CHANGED', sha: SHA }] });
-    const review = toGuardEvents('pull_request_review', { ...prPayload('submitted'), review: { state: 'APPROVED' } });
+    const review = planFor('pull_request_review', { ...prPayload('submitted'), review: { state: 'APPROVED' } });
     expect(review).toEqual({ kind: 'pull-request', number: 7, events: [] });
   });
 
   it('a head SHA that is not a SHA is refused before it reaches the core', () => {
     expectEventsAccepted(
-      expectPayloadErrorOrPlan(() =>
-        toGuardEvents('pull_request', prPayload('synchronize', { head: { sha: 'not-a-sha' } })),
-      ),
+      expectPayloadErrorOrPlan(() => planFor('pull_request', prPayload('synchronize', { head: { sha: 'not-a-sha' } }))),
     );
   });
 
   it('a workflow run head SHA that is not a SHA is refused before it reaches the core', () => {
     expectEventsAccepted(
-      expectPayloadErrorOrPlan(() => toGuardEvents('workflow_run', runPayload('completed', { head_sha: 'zz' }))),
+      expectPayloadErrorOrPlan(() => planFor('workflow_run', runPayload('completed', { head_sha: 'zz' }))),
     );
   });
 
   it('a merger login of 1,000 characters is refused before it reaches the core', () => {
     const payload = prPayload('closed', { merged: true, merged_by: { login: 'x'.repeat(1000) } });
-    expectEventsAccepted(expectPayloadErrorOrPlan(() => toGuardEvents('pull_request', payload)));
+    expectEventsAccepted(expectPayloadErrorOrPlan(() => planFor('pull_request', payload)));
   });
 
   it('a run conclusion that is not one of GitHub’s is refused before it reaches the core', () => {
     expectEventsAccepted(
       expectPayloadErrorOrPlan(() =>
-        toGuardEvents('workflow_run', runPayload('completed', { conclusion: 'x'.repeat(5000) })),
+        planFor('workflow_run', runPayload('completed', { conclusion: 'x'.repeat(5000) })),
       ),
     );
   });
 
   it('a negative run id or a fractional run attempt is an EventPayloadError', () => {
     for (const run of [{ id: -10 }, { run_attempt: 1.5 }, { run_attempt: -1 }]) {
-      expect(() => toGuardEvents('workflow_run', runPayload('completed', run))).toThrow(EventPayloadError);
+      expect(() => planFor('workflow_run', runPayload('completed', run))).toThrow(EventPayloadError);
     }
   });
 
   it('an ignore notice shows the payload’s action as one short, inert word', () => {
-    const plan = toGuardEvents('pull_request', prPayload(`x\n<img src=x onerror=alert(1)>\n${'y'.repeat(100_000)}`));
+    const plan = planFor('pull_request', prPayload(`x\n<img src=x onerror=alert(1)>\n${'y'.repeat(100_000)}`));
     expect(plan.kind).toBe('ignore');
     if (plan.kind === 'ignore') expect(plan.notice).toMatch(/^[^\n<]{1,300}$/);
   });
 });
 
-describe('fuzzing toGuardEvents with fast-check', () => {
+describe('fuzzing planFor with fast-check', () => {
   const events = fc.constantFrom(
     'pull_request',
     'pull_request_target',
@@ -336,7 +334,7 @@ describe('fuzzing toGuardEvents with fast-check', () => {
           fc.json().map((text) => JSON.parse(text) as unknown),
         ),
         (event, payload) => {
-          expectPayloadErrorOrPlan(() => toGuardEvents(event, payload));
+          expectPayloadErrorOrPlan(() => planFor(event, payload));
         },
       ),
       { numRuns: 300 },
@@ -385,7 +383,7 @@ describe('fuzzing toGuardEvents with fast-check', () => {
       });
     fc.assert(
       fc.property(mutated, ([event, payload]) => {
-        expectPayloadErrorOrPlan(() => toGuardEvents(event, payload));
+        expectPayloadErrorOrPlan(() => planFor(event, payload));
       }),
       { numRuns: 300 },
     );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError, parseInputs, releaseMode } from '../src/api.js';
+import { loadInputs } from '../src/inputs.js';
 
 const env = (inputs: Record<string, string>) =>
   Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]));
@@ -105,5 +106,35 @@ describe('parseInputs', () => {
   it('never puts a token in an error message', () => {
     const error = inputError({ token: 'ghp_s3cr3t', 'merge-token': 'ghp_m3rg3', command: 'nope' });
     expect(error.message).not.toContain('ghp_');
+  });
+});
+
+describe('loadInputs, which loads YAML and the core only for the inputs that need them', () => {
+  const cases: Record<string, string>[] = [
+    { token: 't' },
+    { token: 't', 'merge-method': 'rebase', approvers: 'alice' },
+    { token: 't', 'release-branch': 'release-*' },
+    { token: 't', 'release-branch': 'releases/[' },
+    { token: 't', 'status-context': 'x'.repeat(300) },
+    { token: 't', artifacts: '- name: image\n  ref: ghcr.io/weaveworks/wego-app:{version}' },
+    { token: 't', artifacts: '- [broken' },
+    { token: 't', artifacts: '- name: chart\n  ref: c:{chart}\n  after: [imag]' },
+    { artifacts: '- [broken' },
+    { token: 't', command: 'deploy', 'release-branch': 'releases/[' },
+  ];
+
+  it.each(cases)('%o reads as parseInputs reads it', async (inputs) => {
+    const parsed = (() => {
+      try {
+        return { inputs: parseInputs(env(inputs)) };
+      } catch (error) {
+        return { error };
+      }
+    })();
+    const loaded = await loadInputs(env(inputs)).then(
+      (inputs) => ({ inputs }),
+      (error: unknown) => ({ error }),
+    );
+    expect(loaded).toEqual(parsed);
   });
 });

@@ -1,7 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -48,6 +48,15 @@ describe('the action release script', () => {
     expect(files).toEqual(
       expect.arrayContaining(['action.yml', 'README.md', 'dist/index.js', 'dist/cli.js', 'dist/package.json']),
     );
+    // dist/ is released whole: every file an entry point imports, statically or when a command runs.
+    const scripts = files.filter((f) => f.startsWith('dist/') && f.endsWith('.js'));
+    expect(scripts.filter((f) => f.startsWith('dist/chunks/')).length).toBeGreaterThan(5);
+    for (const script of scripts) {
+      const code = git(origin, 'show', `v1.0.0:${script}`);
+      for (const [, specifier = ''] of code.matchAll(/(?:from\s*|import\s*\(?\s*)"(\.[^"]+)"/g)) {
+        expect(files, `${script} imports ${specifier}`).toContain(posix.join(posix.dirname(script), specifier));
+      }
+    }
     expect(files).not.toContain('OLD');
     expect(files.some((f) => f.startsWith('src/'))).toBe(false);
     expect(git(origin, 'show', 'v1:action.yml')).toContain('main: dist/index.js');

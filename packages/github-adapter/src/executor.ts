@@ -53,12 +53,12 @@ export function githubExecutor(options: GitHubExecutorOptions): EffectExecutor {
   const { octokit, pr } = options;
   const { number: _number, ...repo } = pr;
   const shown: StatusFact[] = [...(options.shown ?? [])];
-  const kept = keptForCaller();
+  const report = executorReport();
   const statusOptions: StatusOptions =
     options.statusKind === 'check-run'
       ? { kind: 'check-run', shown, viewer: options.viewer }
       : { kind: 'status', shown };
-  return Object.assign(kept, {
+  return Object.assign(report, {
     async execute(effect: Effect): Promise<GuardEvent[]> {
       switch (effect.type) {
         case 'SET_STATUS':
@@ -67,7 +67,7 @@ export function githubExecutor(options: GitHubExecutorOptions): EffectExecutor {
           }
           return [];
         case 'START_RELEASE':
-          if (options.release.kind === 'in-run') kept.releaseInRun = true;
+          if (options.release.kind === 'in-run') report.releaseInRun = true;
           return startRelease(octokit, repo, effect, options.release, {
             known: options.knownRuns?.() ?? [],
             guard: options.viewer,
@@ -83,10 +83,10 @@ export function githubExecutor(options: GitHubExecutorOptions): EffectExecutor {
           return [{ ...event, by: (await mergerOf(octokit, pr)) ?? event.by }];
         }
         case 'COMMENT':
-          kept.timelineBody = effect.body;
+          report.timelineBody = effect.body;
           return [];
         case 'ALERT':
-          kept.alerts.push(effect.reason);
+          report.alerts.push(effect.reason);
           await postAlert(octokit, pr, effect.reason);
           return [];
       }
@@ -108,7 +108,10 @@ async function mergerOf(octokit: Octokit, pr: PullRequestRef): Promise<string | 
   }
 }
 
-/** What every executor keeps for its caller, as `EffectExecutor` reads it. */
-export function keptForCaller(): { timelineBody: string | undefined; alerts: string[]; releaseInRun: boolean } {
+/**
+ * The report an executor fills for its caller, as `EffectExecutor` exposes it: the last timeline body a
+ * `COMMENT` asked for, the `ALERT` reasons, and whether the calling run must release. Empty at first.
+ */
+export function executorReport(): { timelineBody: string | undefined; alerts: string[]; releaseInRun: boolean } {
   return { timelineBody: undefined, alerts: [], releaseInRun: false };
 }

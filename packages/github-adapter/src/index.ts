@@ -24,7 +24,7 @@ export {
   sameRun,
   startRelease,
 } from './release.js';
-export type { GuardRunOptions, GuardRunResult } from './run-guard.js';
+export type { GuardEventsFor, GuardRunOptions, GuardRunResult } from './run-guard.js';
 export { runGuard } from './run-guard.js';
 export type { StatusKind, StatusOptions } from './statuses.js';
 export { appSlugOf, setStatus } from './statuses.js';

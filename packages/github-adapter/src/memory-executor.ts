@@ -1,5 +1,5 @@
 import type { Effect, GuardEvent } from '@release-guard/core';
-import { type EffectExecutor, keptForCaller } from './executor.js';
+import { type EffectExecutor, executorReport } from './executor.js';
 
 /** A pull request and its surroundings, in memory: what the in-memory executor acts on. */
 export interface MemoryWorld {
@@ -44,10 +44,10 @@ export function memoryExecutor(
   world: MemoryWorld,
   options: { mergedBy: string; releaseInRun?: boolean },
 ): EffectExecutor {
-  const kept = keptForCaller();
+  const report = executorReport();
   const latest = (sha: string, context: string) =>
     world.statuses.findLast((s) => s.sha === sha && s.context === context);
-  return Object.assign(kept, {
+  return Object.assign(report, {
     async execute(effect: Effect): Promise<GuardEvent[]> {
       switch (effect.type) {
         case 'SET_STATUS': {
@@ -64,7 +64,7 @@ export function memoryExecutor(
         }
         case 'START_RELEASE': {
           if (options.releaseInRun) {
-            kept.releaseInRun = true;
+            report.releaseInRun = true;
             return [];
           }
           const live = world.runs.find((r) => r.sha === effect.sha && !r.failed);
@@ -107,10 +107,10 @@ export function memoryExecutor(
           return [{ type: 'MERGED', sha: effect.sha, by: options.mergedBy }];
         }
         case 'COMMENT':
-          kept.timelineBody = effect.body;
+          report.timelineBody = effect.body;
           return [];
         case 'ALERT':
-          kept.alerts.push(effect.reason);
+          report.alerts.push(effect.reason);
           return [];
       }
     },

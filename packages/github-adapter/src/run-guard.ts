@@ -18,6 +18,12 @@ import { type ReleaseMode, releaseRuns, rerunOf } from './release.js';
 import type { StatusKind } from './statuses.js';
 import { renderTimelineComment } from './timeline-comment.js';
 
+/**
+ * The guard events a run applies: a list, or a function of the snapshot rebuilt from GitHub's facts, for
+ * events that depend on it (a sweep's `TIMED_OUT`, a release report checked against the recorded run).
+ */
+export type GuardEventsFor = readonly GuardEvent[] | ((reconciled: GuardSnapshot) => readonly GuardEvent[]);
+
 export interface GuardRunOptions {
   guard: Guard;
   /** Reads, statuses, comments and dispatches. */
@@ -38,11 +44,8 @@ export interface GuardRunOptions {
   registries?: ArtifactVerifierOptions;
   /** Answers `VERIFY_ARTIFACTS` instead of looking in the registries. */
   verifyArtifacts?: ArtifactVerifier;
-  /**
-   * What happened, as guard events (from the Actions event); none for a sweep. A function is called with
-   * the snapshot rebuilt from GitHub's facts, for events that depend on it (a sweep's `TIMED_OUT`).
-   */
-  events?: readonly GuardEvent[] | ((reconciled: GuardSnapshot) => readonly GuardEvent[]);
+  /** What happened, as guard events (from the Actions event); none for a sweep. */
+  events?: GuardEventsFor;
   /**
    * The clock: every event applied without an `at` (reconciled facts, the caller's events, effect
    * outcomes) is stamped with it, so the timeline shows when things happened. Default: the system clock.

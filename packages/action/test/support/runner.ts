@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WebhookDelivery } from '@release-guard/testkit';
 import { afterAll, beforeAll } from 'vitest';
@@ -10,7 +10,7 @@ const packageDir = resolve(fileURLToPath(import.meta.url), '../../..');
 
 export interface Bundle {
   dir: string;
-  /** Bytes of each bundled file. */
+  /** Bytes of each bundled JavaScript file, by its path in `dir` (`index.js`, `chunks/…`). */
   sizes: Record<string, number>;
 }
 
@@ -29,6 +29,26 @@ export function useBundle(): Bundle {
     if (bundle.dir) await rm(bundle.dir, { recursive: true, force: true });
   });
   return bundle;
+}
+
+/**
+ * `entry` and every file of `dir` it imports statically, directly or not: what loading it loads. Dynamic
+ * imports (`import("./chunks/…")`) are left out: they load when the run comes to them.
+ */
+export async function staticImports(dir: string, entry: string): Promise<string[]> {
+  const found = new Set<string>();
+  const visit = async (file: string): Promise<void> => {
+    if (found.has(file)) return;
+    found.add(file);
+    const code = await readFile(join(dir, file), 'utf8');
+    for (const [, specifier = ''] of code.matchAll(
+      /(?:^|[;}\s])(?:import|export)\s*(?:[\w$*{},\s]*?from\s*)?"(\.[^"]+)"/g,
+    )) {
+      await visit(posix.join(posix.dirname(file), specifier));
+    }
+  };
+  await visit(entry);
+  return [...found];
 }
 
 export interface RunnerStep {

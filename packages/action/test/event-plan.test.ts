@@ -6,15 +6,15 @@ import {
   workflowRunEvent,
 } from '@release-guard/testkit';
 import { describe, expect, it } from 'vitest';
-import { EventPayloadError, toGuardEvents } from '../src/api.js';
+import { EventPayloadError, planFor, toGuardEvents } from '../src/api.js';
 
 const repo = { owner: 'weaveworks', name: 'weave-gitops' };
 const head = { ref: 'releases/v0.29.0', sha: '03093a127262cad8f4c94caf8aa4262314a1cedd' };
 
-describe('toGuardEvents', () => {
+describe('planFor', () => {
   it('pull_request: opened reads facts; reopened, synchronize and closed become events', () => {
     const plan = (action: 'opened' | 'reopened' | 'synchronize' | 'closed', extra = {}) =>
-      toGuardEvents('pull_request', pullRequestEvent(action, { repo, number: 3906, head, ...extra }).payload);
+      planFor('pull_request', pullRequestEvent(action, { repo, number: 3906, head, ...extra }).payload);
     expect(plan('opened')).toEqual({ kind: 'pull-request', number: 3906, events: [] });
     expect(plan('reopened')).toEqual({
       kind: 'pull-request',
@@ -36,7 +36,7 @@ describe('toGuardEvents', () => {
 
   it('pull_request_target is read like pull_request', () => {
     const payload = pullRequestEvent('synchronize', { repo, number: 7, head }).payload;
-    expect(toGuardEvents('pull_request_target', payload)).toEqual(toGuardEvents('pull_request', payload));
+    expect(planFor('pull_request_target', payload)).toEqual(planFor('pull_request', payload));
   });
 
   it('reviews are never trusted from the payload: the guard reads them from GitHub', () => {
@@ -46,7 +46,7 @@ describe('toGuardEvents', () => {
       head,
       review: { id: 1, state: 'approved', user: 'mallory' },
     });
-    expect(toGuardEvents('pull_request_review', approved.payload)).toEqual({
+    expect(planFor('pull_request_review', approved.payload)).toEqual({
       kind: 'pull-request',
       number: 3906,
       events: [],
@@ -64,7 +64,7 @@ describe('toGuardEvents', () => {
       headBranch: head.ref,
       displayTitle: `release-guard ${head.sha}`,
     };
-    const success = toGuardEvents('workflow_run', workflowRunEvent({ ...base, conclusion: 'success' }).payload);
+    const success = planFor('workflow_run', workflowRunEvent({ ...base, conclusion: 'success' }).payload);
     expect(success).toEqual({
       kind: 'release-run',
       workflowPath: '.github/workflows/release.yaml',
@@ -82,14 +82,14 @@ describe('toGuardEvents', () => {
         { type: 'RELEASE_SUCCEEDED', sha: head.sha, runId: '5738127454.2' },
       ],
     });
-    const failure = toGuardEvents('workflow_run', workflowRunEvent({ ...base, conclusion: 'failure' }).payload);
+    const failure = planFor('workflow_run', workflowRunEvent({ ...base, conclusion: 'failure' }).payload);
     expect(failure.kind === 'release-run' && failure.events[1]).toEqual({
       type: 'RELEASE_FAILED',
       sha: head.sha,
       runId: '5738127454.2',
       reason: 'the release run concluded failure',
     });
-    const started = toGuardEvents(
+    const started = planFor(
       'workflow_run',
       workflowRunEvent({ ...base, status: 'in_progress', conclusion: null }).payload,
     );
@@ -99,41 +99,43 @@ describe('toGuardEvents', () => {
   });
 
   it('schedule and workflow_dispatch sweep; anything else is ignored with a notice', () => {
-    expect(toGuardEvents('schedule', scheduleEvent({ repo, cron: '*/15 * * * *' }).payload)).toEqual({ kind: 'sweep' });
+    expect(planFor('schedule', scheduleEvent({ repo, cron: '*/15 * * * *' }).payload)).toEqual({ kind: 'sweep' });
     expect(
-      toGuardEvents(
+      planFor(
         'workflow_dispatch',
         workflowDispatchEvent({ repo, ref: 'main', workflowPath: '.github/workflows/sweep.yaml' }).payload,
       ),
     ).toEqual({ kind: 'sweep' });
-    expect(toGuardEvents('push', { ref: 'refs/heads/main' })).toEqual({
+    expect(planFor('push', { ref: 'refs/heads/main' })).toEqual({
       kind: 'ignore',
       notice: 'release-guard does not act on push events',
     });
     const labeled = { ...pullRequestEvent('opened', { repo, number: 1, head }).payload, action: 'labeled' };
-    expect(toGuardEvents('pull_request', labeled)).toEqual({
+    expect(planFor('pull_request', labeled)).toEqual({
       kind: 'ignore',
       notice: 'release-guard does not act on pull_request.labeled',
     });
   });
 
   it('a malformed payload is refused, naming what is missing', () => {
-    expect(() => toGuardEvents('pull_request', null)).toThrow(EventPayloadError);
-    expect(() => toGuardEvents('pull_request', { action: 'opened' })).toThrow(
-      'pull_request.pull_request must be an object',
-    );
+    expect(() => planFor('pull_request', null)).toThrow(EventPayloadError);
+    expect(() => planFor('pull_request', { action: 'opened' })).toThrow('pull_request.pull_request must be an object');
     const noSha = pullRequestEvent('synchronize', { repo, number: 1, head }).payload as {
       pull_request: { head: { sha?: string } };
     };
     delete noSha.pull_request.head.sha;
-    expect(() => toGuardEvents('pull_request', noSha)).toThrow(
+    expect(() => planFor('pull_request', noSha)).toThrow(
       'pull_request.pull_request.head.sha must be a non-empty string',
     );
     expect(() =>
-      toGuardEvents('workflow_run', {
+      planFor('workflow_run', {
         action: 'completed',
         workflow_run: { head_sha: 'a'.repeat(40), head_branch: 'b', id: 'x' },
       }),
     ).toThrow('workflow_run.workflow_run.id must be a positive integer');
+  });
+
+  it('is still exported under its old name, toGuardEvents (deprecated)', () => {
+    expect(toGuardEvents).toBe(planFor);
   });
 });

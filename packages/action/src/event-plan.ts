@@ -45,10 +45,10 @@ type Json = Record<string, unknown>;
  *
  * @example
  * ```ts
- * const plan = toGuardEvents(process.env.GITHUB_EVENT_NAME ?? '', JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH ?? '', 'utf8')));
+ * const plan = planFor(process.env.GITHUB_EVENT_NAME ?? '', JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH ?? '', 'utf8')));
  * ```
  */
-export function toGuardEvents(eventName: string, payload: unknown): EventPlan {
+export function planFor(eventName: string, payload: unknown): EventPlan {
   if (!isObject(payload)) throw new EventPayloadError(`the ${eventName} payload is not a JSON object`);
   switch (eventName) {
     case 'pull_request':
@@ -65,6 +65,9 @@ export function toGuardEvents(eventName: string, payload: unknown): EventPlan {
       return { kind: 'ignore', notice: `release-guard does not act on ${word(eventName)} events` };
   }
 }
+
+/** @deprecated Use planFor. */
+export const toGuardEvents: typeof planFor = planFor;
 
 function pullRequest(eventName: string, payload: Json): EventPlan {
   const action = text(payload, 'action', eventName);

@@ -1,0 +1,40 @@
+/**
+ * The `gate` command: a step of the release job, before an artifact is published, that fails while any
+ * artifact it comes after (`after`) is missing from its registry. It guards no pull request.
+ */
+import { versionOfBranch } from '@release-guard/github-adapter';
+import { gate } from '../gate.js';
+import type { ActionResult, CommandDeps } from '../run.js';
+import { InputError, NO_OUTPUTS } from '../shared.js';
+import { renderGateSummary } from '../summary.js';
+
+export async function checkGate({ inputs, context, clients, log }: CommandDeps): Promise<ActionResult> {
+  const artifact = inputs.artifact;
+  if (!artifact) throw new InputError('artifact', 'required by command gate: the name of the artifact to publish');
+  const version = inputs.version ?? versionOfBranch(context.refName ?? '').version;
+  const result = await log.group(`release-guard: gate for ${artifact}`, () =>
+    gate({
+      config: inputs.config,
+      artifact,
+      versions: version ? { version } : {},
+      ...(clients.registries ? { registries: clients.registries } : {}),
+    }),
+  );
+  for (const p of result.predecessors) {
+    log.info(`${p.present ? 'present' : 'missing'}: ${p.name} ${p.ref}${p.reason ? ` (${p.reason})` : ''}`);
+  }
+  const failures = result.open
+    ? []
+    : [
+        `the gate for ${artifact} is closed: ${result.predecessors
+          .filter((p) => !p.present)
+          .map((p) => `${p.name}: ${p.reason ?? `${p.ref} is missing`}`)
+          .join('; ')}`,
+      ];
+  return {
+    outputs: { ...NO_OUTPUTS, version: version ?? '' },
+    summary: renderGateSummary(artifact, result),
+    failures,
+    pullRequests: [],
+  };
+}
