@@ -4,6 +4,7 @@ import { pullRequestEvent, scheduleEvent, workflowRunEvent } from '@release-guar
 import { describe, expect, it } from 'vitest';
 import {
   approvalEvent,
+  RELEASE_WORKFLOW_FILE,
   releaseRunEvent,
   SHA,
   useEmulators,
@@ -17,8 +18,6 @@ const emulators = useEmulators();
 const hostileRegistry = useHostileRegistry();
 const TOKEN = 'ghs_guardTokenForTheDistTests0001';
 const MERGE_TOKEN = 'ghp_mergeTokenForTheDistTests0002';
-// biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
-const RUN_NAME = 'release-guard ${{ inputs.sha }}';
 let repositories = 0;
 /** Everything the steps printed, wrote as outputs and summaries: searched for tokens at the end. */
 const seen: string[] = [];
@@ -40,7 +39,7 @@ function repository() {
   emulators.github.control.setPermission(full, 'release-bot[bot]', 'write');
   emulators.github.control.addToken('releaser-token', 'releaser');
   emulators.github.control.protectBranch(full, 'main', { requiredContexts: ['release', 'build'] });
-  emulators.github.control.addWorkflow(full, { path: WORKFLOW, name: 'release', runName: RUN_NAME });
+  emulators.github.control.addWorkflow(full, RELEASE_WORKFLOW_FILE);
   const repo = { owner: 'weaveworks', name };
   const image = `weaveworks/wego-app-${repositories}`;
   const inputs = {

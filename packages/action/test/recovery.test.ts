@@ -8,7 +8,7 @@ import {
 } from '@release-guard/testkit';
 import { describe, expect, it } from 'vitest';
 import { type ActionLog, parseInputs, run } from '../src/api.js';
-import { approvalEvent, RELEASE_WORKFLOW, RUN_NAME, SHA, useEmulators } from './support/emulators.js';
+import { approvalEvent, RELEASE_WORKFLOW, RELEASE_WORKFLOW_FILE, SHA, useEmulators } from './support/emulators.js';
 
 /**
  * The action README's "Recovering" section, path by path, through the action against the emulators: what
@@ -35,7 +35,7 @@ function setup() {
   control.addToken('maintainer-token', 'maintainer');
   control.setPermission(full, 'github-actions[bot]', 'write');
   control.protectBranch(full, 'main', { requiredContexts: ['release'] });
-  control.addWorkflow(full, { path: RELEASE_WORKFLOW, name: 'release', runName: RUN_NAME });
+  control.addWorkflow(full, RELEASE_WORKFLOW_FILE);
   const octokit = createOctokit({ token: 'guard', baseUrl: emulators.github.url, throttle: false, retries: 0 });
   const parsed = parseInputs({
     INPUT_TOKEN: 'guard',

@@ -2,7 +2,7 @@ import { createOctokit } from '@release-guard/github-adapter';
 import { pullRequestEvent, type WebhookDelivery } from '@release-guard/testkit';
 import { describe, expect, it } from 'vitest';
 import { type ActionLog, parseInputs, run } from '../src/api.js';
-import { approvalEvent, RELEASE_WORKFLOW, RUN_NAME, releaseRunEvent, SHA, useEmulators } from './support/emulators.js';
+import { approvalEvent, RELEASE_WORKFLOW_FILE, releaseRunEvent, SHA, useEmulators } from './support/emulators.js';
 
 /** Each point of the security review, through the action's code path against the emulator. */
 const emulators = useEmulators();
@@ -20,7 +20,7 @@ function setup(inputs: Record<string, string> = {}) {
   emulators.github.control.addToken('guard', 'github-actions[bot]');
   emulators.github.control.setPermission(full, 'github-actions[bot]', 'write');
   emulators.github.control.protectBranch(full, 'main', { requiredContexts: ['release'] });
-  emulators.github.control.addWorkflow(full, { path: RELEASE_WORKFLOW, name: 'release', runName: RUN_NAME });
+  emulators.github.control.addWorkflow(full, RELEASE_WORKFLOW_FILE);
   const octokit = createOctokit({ token: 'guard', baseUrl: emulators.github.url, throttle: false, retries: 0 });
   const parsed = parseInputs({
     INPUT_TOKEN: 'guard',

@@ -1,3 +1,4 @@
+import { RELEASE_INPUTS, RELEASE_RUN_NAME } from '@release-guard/github-adapter';
 import {
   type GitHubEmulator,
   pullRequestReviewEvent,
@@ -11,9 +12,16 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export const SHA = { a: 'a'.repeat(40), b: 'b'.repeat(40) };
 export const RELEASE_WORKFLOW = '.github/workflows/release.yaml';
-/** The release workflow's `run-name`, which carries the marker of the SHA it releases. */
-// biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
-export const RUN_NAME = 'release-guard ${{ inputs.sha }}';
+/**
+ * The release workflow as the guard needs it on GitHub: its `run-name` carries the marker of the SHA it
+ * releases, and it declares the inputs the guard dispatches.
+ */
+export const RELEASE_WORKFLOW_FILE = {
+  path: RELEASE_WORKFLOW,
+  name: 'release',
+  runName: RELEASE_RUN_NAME,
+  inputs: RELEASE_INPUTS,
+} as const;
 
 export interface Emulators {
   github: GitHubEmulator;

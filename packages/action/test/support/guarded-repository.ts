@@ -1,7 +1,7 @@
 import { createOctokit, type Octokit } from '@release-guard/github-adapter';
 import { type GitHubControl, pullRequestEvent, scheduleEvent, type WebhookDelivery } from '@release-guard/testkit';
 import { type ActionInputs, type ActionLog, type ActionResult, parseInputs, run } from '../../src/api.js';
-import { approvalEvent, type Emulators, RELEASE_WORKFLOW, RUN_NAME, SHA } from './emulators.js';
+import { approvalEvent, type Emulators, RELEASE_WORKFLOW_FILE, SHA } from './emulators.js';
 
 const quiet: ActionLog = { info() {}, notice() {}, warning() {}, error() {}, group: (_n, fn) => fn() };
 let repositories = 0;
@@ -52,7 +52,7 @@ export function guardedRepository(
   control.addToken('reader-token', 'reader');
   control.setPermission(full, 'github-actions[bot]', 'write');
   control.protectBranch(full, 'main', { requiredContexts: ['release'] });
-  control.addWorkflow(full, { path: RELEASE_WORKFLOW, name: 'release', runName: RUN_NAME });
+  control.addWorkflow(full, RELEASE_WORKFLOW_FILE);
   const client = (token: string) =>
     createOctokit({ token, baseUrl: emulators.github.url, throttle: false, retries: 0 });
   const octokit = client('guard');
