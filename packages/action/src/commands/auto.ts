@@ -3,6 +3,7 @@
  * guards that pull request; a run of the release workflow reports the release of its pull request, found
  * by head branch, once it is known to be the guard's own dispatch; a schedule or a dispatch sweeps.
  */
+import { shortSha } from '@release-guard/core';
 import { isReleaseRun } from '@release-guard/github-adapter';
 import type { EventPlan } from '../event-plan.js';
 import type { ActionResult, CommandDeps } from '../run.js';
@@ -46,7 +47,7 @@ async function releaseRun(deps: CommandDeps, plan: Extract<EventPlan, { kind: 'r
     head_repository: plan.run.headRepository === undefined ? null : { full_name: plan.run.headRepository },
   };
   if (!isReleaseRun(release, { repo: context.repository, sha: plan.headSha, headRef: plan.headBranch })) {
-    const about = `a run of ${plan.workflowPath} (${word(plan.run.event)} on ${word(plan.headBranch)}, ${plan.headSha.slice(0, 7)}) that the guard did not start`;
+    const about = `a run of ${plan.workflowPath} (${word(plan.run.event)} on ${word(plan.headBranch)}, ${shortSha(plan.headSha)}) that the guard did not start`;
     if (!plan.run.succeeded) return ignoredEvent(log, `${about} is not the release: ignored`);
     const alert = `${about} succeeded: it is not the release and unlocks nothing. Anyone with write access can make the release workflow run for any SHA; only a workflow_dispatch run on the release branch, named with the marker, releases.`;
     return { ...ignoredEvent(log, alert), failures: [alert] };

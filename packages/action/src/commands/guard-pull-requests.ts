@@ -3,7 +3,7 @@
  * configuration runs (`runGuard`) for each pull request, several at once, each run reported in the log;
  * the results become the step's outputs and its summary.
  */
-import { createGuard, type Guard } from '@release-guard/core';
+import { createGuard, type Guard, shortSha } from '@release-guard/core';
 import {
   type GuardEventsFor,
   type GuardRunOptions,
@@ -132,13 +132,13 @@ async function guardPullRequest(
 function describeEffect(effect: GuardRunResult['effects'][number]['effect']): string {
   switch (effect.type) {
     case 'SET_STATUS':
-      return `status ${effect.context} ${effect.state} on ${effect.sha.slice(0, 7)}: ${effect.description}`;
+      return `status ${effect.context} ${effect.state} on ${shortSha(effect.sha)}: ${effect.description}`;
     case 'START_RELEASE':
-      return `start the release of ${effect.sha.slice(0, 7)}${effect.version ? ` (${effect.version})` : ''}`;
+      return `start the release of ${shortSha(effect.sha)}${effect.version ? ` (${effect.version})` : ''}`;
     case 'VERIFY_ARTIFACTS':
       return `verify ${effect.artifacts.map((a) => a.ref).join(', ')}`;
     case 'MERGE':
-      return `merge #${effect.pr} at ${effect.sha.slice(0, 7)} (${effect.method})`;
+      return `merge #${effect.pr} at ${shortSha(effect.sha)} (${effect.method})`;
     case 'COMMENT':
       return `update the timeline comment of #${effect.pr}`;
     case 'ALERT':

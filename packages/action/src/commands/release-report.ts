@@ -3,7 +3,7 @@
  * job that report the calling run as the release of its pull request's head. Only the run the guard
  * recorded when it answered `release=true` (or an attempt of it) reports the release; any other is refused.
  */
-import type { GuardEvent } from '@release-guard/core';
+import { type GuardEvent, shortSha } from '@release-guard/core';
 import { runAttemptId, sameRun } from '@release-guard/github-adapter';
 import type { ActionContext, ActionResult, CommandDeps } from '../run.js';
 import { EventPayloadError, isCommitSha } from '../shared.js';
@@ -36,7 +36,7 @@ export async function reportRelease(deps: CommandDeps, command: ReleaseCommand):
   const result = await guardPullRequests(guardedRepository(deps), [target], (snapshot) => {
     const recorded = snapshot.release.runId;
     if (recorded === undefined || sameRun(recorded, runId) || snapshot.headSha !== sha) return events;
-    refusal = `run ${runId} reported ${command} for ${sha.slice(0, 7)}, but the release of ${sha.slice(0, 7)} is run ${recorded}: ignored`;
+    refusal = `run ${runId} reported ${command} for ${shortSha(sha)}, but the release of ${shortSha(sha)} is run ${recorded}: ignored`;
     return [];
   });
   return refusal ? { ...result, failures: [...result.failures, refusal] } : result;
