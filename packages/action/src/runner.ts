@@ -2,11 +2,14 @@
  * What the action says to the runner, as `@actions/core` says it: workflow commands on stdout (`::notice::`,
  * `::add-mask::`, `::group::`), the step's outputs in the `GITHUB_OUTPUT` file and its summary in the
  * `GITHUB_STEP_SUMMARY` file. Only these few, written here so that every run, an ignored event included,
- * loads no more than `node:fs` and `node:os` for them (`@actions/core` also loads `node:crypto`, for the
- * delimiter of an output).
+ * loads no more than `node:fs` and `node:os` for them: `@actions/core` loads `node:crypto` and its streams
+ * on import, for the delimiter of an output, which only a run that sets outputs needs.
  */
 import { accessSync, appendFileSync, constants, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { EOL } from 'node:os';
+
+const requireBuiltin = createRequire(import.meta.url);
 
 /** Writes one line of the step's log. */
 export function info(message: string): void {
@@ -37,9 +40,11 @@ export function setOutput(name: string, value: string): void {
     return;
   }
   if (!existsSync(path)) throw new Error(`Missing file at path: ${path}`);
-  // The value ends at the delimiter, which it is checked not to contain: it cannot end early and set other
-  // outputs, however the delimiter is chosen (so it needs no cryptographic randomness).
-  const delimiter = `ghadelimiter_${random()}${random()}`;
+  // The value ends at the delimiter, which it is checked not to contain, so it cannot end early and set
+  // other outputs; the delimiter is a random UUID, as @actions/core makes it, so that no value can be
+  // written to contain it and fail the step. node:crypto is loaded here, by the runs that set outputs.
+  const { randomUUID } = requireBuiltin('node:crypto') as typeof import('node:crypto');
+  const delimiter = `ghadelimiter_${randomUUID()}`;
   if (name.includes(delimiter) || value.includes(delimiter)) {
     throw new Error(`Unexpected input: the output ${name} contains its delimiter "${delimiter}"`);
   }
@@ -67,8 +72,4 @@ export function setFailed(message: string): void {
 /** `text` on one line, as the runner reads a command's data: `%`, CR and LF percent-encoded. */
 function escaped(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-
-function random(): string {
-  return Math.random().toString(16).slice(2, 15).padEnd(13, '0');
 }
