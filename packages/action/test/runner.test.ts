@@ -67,7 +67,11 @@ describe('the runner protocol', () => {
     runner.setOutput('multi', 'a\nb');
     const text = await readFile(process.env.GITHUB_OUTPUT, 'utf8');
     expect(parseOutputFile(text)).toEqual({ phase: 'prepared', version: '', multi: 'a\nb' });
-    const delimiters = [...text.matchAll(/^[^<\n]+<<(ghadelimiter_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$/gm)].map((m) => m[1]);
+    const delimiters = [
+      ...text.matchAll(
+        /^[^<\n]+<<(ghadelimiter_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$/gm,
+      ),
+    ].map((m) => m[1]);
     expect(delimiters).toHaveLength(3);
     expect(new Set(delimiters).size).toBe(3);
     expect(stdout).toEqual([]);
