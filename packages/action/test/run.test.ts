@@ -291,6 +291,24 @@ describe('run(): the sweep', () => {
     });
   });
 
+  it('run by hand with pull-request, sweeps that one pull request: repairs it and times out its release', async () => {
+    const { repo, act, open, approve, full } = setup({ 'release-timeout': '60' });
+    const stuck = open('releases/v0.29.0', SHA.a);
+    await approve(stuck);
+    const other = open('releases/v0.30.0', SHA.b);
+    minutes(61);
+    const dispatch = workflowDispatchEvent({
+      repo,
+      ref: 'main',
+      workflowPath: '.github/workflows/release-guard-sweep.yaml',
+      inputs: { 'pull-request': String(stuck.number) },
+    });
+    const result = await act(dispatch.name, dispatch.payload, {}, { pullRequest: stuck.number });
+    expect(result.pullRequests.map((p) => [p.number, p.result.snapshot.phase])).toEqual([[stuck.number, 'failed']]);
+    expect(result.outputs).toMatchObject({ phase: 'failed', 'head-sha': SHA.a });
+    expect(emulators.github.control.comments(full, other.number)).toHaveLength(0);
+  });
+
   it('releaseSince: the start of the trailing approved/releasing run of the timeline, for the head only', () => {
     const entry = (phase: 'prepared' | 'approved' | 'releasing', at?: string, sha = SHA.a) => ({
       phase,

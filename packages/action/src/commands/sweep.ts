@@ -2,7 +2,7 @@
  * The sweep (`auto` on a schedule or a manual dispatch): every open release pull request, several at once,
  * repairing missed events and failing releases that ran past `release-timeout`; release pull requests closed
  * in the last day are looked at too, so that a lost `closed` delivery still gets a merge that bypassed the
- * guard recorded and alerted.
+ * guard recorded and alerted. With the `pull-request` input, the sweep of that one pull request.
  */
 import type { GuardSnapshot } from '@release-guard/core';
 import type { ActionResult, CommandDeps } from '../run.js';
@@ -16,6 +16,16 @@ export async function sweep(deps: CommandDeps): Promise<ActionResult> {
   const { guard, inputs, context, clients, log } = repository;
   const { octokit } = clients;
   const now = clockOf(clients);
+  const timeoutMs = inputs.releaseTimeoutMinutes * 60_000;
+  const timedOut = (snapshot: GuardSnapshot) => {
+    const since = releaseSince(snapshot);
+    if (since === undefined || now().getTime() - since < timeoutMs) return [];
+    return [{ type: 'TIMED_OUT', sha: snapshot.headSha } as const];
+  };
+  if (inputs.pullRequest) {
+    log.info(`sweeping pull request #${inputs.pullRequest} (the pull-request input)`);
+    return guardPullRequests(repository, [{ number: inputs.pullRequest }], timedOut);
+  }
   const open = await octokit.paginate(octokit.rest.pulls.list, {
     ...context.repository,
     state: 'open',
@@ -38,12 +48,7 @@ export async function sweep(deps: CommandDeps): Promise<ActionResult> {
   log.info(
     `sweeping ${releases.length - recentlyClosed.length} open release pull request(s) of ${open.length} open, and ${recentlyClosed.length} closed in the last day`,
   );
-  const timeoutMs = inputs.releaseTimeoutMinutes * 60_000;
-  return guardPullRequests(repository, releases, (snapshot) => {
-    const since = releaseSince(snapshot);
-    if (since === undefined || now().getTime() - since < timeoutMs) return [];
-    return [{ type: 'TIMED_OUT', sha: snapshot.headSha }];
-  });
+  return guardPullRequests(repository, releases, timedOut);
 }
 
 /**
