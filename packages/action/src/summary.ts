@@ -1,10 +1,12 @@
 import { type GuardSnapshot, inertMarkdown, renderTimeline, toMermaid } from '@release-guard/core';
+import { RECOVERING_LINE } from '@release-guard/github-adapter';
 import type { GateResult } from './gate.js';
 
 /**
  * The job summary of one guard run: the pull request's phase, its timeline, the effects of this run,
- * and the machine's diagram with the current phase highlighted. Text from outside (branch names, failure
- * reasons) is made inert, as in the timeline comment.
+ * and the machine's diagram with the current phase highlighted; while the release failed, after a bypass or
+ * with an alert, a link to Recovering. Text from outside (branch names, failure reasons) is made inert, as
+ * in the timeline comment.
  */
 export function renderSummary(run: {
   snapshot: GuardSnapshot;
@@ -25,6 +27,9 @@ export function renderSummary(run: {
   if (run.ignored.length > 0)
     lines.push('#### Ignored', '', ...run.ignored.map((reason) => `- ${inertMarkdown(reason)}`), '');
   if (run.alerts.length > 0) lines.push('> [!CAUTION]', ...run.alerts.map((alert) => `> ${inertMarkdown(alert)}`), '');
+  if (snapshot.phase === 'failed' || snapshot.violations.length > 0 || run.alerts.length > 0) {
+    lines.push(RECOVERING_LINE, '');
+  }
   lines.push(
     '<details><summary>The release-guard machine</summary>',
     '',

@@ -1,5 +1,6 @@
 import { createGuard, type GuardEvent, type GuardSnapshot, parseEvent, type Step } from '@release-guard/core';
 import { hostileText, liveMarkdown } from '@release-guard/core/testing';
+import { RECOVERING_LINE } from '@release-guard/github-adapter';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 // The library surface: `index.ts` is the action's entry point and runs it when imported.
@@ -648,7 +649,7 @@ describe('hostile text in a log line: inertLogLine', () => {
 
 const OWN = {
   ownTags: ['<details><summary>', '</summary>', '</details>'],
-  ownLines: ['> [!WARNING]', '> [!CAUTION]'],
+  ownLines: ['> [!WARNING]', '> [!CAUTION]', RECOVERING_LINE],
   ownReferences: ['#7'],
 };
 

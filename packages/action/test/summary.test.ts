@@ -1,4 +1,5 @@
 import { createGuard } from '@release-guard/core';
+import { RECOVERING_LINE } from '@release-guard/github-adapter';
 import { describe, expect, it } from 'vitest';
 import { renderSummary } from '../src/api.js';
 
@@ -29,9 +30,21 @@ describe('renderSummary', () => {
       alerts: ['[click](https://evil.example) @everyone'],
     });
     expect(summary).toContain('- MERGE (not executed: dry run)');
-    expect(summary).not.toContain('<img');
-    expect(summary).not.toContain('](');
-    expect(summary).not.toContain('@everyone');
+    const fromOutside = summary.replace(RECOVERING_LINE, '');
+    expect(fromOutside).not.toContain('<img');
+    expect(fromOutside).not.toContain('](');
+    expect(fromOutside).not.toContain('@everyone');
     expect(summary).toContain('> [!CAUTION]');
+  });
+
+  it('links Recovering when there is something to recover from: an alert, a failed release, a bypass', () => {
+    const started = guard.start({ number: 7, headRef: 'releases/v1', headSha: sha, baseRef: 'main', fromFork: false });
+    const quiet = { snapshot: started.snapshot, effects: [], ignored: [], alerts: [] };
+    expect(renderSummary(quiet)).not.toContain(RECOVERING_LINE);
+    expect(renderSummary({ ...quiet, alerts: ['a run the guard did not start succeeded'] })).toContain(RECOVERING_LINE);
+    expect(renderSummary({ ...quiet, snapshot: { ...started.snapshot, phase: 'failed' } })).toContain(RECOVERING_LINE);
+    expect(renderSummary({ ...quiet, snapshot: { ...started.snapshot, violations: ['bypassed'] } })).toContain(
+      RECOVERING_LINE,
+    );
   });
 });
