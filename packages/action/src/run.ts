@@ -58,7 +58,7 @@ export interface PullRequestOutcome {
 }
 
 export interface ActionResult {
-  /** The step's outputs. For a sweep, which may handle several pull requests, they are empty. */
+  /** The step's outputs: those of the one pull request the run handled; empty when it handled none or several. */
   outputs: { phase: Phase | ''; release: 'true' | 'false'; 'head-sha': string; version: string };
   /** The job summary, Markdown. */
   summary: string;
