@@ -642,6 +642,12 @@ describe('release.yaml: releases exactly the approved commit', () => {
   const shaCheck = step('release.yaml', 'image', (s) => s === image.steps[0], 'comes first');
   const headCheck = step('release.yaml', 'image', (s) => s.run?.includes('git rev-parse HEAD') === true, 'checks HEAD');
   const checkout = step('release.yaml', 'image', (s) => s.uses?.startsWith('actions/checkout@') === true, 'checks out');
+  const build = step(
+    'release.yaml',
+    'image',
+    (s) => s.uses?.startsWith('docker/build-push-action@') === true,
+    'builds',
+  );
 
   it('runs when dispatched on a release branch with a sha, not on main and not without one', () => {
     expect(runs(image.if, 'job-if', contextsOf(releaseHead))).toBe(true);
@@ -701,16 +707,19 @@ describe('release.yaml: releases exactly the approved commit', () => {
     const versionStep = step('release.yaml', 'image', (s) => s.id === 'version', 'reads the version');
     const { code, outputs } = runStep(versionStep, contexts);
     expect(code).toBe(0);
-    const build = step(
-      'release.yaml',
-      'image',
-      (s) => s.uses?.startsWith('docker/build-push-action@') === true,
-      'builds',
-    );
     const stepsContext = { version: { outputs, outcome: 'success', conclusion: 'success' } };
     const pushed = evaluateTemplate(String(build.with?.tags), 'step', withContexts(contexts, { steps: stepsContext }));
     expect(pushed).toBe(artifact('image').ref.replaceAll('{version}', versionOfBranch(releaseBranch)));
     expect(build.with?.push).toBe(true);
+  });
+
+  it('annotates the index it pushes with inputs.sha, the revision the guard requires of the image', () => {
+    // buildx annotates an index only when it makes one: for several platforms it does.
+    expect(String(build.with?.platforms).split(',').length).toBeGreaterThan(1);
+    const annotations = evaluateTemplate(String(build.with?.annotations), 'step', contextsOf(releaseHead));
+    expect(annotations.split('\n')).toContain(`index:org.opencontainers.image.revision=${releaseHead}`);
+    for (const file of ['pr.yaml', 'sweep.yaml'])
+      expect(theGuardStep(file).inputs['require-revision'], file).toBe('true');
   });
 });
 

@@ -28,6 +28,7 @@ export const INPUT_NAMES = [
   'status-context',
   'status-kind',
   'artifacts',
+  'require-revision',
   'artifact',
   'version',
   'merge-method',
@@ -48,6 +49,11 @@ export interface ActionInputs {
   /** `dispatch` of `release-workflow`, or release in the calling run when it is empty. */
   release: { workflow?: string };
   approvers: ApproverPolicy;
+  /**
+   * `require-revision`: an artifact verified before the merge must carry the released SHA as its annotation
+   * `org.opencontainers.image.revision`, so a tag left by an earlier build of the version does not pass.
+   */
+  requireRevision: boolean;
   /** Minutes a release may run before a sweep fails it. */
   releaseTimeoutMinutes: number;
   dryRun: boolean;
@@ -148,6 +154,7 @@ function parse(env: NodeJS.ProcessEnv, checks: InputChecks): ActionInputs {
   const releaseTimeoutMinutes = positiveInteger('release-timeout', get('release-timeout') || '60', 'number of minutes');
   const dryRun = boolean('dry-run', get('dry-run') || 'false');
   const forbidSelfApproval = boolean('forbid-self-approval', get('forbid-self-approval') || 'false');
+  const requireRevision = boolean('require-revision', get('require-revision') || 'false');
   const pullRequest = get('pull-request')
     ? positiveInteger('pull-request', get('pull-request'), 'pull request number')
     : undefined;
@@ -181,6 +188,7 @@ function parse(env: NodeJS.ProcessEnv, checks: InputChecks): ActionInputs {
       minimumPermission,
       ...(forbidSelfApproval ? { excludeReleaser: true } : {}),
     },
+    requireRevision,
     releaseTimeoutMinutes,
     dryRun,
     ...(pullRequest ? { pullRequest } : {}),

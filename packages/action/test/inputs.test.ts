@@ -24,6 +24,7 @@ describe('parseInputs', () => {
       release: {},
       releaseTimeoutMinutes: 60,
       dryRun: false,
+      requireRevision: false,
       config: { mergeMethod: 'merge' },
       approvers: { minimumPermission: 'write' },
       tokens: { token: 't0ken' },
@@ -48,6 +49,7 @@ describe('parseInputs', () => {
         'release-workflow': 'release.yaml',
         'release-timeout': '90',
         'dry-run': 'true',
+        'require-revision': 'true',
       }),
     );
     expect(inputs.config).toEqual({
@@ -69,6 +71,7 @@ describe('parseInputs', () => {
       statusKind: 'check-run',
       releaseTimeoutMinutes: 90,
       dryRun: true,
+      requireRevision: true,
       tokens: { token: 't', mergeToken: 'm' },
     });
     expect(releaseMode(inputs, 'releases/v1')).toEqual({
@@ -85,6 +88,7 @@ describe('parseInputs', () => {
     [{ token: 't', 'merge-method': 'fast-forward' }, 'merge-method', 'expected one of merge, squash, rebase'],
     [{ token: 't', 'release-timeout': '1h' }, 'release-timeout', 'positive whole number'],
     [{ token: 't', 'dry-run': 'yes' }, 'dry-run', 'true or false'],
+    [{ token: 't', 'require-revision': 'True' }, 'require-revision', "expected true or false, got 'True'"],
     [{ token: 't', artifacts: 'name: image' }, 'artifacts', 'YAML list'],
     [{ token: 't', artifacts: '- [broken' }, 'artifacts', 'not valid YAML'],
     [

@@ -346,6 +346,19 @@ describe('run(): gate', () => {
     expect(log.lines.some((l) => l.startsWith('present: image'))).toBe(true);
   });
 
+  it('with require-revision, still checks only that the image exists, and says so', async () => {
+    const { image, act, log } = setup({
+      command: 'gate',
+      artifact: 'chart',
+      version: 'v0.29.0',
+      'require-revision': 'true',
+    });
+    await emulators.registry.control.pushImage(image, 'v0.29.0', { revision: SHA.b });
+    const open = await act('push', {});
+    expect(open.failures).toEqual([]);
+    expect(log.lines).toContain('require-revision: not checked by the gate, which checks that each predecessor exists');
+  });
+
   it('names the input when the artifact is missing', async () => {
     const { act } = setup({ command: 'gate' });
     await expect(act('push', {})).rejects.toThrow(/input 'artifact': required by command gate/);

@@ -5,12 +5,14 @@
  */
 import { createGuard, type Guard, shortSha } from '@release-guard/core';
 import {
+  type ArtifactVerifierOptions,
   type GuardEventsFor,
   type GuardRunOptions,
   type GuardRunResult,
   runAttemptId,
   runGuard,
 } from '@release-guard/github-adapter';
+import type { ActionInputs } from '../inputs.js';
 import type { ActionClients, ActionResult, CommandDeps, PullRequestOutcome } from '../run.js';
 import { NO_OUTPUTS, releaseMode } from '../shared.js';
 import { renderSummary } from '../summary.js';
@@ -101,7 +103,8 @@ async function guardPullRequest(
   deliveredRun: DeliveredRun,
 ): Promise<GuardRunResult> {
   const { guard, inputs, context, clients, log } = repository;
-  const { octokit, mergeOctokit, registries } = clients;
+  const { octokit, mergeOctokit } = clients;
+  const registries = registryOptions(inputs, clients);
   const callingRun = context.run ? runAttemptId(context.run.id, context.run.attempt) : undefined;
   const result = await runGuard({
     guard,
@@ -127,6 +130,14 @@ async function guardPullRequest(
   for (const alert of result.alerts) log.error(alert);
   log.info(`phase: ${result.snapshot.phase} at ${result.snapshot.headSha}`);
   return result;
+}
+
+/**
+ * How the artifacts are looked up: the clients' registry options, with the revision check when
+ * `require-revision` asks for it. The input only ever adds the check, never removes one the clients ask for.
+ */
+function registryOptions(inputs: ActionInputs, clients: ActionClients): ArtifactVerifierOptions | undefined {
+  return inputs.requireRevision ? { ...clients.registries, requireRevision: true } : clients.registries;
 }
 
 function describeEffect(effect: GuardRunResult['effects'][number]['effect']): string {
