@@ -82,7 +82,9 @@ export interface CommandDeps {
 /**
  * One run of the action: the inputs (already checked by `parseInputs`), the runner's context, the
  * clients. `auto` maps the event to the guard (`planFor`); the other commands are steps inside the
- * release job. Effects are executed unless `dry-run`, in which case they are only reported.
+ * release job. Effects are executed unless `dry-run`, in which case they are only reported. A
+ * configuration the guard refuses throws an `InputError` naming the input first, whatever the command and
+ * the event.
  */
 export async function run(
   inputs: ActionInputs,
@@ -90,6 +92,8 @@ export async function run(
   clients: ActionClients,
   log: ActionLog,
 ): Promise<ActionResult> {
+  const { checkConfig } = await import('./inputs-config.js');
+  checkConfig(inputs.config);
   return runAction(inputs, context, () => clients, log);
 }
 

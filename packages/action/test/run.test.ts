@@ -197,6 +197,23 @@ describe('run(): releases in the calling run', () => {
   });
 });
 
+describe('run(): a configuration the guard refuses', () => {
+  it('throws an InputError naming the input before anything, on an event the guard ignores and for a gate too', async () => {
+    const { act } = setup();
+    const cyclic = parseInputs({ INPUT_TOKEN: 'guard' }).config;
+    const config = {
+      ...cyclic,
+      artifacts: [
+        { name: 'a', ref: 'r/a:{version}', after: ['b'] },
+        { name: 'b', ref: 'r/b:{version}', after: ['a'] },
+      ],
+    };
+    await expect(act('ping', {}, {}, { config })).rejects.toThrow(InputError);
+    await expect(act('ping', {}, {}, { config })).rejects.toThrow(/input 'artifacts'/);
+    await expect(act('push', {}, {}, { config, command: 'gate', artifact: 'a' })).rejects.toThrow(InputError);
+  });
+});
+
 describe('run(): auto', () => {
   it('a workflow run of another workflow is not the guard’s business: a notice, no API call', async () => {
     const { full, repo, act, log } = setup({ 'release-workflow': 'release.yaml' });
