@@ -2,14 +2,11 @@
  * What the action says to the runner, as `@actions/core` says it: workflow commands on stdout (`::notice::`,
  * `::add-mask::`, `::group::`), the step's outputs in the `GITHUB_OUTPUT` file and its summary in the
  * `GITHUB_STEP_SUMMARY` file. Only these few, written here so that every run, an ignored event included,
- * loads no more than `node:fs` and `node:os` for them: `@actions/core` loads `node:crypto` and its streams
- * on import, for the delimiter of an output, which only a run that sets outputs needs.
+ * loads no more than `node:fs` and `node:os` for them, where `@actions/core` loads `node:crypto` and its
+ * streams on import for the delimiter of an output.
  */
 import { accessSync, appendFileSync, constants, existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { EOL } from 'node:os';
-
-const requireBuiltin = createRequire(import.meta.url);
 
 /** Writes one line of the step's log. */
 export function info(message: string): void {
@@ -42,9 +39,8 @@ export function setOutput(name: string, value: string): void {
   if (!existsSync(path)) throw new Error(`Missing file at path: ${path}`);
   // The value ends at the delimiter, which it is checked not to contain, so it cannot end early and set
   // other outputs; the delimiter is a random UUID, as @actions/core makes it, so that no value can be
-  // written to contain it and fail the step. node:crypto is loaded here, by the runs that set outputs.
-  const { randomUUID } = requireBuiltin('node:crypto') as typeof import('node:crypto');
-  const delimiter = `ghadelimiter_${randomUUID()}`;
+  // written to contain it and fail the step (Web Crypto's, a global since Node 19: no module to load).
+  const delimiter = `ghadelimiter_${globalThis.crypto.randomUUID()}`;
   if (name.includes(delimiter) || value.includes(delimiter)) {
     throw new Error(`Unexpected input: the output ${name} contains its delimiter "${delimiter}"`);
   }
