@@ -19,6 +19,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
  * name from a module fails the build rather than silently loading everything.
  */
 const WORKSPACE_IMPORT = /import\s*\{([^}]*)\}\s*from\s*'(@release-guard\/(?:core|github-adapter))';/g;
+/** Any other reference to a workspace package's index that would load at run time: it would pull in all of it. */
+const OTHER_WORKSPACE_IMPORT =
+  /(?:\bimport\s+(?!type\b)(?![^;]*\{[^}]*\}\s*from)[^;]*?from\s*|\bimport\s*\(\s*|\bexport\s+(?!type\b)[^;]*?from\s*)['"]@release-guard\/(?:core|github-adapter)['"]/;
 
 const importsFromDefiningModules = {
   name: 'imports-from-defining-modules',
@@ -81,7 +84,13 @@ const importsFromDefiningModules = {
         const direct = [...byFile].map(
           ([file, specifiers]) => `import { ${specifiers.join(', ')} } from ${JSON.stringify(file)};`,
         );
-        contents = contents.replace(statement, direct.join(' '));
+        contents = contents.replace(statement, () => direct.join(' '));
+      }
+      const other = OTHER_WORKSPACE_IMPORT.exec(contents);
+      if (other) {
+        errors.push({
+          text: `${other[0]}: import names with import { … } from '…', so that they load from their own modules`,
+        });
       }
       return errors.length > 0 ? { errors } : { contents, loader: 'ts' };
     });
