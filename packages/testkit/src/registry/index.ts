@@ -5,6 +5,7 @@ export {
   HTPASSWD_USER,
   INSTALL_HINT,
   missingRegistryBinary,
+  REGISTRY_BINARY,
   REGISTRY_BINARY_ENV,
   registryBinary,
   skipWithoutRealRegistry,

@@ -8,6 +8,8 @@ import { delimiter, join } from 'node:path';
 
 /** The environment variable naming the registry binary, for one that is not Debian's on PATH. */
 export const REGISTRY_BINARY_ENV = 'RELEASE_GUARD_REGISTRY_BIN';
+/** @deprecated Use `registryBinary()`, which finds the binary on PATH or through {@link REGISTRY_BINARY_ENV}. */
+export const REGISTRY_BINARY = '/usr/bin/docker-registry';
 
 /** The name Debian's `docker-registry` package (distribution 2.8) gives the registry on PATH. */
 const DEBIAN_BINARY = 'docker-registry';

@@ -23,7 +23,9 @@ function displayTitle(workflow: WorkflowRecord, inputs: Record<string, string>):
 function refusedInputs(workflow: WorkflowRecord, inputs: Record<string, string>): string | undefined {
   const unexpected = Object.keys(inputs).filter((name) => !Object.hasOwn(workflow.inputs, name));
   if (unexpected.length > 0) return `Unexpected inputs provided: ${JSON.stringify(unexpected)}`;
-  const missing = Object.entries(workflow.inputs).find(([name, input]) => input.required && !(name in inputs));
+  const missing = Object.entries(workflow.inputs).find(
+    ([name, input]) => input.required && !Object.hasOwn(inputs, name),
+  );
   return missing ? `Required input '${missing[0]}' not provided` : undefined;
 }
 
