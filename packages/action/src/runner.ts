@@ -37,14 +37,23 @@ export function setOutput(name: string, value: string): void {
     return;
   }
   if (!existsSync(path)) throw new Error(`Missing file at path: ${path}`);
-  // The value ends at the delimiter, which it is checked not to contain, so it cannot end early and set
-  // other outputs; the delimiter is a random UUID, as @actions/core makes it, so that no value can be
-  // written to contain it and fail the step (Web Crypto's, a global since Node 19: no module to load).
+  appendFileSync(path, outputLines(name, value), { encoding: 'utf8' });
+}
+
+/**
+ * An output as the runner reads the `GITHUB_OUTPUT` file (actions/runner, `FileCommandManager`): a line
+ * `name=value` when the value is one line (the first `=` ends the name, and the name holds no `<<`), else
+ * `name<<delimiter`, the value's lines and the delimiter. The delimiter is a random UUID, as
+ * `@actions/core` makes it, and the value is checked not to contain it, so it cannot end early and set
+ * other outputs; Web Crypto, which makes it, is initialised only for such a value.
+ */
+function outputLines(name: string, value: string): string {
+  if (!/[\r\n=]|<</.test(name) && !/[\r\n]/.test(value)) return `${name}=${value}${EOL}`;
   const delimiter = `ghadelimiter_${globalThis.crypto.randomUUID()}`;
   if (name.includes(delimiter) || value.includes(delimiter)) {
     throw new Error(`Unexpected input: the output ${name} contains its delimiter "${delimiter}"`);
   }
-  appendFileSync(path, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, { encoding: 'utf8' });
+  return `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`;
 }
 
 /** Appends `markdown` and a line break to the job summary, in the `GITHUB_STEP_SUMMARY` file. */

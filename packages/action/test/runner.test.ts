@@ -59,14 +59,25 @@ describe('the runner protocol', () => {
     expect(stdout.join('')).toBe('::group::g\n::endgroup::\n');
   });
 
-  it('sets outputs in GITHUB_OUTPUT, each value between delimiters it does not contain', async () => {
+  it('sets outputs in GITHUB_OUTPUT: one line as name=value, several between delimiters they do not contain', async () => {
     process.env.GITHUB_OUTPUT = join(dir, 'output');
     await writeFile(process.env.GITHUB_OUTPUT, '');
     runner.setOutput('phase', 'prepared');
     runner.setOutput('version', '');
+    runner.setOutput('odd', 'a=b<<c');
     runner.setOutput('multi', 'a\nb');
+    runner.setOutput('forged', 'x\nphase=merged\nrelease<<EOF');
+    runner.setOutput('crlf', 'a\r\nphase=merged');
     const text = await readFile(process.env.GITHUB_OUTPUT, 'utf8');
-    expect(parseOutputFile(text)).toEqual({ phase: 'prepared', version: '', multi: 'a\nb' });
+    expect(parseOutputFile(text)).toEqual({
+      phase: 'prepared',
+      version: '',
+      odd: 'a=b<<c',
+      multi: 'a\nb',
+      forged: 'x\nphase=merged\nrelease<<EOF',
+      crlf: 'a\nphase=merged',
+    });
+    expect(text.startsWith('phase=prepared\nversion=\nodd=a=b<<c\n')).toBe(true);
     const delimiters = [
       ...text.matchAll(
         /^[^<\n]+<<(ghadelimiter_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})$/gm,

@@ -113,15 +113,21 @@ export async function runStep(
 
 /** Reads a `GITHUB_OUTPUT` file: `name<<DELIMITER`, the value's lines, `DELIMITER`. */
 export function parseOutputFile(text: string): Record<string, string> {
+  // As actions/runner's FileCommandManager reads it: `name=value` when `=` comes before any `<<`, else a heredoc.
   const outputs: Record<string, string> = {};
-  const lines = text.split('\n');
+  const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
-    const match = /^([^=<]+)<<(.+)$/.exec(lines[i] ?? '');
-    if (!match) continue;
-    const [, name = '', delimiter] = match;
-    const value: string[] = [];
-    for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i] ?? '');
-    outputs[name] = value.join('\n');
+    const line = lines[i] ?? '';
+    const equals = line.indexOf('=');
+    const heredoc = line.indexOf('<<');
+    if (equals >= 0 && (heredoc < 0 || equals < heredoc)) {
+      outputs[line.slice(0, equals)] = line.slice(equals + 1);
+    } else if (heredoc > 0) {
+      const delimiter = line.slice(heredoc + 2);
+      const value: string[] = [];
+      for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i] ?? '');
+      outputs[line.slice(0, heredoc)] = value.join('\n');
+    }
   }
   return outputs;
 }
