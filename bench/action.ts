@@ -9,12 +9,23 @@ import { bundle } from '../packages/action/scripts/bundle.mjs';
 
 const run = promisify(execFile);
 
+/** The artifacts of the action README's quick start. */
+const QUICK_START_ARTIFACTS = `- name: image
+  ref: ghcr.io/weaveworks/wego-app:{version}
+- name: chart
+  ref: ghcr.io/weaveworks/charts/weave-gitops:{version}
+  after: [image]
+  on-merge: true
+`;
+
 /**
  * Cold start of the bundled action handling one `pull_request` event (a non-release pull request: one
  * GraphQL read, the branches at its head, and one status write) against the emulator, as the runner starts it, and `node -e ''`
  * in the same run as the floor. Medians of `runs` interleaved runs. `offlineMs` is the same bundle handling
- * an event it ignores (`ping`, no API call): loading and running what every run loads, alone.
- * `bundleBytes` is the whole of `dist/`: both entry points and every chunk.
+ * an event it ignores (`ping`, no API call): loading and running what every run loads, alone; `configuredMs`
+ * the same with the quick start's configuration (`release-branch`, `release-workflow`, and `artifacts`, whose
+ * YAML and whose check by the core load on every run, so that a bad configuration fails the step whatever
+ * the event). `bundleBytes` is the whole of `dist/`: both entry points and every chunk.
  */
 export async function benchActionColdStart(runs = 9): Promise<{
   actionMs: number;
@@ -22,6 +33,8 @@ export async function benchActionColdStart(runs = 9): Promise<{
   floorMs: number;
   ratio: number;
   offlineRatio: number;
+  configuredMs: number;
+  configuredRatio: number;
   bundleBytes: number;
 }> {
   const dir = await mkdtemp(join(tmpdir(), 'release-guard-bench-'));
@@ -48,8 +61,15 @@ export async function benchActionColdStart(runs = 9): Promise<{
     };
     await writeFile(env.GITHUB_OUTPUT, '');
     const ping = { ...env, GITHUB_EVENT_NAME: 'ping' };
+    const configured = {
+      ...ping,
+      'INPUT_RELEASE-BRANCH': 'releases/*',
+      'INPUT_RELEASE-WORKFLOW': 'release.yaml',
+      INPUT_ARTIFACTS: QUICK_START_ARTIFACTS,
+    };
     const actions: number[] = [];
     const offline: number[] = [];
+    const configuredRuns: number[] = [];
     const floors: number[] = [];
     for (let i = 0; i < runs; i++) {
       let began = performance.now();
@@ -59,18 +79,24 @@ export async function benchActionColdStart(runs = 9): Promise<{
       await run(process.execPath, [join(dir, 'dist/index.js')], { env: ping });
       offline.push(performance.now() - began);
       began = performance.now();
+      await run(process.execPath, [join(dir, 'dist/index.js')], { env: configured });
+      configuredRuns.push(performance.now() - began);
+      began = performance.now();
       await run(process.execPath, ['-e', ''], { env });
       floors.push(performance.now() - began);
     }
     const actionMs = median(actions);
     const offlineMs = median(offline);
     const floorMs = median(floors);
+    const configuredMs = median(configuredRuns);
     return {
       actionMs,
       offlineMs,
       floorMs,
       ratio: actionMs / floorMs,
       offlineRatio: offlineMs / floorMs,
+      configuredMs,
+      configuredRatio: configuredMs / floorMs,
       bundleBytes: Object.values(sizes).reduce((sum, bytes) => sum + bytes, 0),
     };
   } finally {

@@ -29,4 +29,7 @@ console.log(
 console.log(
   `action cold start on an ignored event (ping: no API call, no guard): ${action.offlineMs.toFixed(0)} ms; ratio ${action.offlineRatio.toFixed(2)} (target < 1.5)`,
 );
+console.log(
+  `action cold start on an ignored event with the quick start's configuration (its artifacts' YAML and the core's check of them load): ${action.configuredMs.toFixed(0)} ms; ratio ${action.configuredRatio.toFixed(2)}`,
+);
 console.log(`action bundle, every chunk included: ${(action.bundleBytes / 1024).toFixed(1)} KiB (target < 400 KiB)`);
