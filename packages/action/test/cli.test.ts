@@ -55,6 +55,9 @@ const args = (...extra: string[]) => [
   ...extra,
 ];
 
+/** `args()` with the value of `flag` replaced. */
+const replaced = (flag: string, value: string) => args().map((arg, i, all) => (all[i - 1] === flag ? value : arg));
+
 describe('the release-guard CLI', () => {
   it('--dry-run prints the effects and the outputs, and executes nothing', async () => {
     const { io, out, err } = captured();
@@ -74,16 +77,13 @@ describe('the release-guard CLI', () => {
     expect(github.control.statuses(full, SHA).at(-1)).toMatchObject({ context: 'release', state: 'pending' });
   });
 
-  it('bad usage exits 2 with the usage; a bad input exits 1 naming it; tokens are never taken as flags', async () => {
+  it('bad usage exits 2 with the usage; tokens are never taken as flags', async () => {
     const bad = captured();
     expect(await cli(['--event'], {}, bad)).toBe(2);
     expect(bad.io.stderr).toContain(USAGE);
     const missing = captured();
     expect(await cli(['--event', 'push'], {}, missing)).toBe(2);
     expect(missing.io.stderr).toContain('missing --payload, --repo');
-    const input = captured();
-    expect(await cli(args('--input', 'merge-method=fast-forward'), { GITHUB_TOKEN: TOKEN }, input)).toBe(1);
-    expect(input.io.stderr).toContain("input 'merge-method': expected one of merge, squash, rebase");
     const token = captured();
     expect(await cli(args('--input', `token=${TOKEN}`), {}, token)).toBe(2);
     expect(token.io.stderr).toContain('tokens are read from the environment');
@@ -91,6 +91,42 @@ describe('the release-guard CLI', () => {
     const help = captured();
     expect(await cli(['--help'], {}, help)).toBe(0);
     expect(help.io.stdout).toBe(USAGE);
+  });
+
+  it('every bad flag or value exits 2 before any API call, naming the flag rather than what the action reads', async () => {
+    const notJson = join(work, 'not.json');
+    const empty = join(work, 'empty.json');
+    await writeFile(notJson, 'not json');
+    await writeFile(empty, '{}');
+    const cases: { argv: string[]; env?: NodeJS.ProcessEnv; says: string; usage?: boolean }[] = [
+      { argv: args('--bogus'), says: "Unknown option '--bogus'", usage: true },
+      { argv: args('stray'), says: "Unexpected argument 'stray'", usage: true },
+      { argv: ['--payload', payloadPath], says: 'missing --event, --repo', usage: true },
+      { argv: args(), env: {}, says: 'set GITHUB_TOKEN' },
+      { argv: args(), env: { GITHUB_TOKEN: '' }, says: 'set GITHUB_TOKEN' },
+      { argv: args('--input', 'release-workflow'), says: "--input expects name=value, got 'release-workflow'" },
+      { argv: args('--input', '=release.yaml'), says: "--input expects name=value, got '=release.yaml'" },
+      { argv: args('--input', 'merge-method=fast-forward'), says: '--input merge-method: expected one of merge' },
+      { argv: args('--input', 'release-timeout=soon'), says: '--input release-timeout: expected a positive whole' },
+      { argv: args('--command', 'deploy'), says: '--command: expected one of auto, release-started' },
+      { argv: args('--command', 'reconcile', '--pull-request', 'x'), says: '--pull-request: expected a positive' },
+      { argv: args('--input', 'dry-run=maybe'), says: "--dry-run: expected true or false, got 'maybe'" },
+      { argv: args('--api-url', 'ftp://example.com'), says: "--api-url: expected an http(s) URL, got 'ftp:" },
+      { argv: replaced('--repo', 'weave-gitops'), says: "--repo: expected owner/name, got 'weave-gitops'" },
+      { argv: replaced('--payload', join(work, 'nowhere.json')), says: '--payload: the event payload' },
+      { argv: replaced('--payload', notJson), says: 'could not be read as JSON' },
+      { argv: replaced('--payload', empty), says: '--payload: pull_request.action must be a non-empty' },
+    ];
+    const before = github.control.requests().length;
+    for (const { argv, env = { GITHUB_TOKEN: TOKEN }, says, usage = false } of cases) {
+      const { io, out, err } = captured();
+      expect(await cli(argv, env, { out, err }), argv.join(' ')).toBe(2);
+      expect(io.stderr, argv.join(' ')).toContain(says);
+      expect(io.stderr.includes(USAGE), argv.join(' ')).toBe(usage);
+      expect(io.stderr, argv.join(' ')).not.toMatch(/GITHUB_(REPOSITORY|EVENT_PATH|EVENT_NAME)|INPUT_/);
+      expect(io.stdout).toBe('');
+    }
+    expect(github.control.requests().slice(before)).toEqual([]);
   });
 
   it('a registry’s hostile error message reaches stderr as one line, never a workflow command', async () => {

@@ -1,0 +1,149 @@
+/**
+ * The CLI's command line: the flags, checked before any API call, turned into the environment the action
+ * reads (`GITHUB_*`, `INPUT_*`); and what goes wrong in a run, said in the terms of the command line.
+ */
+import { parseArgs } from 'node:util';
+import { EnvironmentError, EventPayloadError, InputError } from './shared.js';
+
+export const USAGE = `Usage: release-guard --event <name> --payload <file> --repo <owner/name> [options]
+
+Runs release-guard for one Actions event, as the action would, against a repository.
+The token is read from GITHUB_TOKEN (never from the command line).
+
+Options:
+  --event <name>          the event name, e.g. pull_request, workflow_run, schedule
+  --payload <file>        the event payload (JSON), e.g. a webhook delivery saved from GitHub
+  --repo <owner/name>     the repository
+  --command <command>     auto (default), release-started, release-succeeded, release-failed, gate, reconcile
+  --pull-request <n>      the pull request, for reconcile and the release commands
+  --input <name=value>    any other action input, e.g. --input release-workflow=release.yaml (repeatable)
+  --api-url <url>         the REST API (default GITHUB_API_URL or https://api.github.com)
+  --dry-run               print the effects instead of executing them
+  -h, --help              this text
+
+Exit codes: 0 done, 1 failed (an alert, a closed gate, an error), 2 bad usage.
+`;
+
+/** A command line the CLI refuses: exit 2, with this message, and the usage when no flag was of use. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+  constructor(
+    message: string,
+    readonly showUsage = false,
+  ) {
+    super(message);
+  }
+}
+
+/** What a command line asks for: the usage, or a run with this environment. */
+export type Invocation = { help: true } | { help: false; env: NodeJS.ProcessEnv };
+
+/** Inputs with a flag of their own; `--input` takes them too, the flag wins. */
+const FLAG_INPUTS = ['command', 'pull-request', 'dry-run'];
+/** Inputs that are secrets: from the environment only. */
+const TOKEN_INPUTS = ['token', 'merge-token', 'registry-token'];
+
+/** Reads and checks the command line; throws a `UsageError`. */
+export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): Invocation {
+  let values: ReturnType<typeof parse>['values'];
+  try {
+    values = parse(argv).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message, true);
+  }
+  if (values.help) return { help: true };
+  const missing = (['event', 'payload', 'repo'] as const).filter((name) => !values[name]);
+  if (missing.length > 0) throw new UsageError(`missing ${missing.map((m) => `--${m}`).join(', ')}`, true);
+  const inputs = inputsOf(values.input ?? []);
+  if (values.command) inputs.command = values.command;
+  if (values['pull-request']) inputs['pull-request'] = values['pull-request'];
+  if (values['dry-run']) inputs['dry-run'] = 'true';
+  const apiUrl = values['api-url'] || env.GITHUB_API_URL || 'https://api.github.com';
+  if (!/^https?:\/\/[^/\s]+/.test(apiUrl)) {
+    throw new UsageError(
+      `${values['api-url'] ? '--api-url' : 'GITHUB_API_URL'}: expected an http(s) URL, got '${apiUrl.slice(0, 100)}'`,
+    );
+  }
+  if (!env.GITHUB_TOKEN) {
+    throw new UsageError(
+      'set GITHUB_TOKEN to a token that may read the pull request and write statuses, e.g. GITHUB_TOKEN=$(gh auth token)',
+    );
+  }
+  const actionEnv: NodeJS.ProcessEnv = {
+    GITHUB_EVENT_NAME: values.event,
+    GITHUB_EVENT_PATH: values.payload,
+    GITHUB_REPOSITORY: values.repo,
+    GITHUB_API_URL: apiUrl,
+    ...(env.GITHUB_RUN_ID ? { GITHUB_RUN_ID: env.GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT: env.GITHUB_RUN_ATTEMPT } : {}),
+    ...(env.GITHUB_REF_NAME ? { GITHUB_REF_NAME: env.GITHUB_REF_NAME } : {}),
+    INPUT_TOKEN: env.GITHUB_TOKEN,
+    ...(env.RELEASE_GUARD_MERGE_TOKEN ? { 'INPUT_MERGE-TOKEN': env.RELEASE_GUARD_MERGE_TOKEN } : {}),
+    ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])),
+  };
+  return { help: false, env: actionEnv };
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      event: { type: 'string' },
+      payload: { type: 'string' },
+      repo: { type: 'string' },
+      command: { type: 'string' },
+      'pull-request': { type: 'string' },
+      input: { type: 'string', multiple: true },
+      'api-url': { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+/** The `--input name=value` pairs, none a token. */
+function inputsOf(pairs: readonly string[]): Record<string, string> {
+  const inputs: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new UsageError(`--input expects name=value, got '${pair.slice(0, 60)}'`);
+    const name = pair.slice(0, at);
+    if (TOKEN_INPUTS.includes(name)) {
+      throw new UsageError(`tokens are read from the environment (GITHUB_TOKEN), not from --input ${name}`);
+    }
+    inputs[name] = pair.slice(at + 1);
+  }
+  return inputs;
+}
+
+/**
+ * A failure of the run said in the terms of the command line, or `undefined` when it is not about the
+ * command line: an input names its flag, a runner variable the flag the CLI set it from, the payload `--payload`.
+ */
+export function usageErrorOf(error: unknown): UsageError | undefined {
+  if (error instanceof InputError) {
+    const detail = error.message.replace(/^input '[^']*': /, '');
+    return new UsageError(`${flagOf(error.input)}: ${detail}`);
+  }
+  if (error instanceof EnvironmentError) {
+    const variable = /^(GITHUB_[A-Z_]+)/.exec(error.message)?.[1] ?? '';
+    const flag = RUNNER_FLAGS[variable];
+    return new UsageError(flag ? error.message.replace(/^GITHUB_[A-Z_]+:?/, `${flag}:`) : error.message);
+  }
+  if (error instanceof EventPayloadError) return new UsageError(`--payload: ${error.message}`);
+  return undefined;
+}
+
+/** The runner's variables the CLI sets from its flags. */
+const RUNNER_FLAGS: Record<string, string> = {
+  GITHUB_EVENT_NAME: '--event',
+  GITHUB_EVENT_PATH: '--payload',
+  GITHUB_REPOSITORY: '--repo',
+};
+
+function flagOf(input: string): string {
+  if (FLAG_INPUTS.includes(input)) return `--${input}`;
+  if (input === 'token') return 'GITHUB_TOKEN';
+  if (input === 'merge-token') return 'RELEASE_GUARD_MERGE_TOKEN';
+  return `--input ${input}`;
+}
