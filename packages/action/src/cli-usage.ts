@@ -3,7 +3,7 @@
  * reads (`GITHUB_*`, `INPUT_*`); and what goes wrong in a run, said in the terms of the command line.
  */
 import { parseArgs } from 'node:util';
-import { EnvironmentError, EventPayloadError, InputError } from './shared.js';
+import { EnvironmentError, EventPayloadError, INPUT_NAMES, InputError } from './shared.js';
 
 export const USAGE = `Usage: release-guard --event <name> --payload <file> --repo <owner/name> [options]
 
@@ -101,7 +101,7 @@ function parse(argv: readonly string[]) {
   });
 }
 
-/** The `--input name=value` pairs, none a token. */
+/** The `--input name=value` pairs: each name one of the action's inputs (`action.yml`), none a token. */
 function inputsOf(pairs: readonly string[]): Record<string, string> {
   const inputs: Record<string, string> = {};
   for (const pair of pairs) {
@@ -110,6 +110,13 @@ function inputsOf(pairs: readonly string[]): Record<string, string> {
     const name = pair.slice(0, at);
     if (TOKEN_INPUTS.includes(name)) {
       throw new UsageError(`tokens are read from the environment (GITHUB_TOKEN), not from --input ${name}`);
+    }
+    if (!(INPUT_NAMES as readonly string[]).includes(name)) {
+      const known = INPUT_NAMES.filter((n) => !TOKEN_INPUTS.includes(n));
+      const hint = closest(name, known);
+      throw new UsageError(
+        `--input: unknown input '${name.slice(0, 60)}'${hint ? ` (did you mean ${hint}?)` : ''}; the inputs are ${known.join(', ')}`,
+      );
     }
     inputs[name] = pair.slice(at + 1);
   }
@@ -146,4 +153,31 @@ function flagOf(input: string): string {
   if (input === 'token') return 'GITHUB_TOKEN';
   if (input === 'merge-token') return 'RELEASE_GUARD_MERGE_TOKEN';
   return `--input ${input}`;
+}
+
+/** The candidate nearest to `name` (edit distance, case and `-`/`_` aside), when it is near enough to be a typo. */
+export function closest(name: string, candidates: readonly string[]): string | undefined {
+  const normal = (s: string) => s.toLowerCase().replace(/-/g, '_');
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(normal(name), normal(candidate));
+    if (!best || distance < best.distance) best = { candidate, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(name.length / 3)) ? best.candidate : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(
+        (previous[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = row;
+  }
+  return previous[b.length] as number;
 }

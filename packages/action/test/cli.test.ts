@@ -1,10 +1,14 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type GitHubEmulator, pullRequestEvent, startGitHub } from '@release-guard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { cli, USAGE } from '../src/cli.js';
+import { parseCommandLine } from '../src/cli-usage.js';
 import { HOSTILE_REGISTRY_WORDS, useHostileRegistry, workflowCommands } from './support/hostile-registry.js';
 import { useBundle } from './support/runner.js';
 
@@ -127,6 +131,26 @@ describe('the release-guard CLI', () => {
       expect(io.stdout).toBe('');
     }
     expect(github.control.requests().slice(before)).toEqual([]);
+  });
+
+  it('refuses an --input the action does not declare, naming it and the closest input', async () => {
+    const before = github.control.requests().length;
+    const typo = captured();
+    expect(await cli(args('--input', 'release-workflows=release.yaml'), { GITHUB_TOKEN: TOKEN }, typo)).toBe(2);
+    expect(typo.io.stderr).toContain("--input: unknown input 'release-workflows' (did you mean release-workflow?)");
+    const unlike = captured();
+    expect(await cli(args('--input', 'colour=green'), { GITHUB_TOKEN: TOKEN }, unlike)).toBe(2);
+    expect(unlike.io.stderr).toContain("--input: unknown input 'colour'; the inputs are command, pull-request");
+    expect(github.control.requests().slice(before)).toEqual([]);
+    // Every input action.yml declares, but the tokens, is taken, each as the action reads it.
+    const declared = parseYaml(readFileSync(fileURLToPath(new URL('../action.yml', import.meta.url)), 'utf8')) as {
+      inputs: Record<string, unknown>;
+    };
+    for (const name of Object.keys(declared.inputs)) {
+      if (name.endsWith('token')) continue;
+      const invocation = parseCommandLine(args('--input', `${name}=value`), { GITHUB_TOKEN: TOKEN });
+      expect(invocation.help ? {} : invocation.env, name).toHaveProperty([`INPUT_${name.toUpperCase()}`], 'value');
+    }
   });
 
   it('a registry’s hostile error message reaches stderr as one line, never a workflow command', async () => {
