@@ -3,7 +3,8 @@
  * reads (`GITHUB_*`, `INPUT_*`); and what goes wrong in a run, said in the terms of the command line.
  */
 import { parseArgs } from 'node:util';
-import { EnvironmentError, EventPayloadError, INPUT_NAMES, InputError } from './shared.js';
+import { GITHUB_EVENTS } from './github-events.js';
+import { AUTO_EVENTS, EnvironmentError, EventPayloadError, INPUT_NAMES, InputError } from './shared.js';
 
 export const USAGE = `Usage: release-guard --event <name> --payload <file> --repo <owner/name> [options]
 
@@ -11,7 +12,8 @@ Runs release-guard for one Actions event, as the action would, against a reposit
 The token is read from GITHUB_TOKEN (never from the command line).
 
 Options:
-  --event <name>          the event name, e.g. pull_request, workflow_run, schedule
+  --event <name>          the event name, e.g. pull_request, workflow_run, schedule (any other GitHub
+                          event gets a notice and no effects)
   --payload <file>        the event payload (JSON), e.g. a webhook delivery saved from GitHub
   --repo <owner/name>     the repository
   --command <command>     auto (default), release-started, release-succeeded, release-failed, gate, reconcile
@@ -54,6 +56,8 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   if (values.help) return { help: true };
   const missing = (['event', 'payload', 'repo'] as const).filter((name) => !values[name]);
   if (missing.length > 0) throw new UsageError(`missing ${missing.map((m) => `--${m}`).join(', ')}`, true);
+  const event = values.event as string;
+  checkEvent(event);
   const inputs = inputsOf(values.input ?? []);
   if (values.command) inputs.command = values.command;
   if (values['pull-request']) inputs['pull-request'] = values['pull-request'];
@@ -70,7 +74,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     );
   }
   const actionEnv: NodeJS.ProcessEnv = {
-    GITHUB_EVENT_NAME: values.event,
+    GITHUB_EVENT_NAME: event,
     GITHUB_EVENT_PATH: values.payload,
     GITHUB_REPOSITORY: values.repo,
     GITHUB_API_URL: apiUrl,
@@ -99,6 +103,19 @@ function parse(argv: readonly string[]) {
       help: { type: 'boolean', short: 'h' },
     },
   });
+}
+
+/**
+ * An event GitHub has: `auto` acts on a few and answers the others with a notice, as the action does, and
+ * the other commands take any. A name GitHub does not have is refused, with the closest one.
+ */
+function checkEvent(event: string): void {
+  if ((GITHUB_EVENTS as readonly string[]).includes(event)) return;
+  const hint = closest(event, GITHUB_EVENTS);
+  throw new UsageError(
+    `--event: '${event.slice(0, 60)}' is not a GitHub Actions event${hint ? ` (did you mean ${hint}?)` : ''}. ` +
+      `The command auto acts on ${AUTO_EVENTS.join(', ')}; any other GitHub event gets a notice and no effects`,
+  );
 }
 
 /** The `--input name=value` pairs: each name one of the action's inputs (`action.yml`), none a token. */

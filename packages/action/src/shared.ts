@@ -6,7 +6,7 @@
  */
 export { ignoredEvent, NO_OUTPUTS } from './commands/result.js';
 export { actionContext, EnvironmentError } from './environment.js';
-export { EventPayloadError, isCommitSha, word } from './event-plan.js';
+export { AUTO_EVENTS, EventPayloadError, isCommitSha, word } from './event-plan.js';
 export { INPUT_NAMES, InputError, loadInputs, releaseMode } from './inputs.js';
 export { inertLogLine } from './log.js';
 export { runAction } from './run.js';

@@ -153,6 +153,24 @@ describe('the release-guard CLI', () => {
     }
   });
 
+  it('refuses an --event GitHub does not have; a GitHub event the guard ignores is a notice', async () => {
+    const before = github.control.requests().length;
+    const typo = captured();
+    expect(await cli(replaced('--event', 'pull-request'), { GITHUB_TOKEN: TOKEN }, typo)).toBe(2);
+    expect(typo.io.stderr).toContain(
+      "--event: 'pull-request' is not a GitHub Actions event (did you mean pull_request?). The command auto acts on " +
+        'pull_request, pull_request_target, pull_request_review, workflow_run, schedule, workflow_dispatch',
+    );
+    const made = captured();
+    expect(await cli(replaced('--event', 'deploy'), { GITHUB_TOKEN: TOKEN }, made)).toBe(2);
+    expect(made.io.stderr).toContain("--event: 'deploy' is not a GitHub Actions event. The command auto acts on");
+    const ignored = captured();
+    expect(await cli(replaced('--event', 'push'), { GITHUB_TOKEN: TOKEN }, ignored)).toBe(0);
+    expect(ignored.io.stderr).toContain('notice: release-guard does not act on push events');
+    expect(ignored.io.stdout).toContain('phase=\n');
+    expect(github.control.requests().slice(before)).toEqual([]);
+  });
+
   it('a registry’s hostile error message reaches stderr as one line, never a workflow command', async () => {
     const { io, out, err } = captured();
     const artifacts = `- name: image\n  ref: ${hostileRegistry.host}/a:{version}\n- name: chart\n  ref: ${hostileRegistry.host}/c:{version}\n  after: [image]`;
