@@ -171,6 +171,18 @@ describe('the release-guard CLI', () => {
     expect(github.control.requests().slice(before)).toEqual([]);
   });
 
+  it('a {vesion} typo in an artifact ref is bad usage, caught before any API call', async () => {
+    const before = github.control.requests().length;
+    const { io, out, err } = captured();
+    const artifacts = '- name: image\n  ref: ghcr.io/weaveworks/wego-app:{vesion}';
+    expect(await cli(args('--input', `artifacts=${artifacts}`), { GITHUB_TOKEN: TOKEN }, { out, err })).toBe(2);
+    expect(io.stderr).toContain(
+      "--input artifacts: entry 0 (image): the ref 'ghcr.io/weaveworks/wego-app:{vesion}' has the placeholder {vesion}",
+    );
+    expect(io.stderr).toContain('which the action never fills: use {version}');
+    expect(github.control.requests().slice(before)).toEqual([]);
+  });
+
   it('a registry’s hostile error message reaches stderr as one line, never a workflow command', async () => {
     const { io, out, err } = captured();
     const artifacts = `- name: image\n  ref: ${hostileRegistry.host}/a:{version}\n- name: chart\n  ref: ${hostileRegistry.host}/c:{version}\n  after: [image]`;

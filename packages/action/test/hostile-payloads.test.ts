@@ -530,10 +530,10 @@ describe('hostile inputs: parseInputs', () => {
 
   it('accepts a small YAML list with anchors and aliases used as intended', () => {
     const artifacts =
-      '- &image {name: image, ref: "ghcr.io/a:{version}"}\n- {name: chart, ref: "ghcr.io/c:{chart}", after: [image], on-merge: true}';
+      '- &image {name: image, ref: "ghcr.io/a:{version}"}\n- {name: chart, ref: "ghcr.io/c:{version}", after: [image], on-merge: true}';
     expect(parseInputs(env({ token: TOKEN, artifacts })).config.artifacts).toEqual([
       { name: 'image', ref: 'ghcr.io/a:{version}' },
-      { name: 'chart', ref: 'ghcr.io/c:{chart}', after: ['image'], onMerge: true },
+      { name: 'chart', ref: 'ghcr.io/c:{version}', after: ['image'], onMerge: true },
     ]);
   });
 
