@@ -2,6 +2,8 @@
  * The CLI's command line: the flags, checked before any API call, turned into the environment the action
  * reads (`GITHUB_*`, `INPUT_*`); and what goes wrong in a run, said in the terms of the command line.
  */
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GITHUB_EVENTS } from './github-events.js';
 import { AUTO_EVENTS, EnvironmentError, EventPayloadError, INPUT_NAMES, InputError } from './shared.js';
@@ -20,6 +22,7 @@ Options:
   --pull-request <n>      the pull request, for reconcile and the release commands
   --input <name=value>    any other action input, e.g. --input release-workflow=release.yaml (repeatable)
   --api-url <url>         the REST API (default GITHUB_API_URL or https://api.github.com)
+  --summary <file>        write the job summary (Markdown) to this file; the terminal gets it as text
   --dry-run               print the effects instead of executing them
   -h, --help              this text
 
@@ -38,7 +41,7 @@ export class UsageError extends Error {
 }
 
 /** What a command line asks for: the usage, or a run with this environment. */
-export type Invocation = { help: true } | { help: false; env: NodeJS.ProcessEnv };
+export type Invocation = { help: true } | { help: false; env: NodeJS.ProcessEnv; summaryFile?: string };
 
 /** Inputs with a flag of their own; `--input` takes them too, the flag wins. */
 const FLAG_INPUTS = ['command', 'pull-request', 'dry-run'];
@@ -68,6 +71,10 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       `${values['api-url'] ? '--api-url' : 'GITHUB_API_URL'}: expected an http(s) URL, got '${apiUrl.slice(0, 100)}'`,
     );
   }
+  const summaryFile = values.summary ? resolve(values.summary) : undefined;
+  if (summaryFile && !existsSync(dirname(summaryFile))) {
+    throw new UsageError(`--summary: the directory ${dirname(summaryFile)} does not exist`);
+  }
   if (!env.GITHUB_TOKEN) {
     throw new UsageError(
       'set GITHUB_TOKEN to a token that may read the pull request and write statuses, e.g. GITHUB_TOKEN=$(gh auth token)',
@@ -84,7 +91,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     ...(env.RELEASE_GUARD_MERGE_TOKEN ? { 'INPUT_MERGE-TOKEN': env.RELEASE_GUARD_MERGE_TOKEN } : {}),
     ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])),
   };
-  return { help: false, env: actionEnv };
+  return { help: false, env: actionEnv, ...(summaryFile ? { summaryFile } : {}) };
 }
 
 function parse(argv: readonly string[]) {
@@ -99,6 +106,7 @@ function parse(argv: readonly string[]) {
       'pull-request': { type: 'string' },
       input: { type: 'string', multiple: true },
       'api-url': { type: 'string' },
+      summary: { type: 'string' },
       'dry-run': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },

@@ -5,8 +5,10 @@
  * and each command only when the run comes to them.
  */
 import { realpathSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { parseCommandLine, USAGE, UsageError, usageErrorOf } from './cli-usage.js';
+import { plainText } from './cli-text.js';
+import { type Invocation, parseCommandLine, USAGE, UsageError, usageErrorOf } from './cli-usage.js';
 import type { ActionLog } from './run.js';
 import { actionContext, inertLogLine, loadInputs, runAction } from './shared.js';
 
@@ -19,19 +21,19 @@ export interface CliIo {
 
 /** The CLI: returns the exit code (0 done, 1 failed, 2 bad usage). */
 export async function cli(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
-  let actionEnv: NodeJS.ProcessEnv;
+  let invocation: Invocation;
   try {
-    const invocation = parseCommandLine(argv, env);
-    if (invocation.help) {
-      io.out(USAGE);
-      return 0;
-    }
-    actionEnv = invocation.env;
+    invocation = parseCommandLine(argv, env);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.err(`release-guard: ${inertLogLine(error.message)}\n${error.showUsage ? `\n${USAGE}` : ''}`);
     return 2;
   }
+  if (invocation.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  const { env: actionEnv, summaryFile } = invocation;
   const log: ActionLog = {
     info: (message) => io.err(`${message}\n`),
     notice: (message) => io.err(`notice: ${message}\n`),
@@ -47,7 +49,8 @@ export async function cli(argv: readonly string[], env: NodeJS.ProcessEnv, io: C
     const parsed = await loadInputs(actionEnv);
     const clients = async () => (await import('./clients.js')).actionClients(parsed, actionEnv);
     const result = await runAction(parsed, context, clients, log);
-    io.out(`${result.summary}\n`);
+    if (summaryFile) await writeFile(summaryFile, `${result.summary}\n`);
+    io.out(plainText(result.summary));
     io.out(
       `\n${Object.entries(result.outputs)
         .map(([name, value]) => `${name}=${value}`)

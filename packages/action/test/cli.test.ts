@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,6 +74,21 @@ describe('the release-guard CLI', () => {
     expect(`${io.stdout}${io.stderr}`).not.toContain(TOKEN);
   });
 
+  it('--summary writes the job summary as Markdown; the terminal gets it as plain text', async () => {
+    const { io, out, err } = captured();
+    const file = join(work, 'summary.md');
+    expect(await cli(args('--dry-run', '--summary', file), { GITHUB_TOKEN: TOKEN }, { out, err })).toBe(0);
+    const markdown = await readFile(file, 'utf8');
+    expect(markdown).toContain('### release-guard: locked: waiting for an approved release');
+    expect(markdown).toContain('| phase | commit | what happened |');
+    expect(markdown).toContain('```mermaid');
+    expect(io.stdout).toMatch(/^Pull request #\d+\n\nrelease-guard: locked: waiting for an approved release\n/);
+    expect(io.stdout).toContain('Release branch releases/v0.29.0 at aaaaaaa.');
+    expect(io.stdout).toMatch(/\nphase {5}commit {3}what happened\nprepared {2}aaaaaaa {2}\S/);
+    expect(io.stdout).toContain('This run\n\n- SET_STATUS (not executed: dry run)');
+    expect(io.stdout).not.toMatch(/&#|```|<details>|\| ---/);
+  });
+
   it('without --dry-run it acts as the action would', async () => {
     const { io, out, err } = captured();
     const code = await cli(args('--input', 'status-context=release'), { GITHUB_TOKEN: TOKEN }, { out, err });
@@ -116,6 +131,7 @@ describe('the release-guard CLI', () => {
       { argv: args('--command', 'reconcile', '--pull-request', 'x'), says: '--pull-request: expected a positive' },
       { argv: args('--input', 'dry-run=maybe'), says: "--dry-run: expected true or false, got 'maybe'" },
       { argv: args('--api-url', 'ftp://example.com'), says: "--api-url: expected an http(s) URL, got 'ftp:" },
+      { argv: args('--summary', join(work, 'no/such/dir/summary.md')), says: '--summary: the directory' },
       { argv: replaced('--repo', 'weave-gitops'), says: "--repo: expected owner/name, got 'weave-gitops'" },
       { argv: replaced('--payload', join(work, 'nowhere.json')), says: '--payload: the event payload' },
       { argv: replaced('--payload', notJson), says: 'could not be read as JSON' },
