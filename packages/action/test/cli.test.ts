@@ -229,6 +229,18 @@ describe('the release-guard CLI', () => {
     expect(io.stderr).not.toContain('\r');
   });
 
+  it('runs from the sources as `pnpm release-guard` at the root of the workspace, with its exit code', async () => {
+    const root = fileURLToPath(new URL('../../..', import.meta.url));
+    const run = (...argv: string[]) =>
+      new Promise<{ code: number; stdout: string }>((done) => {
+        execFile('pnpm', ['--silent', 'release-guard', ...argv], { cwd: root }, (error, stdout) =>
+          done({ code: error ? Number(error.code ?? 1) : 0, stdout }),
+        );
+      });
+    expect(await run('--help')).toEqual({ code: 0, stdout: USAGE });
+    expect((await run('--event', 'push')).code).toBe(2);
+  });
+
   it('the bundled dist/cli.js runs as a command', async () => {
     const result = await new Promise<{ code: number; stdout: string }>((done) => {
       execFile(
