@@ -1,11 +1,12 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const script = resolve(fileURLToPath(import.meta.url), '../../scripts/release.mjs');
+const root = resolve(fileURLToPath(import.meta.url), '../../../..');
 let work: string;
 let origin: string;
 let clone: string;
@@ -24,8 +25,15 @@ beforeAll(async () => {
   git(work, 'clone', '--quiet', origin, clone);
   git(clone, 'config', 'user.name', 'release bot');
   git(clone, 'config', 'user.email', 'release-bot@example.com');
-  await writeFile(join(clone, 'OLD'), 'from an earlier layout\n');
-  git(clone, 'add', 'OLD');
+  // What the action repository holds besides a release: its own workflows and policy, and what an earlier
+  // release left (a chunk of an earlier build, an older README).
+  await mkdir(join(clone, '.github', 'workflows'), { recursive: true });
+  await writeFile(join(clone, '.github', 'workflows', 'check.yaml'), 'on: push\n');
+  await writeFile(join(clone, 'SECURITY.md'), 'Report a vulnerability privately.\n');
+  await mkdir(join(clone, 'dist', 'chunks'), { recursive: true });
+  await writeFile(join(clone, 'dist', 'chunks', 'stale-0000.js'), 'export {};\n');
+  await writeFile(join(clone, 'README.md'), 'an older README\n');
+  git(clone, 'add', '--all');
   git(clone, 'commit', '--quiet', '-m', 'initial');
   git(clone, 'push', '--quiet', 'origin', 'HEAD');
 });
@@ -57,7 +65,11 @@ describe('the action release script', () => {
         expect(files, `${script} imports ${specifier}`).toContain(posix.join(posix.dirname(script), specifier));
       }
     }
-    expect(files).not.toContain('OLD');
+    // Only what a release writes is replaced; the rest of the repository stays.
+    expect(files).toEqual(expect.arrayContaining(['.github/workflows/check.yaml', 'SECURITY.md', 'LICENSE']));
+    expect(files).not.toContain('dist/chunks/stale-0000.js');
+    expect(git(origin, 'show', 'v1.0.0:LICENSE')).toBe((await readFile(join(root, 'LICENSE'), 'utf8')).trim());
+    expect(git(origin, 'show', 'v1.0.0:README.md')).toContain('# @release-guard/action');
     expect(files.some((f) => f.startsWith('src/'))).toBe(false);
     expect(git(origin, 'show', 'v1:action.yml')).toContain('main: dist/index.js');
 
