@@ -1,9 +1,12 @@
 import { execFile, execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain ESM script without declarations.
+import { absoluteLinks, MONOREPO_URL } from '../scripts/release.mjs';
 
 const script = resolve(fileURLToPath(import.meta.url), '../../scripts/release.mjs');
 const root = resolve(fileURLToPath(import.meta.url), '../../../..');
@@ -48,6 +51,36 @@ const releaseCli = (...args: string[]) =>
     );
   });
 
+/** The targets of a Markdown text's links, outside code. */
+function linksOf(markdown: string): string[] {
+  const prose = markdown.replace(/^```[\s\S]*?^```/gm, '').replace(/`[^`\n]*`/g, '');
+  return [...prose.matchAll(/\]\(([^)\s]+)\)/g), ...prose.matchAll(/^\s*\[[^\]]+\]:\s*(\S+)/gm)].map((m) => m[1] ?? '');
+}
+
+describe('absoluteLinks', () => {
+  it('makes each link relative to the package an absolute URL of the monorepo at the version', () => {
+    const readme = [
+      'See [the core](../core), [`examples/x`](../../examples/x#setup), [a test](test/a.test.ts),',
+      '[security](/SECURITY.md), [Tokens](#tokens) and [GitHub](https://github.com/features/actions).',
+      '[src]: src/index.ts',
+      '`[not a link](src/x.ts)`',
+      '```md',
+      '[in a block](src/y.ts)',
+      '```',
+    ].join('\n');
+    const base = `${MONOREPO_URL}/blob/v1.2.0`;
+    expect(absoluteLinks(readme, 'v1.2.0').split('\n')).toEqual([
+      `See [the core](${base}/packages/core), [\`examples/x\`](${base}/examples/x#setup), [a test](${base}/packages/action/test/a.test.ts),`,
+      `[security](${base}/SECURITY.md), [Tokens](#tokens) and [GitHub](https://github.com/features/actions).`,
+      `[src]: ${base}/packages/action/src/index.ts`,
+      '`[not a link](src/x.ts)`',
+      '```md',
+      '[in a block](src/y.ts)',
+      '```',
+    ]);
+  });
+});
+
 describe('the action release script', () => {
   it('puts action.yml and the built dist/ on vX.Y.Z and moves vX, pushed to the action repository', async () => {
     const first = await releaseCli('v1.0.0', '--repo', clone, '--push');
@@ -69,7 +102,20 @@ describe('the action release script', () => {
     expect(files).toEqual(expect.arrayContaining(['.github/workflows/check.yaml', 'SECURITY.md', 'LICENSE']));
     expect(files).not.toContain('dist/chunks/stale-0000.js');
     expect(git(origin, 'show', 'v1.0.0:LICENSE')).toBe((await readFile(join(root, 'LICENSE'), 'utf8')).trim());
-    expect(git(origin, 'show', 'v1.0.0:README.md')).toContain('# @release-guard/action');
+    // The README's links work from the action repository: none is relative, each names a path of the monorepo.
+    const readme = git(origin, 'show', 'v1.0.0:README.md');
+    expect(readme).toContain('# @release-guard/action');
+    const links = linksOf(readme);
+    expect(links.length).toBeGreaterThan(5);
+    for (const link of links) {
+      expect(link).toMatch(/^(https?:\/\/|#)/);
+      const inMonorepo = link.startsWith(`${MONOREPO_URL}/blob/v1.0.0/`)
+        ? link.slice(`${MONOREPO_URL}/blob/v1.0.0/`.length).split('#')[0]
+        : undefined;
+      if (inMonorepo !== undefined) expect(existsSync(join(root, inMonorepo ?? '')), link).toBe(true);
+    }
+    expect(links).toContain(`${MONOREPO_URL}/blob/v1.0.0/examples/weave-gitops`);
+    expect(links).toContain(`${MONOREPO_URL}/blob/v1.0.0/packages/action/test/recovery.test.ts`);
     expect(files.some((f) => f.startsWith('src/'))).toBe(false);
     expect(git(origin, 'show', 'v1:action.yml')).toContain('main: dist/index.js');
 
