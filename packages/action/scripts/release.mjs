@@ -3,7 +3,8 @@
 // dist/, commits action.yml, dist/, README.md and the monorepo's LICENSE at the root of a clone of that
 // repository, tags the commit vX.Y.Z and moves the major tag vX to it. `dist/` is only ever built here,
 // never edited. Anything else in that repository (its .github/, a SECURITY.md) is left as it is. The README's
-// links relative to this package are made absolute, to the version's sources in the monorepo.
+// links relative to this package are made absolute, to the version's sources in the monorepo. The monorepo
+// must be clean: what is released is its HEAD, which the release commit names.
 //
 //   node packages/action/scripts/release.mjs v1.2.0 --repo ../action [--push]
 import { execFileSync } from 'node:child_process';
@@ -27,6 +28,15 @@ export async function release({ version, repo, push = false, source = 'unknown' 
   if (!/^v\d+\.\d+\.\d+$/.test(version)) throw new Error(`the version must look like v1.2.3, got '${version}'`);
   if (!existsSync(join(repo, '.git')))
     throw new Error(`${repo} is not a git work tree (clone the action repository first)`);
+  // What is released is a commit of the monorepo (`source`): a change not committed there would be released
+  // without being in any.
+  const changes = execFileSync('git', ['status', '--porcelain'], { cwd: monorepo, encoding: 'utf8' }).trimEnd();
+  if (changes) {
+    const listed = changes.split('\n');
+    throw new Error(
+      `the monorepo has uncommitted changes: commit or stash them, so that the release is built from a commit\n${listed.slice(0, 10).join('\n')}${listed.length > 10 ? `\n… and ${listed.length - 10} more` : ''}`,
+    );
+  }
   const git = (...args) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
   if (git('tag', '--list', version))
     throw new Error(`${version} is already released: tags are never moved, except the major one`);
@@ -94,6 +104,11 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     process.exit(2);
   }
   const source = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-  const commit = await release({ version, repo: resolve(values.repo), push: values.push, source });
-  console.log(`${version} released as ${commit}${values.push ? ' and pushed' : ' (not pushed: --push to publish)'}`);
+  try {
+    const commit = await release({ version, repo: resolve(values.repo), push: values.push, source });
+    console.log(`${version} released as ${commit}${values.push ? ' and pushed' : ' (not pushed: --push to publish)'}`);
+  } catch (error) {
+    console.error(`release.mjs: ${error.message}`);
+    process.exit(1);
+  }
 }

@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,9 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ESM script without declarations.
 import { absoluteLinks, MONOREPO_URL } from '../scripts/release.mjs';
 
-const script = resolve(fileURLToPath(import.meta.url), '../../scripts/release.mjs');
 const root = resolve(fileURLToPath(import.meta.url), '../../../..');
 let work: string;
+/** The copy of the monorepo the script runs from: a clean commit of this working tree. */
+let monorepo: string;
+let script: string;
 let origin: string;
 let clone: string;
 /**
@@ -20,8 +22,28 @@ let clone: string;
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
+/**
+ * A git repository holding what the release reads of this working tree, as it is, committed: the script
+ * refuses a monorepo with uncommitted changes, which this working tree may well have while it is worked on.
+ * The package's dependencies are this tree's, linked.
+ */
+async function copyOfMonorepo(dir: string): Promise<string> {
+  for (const file of ['LICENSE', 'tsconfig.json', 'tsconfig.base.json']) await cp(join(root, file), join(dir, file));
+  for (const entry of ['action.yml', 'README.md', 'package.json', 'scripts', 'src']) {
+    await cp(join(root, 'packages/action', entry), join(dir, 'packages/action', entry), { recursive: true });
+  }
+  await symlink(join(root, 'packages/action/node_modules'), join(dir, 'packages/action/node_modules'));
+  await writeFile(join(dir, '.gitignore'), 'node_modules\n');
+  git(dir, 'init', '--quiet');
+  git(dir, 'add', '--all');
+  git(dir, '-c', 'user.name=dev', '-c', 'user.email=dev@example.com', 'commit', '--quiet', '-m', 'the sources');
+  return join(dir, 'packages/action/scripts/release.mjs');
+}
+
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'release-guard-release-'));
+  monorepo = join(work, 'monorepo');
+  script = await copyOfMonorepo(monorepo);
   origin = join(work, 'action.git');
   clone = join(work, 'action');
   git(work, 'init', '--quiet', '--bare', origin);
@@ -132,5 +154,24 @@ describe('the action release script', () => {
     const bad = await releaseCli('1.2', '--repo', clone);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("the version must look like v1.2.3, got '1.2'");
+  });
+
+  it('refuses a monorepo with uncommitted changes, before touching the action repository', async () => {
+    const tags = git(origin, 'tag', '--list');
+    const head = git(clone, 'rev-parse', 'HEAD');
+    await writeFile(join(monorepo, 'packages/action/src/scratch.ts'), 'export const notCommitted = true;\n');
+    try {
+      const dirty = await releaseCli('v1.2.0', '--repo', clone, '--push');
+      expect(dirty.code).toBe(1);
+      expect(dirty.stderr).toBe(
+        'release.mjs: the monorepo has uncommitted changes: commit or stash them, so that the release is built from a commit\n' +
+          '?? packages/action/src/scratch.ts\n',
+      );
+    } finally {
+      await rm(join(monorepo, 'packages/action/src/scratch.ts'));
+    }
+    expect(git(origin, 'tag', '--list')).toBe(tags);
+    expect(git(clone, 'rev-parse', 'HEAD')).toBe(head);
+    expect(git(clone, 'status', '--porcelain')).toBe('');
   });
 });
