@@ -3,7 +3,7 @@ export { SWEEP_CONCURRENCY } from './commands/guard-pull-requests.js';
 export { releaseSince } from './commands/sweep.js';
 export { actionContext, EnvironmentError } from './environment.js';
 export type { EventPlan } from './event-plan.js';
-export { EventPayloadError, planFor, toGuardEvents } from './event-plan.js';
+export { AUTO_EVENTS, EventPayloadError, planFor, toGuardEvents } from './event-plan.js';
 export type { GateResult } from './gate.js';
 export { gate } from './gate.js';
 export type { ActionInputs, Command, InputName } from './inputs.js';

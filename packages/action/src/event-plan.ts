@@ -30,6 +30,16 @@ export type EventPlan =
   /** Nothing to do: why. */
   | { kind: 'ignore'; notice: string };
 
+/** The events `auto` acts on (`planFor`); it answers any other with a notice and no effects. */
+export const AUTO_EVENTS = [
+  'pull_request',
+  'pull_request_target',
+  'pull_request_review',
+  'workflow_run',
+  'schedule',
+  'workflow_dispatch',
+] as const;
+
 /** A payload that is not what GitHub sends for its event: what is wrong, where. */
 export class EventPayloadError extends Error {
   override name = 'EventPayloadError';

@@ -5,8 +5,8 @@
  * chunk for each set of modules that load it (a run spends about 0.4 ms on each file it loads).
  */
 export { ignoredEvent, NO_OUTPUTS } from './commands/result.js';
-export { actionContext } from './environment.js';
-export { EventPayloadError, isCommitSha, word } from './event-plan.js';
-export { InputError, loadInputs, releaseMode } from './inputs.js';
+export { actionContext, EnvironmentError } from './environment.js';
+export { AUTO_EVENTS, EventPayloadError, isCommitSha, word } from './event-plan.js';
+export { INPUT_NAMES, InputError, loadInputs, releaseMode } from './inputs.js';
 export { inertLogLine } from './log.js';
 export { runAction } from './run.js';

@@ -6,12 +6,27 @@ import {
   workflowRunEvent,
 } from '@release-guard/testkit';
 import { describe, expect, it } from 'vitest';
-import { EventPayloadError, planFor, toGuardEvents } from '../src/api.js';
+import { AUTO_EVENTS, EventPayloadError, planFor, toGuardEvents } from '../src/api.js';
+import { GITHUB_EVENTS } from '../src/github-events.js';
 
 const repo = { owner: 'weaveworks', name: 'weave-gitops' };
 const head = { ref: 'releases/v0.29.0', sha: '03093a127262cad8f4c94caf8aa4262314a1cedd' };
 
 describe('planFor', () => {
+  it('acts on the events AUTO_EVENTS lists and answers every other GitHub event with a notice', () => {
+    const acted = GITHUB_EVENTS.filter((name) => {
+      try {
+        return planFor(name, {}).kind !== 'ignore';
+      } catch (error) {
+        // An event it acts on needs a payload of its kind.
+        expect(error).toBeInstanceOf(EventPayloadError);
+        return true;
+      }
+    });
+    expect(acted).toEqual([...AUTO_EVENTS].sort());
+    expect(planFor('push', {})).toEqual({ kind: 'ignore', notice: 'release-guard does not act on push events' });
+  });
+
   it('pull_request: opened reads facts; reopened, synchronize and closed become events', () => {
     const plan = (action: 'opened' | 'reopened' | 'synchronize' | 'closed', extra = {}) =>
       planFor('pull_request', pullRequestEvent(action, { repo, number: 3906, head, ...extra }).payload);

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 // The library surface: `index.ts` is the action's entry point and runs it when imported.
 import {
+  AUTO_EVENTS,
   EventPayloadError,
   type EventPlan,
   INPUT_NAMES,
@@ -307,15 +308,7 @@ describe('hostile event payloads: planFor', () => {
 });
 
 describe('fuzzing planFor with fast-check', () => {
-  const events = fc.constantFrom(
-    'pull_request',
-    'pull_request_target',
-    'pull_request_review',
-    'workflow_run',
-    'schedule',
-    'workflow_dispatch',
-    'push',
-  );
+  const events = fc.constantFrom(...AUTO_EVENTS, 'push');
   const anything = fc.anything({
     maxDepth: 3,
     key: fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'action', 'pull_request', 'workflow_run')),
@@ -537,10 +530,10 @@ describe('hostile inputs: parseInputs', () => {
 
   it('accepts a small YAML list with anchors and aliases used as intended', () => {
     const artifacts =
-      '- &image {name: image, ref: "ghcr.io/a:{version}"}\n- {name: chart, ref: "ghcr.io/c:{chart}", after: [image], on-merge: true}';
+      '- &image {name: image, ref: "ghcr.io/a:{version}"}\n- {name: chart, ref: "ghcr.io/c:{version}", after: [image], on-merge: true}';
     expect(parseInputs(env({ token: TOKEN, artifacts })).config.artifacts).toEqual([
       { name: 'image', ref: 'ghcr.io/a:{version}' },
-      { name: 'chart', ref: 'ghcr.io/c:{chart}', after: ['image'], onMerge: true },
+      { name: 'chart', ref: 'ghcr.io/c:{version}', after: ['image'], onMerge: true },
     ]);
   });
 

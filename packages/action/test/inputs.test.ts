@@ -42,7 +42,7 @@ describe('parseInputs', () => {
         'status-context': 'release',
         'status-kind': 'check-run',
         artifacts:
-          '- name: image\n  ref: ghcr.io/weaveworks/wego-app:{version}\n- name: chart\n  ref: ghcr.io/weaveworks/charts/weave-gitops:{chart}\n  after: [image]\n  on-merge: true\n',
+          '- name: image\n  ref: ghcr.io/weaveworks/wego-app:{version}\n- name: chart\n  ref: ghcr.io/weaveworks/charts/weave-gitops:{version}\n  after: [image]\n  on-merge: true\n',
         'merge-method': 'squash',
         approvers: '@alice, weaveworks/releasers',
         'minimum-permission': 'maintain',
@@ -58,7 +58,7 @@ describe('parseInputs', () => {
       statusContext: 'release',
       artifacts: [
         { name: 'image', ref: 'ghcr.io/weaveworks/wego-app:{version}' },
-        { name: 'chart', ref: 'ghcr.io/weaveworks/charts/weave-gitops:{chart}', after: ['image'], onMerge: true },
+        { name: 'chart', ref: 'ghcr.io/weaveworks/charts/weave-gitops:{version}', after: ['image'], onMerge: true },
       ],
     });
     expect(inputs.approvers).toEqual({
@@ -92,9 +92,14 @@ describe('parseInputs', () => {
     [{ token: 't', artifacts: 'name: image' }, 'artifacts', 'YAML list'],
     [{ token: 't', artifacts: '- [broken' }, 'artifacts', 'not valid YAML'],
     [
-      { token: 't', artifacts: '- name: chart\n  ref: c:{chart}\n  after: [imag]' },
+      { token: 't', artifacts: '- name: chart\n  ref: c:{version}\n  after: [imag]' },
       'artifacts',
       "unknown artifact 'imag'",
+    ],
+    [
+      { token: 't', artifacts: '- name: image\n  ref: ghcr.io/a:{vesion}' },
+      'artifacts',
+      "entry 0 (image): the ref 'ghcr.io/a:{vesion}' has the placeholder {vesion}, which the action never fills",
     ],
   ] as const)('%o is refused, naming %s', (inputs, input, message) => {
     const error = inputError(inputs);
@@ -122,7 +127,8 @@ describe('loadInputs, which loads YAML and the core only for the inputs that nee
     { token: 't', 'status-context': 'x'.repeat(300) },
     { token: 't', artifacts: '- name: image\n  ref: ghcr.io/weaveworks/wego-app:{version}' },
     { token: 't', artifacts: '- [broken' },
-    { token: 't', artifacts: '- name: chart\n  ref: c:{chart}\n  after: [imag]' },
+    { token: 't', artifacts: '- name: chart\n  ref: c:{version}\n  after: [imag]' },
+    { token: 't', artifacts: '- name: image\n  ref: ghcr.io/a:{vesion}' },
     { artifacts: '- [broken' },
     { token: 't', command: 'deploy', 'release-branch': 'releases/[' },
   ];
