@@ -3,7 +3,7 @@
 // dist/, commits action.yml, dist/, README.md and the monorepo's LICENSE at the root of a clone of that
 // repository, tags the commit vX.Y.Z and moves the major tag vX to it. `dist/` is only ever built here,
 // never edited. Anything else in that repository (its .github/, a SECURITY.md) is left as it is. The README's
-// links relative to this package are made absolute, to the version's sources in the monorepo. The monorepo
+// links relative to this package are made absolute, to the sources of the commit released. The monorepo
 // must be clean: what is released is its HEAD, which the release commit names.
 //
 //   node packages/action/scripts/release.mjs v1.2.0 --repo ../action [--push]
@@ -45,7 +45,9 @@ export async function release({ version, repo, push = false, source = 'unknown' 
   mkdirSync(join(repo, 'dist'));
   await bundle(join(repo, 'dist'));
   cpSync(join(root, 'action.yml'), join(repo, 'action.yml'));
-  writeFileSync(join(repo, 'README.md'), absoluteLinks(readFileSync(join(root, 'README.md'), 'utf8'), version));
+  // The links name the commit released: it exists on GitHub once pushed, whether or not it is tagged.
+  const ref = /^[0-9a-f]{40}$/.test(source) ? source : version;
+  writeFileSync(join(repo, 'README.md'), absoluteLinks(readFileSync(join(root, 'README.md'), 'utf8'), ref));
   cpSync(join(monorepo, 'LICENSE'), join(repo, 'LICENSE'));
   git('add', '--all');
   git('commit', '--quiet', '--allow-empty', '-m', `release-guard action ${version}`, '-m', `Built from ${source}.`);
@@ -62,12 +64,12 @@ export async function release({ version, repo, push = false, source = 'unknown' 
 
 /**
  * The README with every link relative to this package (`../../examples/…`, `test/…`, `/SECURITY.md`) made an
- * absolute URL of the monorepo at `version`, `${MONOREPO_URL}/blob/vX.Y.Z/packages/action/…`: at the root of
+ * absolute URL of the monorepo at `ref` (a commit or a tag), `${MONOREPO_URL}/blob/<ref>/packages/action/…`: at the root of
  * the action repository those paths do not exist. Links with a scheme and anchors in the page stay, and
  * so does code (fenced blocks, inline code).
  */
-export function absoluteLinks(markdown, version) {
-  const base = `${MONOREPO_URL}/blob/${version}/`;
+export function absoluteLinks(markdown, ref) {
+  const base = `${MONOREPO_URL}/blob/${ref}/`;
   const absolute = (target) => {
     if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('#')) return target;
     return target.startsWith('/') ? `${base}${target.slice(1)}` : new URL(target, `${base}packages/action/`).href;

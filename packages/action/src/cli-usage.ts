@@ -19,7 +19,7 @@ Options:
   --payload <file>        the event payload (JSON), e.g. a webhook delivery saved from GitHub
   --repo <owner/name>     the repository
   --command <command>     auto (default), release-started, release-succeeded, release-failed, gate, reconcile
-  --pull-request <n>      the pull request, for reconcile and the release commands
+  --pull-request <n>      the pull request, for reconcile, the release commands and a sweep of one
   --input <name=value>    any other action input, e.g. --input release-workflow=release.yaml (repeatable)
   --api-url <url>         the REST API (default GITHUB_API_URL or https://api.github.com)
   --summary <file>        write the job summary (Markdown) to this file; the terminal gets it as text

@@ -129,15 +129,17 @@ describe('the action release script', () => {
     expect(readme).toContain('# @release-guard/action');
     const links = linksOf(readme);
     expect(links.length).toBeGreaterThan(5);
+    // They name the commit released, which the release commit names too.
+    const built = /Built from ([0-9a-f]{40})\./.exec(git(origin, 'log', '-1', '--format=%b', 'v1.0.0'))?.[1];
+    expect(built).toBeDefined();
+    const base = `${MONOREPO_URL}/blob/${built}/`;
     for (const link of links) {
       expect(link).toMatch(/^(https?:\/\/|#)/);
-      const inMonorepo = link.startsWith(`${MONOREPO_URL}/blob/v1.0.0/`)
-        ? link.slice(`${MONOREPO_URL}/blob/v1.0.0/`.length).split('#')[0]
-        : undefined;
+      const inMonorepo = link.startsWith(base) ? link.slice(base.length).split('#')[0] : undefined;
       if (inMonorepo !== undefined) expect(existsSync(join(root, inMonorepo ?? '')), link).toBe(true);
     }
-    expect(links).toContain(`${MONOREPO_URL}/blob/v1.0.0/examples/weave-gitops`);
-    expect(links).toContain(`${MONOREPO_URL}/blob/v1.0.0/packages/action/test/recovery.test.ts`);
+    expect(links).toContain(`${base}examples/weave-gitops`);
+    expect(links).toContain(`${base}packages/action/test/recovery.test.ts`);
     expect(files.some((f) => f.startsWith('src/'))).toBe(false);
     expect(git(origin, 'show', 'v1:action.yml')).toContain('main: dist/index.js');
 
