@@ -532,6 +532,14 @@ describe('a GitHub App as the merge token: the steps in the action README ("Toke
     const inputs = Object.entries(guard?.with ?? {}).filter(([key]) => key !== 'merge-token');
     const pr = theGuardStep('pr.yaml').inputs;
     for (const [key, value] of inputs) expect(String(value), key).toBe(pr[key]);
+    // Nothing the quick start's guard step sets is left out: swapping it for these steps changes the token only.
+    const quickStartGuard = yamlBlocks(actionReadme)
+      .flatMap((b) => (isObject(b.document) && isObject(b.document.jobs) ? Object.values(b.document.jobs) : []))
+      .flatMap((j) => (isObject(j) && Array.isArray(j.steps) ? (j.steps as Step[]) : []))
+      .find((step) => step.uses === GUARD && String(step.with?.['merge-token']).includes('secrets.'));
+    const kept = Object.keys(quickStartGuard?.with ?? {}).filter((key) => key !== 'merge-token');
+    expect(kept.length).toBeGreaterThan(2);
+    for (const key of kept) expect(guard?.with, key).toHaveProperty(key);
     expect(pullRequestCodeProblems(steps)).toEqual([]);
   });
 });
