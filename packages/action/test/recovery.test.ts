@@ -270,7 +270,7 @@ describe('recovering a failed release in the calling run', () => {
 
 describe('recovering a timed-out release', () => {
   it('the sweep fails it after release-timeout; a new approval dispatches a new run, never the stuck one', async () => {
-    const { openRelease, approve, sweep, status, guardRuns, finish, merged } = setup();
+    const { openRelease, approve, sweep, status, guardRuns, finish, merged, timeline } = setup();
     const number = await openRelease();
     await approve(number);
     const stuck = guardRuns()[0]?.id ?? 0;
@@ -278,6 +278,7 @@ describe('recovering a timed-out release', () => {
     const swept = await sweep();
     expect(swept.pullRequests[0]?.result.snapshot.phase).toBe('failed');
     expect(status()).toMatchObject({ state: 'failure', description: 'Release failed: release timed out' });
+    expect(timeline(number)).toContain('release timed out: approve again, or cancel the run and re-run it');
 
     const again = await approve(number, 'releaser');
     expect(again.outputs.phase).toBe('releasing');

@@ -1,6 +1,12 @@
 import type { GuardSnapshot, Phase } from './snapshot.js';
 import { inertMarkdown, shortSha } from './text.js';
 
+/** The failure of a release that took longer than the caller allows (`TIMED_OUT`). */
+export const TIMED_OUT_FAILURE = 'release timed out';
+
+/** A timed-out run may still be running: it is cancelled before it can be re-run. */
+const TIMED_OUT_HEADLINE = 'release timed out: approve again, or cancel the run and re-run it';
+
 const HEADLINE: Record<Phase, string> = {
   skipped: 'not a release pull request',
   prepared: 'locked: waiting for an approved release',
@@ -17,10 +23,12 @@ const HEADLINE: Record<Phase, string> = {
  * is made inert, so a branch name or a failure reason cannot inject Markdown or HTML.
  */
 export function renderTimeline(
-  snapshot: Pick<GuardSnapshot, 'phase' | 'headSha' | 'pr' | 'timeline' | 'violations'>,
+  snapshot: Pick<GuardSnapshot, 'phase' | 'headSha' | 'pr' | 'timeline' | 'violations'> &
+    Partial<Pick<GuardSnapshot, 'failure'>>,
 ): string {
+  const timedOut = snapshot.phase === 'failed' && snapshot.failure === TIMED_OUT_FAILURE;
   const lines = [
-    `### release-guard: ${HEADLINE[snapshot.phase]}`,
+    `### release-guard: ${timedOut ? TIMED_OUT_HEADLINE : HEADLINE[snapshot.phase]}`,
     '',
     `Release branch \`${snapshot.pr.headRef.replace(/`/g, "'")}\` at \`${shortSha(snapshot.headSha)}\`.`,
     '',

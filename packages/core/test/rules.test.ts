@@ -527,6 +527,14 @@ describe('retry', () => {
       '### release-guard: release failed: re-run the release run, or approve again',
     );
   });
+
+  it('after a timeout, the timeline says the run must be cancelled before it can be re-run', () => {
+    const timedOut = drive(guard, pr, [approve(), started(), { type: 'TIMED_OUT', sha: SHA.a }]).snapshot;
+    expect(renderTimeline(timedOut)).toContain(
+      '### release-guard: release timed out: approve again, or cancel the run and re-run it',
+    );
+    expect(timedOut.timeline.at(-1)?.note).toBe('release timed out');
+  });
 });
 
 describe('release runs', () => {

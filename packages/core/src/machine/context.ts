@@ -15,7 +15,7 @@ import {
   type TimelineEntry,
 } from '../snapshot.js';
 import { truncate } from '../text.js';
-import { renderTimeline } from '../timeline.js';
+import { renderTimeline, TIMED_OUT_FAILURE } from '../timeline.js';
 import { type Args, type Params, reviewIdOf, runIdOf, shaOf } from './event.js';
 import { bypassMessage, noteFor } from './messages.js';
 
@@ -146,7 +146,7 @@ export const recordFailure: Update = ({ context, event }) => {
       };
     case 'TIMED_OUT':
       // The run that took too long is done with: asking again dispatches a new one, never adopts it.
-      return { failure: 'release timed out', ...currentRunFinished(context) };
+      return { failure: TIMED_OUT_FAILURE, ...currentRunFinished(context) };
     default:
       return { failure: 'approval withdrawn' };
   }
