@@ -1,12 +1,15 @@
 import { nodeId, RepositoryRepresentations } from './representations/repository.js';
-import type {
-  CheckRunRecord,
-  CommitStatusRecord,
-  IssueCommentRecord,
-  PullRequestRecord,
-  RepositoryRecord,
-  Review,
-  WorkflowRunRecord,
+import {
+  type ChangedFileRecord,
+  type CheckRunRecord,
+  type CommitStatusRecord,
+  type IssueCommentRecord,
+  lineChanges,
+  type PullRequestRecord,
+  type RepositoryRecord,
+  type Review,
+  shaOf,
+  type WorkflowRunRecord,
 } from './state.js';
 
 /**
@@ -94,9 +97,25 @@ export class Representations extends RepositoryRepresentations {
       review_comments: 0,
       maintainer_can_modify: false,
       commits: 1,
-      additions: 1,
-      deletions: 0,
-      changed_files: 1,
+      ...lineChanges(pr),
+      changed_files: pr.files.length,
+    };
+  }
+
+  /** A file a pull request changes (`diff-entry`), its URLs at the head commit; no `patch`: diffs are not modelled. */
+  diffEntry(repo: RepositoryRecord, pr: PullRequestRecord, file: ChangedFileRecord) {
+    const path = file.filename.split('/').map(encodeURIComponent).join('/');
+    return {
+      sha: shaOf(`blob:${repo.fullName}:${pr.head.sha}:${file.filename}`),
+      filename: file.filename,
+      status: file.status,
+      additions: file.additions,
+      deletions: file.deletions,
+      changes: file.additions + file.deletions,
+      blob_url: this.html(`${repo.fullName}/blob/${pr.head.sha}/${path}`),
+      raw_url: this.html(`${repo.fullName}/raw/${pr.head.sha}/${path}`),
+      contents_url: `${this.base}/repos/${repo.fullName}/contents/${path}?ref=${pr.head.sha}`,
+      ...(file.previousFilename ? { previous_filename: file.previousFilename } : {}),
     };
   }
 

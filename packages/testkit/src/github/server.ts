@@ -18,7 +18,7 @@ import { createCheckRun, listCheckRunsForRef, updateCheckRun } from './rest/chec
 import { getCollaboratorPermissionLevel } from './rest/collaborators.js';
 import { addLabels, createComment, listComments, removeLabel, updateComment } from './rest/comments.js';
 import { error, type Handler, type Reply } from './rest/context.js';
-import { getPull, listPulls, mergePull } from './rest/pulls.js';
+import { getPull, listPullFiles, listPulls, mergePull } from './rest/pulls.js';
 import { createReview, dismissReview, listReviews } from './rest/reviews.js';
 import { createCommitStatus, getCombinedStatusForRef, listCommitStatusesForRef } from './rest/statuses.js';
 import { getTeamMembership } from './rest/teams.js';
@@ -42,6 +42,7 @@ const HANDLERS: Record<string, Handler> = {
   'pulls/dismiss-review': dismissReview,
   'pulls/get': getPull,
   'pulls/list': listPulls,
+  'pulls/list-files': listPullFiles,
   'pulls/list-reviews': listReviews,
   'pulls/merge': mergePull,
   'repos/create-commit-status': createCommitStatus,
