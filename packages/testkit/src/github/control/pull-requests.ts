@@ -69,7 +69,8 @@ export class PullRequestControl extends RepositoryControl {
       autoMerge: null,
     };
     record.pulls.set(number, pr);
-    if (headRepo.toLowerCase() === record.fullName.toLowerCase()) record.branches.set(pr.head.ref, pr.head.sha);
+    // The head branch lives in the head repository: this one, or the fork.
+    this.state.repository(headRepo)?.branches.set(pr.head.ref, pr.head.sha);
     return number;
   }
 
@@ -82,8 +83,7 @@ export class PullRequestControl extends RepositoryControl {
     if (options.files) pr.files = changedFiles(options.files);
     pr.head.sha = sha;
     pr.autoMerge = null;
-    const record = this.repo(repo);
-    if (pr.head.repo.toLowerCase() === record.fullName.toLowerCase()) record.branches.set(pr.head.ref, sha);
+    this.state.repository(pr.head.repo)?.branches.set(pr.head.ref, sha);
     pr.updatedAt = this.state.timestamp();
   }
 
