@@ -1,4 +1,5 @@
 export { ContractViolation, loadContract } from './contract.js';
+export type { FileLocation } from './control/contents.js';
 export type { PullRequestFile } from './control/pull-requests.js';
 export type { Counters, RequestLogEntry } from './control.js';
 export { GitHubControl } from './control.js';

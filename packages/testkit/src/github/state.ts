@@ -151,6 +151,8 @@ export interface RepositoryRecord {
   pulls: Map<number, PullRequestRecord>;
   /** Branches of this repository and the commit each points at. */
   branches: Map<string, string>;
+  /** The files of each commit whose tree is modelled, by commit SHA, then by path. */
+  trees: Map<string, Map<string, Buffer>>;
   statuses: CommitStatusRecord[];
   checkRuns: CheckRunRecord[];
   comments: IssueCommentRecord[];

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { graphql } from '@octokit/graphql';
 import type { GitHubEmulator, PullRequestFile } from '../../src/github/index.js';
 import { freshRepo, SHA } from './github.js';
@@ -40,4 +41,16 @@ export async function allNodes<T>(page: (after: string | null) => Promise<Connec
     if (!connection.pageInfo.hasNextPage) return nodes;
     after = connection.pageInfo.endCursor;
   }
+}
+
+/** Git's own blob SHA of `content` (`git hash-object`), to hold the emulator's to. */
+export function gitBlobSha(content: string | Uint8Array): string {
+  return execFileSync('git', ['hash-object', '--stdin'], { input: content, encoding: 'utf8' }).trim();
+}
+
+/** The bytes of a `content-file` body, from its base64 `content`. */
+export function decoded(file: unknown): string {
+  const { content, encoding } = file as { content: string; encoding: string };
+  if (encoding !== 'base64') throw new Error(`a file encoded ${encoding}, not base64`);
+  return Buffer.from(content, 'base64').toString('utf8');
 }

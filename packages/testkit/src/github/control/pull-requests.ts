@@ -3,6 +3,7 @@
  * calls of the code under test (pushes, merges by hand, reviews, assignees, comments).
  */
 
+import { carryTree } from '../contents.js';
 import { type ChangedFileRecord, type FileStatus, type PullRequestRecord, type Review, shaOf } from '../state.js';
 import { RepositoryControl } from './repositories.js';
 
@@ -75,15 +76,17 @@ export class PullRequestControl extends RepositoryControl {
   }
 
   /**
-   * A push to the head branch: the head SHA moves (auto-merge is disabled, as GitHub does), and `files`,
-   * when given, replace the files the pull request changes.
+   * A push to the head branch: the head SHA moves (auto-merge is disabled, as GitHub does), the new commit
+   * starts with the files of the old one, and `files`, when given, replace the files the pull request changes.
    */
   pushHead(repo: string, number: number, sha: string, options: { files?: readonly PullRequestFile[] } = {}): void {
     const pr = this.pullRequest(repo, number);
     if (options.files) pr.files = changedFiles(options.files);
+    const head = this.state.repository(pr.head.repo);
+    for (const holder of new Set([this.repo(repo), head])) if (holder) carryTree(holder, pr.head.sha, sha);
     pr.head.sha = sha;
     pr.autoMerge = null;
-    this.state.repository(pr.head.repo)?.branches.set(pr.head.ref, sha);
+    head?.branches.set(pr.head.ref, sha);
     pr.updatedAt = this.state.timestamp();
   }
 

@@ -1,3 +1,4 @@
+import { treeOf } from '../contents.js';
 import { mergePullRequest } from '../merge.js';
 import { error, type Handler, notFound, paginate } from './context.js';
 
@@ -46,5 +47,10 @@ export const listPullFiles: Handler = (ctx) => {
   if (!pr) return notFound();
   const listed = pr.files.slice(0, MAX_LISTED_FILES);
   const { items, headers } = paginate(ctx, listed, `/repos/${ctx.repo.fullName}/pulls/${pr.number}/files`);
-  return { status: 200, body: items.map((file) => ctx.repr.diffEntry(ctx.repo, pr, file)), headers };
+  const head = treeOf(ctx.state, ctx.repo, pr.head.sha);
+  return {
+    status: 200,
+    body: items.map((file) => ctx.repr.diffEntry(ctx.repo, pr, file, head?.get(file.filename))),
+    headers,
+  };
 };
