@@ -154,7 +154,8 @@ describe('GraphQL on GitHub’s schema, sharing the REST state', () => {
     const query = `query($owner: String!, $name: String!, $number: Int!, $after: String) {
       repository(owner: $owner, name: $name) { pullRequest(number: $number) {
         reviews(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { author { login } } } } } }`;
-    const first = await client()<Page>(query, { owner, name: repo, number: n });
+    // A null cursor is no cursor: clients send `after: null` for the first page.
+    const first = await client()<Page>(query, { owner, name: repo, number: n, after: null });
     expect(first.repository.pullRequest.reviews.nodes).toHaveLength(100);
     expect(first.repository.pullRequest.reviews.pageInfo.hasNextPage).toBe(true);
     const second = await client()<Page>(query, {

@@ -324,11 +324,13 @@ describe('teams', () => {
 });
 
 describe('branches', () => {
-  it('lists the branches whose head is a commit: pull request heads of this repository, pushes, not forks', async () => {
+  it('lists the branches whose head is a commit: pull request heads of this repository, pushes; a fork’s are the fork’s', async () => {
     const { owner, repo, full } = freshRepo(github());
     const control = github().control;
     const number = control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a } });
-    control.openPullRequest(full, { head: { ref: 'releases/v1', sha: SHA.a, repo: 'mallory/fork' } });
+    const fromFork = control.openPullRequest(full, {
+      head: { ref: 'releases/v1', sha: SHA.a, repo: `mallory/${repo}` },
+    });
     control.pushBranch(full, 'feature', SHA.a);
     control.pushBranch(full, 'other', SHA.b);
     const names = async (sha: string) =>
@@ -340,5 +342,13 @@ describe('branches', () => {
     expect(await names(SHA.c)).toEqual(['releases/v1']);
     control.deleteBranch(full, 'releases/v1');
     expect(await names(SHA.c)).toEqual([]);
+    // A fork's head branch is the fork's, and moves with a push to it.
+    control.pushHead(full, fromFork, SHA.b);
+    const forkNames = async (sha: string) =>
+      (await octokit().rest.repos.listBranchesForHeadCommit({ owner: 'mallory', repo, commit_sha: sha })).data.map(
+        (b) => b.name,
+      );
+    expect(await forkNames(SHA.b)).toEqual(['releases/v1']);
+    expect(await names(SHA.b)).toEqual(['other']);
   });
 });

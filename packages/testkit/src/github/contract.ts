@@ -69,30 +69,41 @@ async function build(): Promise<Contract> {
   const describe = (errors: { instancePath?: string; message?: string; params?: unknown }[] | null | undefined) =>
     (errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}${extra(e.params)}`);
   // Path templates compiled once: a regular expression per operation is far cheaper than the generic router.
+  // A parameter GitHub marks `x-multi-segment` (a file's `path`) spans slashes: `contents/docs/a.md`.
   const routes = api.getOperations().map((operation) => {
     const names: string[] = [];
+    const declared = (operation.parameters ?? []) as { in?: string; name?: string; 'x-multi-segment'?: boolean }[];
+    const multi = new Set(declared.filter((p) => p.in === 'path' && p['x-multi-segment']).map((p) => p.name));
     const source = operation.path
       .split('/')
       .map((segment) => {
         const name = segment.match(/^\{(.+)\}$/)?.[1];
         if (!name) return segment.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
         names.push(name);
-        return '([^/]+)';
+        return multi.has(name) ? '(.+)' : '([^/]+)';
       })
       .join('/');
-    return { operation, names, pattern: new RegExp(`^${source}$`) };
+    return { operation, names, multiSegment: multi.size > 0, pattern: new RegExp(`^${source}$`) };
   });
+  const params = (operation: Operation, path: string): Record<string, string> => {
+    const route = routes.find((r) => r.operation === operation);
+    const values = route?.pattern.exec(path)?.slice(1) ?? [];
+    return Object.fromEntries((route?.names ?? []).map((name, i) => [name, decodeURIComponent(values[i] ?? '')]));
+  };
+  // openapi-backend's own router takes a path parameter to end at a slash: a multi-segment one is
+  // checked with its slashes escaped, as a client that escapes them sends it.
+  const validationPath = (operation: Operation, path: string): string => {
+    if (!routes.find((r) => r.operation === operation)?.multiSegment) return path;
+    const values = params(operation, path);
+    return operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? ''));
+  };
   return {
     operationIds: api.getOperations().map((o) => o.operationId ?? ''),
     match: (method, path) =>
       routes.find((r) => r.operation.method === method.toLowerCase() && r.pattern.test(path))?.operation,
-    params(operation, path) {
-      const route = routes.find((r) => r.operation === operation);
-      const values = route?.pattern.exec(path)?.slice(1) ?? [];
-      return Object.fromEntries((route?.names ?? []).map((name, i) => [name, decodeURIComponent(values[i] ?? '')]));
-    },
+    params,
     checkRequest(operation, request) {
-      const result = api.validateRequest(request, operation);
+      const result = api.validateRequest({ ...request, path: validationPath(operation, request.path) }, operation);
       return result.valid ? [] : describe(result.errors as never);
     },
     checkResponse(operation, status, body) {

@@ -1,6 +1,6 @@
 /** The control API of the GitHub emulator, and the request log it keeps. */
 
-import { WorkflowControl } from './control/workflows.js';
+import { ContentControl } from './control/contents.js';
 import type { FaultRule, Faults } from './faults.js';
 import type { GitHubState } from './state.js';
 
@@ -31,9 +31,10 @@ export interface Counters {
  *
  * Its methods are grouped by concern, each group a class this one extends: repositories and access
  * (control/repositories.ts), pull requests (control/pull-requests.ts), workflows and runs
- * (control/workflows.ts); the request log, contract violations and faults are here.
+ * (control/workflows.ts), the files of commits (control/contents.ts); the request log, contract violations
+ * and faults are here.
  */
-export class GitHubControl extends WorkflowControl {
+export class GitHubControl extends ContentControl {
   readonly log: RequestLogEntry[] = [];
   readonly violations: Error[] = [];
   readonly counters: Counters = { requests: 0, requestValidations: 0, responseValidations: 0 };

@@ -1,13 +1,24 @@
+import { blobSha, urlPath } from './contents.js';
 import { nodeId, RepositoryRepresentations } from './representations/repository.js';
-import type {
-  CheckRunRecord,
-  CommitStatusRecord,
-  IssueCommentRecord,
-  PullRequestRecord,
-  RepositoryRecord,
-  Review,
-  WorkflowRunRecord,
+import {
+  type ChangedFileRecord,
+  type CheckRunRecord,
+  type CommitStatusRecord,
+  type IssueCommentRecord,
+  lineChanges,
+  type PullRequestRecord,
+  type RepositoryRecord,
+  type Review,
+  shaOf,
+  type WorkflowRunRecord,
 } from './state.js';
+
+/**
+ * The largest file whose content `repos/get-content` returns in its JSON media type: "1 MB or smaller: All
+ * features of this endpoint are supported" (its description); a larger one comes with `content: ""` and
+ * `encoding: "none"` (https://github.com/githubocto/flat-viewer/issues/41 shows such an answer).
+ */
+const MAX_INLINE_CONTENT = 1024 * 1024;
 
 /**
  * REST representations in the shapes GitHub's OpenAPI description requires. Every response the
@@ -94,9 +105,28 @@ export class Representations extends RepositoryRepresentations {
       review_comments: 0,
       maintainer_can_modify: false,
       commits: 1,
-      additions: 1,
-      deletions: 0,
-      changed_files: 1,
+      ...lineChanges(pr),
+      changed_files: pr.files.length,
+    };
+  }
+
+  /**
+   * A file a pull request changes (`diff-entry`), its URLs at the head commit; `blob` is its content there,
+   * when the head commit's files are set. No `patch`: diffs are not modelled.
+   */
+  diffEntry(repo: RepositoryRecord, pr: PullRequestRecord, file: ChangedFileRecord, blob: Buffer | undefined) {
+    const path = urlPath(file.filename);
+    return {
+      sha: blob ? blobSha(blob) : shaOf(`blob:${repo.fullName}:${pr.head.sha}:${file.filename}`),
+      filename: file.filename,
+      status: file.status,
+      additions: file.additions,
+      deletions: file.deletions,
+      changes: file.additions + file.deletions,
+      blob_url: this.html(`${repo.fullName}/blob/${pr.head.sha}/${path}`),
+      raw_url: this.html(`${repo.fullName}/raw/${pr.head.sha}/${path}`),
+      contents_url: `${this.base}/repos/${repo.fullName}/contents/${path}?ref=${pr.head.sha}`,
+      ...(file.previousFilename ? { previous_filename: file.previousFilename } : {}),
     };
   }
 
@@ -118,6 +148,33 @@ export class Representations extends RepositoryRepresentations {
       ...simple
     } = this.pullRequest(repo, pr, headRepo);
     return simple;
+  }
+
+  /**
+   * A file at `ref` (`content-file`), as GitHub's JSON media type has it: base64 in lines of 60 characters,
+   * each ending in a newline, and URLs that keep the ref asked for. A file over 1 MB comes without its
+   * content (`encoding: none`), as GitHub answers for such files.
+   */
+  contentFile(repo: RepositoryRecord, ref: string, path: string, content: Buffer) {
+    const sha = blobSha(content);
+    const self = `${this.base}/repos/${repo.fullName}/contents/${urlPath(path)}?ref=${encodeURIComponent(ref)}`;
+    const git = `${this.base}/repos/${repo.fullName}/git/blobs/${sha}`;
+    const html = this.html(`${repo.fullName}/blob/${urlPath(ref)}/${urlPath(path)}`);
+    const inline = content.length <= MAX_INLINE_CONTENT;
+    return {
+      type: 'file',
+      encoding: inline ? 'base64' : 'none',
+      size: content.length,
+      name: path.slice(path.lastIndexOf('/') + 1),
+      path,
+      content: inline ? content.toString('base64').replace(/.{1,60}/g, '$&\n') : '',
+      sha,
+      url: self,
+      git_url: git,
+      html_url: html,
+      download_url: `${this.base}/_raw/${repo.fullName}/${urlPath(ref)}/${urlPath(path)}`,
+      _links: { self, git, html },
+    };
   }
 
   label(repo: RepositoryRecord, name: string) {

@@ -17,8 +17,9 @@ import { listBranchesForHeadCommit } from './rest/branches.js';
 import { createCheckRun, listCheckRunsForRef, updateCheckRun } from './rest/checks.js';
 import { getCollaboratorPermissionLevel } from './rest/collaborators.js';
 import { addLabels, createComment, listComments, removeLabel, updateComment } from './rest/comments.js';
+import { getContent } from './rest/contents.js';
 import { error, type Handler, type Reply } from './rest/context.js';
-import { getPull, listPulls, mergePull } from './rest/pulls.js';
+import { getPull, listPullFiles, listPulls, mergePull } from './rest/pulls.js';
 import { createReview, dismissReview, listReviews } from './rest/reviews.js';
 import { createCommitStatus, getCombinedStatusForRef, listCommitStatusesForRef } from './rest/statuses.js';
 import { getTeamMembership } from './rest/teams.js';
@@ -42,11 +43,13 @@ const HANDLERS: Record<string, Handler> = {
   'pulls/dismiss-review': dismissReview,
   'pulls/get': getPull,
   'pulls/list': listPulls,
+  'pulls/list-files': listPullFiles,
   'pulls/list-reviews': listReviews,
   'pulls/merge': mergePull,
   'repos/create-commit-status': createCommitStatus,
   'repos/get-collaborator-permission-level': getCollaboratorPermissionLevel,
   'repos/get-combined-status-for-ref': getCombinedStatusForRef,
+  'repos/get-content': getContent,
   'repos/list-branches-for-head-commit': listBranchesForHeadCommit,
   'repos/list-commit-statuses-for-ref': listCommitStatusesForRef,
 };
@@ -210,11 +213,17 @@ export async function startGitHub(options: GitHubOptions = {}): Promise<GitHubEm
         params,
         query,
         body: (body ?? {}) as Record<string, unknown>,
+        accept: req.headers.accept ?? '',
         caller,
         url,
       });
     }
     if (method !== 'get') settleAutoMerges(state);
+    if (result.unserved) {
+      const violation = new ContractViolation('request', operationId, [result.unserved]);
+      control.violations.push(violation);
+      return reply(404, { message: violation.message, documentation_url: 'https://docs.github.com/rest' });
+    }
     if (fault?.kind === 'lose-response') return lose(res, entry);
     if (fault?.kind === 'corrupt-response') result = { ...result, body: fault.corrupt(structuredClone(result.body)) };
     if (validate) control.counters.responseValidations++;

@@ -51,7 +51,22 @@ export interface PullRequestRecord {
   closedAt: string | null;
   labels: string[];
   reviews: Review[];
+  /** The files the pull request changes, in the order GitHub lists them (its diff's order). */
+  files: ChangedFileRecord[];
   autoMerge: { method: 'MERGE' | 'SQUASH' | 'REBASE'; enabledBy: Account; enabledAt: string } | null;
+}
+
+/** How a pull request changed a file: REST's `status` of a diff entry. */
+export type FileStatus = 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged';
+
+/** One file a pull request changes. */
+export interface ChangedFileRecord {
+  filename: string;
+  status: FileStatus;
+  /** The path it had before: a rename's (or a copy's) source. */
+  previousFilename?: string;
+  additions: number;
+  deletions: number;
 }
 
 export interface CommitStatusRecord {
@@ -136,6 +151,8 @@ export interface RepositoryRecord {
   pulls: Map<number, PullRequestRecord>;
   /** Branches of this repository and the commit each points at. */
   branches: Map<string, string>;
+  /** The files of each commit whose tree is modelled, by commit SHA, then by path. */
+  trees: Map<string, Map<string, Buffer>>;
   statuses: CommitStatusRecord[];
   checkRuns: CheckRunRecord[];
   comments: IssueCommentRecord[];
@@ -196,6 +213,17 @@ export class GitHubState {
 /** A deterministic 40-hex SHA from any text, for merge commits and the like. */
 export function shaOf(text: string): string {
   return createHash('sha1').update(text).digest('hex');
+}
+
+/** The lines a pull request adds and deletes: the sums over its files, as GitHub counts them. */
+export function lineChanges(pr: PullRequestRecord): { additions: number; deletions: number } {
+  let additions = 0;
+  let deletions = 0;
+  for (const file of pr.files) {
+    additions += file.additions;
+    deletions += file.deletions;
+  }
+  return { additions, deletions };
 }
 
 export function atLeast(permission: Permission, minimum: Permission): boolean {

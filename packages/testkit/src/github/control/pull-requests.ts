@@ -3,8 +3,19 @@
  * calls of the code under test (pushes, merges by hand, reviews, assignees, comments).
  */
 
-import { type PullRequestRecord, type Review, shaOf } from '../state.js';
+import { carryTree } from '../contents.js';
+import { type ChangedFileRecord, type FileStatus, type PullRequestRecord, type Review, shaOf } from '../state.js';
 import { RepositoryControl } from './repositories.js';
+
+/** A file a pull request changes, as `control` takes it: `status` defaults to `modified`, the counts to 0. */
+export interface PullRequestFile {
+  filename: string;
+  status?: FileStatus;
+  /** The path the file had before (REST's `previous_filename`): required for a rename, allowed for a copy. */
+  previousFilename?: string;
+  additions?: number;
+  deletions?: number;
+}
 
 export class PullRequestControl extends RepositoryControl {
   /** Opens a pull request; `head.repo` names a fork (created on demand) for a cross-repository PR. */
@@ -17,6 +28,8 @@ export class PullRequestControl extends RepositoryControl {
       body?: string;
       user?: string;
       assignees?: string[];
+      /** The files it changes (default none), in the order GitHub lists them. */
+      files?: readonly PullRequestFile[];
     },
   ): number {
     const record = this.repo(repo);
@@ -53,21 +66,33 @@ export class PullRequestControl extends RepositoryControl {
       closedAt: null,
       labels: [],
       reviews: [],
+      files: changedFiles(options.files ?? []),
       autoMerge: null,
     };
     record.pulls.set(number, pr);
-    if (headRepo.toLowerCase() === record.fullName.toLowerCase()) record.branches.set(pr.head.ref, pr.head.sha);
+    // The head branch lives in the head repository: this one, or the fork.
+    this.state.repository(headRepo)?.branches.set(pr.head.ref, pr.head.sha);
     return number;
   }
 
-  /** A push to the head branch: the head SHA moves (auto-merge is disabled, as GitHub does). */
-  pushHead(repo: string, number: number, sha: string): void {
+  /**
+   * A push to the head branch: the head SHA moves (auto-merge is disabled, as GitHub does), the new commit
+   * starts with the files of the old one, and `files`, when given, replace the files the pull request changes.
+   */
+  pushHead(repo: string, number: number, sha: string, options: { files?: readonly PullRequestFile[] } = {}): void {
     const pr = this.pullRequest(repo, number);
+    if (options.files) pr.files = changedFiles(options.files);
+    const head = this.state.repository(pr.head.repo);
+    for (const holder of new Set([this.repo(repo), head])) if (holder) carryTree(holder, pr.head.sha, sha);
     pr.head.sha = sha;
     pr.autoMerge = null;
-    const record = this.repo(repo);
-    if (pr.head.repo.toLowerCase() === record.fullName.toLowerCase()) record.branches.set(pr.head.ref, sha);
+    head?.branches.set(pr.head.ref, sha);
     pr.updatedAt = this.state.timestamp();
+  }
+
+  /** Replaces the files a pull request changes (what `pulls/list-files` and GraphQL `files` list). */
+  setPullRequestFiles(repo: string, number: number, files: readonly PullRequestFile[]): void {
+    this.pullRequest(repo, number).files = changedFiles(files);
   }
 
   closePullRequest(repo: string, number: number): void {
@@ -182,4 +207,33 @@ export class PullRequestControl extends RepositoryControl {
     if (index < 0) throw new Error(`no comment ${commentId} in ${repo}`);
     comments.splice(index, 1);
   }
+}
+
+/** The files as the pull request keeps them, or an error naming what GitHub could never list. */
+function changedFiles(files: readonly PullRequestFile[]): ChangedFileRecord[] {
+  const seen = new Set<string>();
+  return files.map((file) => {
+    const { filename, status = 'modified', previousFilename } = file;
+    if (!filename) throw new Error('a changed file needs a filename');
+    if (seen.has(filename)) throw new Error(`${filename} is listed twice: a pull request changes a path once`);
+    seen.add(filename);
+    if (status === 'renamed' && !previousFilename)
+      throw new Error(`${filename} is renamed but has no previousFilename`);
+    if (previousFilename && status !== 'renamed' && status !== 'copied') {
+      throw new Error(`${filename} is ${status} but has a previousFilename: only a rename or a copy has one`);
+    }
+    const count = (name: 'additions' | 'deletions') => {
+      const value = file[name] ?? 0;
+      if (!Number.isInteger(value) || value < 0)
+        throw new Error(`${filename}: ${name} must be a whole number, not ${value}`);
+      return value;
+    };
+    return {
+      filename,
+      status,
+      ...(previousFilename ? { previousFilename } : {}),
+      additions: count('additions'),
+      deletions: count('deletions'),
+    };
+  });
 }

@@ -3,6 +3,7 @@
  * teams), branch protection, and branches.
  */
 
+import { carryTree } from '../contents.js';
 import type { GitHubState, Permission, Protection, RepositoryRecord } from '../state.js';
 
 export class RepositoryControl {
@@ -29,6 +30,7 @@ export class RepositoryControl {
       protection: new Map(),
       pulls: new Map(),
       branches: new Map(),
+      trees: new Map(),
       statuses: [],
       checkRuns: [],
       comments: [],
@@ -76,9 +78,14 @@ export class RepositoryControl {
     this.repo(repo).protection.delete(branch);
   }
 
-  /** Points a branch of `repo` at `sha` (a push, or a new branch), without any pull request. */
+  /**
+   * Points a branch of `repo` at `sha` (a push, or a new branch), without any pull request; a push's
+   * commit starts with the files of the one it follows.
+   */
   pushBranch(repo: string, branch: string, sha: string): void {
-    this.repo(repo).branches.set(branch, sha);
+    const record = this.repo(repo);
+    carryTree(record, record.branches.get(branch), sha);
+    record.branches.set(branch, sha);
   }
 
   deleteBranch(repo: string, branch: string): void {

@@ -1,16 +1,18 @@
 /**
- * A commit and what it carries: its status check rollup (commit statuses and check runs) and the pull
- * requests associated with it.
+ * A commit and what it carries: its status check rollup (commit statuses and check runs), the pull
+ * requests associated with it, and the blobs of its files.
  */
 
+import { blobSha, isBinary } from '../contents.js';
 import { nodeId } from '../representations/repository.js';
 import { latestStatuses } from '../rest/statuses.js';
 import type { CheckRunRecord, CommitStatusRecord, RepositoryRecord } from '../state.js';
-import { actor, fieldsOf, identity, type PageArgs, page, prObject } from './context.js';
+import { actor, fieldsOf, identity, type PageArgs, page, prObject, repoObject } from './context.js';
 
 type CommitObject = { repo: RepositoryRecord; sha: string };
 type StatusObject = { status: CommitStatusRecord };
 type CheckRunObject = { run: CheckRunRecord };
+type BlobObject = { repo: RepositoryRecord; content: Buffer };
 
 function latestRuns(runs: readonly CheckRunRecord[]): CheckRunRecord[] {
   const latest = new Map<string, CheckRunRecord>();
@@ -57,6 +59,17 @@ export const commitResolvers = {
           .map((pr) => prObject(repo, pr)),
         args,
       ),
+  },
+  // `isTruncated` is always false: where GitHub starts truncating a blob's text is not documented.
+  Blob: {
+    id: ({ content }: BlobObject) => nodeId('Blob', blobSha(content)),
+    oid: ({ content }: BlobObject) => blobSha(content),
+    abbreviatedOid: ({ content }: BlobObject) => blobSha(content).slice(0, 7),
+    byteSize: ({ content }: BlobObject) => content.length,
+    isBinary: ({ content }: BlobObject) => isBinary(content),
+    isTruncated: () => false,
+    text: ({ content }: BlobObject) => (isBinary(content) ? null : content.toString('utf8')),
+    repository: ({ repo }: BlobObject) => repoObject(repo),
   },
   StatusCheckRollup: {
     state: (value: { state: string }) => value.state,

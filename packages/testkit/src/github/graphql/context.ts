@@ -30,7 +30,8 @@ export const identity = <S>(typename: string, idOf: (source: S) => number) => ({
 export const fieldsOf = <S, R>(recordOf: (source: S) => R, ...names: (keyof R & string)[]) =>
   Object.fromEntries(names.map((name) => [name, (source: S) => recordOf(source)[name]]));
 
-export type PageArgs = { first?: number; last?: number; after?: string; before?: string };
+/** A connection's arguments; a cursor may be `null`, which GitHub takes as no cursor (clients send it for the first page). */
+export type PageArgs = { first?: number; last?: number; after?: string | null; before?: string | null };
 
 export type RepositoryObject = { repo: RepositoryRecord };
 export type PullRequestObject = { repo: RepositoryRecord; pr: PullRequestRecord };
@@ -74,8 +75,8 @@ export const actor = (account: Account | null) =>
 const PAGE_LIMIT = 100;
 
 const cursorOf = (index: number) => Buffer.from(`cursor:v2:${index}`).toString('base64');
-const indexOf = (cursor: string | undefined): number | undefined => {
-  if (cursor === undefined) return undefined;
+const indexOf = (cursor: string | null | undefined): number | undefined => {
+  if (cursor === undefined || cursor === null) return undefined;
   const match = /^cursor:v2:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString('utf8'));
   if (!match) throw new GitHubAnswer(`\`${cursor}\` does not appear to be a valid cursor.`, 'INVALID_CURSOR_ARGUMENTS');
   return Number(match[1]);

@@ -4,7 +4,15 @@
  */
 
 import { protectionBlocker } from '../merge.js';
-import { atLeast, type PullRequestRecord, type Review } from '../state.js';
+import { MAX_LISTED_FILES } from '../rest/pulls.js';
+import {
+  atLeast,
+  type ChangedFileRecord,
+  type FileStatus,
+  lineChanges,
+  type PullRequestRecord,
+  type Review,
+} from '../state.js';
 import {
   actor,
   type Context,
@@ -15,6 +23,26 @@ import {
   page,
   repoObject,
 } from './context.js';
+
+/**
+ * REST's `status` of a changed file as GraphQL's `PatchStatus`. `PatchStatus` has no value for REST's
+ * `unchanged`, and what GitHub answers there is not known: the emulator does not guess.
+ */
+const CHANGE_TYPES: Record<FileStatus, string | undefined> = {
+  added: 'ADDED',
+  removed: 'DELETED',
+  modified: 'MODIFIED',
+  renamed: 'RENAMED',
+  copied: 'COPIED',
+  changed: 'CHANGED',
+  unchanged: undefined,
+};
+
+function changeType(file: ChangedFileRecord): string {
+  const type = CHANGE_TYPES[file.status];
+  if (!type) throw new Error(`${file.filename} is ${file.status}: GraphQL's PatchStatus has no value for it`);
+  return type;
+}
 
 export function prState(pr: PullRequestRecord): string {
   return pr.merged ? 'MERGED' : pr.state === 'open' ? 'OPEN' : 'CLOSED';
@@ -105,6 +133,21 @@ export const pullRequestResolvers = {
         args,
       ),
     commits: ({ repo, pr }: PullRequestObject, args: PageArgs) => page([{ commit: { repo, sha: pr.head.sha } }], args),
+    // Like REST, the connection stops at 3,000 files (its totalCount too) while changedFiles counts them
+    // all: DefinitelyTyped/dt-mergebot#420 and pytorch/pytorch#120499 report it of GitHub's GraphQL API.
+    files: ({ pr }: PullRequestObject, args: PageArgs) => page(pr.files.slice(0, MAX_LISTED_FILES), args),
+    changedFiles: ({ pr }: PullRequestObject) => pr.files.length,
+    additions: ({ pr }: PullRequestObject) => lineChanges(pr).additions,
+    deletions: ({ pr }: PullRequestObject) => lineChanges(pr).deletions,
+  },
+  // Only the new path of a rename: GraphQL has no field for the old one (REST's previous_filename).
+  PullRequestChangedFile: {
+    path: (file: ChangedFileRecord) => file.filename,
+    changeType,
+    additions: (file: ChangedFileRecord) => file.additions,
+    deletions: (file: ChangedFileRecord) => file.deletions,
+    // Which files someone marked as viewed is not modelled: every file is unviewed, as on a new pull request.
+    viewerViewedState: () => 'UNVIEWED',
   },
   PullRequestCommit: { commit: (value: { commit: unknown }) => value.commit },
 };

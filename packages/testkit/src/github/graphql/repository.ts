@@ -1,8 +1,9 @@
 /**
  * The roots a query starts from (`viewer`, `repository(owner:, name:)`, `node(id:)`) and a repository
- * with its pull requests.
+ * with its pull requests and the objects its refs name.
  */
 
+import { isDirectory, resolveCommit, treeOf } from '../contents.js';
 import { nodeId } from '../representations/repository.js';
 import type { Account } from '../state.js';
 import {
@@ -59,6 +60,21 @@ export const repositoryResolvers = {
       if (!pr)
         throw new GitHubAnswer(`Could not resolve to a PullRequest with the number of ${args.number}.`, 'NOT_FOUND');
       return prObject(repo, pr);
+    },
+    // A `<ref>:<path>` expression names a file (a Blob), a bare ref its commit; null when the ref names no
+    // commit or the commit holds no such file. Trees (a directory's path) and object(oid:) are not modelled.
+    object: ({ repo }: RepositoryObject, args: { expression?: string; oid?: string }, { state }: Context) => {
+      if (args.expression === undefined) throw new Error('object(oid:) is not modelled: ask object(expression:)');
+      const [ref = '', ...rest] = args.expression.split(':');
+      const sha = resolveCommit(state, repo, ref === 'HEAD' ? undefined : ref);
+      if (!sha) return null;
+      if (rest.length === 0) return { __typename: 'Commit', repo, sha };
+      const path = rest.join(':').replace(/^\/+|\/+$/g, '');
+      const tree = treeOf(state, repo, sha);
+      const content = tree?.get(path);
+      if (content) return { __typename: 'Blob', repo, content };
+      if (tree && isDirectory(tree, path)) throw new Error(`${args.expression} is a directory: trees are not modelled`);
+      return null;
     },
     pullRequests: (
       { repo }: RepositoryObject,

@@ -51,6 +51,7 @@ const resolvers = {
   StatusCheckRollupContext: byTypename,
   PullRequestTimelineItems: byTypename,
   Assignee: byTypename,
+  GitObject: byTypename,
   ...repositoryResolvers,
   ...pullRequestResolvers,
   ...commitResolvers,

@@ -9,6 +9,8 @@ export interface HandlerContext {
   params: Record<string, string>;
   query: Record<string, string>;
   body: Record<string, unknown>;
+  /** The request's `Accept` header (a media type such as `application/vnd.github.raw+json`), or ''. */
+  accept: string;
   caller: Account;
   /** Where the emulator listens, for URLs in bodies. */
   url: string;
@@ -18,6 +20,8 @@ export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Why the emulator does not serve this request although the contract has it: a contract violation. */
+  unserved?: string;
 }
 
 export type Handler = (ctx: HandlerContext) => Reply;
@@ -31,6 +35,15 @@ export function error(status: number, message: string): Reply {
 
 export function notFound(): Reply {
   return error(404, 'Not Found');
+}
+
+/**
+ * A request the contract allows but the emulator does not serve (a directory listing, a media type): it is
+ * recorded as a contract violation and answered 404, like a path the emulator does not serve, never with
+ * an answer GitHub would not give.
+ */
+export function unserved(reason: string): Reply {
+  return { status: 404, unserved: reason };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { treeOf } from '../contents.js';
 import { mergePullRequest } from '../merge.js';
 import { error, type Handler, notFound, paginate } from './context.js';
 
@@ -31,4 +32,25 @@ export const mergePull: Handler = (ctx) => {
   const outcome = mergePullRequest(ctx.state, ctx.repo, pr, ctx.caller, expected);
   if (!outcome.merged) return error(outcome.status, outcome.message);
   return { status: 200, body: { sha: outcome.sha, merged: true, message: 'Pull Request successfully merged' } };
+};
+
+/**
+ * GitHub lists at most 3,000 files of a pull request, however many it changes ("Responses include a
+ * maximum of 3000 files. The paginated response returns 30 files per page by default.":
+ * https://docs.github.com/rest/pulls/pulls#list-pull-requests-files, and the description of
+ * `pulls/list-files` in @octokit/openapi). `changed_files` of `pulls/get` still counts them all.
+ */
+export const MAX_LISTED_FILES = 3000;
+
+export const listPullFiles: Handler = (ctx) => {
+  const pr = ctx.repo.pulls.get(Number(ctx.params.pull_number));
+  if (!pr) return notFound();
+  const listed = pr.files.slice(0, MAX_LISTED_FILES);
+  const { items, headers } = paginate(ctx, listed, `/repos/${ctx.repo.fullName}/pulls/${pr.number}/files`);
+  const head = treeOf(ctx.state, ctx.repo, pr.head.sha);
+  return {
+    status: 200,
+    body: items.map((file) => ctx.repr.diffEntry(ctx.repo, pr, file, head?.get(file.filename))),
+    headers,
+  };
 };
