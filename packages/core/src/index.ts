@@ -1,5 +1,5 @@
 export type { ArtifactConfig, GuardConfig, GuardSettings, MergeMethod } from './config.js';
-export { fillRef, globToRegExp } from './config.js';
+export { fillRef } from './config.js';
 export type {
   AlertEffect,
   CommentEffect,
@@ -35,6 +35,7 @@ export type {
   TimedOutEvent,
 } from './events.js';
 export { EVENT_TYPES, MAX_ID_LENGTH, parseEvent } from './events.js';
+export { globToRegExp } from './glob.js';
 export type { Guard, Step } from './guard.js';
 export { createGuard } from './guard.js';
 export type { GuardContext, GuardInput } from './machine.js';
