@@ -25,7 +25,7 @@ export interface ArtifactConfig {
 
 /** Configuration of `createGuard`. Every field is optional. */
 export interface GuardConfig {
-  /** Glob (`*` does not cross `/`, `**` does) or RegExp on the head branch. Default `'releases/*'`. */
+  /** Glob (`*` does not cross `/`, `**` does; see `globToRegExp`) or RegExp on the head branch. Default `'releases/*'`. */
   releaseBranch?: string | RegExp;
   /** The commit status (or check run) context that branch protection requires. Default `'release'`. */
   statusContext?: string;
