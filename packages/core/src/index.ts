@@ -51,3 +51,5 @@ export { LIMITS, LIVE_PHASES, PHASES, TEXT_LIMIT } from './snapshot.js';
 export { STATUS_TEXT, standingStatus } from './standing-status.js';
 export { inertMarkdown, shortSha } from './text.js';
 export { renderTimeline } from './timeline.js';
+export type { VersionFile, VersionReading, VersionSource } from './version-source.js';
+export { parseVersionSource, versionOf } from './version-source.js';
