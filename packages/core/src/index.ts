@@ -42,6 +42,8 @@ export type { GuardContext, GuardInput } from './machine.js';
 export { releaseGuardMachine } from './machine.js';
 export type { MermaidOptions } from './mermaid.js';
 export { toMermaid } from './mermaid.js';
+export type { Preset } from './presets.js';
+export { PRESETS } from './presets.js';
 export type { PullRequest, PullRequestKind } from './pull-request.js';
 export { classify, MAX_RELEASERS, normalizeLogin } from './pull-request.js';
 export type { ApprovalFact, ArtifactFact, GuardFacts, ReleaseRunFact, StatusFact } from './reconcile.js';

@@ -34,6 +34,7 @@ import {
   type MergeRejectionReason,
   PHASES,
   type Phase,
+  type Preset,
   type PullRequest,
   type PullRequestKind,
   parseEvent,
@@ -51,6 +52,7 @@ import {
   type Step,
   type TimedOutEvent,
   type VerifyArtifactsEffect,
+  type VersionSource,
 } from '@release-guard/core';
 import { type History, runEvents } from '@release-guard/core/testing';
 import { describe, expect, expectTypeOf, it } from 'vitest';
@@ -109,6 +111,8 @@ describe('public types', () => {
     expect(typeof neverCalled).toBe('function');
     expectTypeOf<GuardSettings>().toEqualTypeOf<{
       releaseBranch: RegExp;
+      versionSource: VersionSource;
+      protectedPaths: readonly RegExp[];
       statusContext: string;
       artifacts: readonly Required<ArtifactConfig>[];
       mergeMethod: MergeMethod;
@@ -218,14 +222,19 @@ describe('public types', () => {
     expectTypeOf<AlertEffect['pr']>().toEqualTypeOf<number>();
   });
 
-  it('GuardConfig has exactly the four optional fields', () => {
+  it('GuardConfig has exactly the seven optional fields', () => {
     expectTypeOf<GuardConfig>().toEqualTypeOf<{
+      preset?: Preset;
       releaseBranch?: string | RegExp;
+      versionSource?: VersionSource | `file:${string}`;
+      protectedPaths?: string[];
       statusContext?: string;
       artifacts?: ArtifactConfig[];
       mergeMethod?: MergeMethod;
     }>();
     expectTypeOf<MergeMethod>().toEqualTypeOf<'merge' | 'squash' | 'rebase'>();
+    expectTypeOf<Preset>().toEqualTypeOf<'releases' | 'release-please' | 'changesets'>();
+    expectTypeOf<VersionSource>().toEqualTypeOf<'branch' | 'title' | { file: string; key?: string }>();
     expectTypeOf<ArtifactConfig>().toEqualTypeOf<{ name: string; ref: string; after?: string[]; onMerge?: boolean }>();
   });
 

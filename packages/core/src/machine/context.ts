@@ -69,7 +69,14 @@ export function initialContext(input: GuardInput): GuardContext {
 export const INERT_INPUT: GuardInput = {
   pr: { number: 1, headRef: 'inert', headSha: '0000000', baseRef: 'inert', fromFork: false },
   kind: 'not-release',
-  settings: { releaseBranch: /^$/, statusContext: 'inert', artifacts: [], mergeMethod: 'merge' },
+  settings: {
+    releaseBranch: /^$/,
+    versionSource: 'branch',
+    protectedPaths: [],
+    statusContext: 'inert',
+    artifacts: [],
+    mergeMethod: 'merge',
+  },
 };
 
 /** The current release run among the finished runs, so that no later release takes it again. */
