@@ -1,5 +1,6 @@
 import { Checker } from './check.js';
 import { GuardEventError } from './errors.js';
+import { checkHeadFacts, HEAD_FACT_KEYS, type HeadFacts } from './head-facts.js';
 
 /** A GitHub id (review, workflow run attempt): a number or a string, compared as a string. */
 export type Id = string | number;
@@ -9,8 +10,12 @@ interface EventBase {
   at?: string;
 }
 
-/** The pull request's head moved to `sha` (a push, a force-push, a rebase). */
-export interface HeadChangedEvent extends EventBase {
+/**
+ * The pull request's head moved to `sha` (a push, a force-push, a rebase), with the facts of the new
+ * head (`HeadFacts`) that recognising it needs: its changed files and file contents are unknown when
+ * left out (the guard fails closed), its title unchanged.
+ */
+export interface HeadChangedEvent extends EventBase, HeadFacts {
   type: 'HEAD_CHANGED';
   sha: string;
 }
@@ -80,7 +85,8 @@ export interface MergeRejectedEvent extends EventBase {
 export interface ClosedEvent extends EventBase {
   type: 'CLOSED';
 }
-export interface ReopenedEvent extends EventBase {
+/** The pull request was reopened at `sha`, with the facts of that head, as `HEAD_CHANGED` takes them. */
+export interface ReopenedEvent extends EventBase, HeadFacts {
   type: 'REOPENED';
   sha: string;
 }
@@ -134,6 +140,9 @@ const FIELDS: { readonly [T in GuardEventType]: Readonly<Record<string, FieldKin
   TIMED_OUT: { sha: 'sha' },
 };
 
+/** The events that may carry the facts of the head (`HeadFacts`). */
+const FACT_EVENTS: readonly GuardEventType[] = ['HEAD_CHANGED', 'REOPENED'];
+
 /** Every event type, in the order of the reference. */
 export const EVENT_TYPES: readonly GuardEventType[] = Object.freeze(Object.keys(FIELDS) as GuardEventType[]);
 
@@ -153,7 +162,9 @@ export function parseEvent(value: unknown): GuardEvent {
   if (!check.record(value, '')) throw new GuardEventError('Malformed guard event', check.issues);
   if (!check.oneOf(value.type, 'type', EVENT_TYPES)) throw new GuardEventError('Malformed guard event', check.issues);
   const fields = FIELDS[value.type];
-  check.onlyKeys(value, '', ['type', 'at', ...Object.keys(fields)]);
+  const facts = FACT_EVENTS.includes(value.type) ? HEAD_FACT_KEYS : [];
+  check.onlyKeys(value, '', ['type', 'at', ...Object.keys(fields), ...facts]);
+  if (facts.length > 0) checkHeadFacts(value, '', check);
   if (value.at !== undefined) check.string(value.at, 'at', { max: 64 });
   for (const [key, declared] of Object.entries(fields)) {
     const field = value[key];

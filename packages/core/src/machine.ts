@@ -121,7 +121,14 @@ export const releaseGuardMachine = setup({
   guards: {
     ...atomicGuards,
     isNewHead: and(['isHeadChange', not('isForHead')]),
-    isFreshApproval: and(['isApproval', 'isAuthorizedReviewer', not('isByReleaser'), 'isForHead', not('isSeenReview')]),
+    isFreshApproval: and([
+      'isApproval',
+      'isAuthorizedReviewer',
+      not('isByReleaser'),
+      'isForHead',
+      not('isSeenReview'),
+      'hasVersion',
+    ]),
     dismissesLastApproval: and(['dismissesAnApproval', 'hasSingleApproval']),
     isRelocked: not('hasStandingApproval'),
     /** For the head, from a run whose outcome is not recorded yet (a late or redelivered run event is not). */
@@ -146,7 +153,8 @@ export const releaseGuardMachine = setup({
     isNewArtifactOfHead: and(['isForHead', 'isUnverifiedArtifact']),
     isAnswerToMerge: and(['isForHead', 'isAwaitingMergeAnswer']),
     canRetryMerge: and(['hasRefusedMerge', 'hasStandingApproval']),
-    isBypass: and(['isReleasePr', 'isMerge', not('isMergeOfReleasedSha')]),
+    /** A merge of a release that was not approved, released and verified, or of a protected pull request. */
+    isBypass: and(['isMerge', or([and(['isReleasePr', not('isMergeOfReleasedSha')]), 'isProtectedPr'])]),
   },
 }).createMachine({
   id: 'releaseGuard',
@@ -165,7 +173,7 @@ export const releaseGuardMachine = setup({
     skipped: {
       on: {
         HEAD_CHANGED: [{ guard: 'isNewHead', actions: ['adoptHead', skippedStatus] }, ...ignored('skipped')],
-        MERGED: { target: 'merged' },
+        MERGED: mergedByHand(),
         CLOSED: { target: 'closed' },
         '*': { actions: ignoreAlways(NOT_GUARDED) },
       },

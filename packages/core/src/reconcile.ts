@@ -2,6 +2,7 @@ import { checkFacts } from './check-facts.js';
 import type { Effect, StatusState } from './effects.js';
 import type { GuardEvent, Id } from './events.js';
 import type { Guard, Step } from './guard.js';
+import { headFactsOf } from './head-facts.js';
 import {
   awaitedEffect,
   isInItsPhase,
@@ -10,6 +11,7 @@ import {
   verifyArtifactsParams,
 } from './machine/effects.js';
 import { addReleasers, classify, isReleaser, type PullRequest } from './pull-request.js';
+import { assertVersionSource } from './recognition.js';
 import { type GuardSnapshot, idString, LIMITS } from './snapshot.js';
 import { standingStatus } from './standing-status.js';
 
@@ -85,6 +87,7 @@ export interface GuardFacts {
  */
 export function reconcileFacts(guard: Guard, stored: GuardSnapshot | undefined, facts: GuardFacts): Step {
   checkFacts(facts);
+  assertVersionSource(facts.pr, guard.settings);
   const { state, mergedSha, mergedBy, ...pr } = facts.pr;
   const prior = stored && stored.pr.number === pr.number ? stored : undefined;
   const head = pr.headSha;
@@ -116,8 +119,9 @@ export function reconcileFacts(guard: Guard, stored: GuardSnapshot | undefined, 
     effects.push(...step.effects);
   };
 
-  if (snapshot.phase === 'closed' && state === 'open') apply({ type: 'REOPENED', sha: head });
-  else if (snapshot.headSha !== head) apply({ type: 'HEAD_CHANGED', sha: head });
+  const headFacts = headFactsOf(pr);
+  if (snapshot.phase === 'closed' && state === 'open') apply({ type: 'REOPENED', sha: head, ...headFacts });
+  else if (snapshot.headSha !== head) apply({ type: 'HEAD_CHANGED', sha: head, ...headFacts });
   // Standing approvals GitHub no longer shows, or by someone since found to be a releaser, are withdrawn.
   for (const approval of snapshot.approvals) {
     if (!approvals.some((a) => idString(a.reviewId) === approval.reviewId)) {

@@ -23,6 +23,7 @@ import {
   type GuardSnapshot,
   GuardStateError,
   type HeadChangedEvent,
+  type HeadFacts,
   type Id,
   type InputIssue,
   LIMITS,
@@ -248,8 +249,14 @@ describe('public types', () => {
       version?: string;
       versions?: Record<string, string>;
       releasers?: string[];
+      title?: string;
+      files?: { path: string; previousPath?: string }[];
+      filesComplete?: boolean;
+      contents?: Record<string, string | null>;
     }>();
-    expectTypeOf<PullRequestKind>().toEqualTypeOf<'release' | 'fork' | 'not-release'>();
+    expectTypeOf<PullRequestKind>().toEqualTypeOf<'release' | 'fork' | 'not-release' | 'protected'>();
+    expectTypeOf<HeadChangedEvent>().toExtend<HeadFacts>();
+    expectTypeOf<ReopenedEvent>().toExtend<HeadFacts>();
   });
 
   it('error classes extend Error and carry issues', () => {

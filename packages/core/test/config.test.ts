@@ -330,9 +330,18 @@ describe('guard.start checks that artifact refs can be filled', () => {
     ]);
   });
 
-  it('names both the version and versions.chart when both are missing', () => {
+  it('names versions.chart when it is missing; without a version given, {version} is read from the branch', () => {
     const issues = startIssues(() => seedGuard().start(releasePr({ version: undefined, versions: undefined })));
-    expect(issues).toEqual([issue('version', "artifact 'image'"), issue('versions.chart', "artifact 'chart'")]);
+    expect(issues).toEqual([issue('versions.chart', "artifact 'chart'")]);
+    const step = seedGuard().start(releasePr({ version: undefined }));
+    expect(step.snapshot.pr.version).toBe('v0.29.0');
+  });
+
+  it('refuses a version given where the guard reads the version from the title or a file', () => {
+    for (const versionSource of ['title', 'file:VERSION'] as const) {
+      const issues = startIssues(() => createGuard({ versionSource }).start(releasePr({ title: 'release 1.0.0' })));
+      expect(issues).toEqual([issue('version', 'leave version out')]);
+    }
   });
 
   it('starts when every placeholder can be filled, and fills them in VERIFY_ARTIFACTS', () => {

@@ -184,6 +184,45 @@ describe('guard.next rejects malformed events', () => {
   });
 });
 
+describe('the facts of a head on HEAD_CHANGED and REOPENED', () => {
+  const files = [{ path: 'CHANGELOG.md', previousPath: 'NEWS.md' }];
+
+  it('are accepted on the events that move the head, and refused on any other', () => {
+    const moved = { type: 'HEAD_CHANGED', sha: SHA.b, title: 'chore: release 1.0.0', files, filesComplete: true };
+    expect(parseEvent(moved)).toBe(moved);
+    const reopened = { type: 'REOPENED', sha: SHA.a, contents: { 'package.json': null, VERSION: '' } };
+    expect(parseEvent(reopened)).toBe(reopened);
+    expect(rejected(approved({ title: 'x' }))).toEqual([issue('title', 'unknown field')]);
+  });
+
+  it('name every bad field', () => {
+    expect(rejected({ type: 'HEAD_CHANGED', sha: SHA.b, files })).toEqual([
+      issue('filesComplete', 'files and filesComplete together'),
+    ]);
+    expect(
+      rejected({
+        type: 'HEAD_CHANGED',
+        sha: SHA.b,
+        title: '',
+        files: [{ path: '' }, { path: 'a', renamedFrom: 'b' }, 'c'],
+        filesComplete: 'yes',
+        contents: { 'package.json': 42, '': 'x' },
+      }),
+    ).toEqual([
+      issue('title', 'non-empty string'),
+      issue('filesComplete', 'true or false'),
+      issue('files.0.path', 'non-empty string'),
+      issue('files.1.renamedFrom', 'unknown field'),
+      issue('files.2', 'an object'),
+      issue('contents.package.json', "the file's text", 'number 42'),
+      issue('contents.', 'a file path as the key'),
+    ]);
+    expect(
+      rejected({ type: 'HEAD_CHANGED', sha: SHA.b, files: Array(3001).fill({ path: 'a' }), filesComplete: false }),
+    ).toEqual([issue('files', 'at most 3000')]);
+  });
+});
+
 describe('guard.start rejects malformed pull requests', () => {
   function startIssues(pr: unknown): readonly InputIssue[] {
     const before = structuredClone(pr);

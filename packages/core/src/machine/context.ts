@@ -4,7 +4,9 @@
  */
 import type { GuardSettings } from '../config.js';
 import type { CommentEffect } from '../effects.js';
+import { type HeadFacts, headFactsOf } from '../head-facts.js';
 import { addReleasers, type PullRequest, type PullRequestKind } from '../pull-request.js';
+import { type Recognition, recognize, recognizeAt } from '../recognition.js';
 import {
   type GuardSnapshot,
   idString,
@@ -41,6 +43,7 @@ const fresh = {
 
 export function initialContext(input: GuardInput): GuardContext {
   const releasers = addReleasers([], input.pr.releasers);
+  const { version, versionProblem, protection } = recognize(input.pr, input.settings);
   return {
     settings: input.settings,
     pr: {
@@ -48,11 +51,13 @@ export function initialContext(input: GuardInput): GuardContext {
       headRef: input.pr.headRef,
       baseRef: input.pr.baseRef,
       fromFork: input.pr.fromFork,
-      ...(input.pr.version === undefined ? {} : { version: input.pr.version }),
+      ...(version === undefined ? {} : { version }),
+      ...(versionProblem === undefined ? {} : { versionProblem }),
       ...(input.pr.versions === undefined ? {} : { versions: { ...input.pr.versions } }),
       ...(releasers === undefined ? {} : { releasers }),
     },
     kind: input.kind,
+    ...(input.kind === 'protected' && protection !== undefined ? { protection } : {}),
     headSha: input.pr.headSha,
     epoch: 1,
     ...fresh,
@@ -89,12 +94,47 @@ function currentRunFinished(context: GuardContext): { finishedRuns?: string[] } 
 /** A context update: what the `assign` action of the same name changes. */
 type Update = (args: Args) => Partial<GuardContext>;
 
-/** A new head (or the reopened pull request's head) starts a new epoch from nothing. */
-export const adoptHead: Update = ({ context, event }) => ({
-  ...fresh,
-  headSha: shaOf(event) ?? context.headSha,
-  epoch: context.epoch + 1,
-});
+/**
+ * A new head (or the reopened pull request's head) starts a new epoch from nothing, recognised again
+ * from the facts the event gives.
+ */
+export const adoptHead: Update = ({ context, event }) => {
+  const headSha = shaOf(event) ?? context.headSha;
+  return { ...fresh, headSha, epoch: context.epoch + 1, ...recognised(context, event, headSha === context.headSha) };
+};
+
+/** The context's recognition, and the same recognised again from the facts `event` gives. */
+export function recognitionOf(context: GuardContext): Recognition & { pr: GuardContext['pr'] } {
+  const { version, versionProblem } = context.pr;
+  return {
+    kind: context.kind,
+    pr: context.pr,
+    ...(context.protection === undefined ? {} : { protection: context.protection }),
+    ...(version === undefined ? {} : { version }),
+    ...(versionProblem === undefined ? {} : { versionProblem }),
+  };
+}
+
+/** The context fields the recognition of the head after `event` sets: kind, protection, version. */
+function recognised(context: GuardContext, event: Args['event'], sameHead: boolean): Partial<GuardContext> {
+  const facts: HeadFacts = 'sha' in event ? headFactsOf(event as HeadFacts) : {};
+  const { kind, protection, version, versionProblem } = recognizeAt(
+    recognitionOf(context),
+    facts,
+    sameHead,
+    context.settings,
+  );
+  const { version: _version, versionProblem: _problem, ...pr } = context.pr;
+  return {
+    kind,
+    protection,
+    pr: {
+      ...pr,
+      ...(version === undefined ? {} : { version }),
+      ...(versionProblem === undefined ? {} : { versionProblem }),
+    },
+  };
+}
 
 export const recordReview: Update = ({ context, event }) => {
   const id = reviewIdOf(event);

@@ -11,6 +11,10 @@ import { type Args, reviewIdOf, runIdOf, shaOf } from './event.js';
 export const atomicGuards = {
   /** The pull request is a release pull request: a release branch, not from a fork. */
   isReleasePr: ({ context }: Args) => context.kind === 'release',
+  /** The pull request is not a release and changes release-managed files (or may: its files are not all known). */
+  isProtectedPr: ({ context }: Args) => context.kind === 'protected',
+  /** The version of the release can be read. */
+  hasVersion: ({ context }: Args) => context.pr.versionProblem === undefined,
 
   // ---- The head and its approvals
 

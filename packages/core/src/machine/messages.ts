@@ -42,9 +42,12 @@ export function noteFor(phase: Phase, { context, event }: Args): string {
 }
 
 /** The alert and the violation of a merge that bypassed the guard. */
-export function bypassMessage({ event }: Args): string {
+export function bypassMessage({ context, event }: Args): string {
   const by = event.type === 'MERGED' ? event.by : 'someone';
-  return `${shortSha(shaOf(event) ?? '')} was merged by ${by} before it was approved, released and verified: the guard was bypassed.`;
+  const sha = shortSha(shaOf(event) ?? '');
+  return context.kind === 'protected'
+    ? `${sha} was merged by ${by} although it is not a release and ${context.protection ?? 'may change release-managed files'}: the guard was bypassed.`
+    : `${sha} was merged by ${by} before it was approved, released and verified: the guard was bypassed.`;
 }
 
 /** The alert of a head that moved while its release was running. */
@@ -96,6 +99,11 @@ export const WHY_IGNORED = [
   {
     guard: and(['isApproval', not('isAuthorizedReviewer')]),
     reason: ({ event }: Args) => `${reviewerOf(event)} may not approve releases`,
+  },
+  {
+    guard: and(['isApproval', not('hasVersion')]),
+    reason: ({ context }: Args) =>
+      `the release version cannot be read (${context.pr.versionProblem}): approve again once it can`,
   },
   // isNewHead.
   {
