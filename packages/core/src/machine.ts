@@ -109,6 +109,16 @@ export const releaseGuardMachine = setup({
     requestMerge: assign(requestMerge),
     recordRejection: assign(recordRejection),
     recordViolation: assign(recordViolation),
+    /**
+     * Adopts the new head, locks it first, and alerts about the release run it abandons. The alert is
+     * said from the context before the update, which forgets the run and the head it released.
+     */
+    adoptAbandoningRun: enqueueActions(({ context, event, enqueue }) => {
+      const reason = headMovedMessage({ context, event });
+      enqueue.assign(adoptHead);
+      enqueue(lockHead as never);
+      enqueue({ type: 'ALERT', params: { pr: context.pr.number, reason } } as never);
+    }),
     /** Appends a timeline entry and, for release pull requests, asks for the timeline comment to be updated. */
     updateTimeline: enqueueActions(({ context, event, enqueue }, params: { phase: Phase }) => {
       const update = timelineUpdate({ context, event }, params.phase);
@@ -227,7 +237,7 @@ export const releaseGuardMachine = setup({
           {
             guard: 'isNewHead',
             target: 'prepared',
-            actions: ['adoptHead', lockHead, alert(headMovedMessage)],
+            actions: ['adoptAbandoningRun'],
           },
           ...ignored('releasing'),
         ],
