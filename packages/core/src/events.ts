@@ -11,9 +11,11 @@ interface EventBase {
 }
 
 /**
- * The pull request's head moved to `sha` (a push, a force-push, a rebase), with the facts of the new
- * head (`HeadFacts`) that recognising it needs: its changed files and file contents are unknown when
- * left out (the guard fails closed), its title unchanged.
+ * The pull request's head is `sha`, with the facts of that head (`HeadFacts`) that recognising it needs.
+ * A SHA other than the head is a push (a force-push, a rebase): changed files and file contents left out
+ * are unknown there (the guard fails closed), the title is unchanged. The head's own SHA is an edit
+ * without a push (the title, the base branch): a fact left out is unchanged, and facts that change a
+ * release's version lock it again as a push does, since an approval covers one version of one commit.
  */
 export interface HeadChangedEvent extends EventBase, HeadFacts {
   type: 'HEAD_CHANGED';

@@ -15,6 +15,8 @@ import type { GuardEvent } from './events.js';
 import {
   addApproval,
   adoptHead,
+  adoptVerdict,
+  adoptVersion,
   type GuardContext,
   type GuardInput,
   INERT_INPUT,
@@ -55,6 +57,7 @@ import {
   NO_APPROVAL_TO_RETRY,
   NOT_GUARDED,
   NOTHING_TO_RETRY_RELEASED,
+  versionChangedMessage,
 } from './machine/messages.js';
 import {
   additionalApproval,
@@ -96,6 +99,8 @@ export const releaseGuardMachine = setup({
     ALERT: (_, _params: Params<AlertEffect>) => {},
     IGNORE: (_, _params: { reason: string }) => {},
     adoptHead: assign(adoptHead),
+    adoptVersion: assign(adoptVersion),
+    adoptVerdict: assign(adoptVerdict),
     recordReview: assign(recordReview),
     addApproval: assign(addApproval),
     removeApproval: assign(removeApproval),
@@ -110,12 +115,12 @@ export const releaseGuardMachine = setup({
     recordRejection: assign(recordRejection),
     recordViolation: assign(recordViolation),
     /**
-     * Adopts the new head, locks it first, and alerts about the release run it abandons. The alert is
-     * said from the context before the update, which forgets the run and the head it released.
+     * Adopts the new head (or the new version), locks it first, and alerts about the release run it
+     * abandons. The alert is said from the context before the update, which forgets the run and what it released.
      */
-    adoptAbandoningRun: enqueueActions(({ context, event, enqueue }) => {
-      const reason = headMovedMessage({ context, event });
-      enqueue.assign(adoptHead);
+    adoptAbandoningRun: enqueueActions(({ context, event, enqueue }, params: { moved: 'head' | 'version' }) => {
+      const reason = (params.moved === 'head' ? headMovedMessage : versionChangedMessage)({ context, event });
+      enqueue.assign(params.moved === 'head' ? adoptHead : adoptVersion);
       enqueue(lockHead as never);
       enqueue({ type: 'ALERT', params: { pr: context.pr.number, reason } } as never);
     }),
@@ -182,7 +187,11 @@ export const releaseGuardMachine = setup({
     },
     skipped: {
       on: {
-        HEAD_CHANGED: [{ guard: 'isNewHead', actions: ['adoptHead', skippedStatus] }, ...ignored('skipped')],
+        HEAD_CHANGED: [
+          { guard: 'isNewHead', actions: ['adoptHead', skippedStatus] },
+          { guard: 'changesVerdict', actions: ['adoptVerdict', skippedStatus] },
+          ...ignored('skipped'),
+        ],
         MERGED: mergedByHand(),
         CLOSED: { target: 'closed' },
         '*': { actions: ignoreAlways(NOT_GUARDED) },
@@ -237,7 +246,12 @@ export const releaseGuardMachine = setup({
           {
             guard: 'isNewHead',
             target: 'prepared',
-            actions: ['adoptAbandoningRun'],
+            actions: [{ type: 'adoptAbandoningRun', params: { moved: 'head' } }],
+          },
+          {
+            guard: 'changesVersion',
+            target: 'prepared',
+            actions: [{ type: 'adoptAbandoningRun', params: { moved: 'version' } }],
           },
           ...ignored('releasing'),
         ],

@@ -119,9 +119,12 @@ export function reconcileFacts(guard: Guard, stored: GuardSnapshot | undefined, 
     effects.push(...step.effects);
   };
 
+  // The facts of the head come with the head: at a new head they are its facts, at the same head an edit
+  // (an edited title may change the version, which locks the head again).
   const headFacts = headFactsOf(pr);
+  const edited = Object.keys(headFacts).length > 0;
   if (snapshot.phase === 'closed' && state === 'open') apply({ type: 'REOPENED', sha: head, ...headFacts });
-  else if (snapshot.headSha !== head) apply({ type: 'HEAD_CHANGED', sha: head, ...headFacts });
+  else if (snapshot.headSha !== head || edited) apply({ type: 'HEAD_CHANGED', sha: head, ...headFacts });
   // Standing approvals GitHub no longer shows, or by someone since found to be a releaser, are withdrawn.
   for (const approval of snapshot.approvals) {
     if (!approvals.some((a) => idString(a.reviewId) === approval.reviewId)) {
@@ -210,10 +213,12 @@ function withReleasers(snapshot: GuardSnapshot, releasers: string[] | undefined)
 
 /**
  * A rebuilt snapshot keeps the stored history, in a new epoch, but none of its claims. Its releasers
- * are the stored ones and the facts' (`withReleasers`), set before any approval is applied.
+ * are the stored ones and the facts' (`withReleasers`), set before any approval is applied. The
+ * approvals that stood count again, unless the version changed since: they approved another one.
  */
 function carryHistory(started: GuardSnapshot, prior: GuardSnapshot, approvals: readonly ApprovalFact[]): GuardSnapshot {
-  const standing = new Set(prior.approvals.map((a) => a.reviewId));
+  const sameVersion = prior.pr.version === started.pr.version && prior.pr.versionProblem === started.pr.versionProblem;
+  const standing = new Set(sameVersion ? prior.approvals.map((a) => a.reviewId) : []);
   const current = new Set(approvals.map((a) => idString(a.reviewId)).filter((id) => standing.has(id)));
   return {
     ...started,

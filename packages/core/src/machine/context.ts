@@ -103,6 +103,26 @@ export const adoptHead: Update = ({ context, event }) => {
   return { ...fresh, headSha, epoch: context.epoch + 1, ...recognised(context, event, headSha === context.headSha) };
 };
 
+/**
+ * An edit (a `HEAD_CHANGED` of the head itself) that changes the version of a release locks it again
+ * as a push would: a new epoch from nothing, and the run under way is done with (it releases the
+ * earlier version: no approval of this one may take it for its release).
+ */
+export const adoptVersion: Update = ({ context, event }) => ({
+  ...fresh,
+  epoch: context.epoch + 1,
+  ...currentRunFinished(context),
+  ...recognised(context, event, true),
+});
+
+/** An edit of a pull request that is not a release: judged again on the files it gives. */
+export const adoptVerdict: Update = ({ context, event }) => recognised(context, event, true);
+
+/** The recognition of the head after an edit (a `HEAD_CHANGED` of the head itself), from the facts it gives. */
+export function editedRecognition({ context, event }: Args): Recognition {
+  return recognizeAt(recognitionOf(context), headFactsOf(event as HeadFacts), true, context.settings);
+}
+
 /** The context's recognition, and the same recognised again from the facts `event` gives. */
 export function recognitionOf(context: GuardContext): Recognition & { pr: GuardContext['pr'] } {
   const { version, versionProblem } = context.pr;

@@ -5,6 +5,7 @@
  */
 import { isReleaser } from '../pull-request.js';
 import { idString } from '../snapshot.js';
+import { editedRecognition } from './context.js';
 import { unverified } from './effects.js';
 import { type Args, reviewIdOf, runIdOf, shaOf } from './event.js';
 
@@ -24,6 +25,24 @@ export const atomicGuards = {
   isForHead: ({ context, event }: Args) => shaOf(event) === context.headSha,
   /** The head moved (`HEAD_CHANGED`). */
   isHeadChange: ({ event }: Args) => event.type === 'HEAD_CHANGED',
+  /**
+   * A `HEAD_CHANGED` of the head itself (an edit without a push) whose facts change the release's
+   * version, or why it cannot be read.
+   */
+  changesVersion: (args: Args) => {
+    if (args.event.type !== 'HEAD_CHANGED' || args.event.sha !== args.context.headSha) return false;
+    const { version, versionProblem } = editedRecognition(args);
+    return version !== args.context.pr.version || versionProblem !== args.context.pr.versionProblem;
+  },
+  /**
+   * A `HEAD_CHANGED` of the head itself whose facts change the verdict on a pull request that is not a
+   * release (its kind, why it is protected).
+   */
+  changesVerdict: (args: Args) => {
+    if (args.event.type !== 'HEAD_CHANGED' || args.event.sha !== args.context.headSha) return false;
+    const { kind, protection } = editedRecognition(args);
+    return kind !== args.context.kind || protection !== args.context.protection;
+  },
   /** A review approved a SHA (`APPROVED`). */
   isApproval: ({ event }: Args) => event.type === 'APPROVED',
   /** An approval by a reviewer who may approve releases (as the adapter decided). */
