@@ -26,8 +26,10 @@ export type VersionSource = 'branch' | 'title' | VersionFile;
 /** `versionOf`'s answer: the version, or why it cannot be read. */
 export type VersionReading = { version: string } | { problem: string };
 
-/** What a version read from a branch, a title or a file must look like: letters, digits, `.`, `_`, `+` and `-`. */
+/** What a version read from a title or a file must look like: letters, digits, `.`, `_`, `+` and `-`. */
 export const VERSION_PATTERN = /^[A-Za-z0-9_.+-]{1,100}$/;
+/** The longest version (as `PullRequest.version`). */
+const MAX_VERSION_LENGTH = 100;
 
 const NUMBER = '(?:0|[1-9][0-9]*)';
 const IDENTIFIER = '(?:0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*)';
@@ -65,10 +67,12 @@ export function versionOf(
   facts: { contents?: Readonly<Record<string, string | null>> } = {},
 ): VersionReading {
   if (source === 'branch') {
+    // As the branch names it: a branch cannot be renamed, so refusing its characters would lock the pull
+    // request for good. Git already keeps whitespace and control characters out of branch names.
     const last = pr.headRef.split('/').at(-1) ?? '';
-    return VERSION_PATTERN.test(last)
+    return last.length <= MAX_VERSION_LENGTH
       ? { version: last }
-      : { problem: `the branch name's last segment is not a version` };
+      : { problem: `the branch name's last segment is longer than ${MAX_VERSION_LENGTH} characters` };
   }
   if (source === 'title') {
     if (pr.title === undefined) return { problem: 'the title was not given' };

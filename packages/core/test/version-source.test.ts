@@ -15,9 +15,10 @@ describe("versionOf, 'branch': the head branch's last segment", () => {
     expect(versionOf(pr(undefined, 'v7'), 'branch')).toEqual({ version: 'v7' });
   });
 
-  it('says so when the last segment cannot be a version', () => {
-    expect(versionOf(pr(undefined, 'releases/v1@next'), 'branch')).toEqual({
-      problem: "the branch name's last segment is not a version",
+  it('takes the last segment as the branch names it, unless it is too long to be a version', () => {
+    expect(versionOf(pr(undefined, 'releases/v1@next'), 'branch')).toEqual({ version: 'v1@next' });
+    expect(versionOf(pr(undefined, `releases/${'v'.repeat(101)}`), 'branch')).toEqual({
+      problem: "the branch name's last segment is longer than 100 characters",
     });
   });
 });
