@@ -26,5 +26,6 @@ describe('idempotence, liveness and state invariants over generated histories of
     expect([...coverage.phases].sort()).toEqual([...PHASES].sort());
     expect(coverage.events / coverage.runs).toBeGreaterThanOrEqual(20);
     expect(coverage.withMerge / coverage.runs).toBeGreaterThan(0.1);
+    coverage.expectRecognition();
   });
 });
