@@ -135,6 +135,8 @@ export const releaseGuardMachine = setup({
   },
   guards: {
     ...atomicGuards,
+    /** The event is for the head: its commit, and its version when the event names one. */
+    isForHead: and(['isForHeadCommit', not('isOfAnotherVersion')]),
     isNewHead: and(['isHeadChange', not('isForHead')]),
     isFreshApproval: and([
       'isApproval',

@@ -7,6 +7,7 @@ import {
   awaitedEffect,
   isInItsPhase,
   mergeParams,
+  requiredArtifacts,
   startReleaseParams,
   verifyArtifactsParams,
 } from './machine/effects.js';
@@ -34,6 +35,8 @@ export interface ReleaseRunFact {
   runId: Id;
   sha: string;
   rerunOf?: Id;
+  /** The version the run releases, as on `RELEASE_STARTED`: a run of another version is not the head's release. */
+  version?: string;
   conclusion:
     | 'success'
     | 'failure'
@@ -51,6 +54,8 @@ export interface ArtifactFact {
   name: string;
   sha: string;
   digest: string;
+  /** The ref found, as on `ARTIFACT_VERIFIED`: one other than the artifact's at the head's version is not its artifact. */
+  ref?: string;
 }
 
 /** The latest status (or check run) of the guard's context on `sha`, as GitHub shows it. */
@@ -141,15 +146,18 @@ export function reconcileFacts(guard: Guard, stored: GuardSnapshot | undefined, 
   const current = runs.findIndex((run) => idString(run.runId) === snapshot.release.runId);
   const release = () => {
     for (const run of trusted ? runs.slice(Math.max(current, 0)) : runs.slice(-1)) {
+      const version = run.version === undefined ? {} : { version: run.version };
       apply({
         type: 'RELEASE_STARTED',
         sha: head,
         runId: run.runId,
         ...(run.rerunOf === undefined ? {} : { rerunOf: run.rerunOf }),
+        ...version,
       });
-      if (run.conclusion === 'success') apply({ type: 'RELEASE_SUCCEEDED', sha: head, runId: run.runId });
+      if (run.conclusion === 'success') apply({ type: 'RELEASE_SUCCEEDED', sha: head, runId: run.runId, ...version });
       else if (run.conclusion !== null) {
-        apply({ type: 'RELEASE_FAILED', sha: head, runId: run.runId, reason: `the run concluded ${run.conclusion}` });
+        const reason = `the run concluded ${run.conclusion}`;
+        apply({ type: 'RELEASE_FAILED', sha: head, runId: run.runId, reason, ...version });
       }
     }
   };
@@ -163,9 +171,9 @@ export function reconcileFacts(guard: Guard, stored: GuardSnapshot | undefined, 
     release();
     approve();
   }
-  for (const artifact of facts.artifacts ?? []) {
-    if (artifact.sha === head)
-      apply({ type: 'ARTIFACT_VERIFIED', sha: head, name: artifact.name, digest: artifact.digest });
+  for (const { name, digest, ref, sha } of facts.artifacts ?? []) {
+    if (sha === head)
+      apply({ type: 'ARTIFACT_VERIFIED', sha: head, name, digest, ...(ref === undefined ? {} : { ref }) });
   }
   if (state === 'merged') apply({ type: 'MERGED', sha: mergedSha ?? head, by: mergedBy ?? 'unknown' });
   if (state === 'closed') apply({ type: 'CLOSED' });
@@ -191,19 +199,25 @@ function isBackedByFacts(prior: GuardSnapshot, facts: GuardFacts, guard: Guard):
   if (prior.headSha !== pr.headSha) return true;
   const runs = facts.releaseRuns;
   if (runs && (prior.release.state === 'succeeded' || prior.phase === 'released')) {
-    if (!runs.some((r) => r.sha === pr.headSha && r.conclusion === 'success')) return false;
+    if (!runs.some((r) => isRunOf(r, prior) && r.conclusion === 'success')) return false;
   }
   const artifacts = facts.artifacts;
   if (artifacts && prior.verified.length > 0) {
+    const refs = requiredArtifacts({ settings: guard.settings, pr: prior.pr });
+    const isOfHead = (a: ArtifactFact) =>
+      a.sha === pr.headSha && (a.ref === undefined || refs.some((r) => r.name === a.name && r.ref === a.ref));
     if (
-      !prior.verified.every((v) =>
-        artifacts.some((a) => a.sha === pr.headSha && a.name === v.name && a.digest === v.digest),
-      )
+      !prior.verified.every((v) => artifacts.some((a) => isOfHead(a) && a.name === v.name && a.digest === v.digest))
     ) {
       return false;
     }
   }
   return true;
+}
+
+/** Whether a run is one of the snapshot's head: its commit, and its version when it names one. */
+function isRunOf(run: ReleaseRunFact, snapshot: GuardSnapshot): boolean {
+  return run.sha === snapshot.headSha && (run.version === undefined || run.version === snapshot.pr.version);
 }
 
 /** `snapshot` keeping `releasers`: the stored ones, then those the facts add (see `addReleasers`). */
@@ -248,9 +262,7 @@ function repairEffects(
     case 'START_RELEASE': {
       const runs = facts.releaseRuns;
       if (runs === undefined) return none;
-      const live = runs.some(
-        (r) => r.sha === snapshot.headSha && (r.conclusion === null || r.conclusion === 'success'),
-      );
+      const live = runs.some((r) => isRunOf(r, snapshot) && (r.conclusion === null || r.conclusion === 'success'));
       return live ? none : { effects: [{ type: 'START_RELEASE', ...startReleaseParams(context) }], merge: false };
     }
     case 'VERIFY_ARTIFACTS': {

@@ -196,8 +196,10 @@ describe('public types', () => {
       sha: string;
       runId: Id;
       reason: string;
+      version?: string;
       at?: string;
     }>();
+    expectTypeOf<ArtifactVerifiedEvent['ref']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<ClosedEvent>().toEqualTypeOf<{ type: 'CLOSED'; at?: string }>();
     expectTypeOf<RetryEvent>().toEqualTypeOf<{ type: 'RETRY'; at?: string }>();
     expectTypeOf<Extract<GuardEvent, { type: 'MERGED' }>>().toEqualTypeOf<MergedEvent>();

@@ -179,3 +179,75 @@ describe('reconcile reads the title and the files of the head', () => {
     ]);
   });
 });
+
+describe('runs and artifacts that say their version answer only for it', () => {
+  const edited = () =>
+    guard.next(drive(guard, pr, [approve(), started()]).snapshot, retitled('chore(main): release 1.3.0'));
+
+  it('a run of the earlier version is never the release of the new one, whatever its id', () => {
+    const approved = guard.next(edited().snapshot, approve(SHA.a, 2));
+    const other: GuardEvent = { type: 'RELEASE_STARTED', sha: SHA.a, runId: 200, version: '1.2.0' };
+    const step = guard.next(approved.snapshot, other);
+    expect([step.snapshot.phase, step.effects, step.ignored]).toEqual([
+      'approved',
+      [],
+      "RELEASE_STARTED is for version 1.2.0 but the head's version is 1.3.0",
+    ]);
+    const own = guard.next(approved.snapshot, { type: 'RELEASE_STARTED', sha: SHA.a, runId: 201, version: '1.3.0' });
+    expect(own.snapshot).toMatchObject({ phase: 'releasing', release: { runId: '201' } });
+  });
+
+  it('an answer for the ref of the earlier version verifies nothing', () => {
+    const approved = guard.next(edited().snapshot, approve(SHA.a, 2));
+    const releasing = guard.next(approved.snapshot, { type: 'RELEASE_SUCCEEDED', sha: SHA.a, runId: 201 });
+    expect(releasing.effects.find((e) => e.type === 'VERIFY_ARTIFACTS')).toMatchObject({
+      artifacts: [{ name: 'image', ref: 'ghcr.io/acme/app:1.3.0' }],
+    });
+    const ref = (version: string) => `ghcr.io/acme/app:${version}`;
+    const found = (version: string): GuardEvent => ({
+      type: 'ARTIFACT_VERIFIED',
+      sha: SHA.a,
+      name: 'image',
+      digest: 'sha256:1',
+      ref: ref(version),
+    });
+    const late = guard.next(releasing.snapshot, found('1.2.0'));
+    expect([late.snapshot.phase, late.effects, late.ignored]).toEqual([
+      'releasing',
+      [],
+      `ARTIFACT_VERIFIED is for ${ref('1.2.0')} but the head's version is 1.3.0`,
+    ]);
+    const missing: GuardEvent = {
+      type: 'ARTIFACT_MISSING',
+      sha: SHA.a,
+      name: 'image',
+      reason: 'no',
+      ref: ref('1.2.0'),
+    };
+    expect(guard.next(releasing.snapshot, missing).snapshot.phase).toBe('releasing');
+    const own = guard.next(releasing.snapshot, found('1.3.0'));
+    expect(own.snapshot.phase).toBe('released');
+  });
+
+  it('reconcile: a successful run or an artifact of the earlier version backs no release of the new one', () => {
+    const released = drive(guard, pr, [approve(), started(), succeeded(), verified()]);
+    const facts = {
+      pr: { ...pr, title: 'chore(main): release 1.3.0', state: 'open' as const },
+      approvals: [
+        { reviewId: 1, reviewer: 'reviewer-1', sha: SHA.a, authorized: true },
+        { reviewId: 2, reviewer: 'reviewer-2', sha: SHA.a, authorized: true },
+      ],
+      releaseRuns: [{ runId: 100, sha: SHA.a, conclusion: 'success' as const, version: '1.2.0' }],
+      artifacts: [{ name: 'image', sha: SHA.a, digest: 'sha256:1', ref: 'ghcr.io/acme/app:1.2.0' }],
+    };
+    const step = guard.reconcile(released.snapshot, facts);
+    expect(step.snapshot).toMatchObject({ phase: 'approved', pr: { version: '1.3.0' }, verified: [] });
+    expect(step.effects.find((e) => e.type === 'START_RELEASE')).toEqual({
+      type: 'START_RELEASE',
+      sha: SHA.a,
+      version: '1.3.0',
+    });
+    const rebuilt = guard.reconcile(undefined, facts);
+    expect(rebuilt.snapshot).toMatchObject({ phase: 'approved', verified: [] });
+  });
+});

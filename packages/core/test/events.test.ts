@@ -184,6 +184,22 @@ describe('guard.next rejects malformed events', () => {
   });
 });
 
+describe('the version a run releases and the ref an artifact answer looked up', () => {
+  it('are optional fields of the run and artifact events, checked', () => {
+    const run = { type: 'RELEASE_SUCCEEDED', sha: SHA.a, runId: 7, version: '1.2.0' };
+    expect(parseEvent(run)).toBe(run);
+    const answer = { type: 'ARTIFACT_MISSING', sha: SHA.a, name: 'image', reason: 'no', ref: 'ghcr.io/a:1.2.0' };
+    expect(parseEvent(answer)).toBe(answer);
+    expect(rejected({ type: 'RELEASE_STARTED', sha: SHA.a, runId: 7, version: '' })).toEqual([
+      issue('version', 'non-empty string'),
+    ]);
+    expect(rejected({ type: 'ARTIFACT_VERIFIED', sha: SHA.a, name: 'image', digest: 'd', ref: 7 })).toEqual([
+      issue('ref', 'non-empty string', 'number 7'),
+    ]);
+    expect(rejected({ type: 'TIMED_OUT', sha: SHA.a, version: '1.2.0' })).toEqual([issue('version', 'unknown field')]);
+  });
+});
+
 describe('the facts of a head on HEAD_CHANGED and REOPENED', () => {
   const files = [{ path: 'CHANGELOG.md', previousPath: 'NEWS.md' }];
 

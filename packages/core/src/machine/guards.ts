@@ -6,7 +6,7 @@
 import { isReleaser } from '../pull-request.js';
 import { idString } from '../snapshot.js';
 import { editedRecognition } from './context.js';
-import { unverified } from './effects.js';
+import { requiredArtifacts, unverified } from './effects.js';
 import { type Args, reviewIdOf, runIdOf, shaOf } from './event.js';
 
 export const atomicGuards = {
@@ -22,7 +22,20 @@ export const atomicGuards = {
   /** The event names a commit: it carries a SHA. */
   carriesSha: ({ event }: Args) => shaOf(event) !== undefined,
   /** The event carries the head's SHA. */
-  isForHead: ({ context, event }: Args) => shaOf(event) === context.headSha,
+  isForHeadCommit: ({ context, event }: Args) => shaOf(event) === context.headSha,
+  /**
+   * The event names what it released or looked up, and that is not the head's: a run of another version
+   * (`version`), or an artifact ref other than the one at the head's version (`ref`). The version of a
+   * head may change while its commit does not (an edited title).
+   */
+  isOfAnotherVersion: ({ context, event }: Args) => {
+    if ((event.type === 'ARTIFACT_VERIFIED' || event.type === 'ARTIFACT_MISSING') && event.ref !== undefined) {
+      const artifact = requiredArtifacts(context).find((a) => a.name === event.name);
+      return artifact !== undefined && artifact.ref !== event.ref;
+    }
+    const version = 'version' in event ? event.version : undefined;
+    return version !== undefined && version !== context.pr.version;
+  },
   /** The head moved (`HEAD_CHANGED`). */
   isHeadChange: ({ event }: Args) => event.type === 'HEAD_CHANGED',
   /**

@@ -115,9 +115,14 @@ export const WHY_IGNORED = [
   },
   {
     // isForHead, which every acting guard of an event for a commit asks (a merge is never ignored).
-    guard: and(['carriesSha', not('isForHead'), not('isMerge')]),
+    guard: and(['carriesSha', not('isForHeadCommit'), not('isMerge')]),
     reason: ({ context, event }: Args) =>
       `${event.type} is for ${shortSha(shaOf(event) ?? '')} but the head is ${shortSha(context.headSha)}`,
+  },
+  {
+    guard: 'isOfAnotherVersion',
+    reason: ({ context, event }: Args) =>
+      `${event.type} is for ${'ref' in event && event.ref !== undefined ? event.ref : `version ${'version' in event ? event.version : ''}`} but the head's version is ${context.pr.version ?? 'not known'}`,
   },
   {
     guard: 'isByReleaser',
