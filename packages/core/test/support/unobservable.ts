@@ -19,6 +19,8 @@ import { guard } from './property-cases.js';
  * - `earlier-run`: GitHub lists a running or successful run of the head that the whole history did
  *   not count (dispatched for an approval withdrawn before it finished): reconcile adopts it as the
  *   release of the approval that stands rather than start a second release of the same commit;
+ * - `withdrawn-approval`: an approval lost and dismissed later: GitHub shows neither, so neither the
+ *   release it asked for nor its withdrawal (a `failed` release) is a fact;
  * - `early-approval`: an approval delivered while the guard did not yet know its commit was the head
  *   (the head change lost or late). The guard remembers it as seen, as it must for an approval of an
  *   earlier head (which it cannot tell apart), so it never counts: the reviewer approves again.
@@ -64,6 +66,12 @@ export function unobservable(
     if (delivered.includes(event)) continue;
     if (event.type === 'APPROVAL_DISMISSED' && runs.length > 0) return 'review-order';
     if (event.type === 'APPROVED' && runs.some((r) => r.sha === event.sha)) return 'review-order';
+    if (
+      event.type === 'APPROVED' &&
+      events.some((e) => e.type === 'APPROVAL_DISMISSED' && String(e.reviewId) === String(event.reviewId))
+    ) {
+      return 'withdrawn-approval';
+    }
   }
   return undefined;
 }
