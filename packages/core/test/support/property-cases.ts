@@ -54,7 +54,7 @@ const recognizedCases: fc.Arbitrary<{ guard: Guard; pr: PullRequest }> = fc.oneo
       guard: fc.constant(releasePleaseGuard),
       pr: fc.oneof(
         {
-          weight: 4,
+          weight: 6,
           arbitrary: recognized('release-please--branches--main', { title: 'chore(main): release 0.29.0' }),
         },
         { weight: 1, arbitrary: recognized('release-please--branches--main', { title: 'chore: release main' }) },
@@ -71,7 +71,7 @@ const recognizedCases: fc.Arbitrary<{ guard: Guard; pr: PullRequest }> = fc.oneo
       guard: fc.constant(changesetsGuard),
       pr: fc.oneof(
         {
-          weight: 3,
+          weight: 4,
           arbitrary: recognized('changeset-release/main', { contents: { 'package.json': '{"version":"0.29.0"}' } }),
         },
         { weight: 1, arbitrary: recognized('changeset-release/main', { contents: {} }) },
@@ -89,10 +89,11 @@ const eventsWithFacts = eventSequence({
   heads: SAMPLE_HEAD_FACTS,
 });
 
-/** One generated history and the guard it ran under. */
+/** One generated history, the guard it ran under, and whether it was recognised from the facts of heads. */
 export interface HistoryCase {
   guard: Guard;
   history: History;
+  recognized: boolean;
 }
 
 export const historyCase: fc.Arbitrary<HistoryCase> = fc.oneof(
@@ -100,20 +101,27 @@ export const historyCase: fc.Arbitrary<HistoryCase> = fc.oneof(
     weight: 3,
     arbitrary: fc
       .record({ pr: pullRequest, events })
-      .map(({ pr, events }) => ({ guard, history: runEvents(guard, pr, events) })),
+      .map(({ pr, events }) => ({ guard, history: runEvents(guard, pr, events), recognized: false })),
   },
   {
     weight: 2,
-    arbitrary: fc
-      .record({ guarded: recognizedCases, events: eventsWithFacts })
-      .map(({ guarded, events }) => ({ guard: guarded.guard, history: runEvents(guarded.guard, guarded.pr, events) })),
+    arbitrary: fc.record({ guarded: recognizedCases, events: eventsWithFacts }).map(({ guarded, events }) => ({
+      guard: guarded.guard,
+      history: runEvents(guarded.guard, guarded.pr, events),
+      recognized: true,
+    })),
   },
 );
 
 /** What the runs of one file covered, so the suite can prove it exercised the machine. */
 export class Coverage {
   runs = 0;
+  /** The runs of the seed's set-up (`releases/*`, no facts of heads), and those among them with a merge. */
+  seedRuns = 0;
   withMerge = 0;
+  /** The runs recognised from the facts of heads, and those among them with a merge. */
+  recognizedRuns = 0;
+  recognizedMerges = 0;
   events = 0;
   /** Runs with a pull request that changed protected paths, and with one merged while it did. */
   protectedRuns = 0;
@@ -123,12 +131,19 @@ export class Coverage {
   versionChanges = 0;
   readonly phases = new Set<Phase>();
 
-  record(history: History): void {
+  record({ history, recognized }: HistoryCase): void {
     this.runs++;
     this.events += history.deliveries.length;
     this.phases.add(history.start.snapshot.phase);
     for (const { step } of history.deliveries) this.phases.add(step.snapshot.phase);
-    if (history.deliveries.some(({ step }) => step.effects.some((e) => e.type === 'MERGE'))) this.withMerge++;
+    const merged = history.deliveries.some(({ step }) => step.effects.some((e) => e.type === 'MERGE'));
+    if (recognized) {
+      this.recognizedRuns++;
+      if (merged) this.recognizedMerges++;
+    } else {
+      this.seedRuns++;
+      if (merged) this.withMerge++;
+    }
     const snapshots = [history.start.snapshot, ...history.deliveries.map(({ step }) => step.snapshot)];
     if (snapshots.some((s) => s.kind === 'protected')) this.protectedRuns++;
     if (snapshots.some((s) => s.kind === 'protected' && s.violations.length > 0)) this.protectedMerges++;
@@ -144,9 +159,10 @@ export class Coverage {
 
   /** Asserts that the runs exercised what the recognised pull requests bring: protected paths, unreadable and changed versions. */
   expectRecognition(): void {
+    expect(this.recognizedMerges / this.recognizedRuns).toBeGreaterThan(0.03);
     const share = (n: number) => `${((100 * n) / this.runs).toFixed(1)}%`;
     console.info(
-      `recognition: protected ${share(this.protectedRuns)} (merged ${this.protectedMerges}), unreadable version ${share(this.unreadableRuns)}, version changed by an edit ${share(this.versionChanges)}`,
+      `recognition (${share(this.recognizedRuns)} of the runs, ${((100 * this.recognizedMerges) / this.recognizedRuns).toFixed(1)}% of them merged): protected ${share(this.protectedRuns)} (merged ${this.protectedMerges}), unreadable version ${share(this.unreadableRuns)}, version changed by an edit ${share(this.versionChanges)}`,
     );
     expect(this.protectedRuns / this.runs).toBeGreaterThan(0.05);
     expect(this.protectedMerges).toBeGreaterThan(0);
@@ -158,8 +174,9 @@ export class Coverage {
 /** Asserts one invariant over `RUNS` generated histories. */
 export function assertInvariant(invariant: number, coverage: Coverage): void {
   fc.assert(
-    fc.property(historyCase, ({ guard, history }) => {
-      coverage.record(history);
+    fc.property(historyCase, (generated) => {
+      const { guard, history } = generated;
+      coverage.record(generated);
       expect(checkInvariants(guard, history, { only: [invariant] })).toEqual([]);
     }),
     { numRuns: RUNS },
