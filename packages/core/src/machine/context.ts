@@ -4,9 +4,8 @@
  */
 import type { GuardSettings } from '../config.js';
 import type { CommentEffect } from '../effects.js';
-import { type HeadFacts, headFactsOf } from '../head-facts.js';
 import { addReleasers, type PullRequest, type PullRequestKind } from '../pull-request.js';
-import { type Recognition, recognize, recognizeAt } from '../recognition.js';
+import { recognize } from '../recognition.js';
 import {
   type GuardSnapshot,
   idString,
@@ -20,6 +19,7 @@ import { truncate } from '../text.js';
 import { renderTimeline } from '../timeline.js';
 import { type Args, type Params, reviewIdOf, runIdOf, shaOf } from './event.js';
 import { bypassMessage, noteFor } from './messages.js';
+import { recognitionAfter } from './recognition.js';
 
 /** The machine's context: the snapshot without its phase (the state value), plus the settings. */
 export interface GuardContext extends Omit<GuardSnapshot, 'phase'> {
@@ -118,32 +118,9 @@ export const adoptVersion: Update = ({ context, event }) => ({
 /** An edit of a pull request that is not a release: judged again on the files it gives. */
 export const adoptVerdict: Update = ({ context, event }) => recognised(context, event, true);
 
-/** The recognition of the head after an edit (a `HEAD_CHANGED` of the head itself), from the facts it gives. */
-export function editedRecognition({ context, event }: Args): Recognition {
-  return recognizeAt(recognitionOf(context), headFactsOf(event as HeadFacts), true, context.settings);
-}
-
-/** The context's recognition, and the same recognised again from the facts `event` gives. */
-export function recognitionOf(context: GuardContext): Recognition & { pr: GuardContext['pr'] } {
-  const { version, versionProblem } = context.pr;
-  return {
-    kind: context.kind,
-    pr: context.pr,
-    ...(context.protection === undefined ? {} : { protection: context.protection }),
-    ...(version === undefined ? {} : { version }),
-    ...(versionProblem === undefined ? {} : { versionProblem }),
-  };
-}
-
 /** The context fields the recognition of the head after `event` sets: kind, protection, version. */
 function recognised(context: GuardContext, event: Args['event'], sameHead: boolean): Partial<GuardContext> {
-  const facts: HeadFacts = 'sha' in event ? headFactsOf(event as HeadFacts) : {};
-  const { kind, protection, version, versionProblem } = recognizeAt(
-    recognitionOf(context),
-    facts,
-    sameHead,
-    context.settings,
-  );
+  const { kind, protection, version, versionProblem } = recognitionAfter({ context, event }, sameHead);
   const { version: _version, versionProblem: _problem, ...pr } = context.pr;
   return {
     kind,

@@ -5,9 +5,9 @@
  */
 import { isReleaser } from '../pull-request.js';
 import { idString } from '../snapshot.js';
-import { editedRecognition } from './context.js';
 import { requiredArtifacts, unverified } from './effects.js';
 import { type Args, reviewIdOf, runIdOf, shaOf } from './event.js';
+import { editedRecognition } from './recognition.js';
 
 export const atomicGuards = {
   /** The pull request is a release pull request: a release branch, not from a fork. */

@@ -6,8 +6,8 @@ import { and, not } from 'xstate';
 import { HEAD_FACT_KEYS } from '../head-facts.js';
 import { idString, type Phase } from '../snapshot.js';
 import { shortSha } from '../text.js';
-import { editedRecognition } from './context.js';
 import { type Args, reviewerOf, reviewIdOf, runIdOf, shaOf } from './event.js';
+import { editedRecognition } from './recognition.js';
 
 /** Phase notes for the timeline, from the event that entered the phase. */
 export function noteFor(phase: Phase, { context, event }: Args): string {
