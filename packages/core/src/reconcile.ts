@@ -140,7 +140,8 @@ export function reconcileFacts(guard: Guard, stored: GuardSnapshot | undefined, 
     for (const { reviewId, reviewer, authorized } of approvals)
       apply({ type: 'APPROVED', sha: head, reviewId, reviewer, authorized });
   };
-  const runs = (facts.releaseRuns ?? []).filter((run) => run.sha === head);
+  // The runs of the head, of its version when they name one (its facts were applied above).
+  const runs = (facts.releaseRuns ?? []).filter((run) => isRunOf(run, snapshot));
   // Runs older than the snapshot's current run (the list is chronological) are done with: replayed,
   // an earlier cycle's run would replace the current one and its failure fail the release.
   const current = runs.findIndex((run) => idString(run.runId) === snapshot.release.runId);

@@ -251,3 +251,20 @@ describe('runs and artifacts that say their version answer only for it', () => {
     expect(rebuilt.snapshot).toMatchObject({ phase: 'approved', verified: [] });
   });
 });
+
+describe('reconcile rebuilding from the facts alone', () => {
+  it('takes the last run of the version it reads, not a later run of another version', () => {
+    const step = guard.reconcile(undefined, {
+      pr: { ...pr, title: 'chore(main): release 1.3.0', state: 'open' },
+      approvals: [{ reviewId: 2, reviewer: 'reviewer-2', sha: SHA.a, authorized: true }],
+      releaseRuns: [
+        { runId: 200, sha: SHA.a, conclusion: 'success', version: '1.3.0' },
+        { runId: 100, sha: SHA.a, conclusion: null, version: '1.2.0' },
+      ],
+    });
+    expect(step.snapshot).toMatchObject({ phase: 'releasing', release: { state: 'succeeded', runId: '200' } });
+    expect(step.effects.find((e) => e.type === 'VERIFY_ARTIFACTS')).toMatchObject({
+      artifacts: [{ ref: 'ghcr.io/acme/app:1.3.0' }],
+    });
+  });
+});
