@@ -47,22 +47,74 @@ export function globToRegExp(glob: string): RegExp {
   return new GlobRegExp(`^${source}$`, tokens);
 }
 
+/** The token kinds as the automaton reads them, one byte each. */
+const KIND = { literal: 0, star: 1, globstar: 2, one: 3, dirs: 4, dirsBody: 5 } as const;
+const SLASH = 0x2f;
+
+/** A glob's tokens as flat arrays: the kind of each, and the code point of each literal. */
+interface Automaton {
+  kinds: Uint8Array;
+  chars: Int32Array;
+}
+
 class GlobRegExp extends RegExp {
-  readonly #tokens: readonly GlobToken[];
+  readonly #automaton: Automaton;
+  /** The literal characters before the first wildcard and after the last one (the whole glob when it has none). */
+  readonly #prefix: string;
+  readonly #suffix: string;
+  /** The longest run of literal characters, which any match holds somewhere. */
+  readonly #needed: string;
+  readonly #literal: boolean;
 
   constructor(source: string, tokens: readonly GlobToken[]) {
     super(source);
-    this.#tokens = tokens;
+    this.#automaton = {
+      kinds: Uint8Array.from(tokens, (token) => KIND[token.kind]),
+      chars: Int32Array.from(tokens, (token) => (token.kind === 'literal' ? (token.char.codePointAt(0) ?? -1) : -1)),
+    };
+    this.#literal = tokens.every((token) => token.kind === 'literal');
+    let prefix = '';
+    for (const token of tokens) {
+      if (token.kind !== 'literal') break;
+      prefix += token.char;
+    }
+    let suffix = '';
+    for (let i = tokens.length - 1; i >= 0; i--) {
+      const token = tokens[i] as GlobToken;
+      if (token.kind !== 'literal') break;
+      suffix = token.char + suffix;
+    }
+    this.#prefix = prefix;
+    this.#suffix = suffix;
+    let needed = '';
+    let run = '';
+    for (const token of tokens) {
+      run = token.kind === 'literal' ? run + token.char : '';
+      if (run.length > needed.length) needed = run;
+    }
+    this.#needed = needed;
   }
 
   override test(text: string): boolean {
-    return globMatches(this.#tokens, String(text));
+    return this.#matches(String(text));
   }
 
   override exec(text: string): RegExpExecArray | null {
     const input = String(text);
-    if (!globMatches(this.#tokens, input)) return null;
+    if (!this.#matches(input)) return null;
     return Object.assign([input], { index: 0, input, groups: undefined }) as RegExpExecArray;
+  }
+
+  /**
+   * The automaton, after what any match needs and costs little to check: the glob's literal start and
+   * end, and its longest literal run (a protected path is matched against thousands of changed files,
+   * most of which fail there).
+   */
+  #matches(text: string): boolean {
+    if (this.#literal) return text === this.#prefix;
+    if (text.length < this.#prefix.length + this.#suffix.length) return false;
+    if (!text.startsWith(this.#prefix) || !text.endsWith(this.#suffix) || !text.includes(this.#needed)) return false;
+    return globMatches(this.#automaton, text);
   }
 
   static override get [Symbol.species]() {
@@ -70,42 +122,44 @@ class GlobRegExp extends RegExp {
   }
 }
 
-/** Whether the whole of `text` matches the glob: the set of reachable token positions, one character at a time. */
-function globMatches(tokens: readonly GlobToken[], text: string): boolean {
-  const end = tokens.length;
-  let states: Uint8Array = new Uint8Array(end + 1);
+/** Whether the whole of `text` matches the glob: the set of reachable token positions, one code point at a time. */
+function globMatches({ kinds, chars }: Automaton, text: string): boolean {
+  const end = kinds.length;
+  let states = new Uint8Array(end + 1);
+  let next = new Uint8Array(end + 1);
   // The moves that read no character, all forward, so one pass in token order finds every position reached.
   const close = (set: Uint8Array) => {
     for (let i = 0; i < end; i++) {
       if (!set[i]) continue;
-      const { kind } = tokens[i] as GlobToken;
-      if (kind === 'star' || kind === 'globstar') set[i + 1] = 1;
-      else if (kind === 'dirs') {
+      const kind = kinds[i];
+      if (kind === KIND.star || kind === KIND.globstar) set[i + 1] = 1;
+      else if (kind === KIND.dirs) {
         set[i + 1] = 1;
         set[i + 2] = 1;
       }
     }
-    return set;
   };
   states[0] = 1;
   close(states);
-  for (const char of text) {
-    const next = new Uint8Array(end + 1);
+  for (let at = 0; at < text.length; ) {
+    const char = text.codePointAt(at) as number;
+    at += char > 0xffff ? 2 : 1;
+    next.fill(0);
     let any = false;
     for (let i = 0; i < end; i++) {
       if (!states[i]) continue;
-      const token = tokens[i] as GlobToken;
-      if (token.kind === 'globstar' || (token.kind === 'star' && char !== '/')) next[i] = 1;
-      else if ((token.kind === 'one' && char !== '/') || (token.kind === 'literal' && token.char === char))
-        next[i + 1] = 1;
-      else if (token.kind === 'dirsBody') {
+      const kind = kinds[i];
+      if (kind === KIND.globstar || (kind === KIND.star && char !== SLASH)) next[i] = 1;
+      else if ((kind === KIND.one && char !== SLASH) || (kind === KIND.literal && chars[i] === char)) next[i + 1] = 1;
+      else if (kind === KIND.dirsBody) {
         next[i] = 1;
-        if (char === '/') next[i + 1] = 1;
-      }
-      any ||= next[i] === 1 || next[i + 1] === 1;
+        if (char === SLASH) next[i + 1] = 1;
+      } else continue;
+      any = true;
     }
     if (!any) return false;
-    states = close(next);
+    close(next);
+    [states, next] = [next, states];
   }
   return states[end] === 1;
 }

@@ -269,6 +269,14 @@ describe('protected paths: a pull request that is not a release and changes rele
     expect([clean.snapshot.violations, clean.effects]).toEqual([[], []]);
   });
 
+  it('judges 3,000 changed paths of 4,000 characters in linear time, each read to its end', () => {
+    const deep = createGuard({ protectedPaths: ['packages/*/package.json', '**/CHANGELOG.md'] });
+    const files = Array.from({ length: 3000 }, (_, i) => ({ path: `packages/${'a/'.repeat(1995)}${i}/package.json` }));
+    const began = performance.now();
+    expect(deep.start(feature(files)).snapshot.kind).toBe('not-release');
+    expect(performance.now() - began).toBeLessThan(5000);
+  });
+
   it('a protected pull request releases nothing and is never green', () => {
     const step = drive(guarded, feature([{ path: MANIFEST }]), [approve(), started(), succeeded(), verified()]);
     expect(statuses(step.all).map((s) => s.state)).toEqual(['failure']);
