@@ -9,7 +9,7 @@ import type { HeadView } from './head-view.js';
 
 /**
  * What the history itself says, independent of the machine's own bookkeeping: the pull request's
- * state and head, the facts of the head (`head`: its version, its changed files), and per epoch which
+ * state and head, the facts of the head (`view`: its version, its changed files), and per epoch which
  * approvals stand, whether a release succeeded and which artifacts were verified. Invariants compare
  * the guard's effects against this model. An approval stands only when it is authorized, not by one of
  * the releasers the pull request was started with, and given while the version can be read. A new head,
