@@ -33,6 +33,7 @@ export function checkFacts(facts: GuardFacts): void {
     list(value.releaseRuns, 'facts.releaseRuns', check, (r, path) => {
       check.id(r.runId, join(path, 'runId'));
       if (r.rerunOf !== undefined) check.id(r.rerunOf, join(path, 'rerunOf'));
+      check.optionalString(r.version, join(path, 'version'), { max: 100 });
       check.string(r.sha, join(path, 'sha'), SHA);
       if (r.conclusion !== null) check.string(r.conclusion, join(path, 'conclusion'), { max: 40 });
     });
@@ -40,6 +41,7 @@ export function checkFacts(facts: GuardFacts): void {
       check.string(a.name, join(path, 'name'), { max: 100 });
       check.string(a.sha, join(path, 'sha'), SHA);
       check.string(a.digest, join(path, 'digest'), { max: 4096 });
+      check.optionalString(a.ref, join(path, 'ref'), { max: 1000 });
     });
     list(value.statuses, 'facts.statuses', check, (s, path) => {
       check.string(s.sha, join(path, 'sha'), SHA);

@@ -1,5 +1,9 @@
 import { Checker, join } from './check.js';
 import { GuardConfigError } from './errors.js';
+import { globToRegExp } from './glob.js';
+import { PRESET_NAMES, PRESETS, type Preset } from './presets.js';
+import { resolveProtectedPaths } from './protected-paths.js';
+import { readVersionSource, type VersionSource } from './version-source.js';
 
 /** How the guard merges a released pull request (GitHub's `merge_method`). */
 export type MergeMethod = 'merge' | 'squash' | 'rebase';
@@ -24,8 +28,27 @@ export interface ArtifactConfig {
 
 /** Configuration of `createGuard`. Every field is optional. */
 export interface GuardConfig {
-  /** Glob (`*` does not cross `/`, `**` does) or RegExp on the head branch. Default `'releases/*'`. */
+  /**
+   * Release pull requests as a tool makes them: `releaseBranch` and `versionSource` (see `PRESETS`).
+   * An explicit `releaseBranch` or `versionSource` wins over the preset's. Default `'releases'`.
+   */
+  preset?: Preset;
+  /**
+   * Glob (`*` does not cross `/`, `**` does; see `globToRegExp`) or RegExp on the head branch. Default
+   * the preset's, `'releases/*'`.
+   */
   releaseBranch?: string | RegExp;
+  /**
+   * Where a release pull request's version is read: `'branch'`, `'title'`, a file (`{ file, key? }`),
+   * or the same as a string, `'file:<path>'` or `'file:<path>#<key>'` (see `parseVersionSource`).
+   * Default the preset's, `'branch'`.
+   */
+  versionSource?: VersionSource | `file:${string}`;
+  /**
+   * Globs of release-managed paths (`*` within a segment, `**` across zero or more): a pull request that
+   * is not a release and changes one of them fails its status. Default `[]`.
+   */
+  protectedPaths?: string[];
   /** The commit status (or check run) context that branch protection requires. Default `'release'`. */
   statusContext?: string;
   /** Artifacts of a release. Default `[]`. */
@@ -37,6 +60,9 @@ export interface GuardConfig {
 /** The configuration with defaults applied and checked; what the machine is given. */
 export interface GuardSettings {
   releaseBranch: RegExp;
+  versionSource: VersionSource;
+  /** The `protectedPaths` globs, each as the RegExp that matches it (`globToRegExp`). */
+  protectedPaths: readonly RegExp[];
   statusContext: string;
   artifacts: readonly Required<ArtifactConfig>[];
   mergeMethod: MergeMethod;
@@ -46,95 +72,18 @@ export interface GuardSettings {
 export const MAX_ARTIFACTS = 20;
 
 export const MERGE_METHODS: readonly MergeMethod[] = ['merge', 'squash', 'rebase'];
-const CONFIG_KEYS = ['releaseBranch', 'statusContext', 'artifacts', 'mergeMethod'];
+const CONFIG_KEYS = [
+  'preset',
+  'releaseBranch',
+  'versionSource',
+  'protectedPaths',
+  'statusContext',
+  'artifacts',
+  'mergeMethod',
+];
 const ARTIFACT_KEYS = ['name', 'ref', 'after', 'onMerge'];
 const TEMPLATE_KEY = /\{([^{}]*)\}/g;
 const VALID_KEY = /^[A-Za-z0-9_.-]+$/;
-
-type GlobToken = { kind: 'literal'; char: string } | { kind: 'star' | 'globstar' | 'one' };
-
-/**
- * A branch glob as an anchored RegExp: `*` matches within one path segment, `**` across segments, `?`
- * one character other than `/`. Its `test` and `exec` match in time linear in the branch name's length
- * (a simulation of the glob's automaton), so a hostile branch name cannot make a glob with several `*`
- * backtrack for seconds; its `source` is the equivalent regular expression.
- */
-export function globToRegExp(glob: string): RegExp {
-  const tokens: GlobToken[] = [];
-  const chars = [...glob];
-  let source = '';
-  for (let i = 0; i < chars.length; i++) {
-    const char = chars[i] as string;
-    if (char === '*' && chars[i + 1] === '*') {
-      tokens.push({ kind: 'globstar' });
-      source += '.*';
-      i++;
-    } else if (char === '*') {
-      tokens.push({ kind: 'star' });
-      source += '[^/]*';
-    } else if (char === '?') {
-      tokens.push({ kind: 'one' });
-      source += '[^/]';
-    } else {
-      tokens.push({ kind: 'literal', char });
-      source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-    }
-  }
-  return new GlobRegExp(`^${source}$`, tokens);
-}
-
-class GlobRegExp extends RegExp {
-  readonly #tokens: readonly GlobToken[];
-
-  constructor(source: string, tokens: readonly GlobToken[]) {
-    super(source);
-    this.#tokens = tokens;
-  }
-
-  override test(text: string): boolean {
-    return globMatches(this.#tokens, String(text));
-  }
-
-  override exec(text: string): RegExpExecArray | null {
-    const input = String(text);
-    if (!globMatches(this.#tokens, input)) return null;
-    return Object.assign([input], { index: 0, input, groups: undefined }) as RegExpExecArray;
-  }
-
-  static override get [Symbol.species]() {
-    return RegExp;
-  }
-}
-
-/** Whether the whole of `text` matches the glob: the set of reachable token positions, one character at a time. */
-function globMatches(tokens: readonly GlobToken[], text: string): boolean {
-  const end = tokens.length;
-  let states: Uint8Array = new Uint8Array(end + 1);
-  const close = (set: Uint8Array) => {
-    for (let i = 0; i < end; i++) {
-      const token = tokens[i] as GlobToken;
-      if (set[i] && (token.kind === 'star' || token.kind === 'globstar')) set[i + 1] = 1;
-    }
-    return set;
-  };
-  states[0] = 1;
-  close(states);
-  for (const char of text) {
-    const next = new Uint8Array(end + 1);
-    let any = false;
-    for (let i = 0; i < end; i++) {
-      if (!states[i]) continue;
-      const token = tokens[i] as GlobToken;
-      if (token.kind === 'globstar' || (token.kind === 'star' && char !== '/')) next[i] = 1;
-      else if ((token.kind === 'one' && char !== '/') || (token.kind === 'literal' && token.char === char))
-        next[i + 1] = 1;
-      any ||= next[i] === 1 || next[i + 1] === 1;
-    }
-    if (!any) return false;
-    states = close(next);
-  }
-  return states[end] === 1;
-}
 
 /** Applies defaults and checks a configuration; throws `GuardConfigError` listing every problem. */
 export function resolveConfig(config: GuardConfig = {}): GuardSettings {
@@ -143,12 +92,22 @@ export function resolveConfig(config: GuardConfig = {}): GuardSettings {
   if (!check.record(raw, '')) throw new GuardConfigError(check.issues);
   check.onlyKeys(raw, '', CONFIG_KEYS);
 
-  let releaseBranch = globToRegExp('releases/*');
+  const preset =
+    config.preset === undefined || check.oneOf(config.preset, 'preset', PRESET_NAMES) ? config.preset : undefined;
+  const defaults = PRESETS[preset ?? 'releases'];
+
+  let releaseBranch = globToRegExp(defaults.releaseBranch);
   if (config.releaseBranch instanceof RegExp) releaseBranch = config.releaseBranch;
   else if (typeof config.releaseBranch === 'string') {
     if (check.string(config.releaseBranch, 'releaseBranch', { max: 255 }) && checkGlob(config.releaseBranch, check))
       releaseBranch = globToRegExp(config.releaseBranch);
   } else if (config.releaseBranch !== undefined) check.fail('releaseBranch', 'expected a glob string or a RegExp');
+
+  const versionSource =
+    config.versionSource === undefined
+      ? defaults.versionSource
+      : readVersionSource(config.versionSource, 'versionSource', check);
+  const protectedPaths = resolveProtectedPaths(config.protectedPaths, check);
 
   const statusContext = config.statusContext ?? 'release';
   check.string(statusContext, 'statusContext', { max: 255 });
@@ -157,8 +116,8 @@ export function resolveConfig(config: GuardConfig = {}): GuardSettings {
   check.oneOf(mergeMethod, 'mergeMethod', MERGE_METHODS);
 
   const artifacts = resolveArtifacts(config.artifacts ?? [], check);
-  if (!check.ok) throw new GuardConfigError(check.issues);
-  return { releaseBranch, statusContext, artifacts, mergeMethod };
+  if (!check.ok || versionSource === undefined) throw new GuardConfigError(check.issues);
+  return { releaseBranch, versionSource, protectedPaths, statusContext, artifacts, mergeMethod };
 }
 
 /** Characters no git branch name can contain (besides the wildcards `*` and `?`). */

@@ -1,5 +1,6 @@
 import { Checker } from './check.js';
 import { GuardEventError } from './errors.js';
+import { checkHeadFacts, HEAD_FACT_KEYS, type HeadFacts } from './head-facts.js';
 
 /** A GitHub id (review, workflow run attempt): a number or a string, compared as a string. */
 export type Id = string | number;
@@ -9,8 +10,14 @@ interface EventBase {
   at?: string;
 }
 
-/** The pull request's head moved to `sha` (a push, a force-push, a rebase). */
-export interface HeadChangedEvent extends EventBase {
+/**
+ * The pull request's head is `sha`, with the facts of that head (`HeadFacts`) that recognising it needs.
+ * A SHA other than the head is a push (a force-push, a rebase): changed files and file contents left out
+ * are unknown there (the guard fails closed), the title is unchanged. The head's own SHA is an edit
+ * without a push (the title, the base branch): a fact left out is unchanged, and facts that change a
+ * release's version lock it again as a push does, since an approval covers one version of one commit.
+ */
+export interface HeadChangedEvent extends EventBase, HeadFacts {
   type: 'HEAD_CHANGED';
   sha: string;
 }
@@ -33,31 +40,44 @@ export interface ApprovalDismissedEvent extends EventBase {
  * knows how its ids are made, tells: a re-run of the release run that failed or timed out, while an
  * approval of the head stands, is a retry of that release.
  */
-export interface ReleaseStartedEvent extends EventBase {
+export interface ReleaseStartedEvent extends EventBase, RunVersion {
   type: 'RELEASE_STARTED';
   sha: string;
   runId: Id;
   rerunOf?: Id;
 }
-export interface ReleaseSucceededEvent extends EventBase {
+export interface ReleaseSucceededEvent extends EventBase, RunVersion {
   type: 'RELEASE_SUCCEEDED';
   sha: string;
   runId: Id;
 }
-export interface ReleaseFailedEvent extends EventBase {
+export interface ReleaseFailedEvent extends EventBase, RunVersion {
   type: 'RELEASE_FAILED';
   sha: string;
   runId: Id;
   reason: string;
 }
+/**
+ * What a release run releases, when the caller knows it. A release pull request's version may change
+ * while its head does not (an edited title): a run of the same commit may release another version.
+ */
+interface RunVersion {
+  /** The version the run releases (the `version` of the `START_RELEASE` it answers): a run of another version than the head's is not its release. */
+  version?: string;
+}
+/** What an answer to `VERIFY_ARTIFACTS` looked up, when the caller says so: the same commit may have another version. */
+interface ArtifactRef {
+  /** The ref looked up (from `VERIFY_ARTIFACTS`): an answer for another ref than the artifact's at the head's version is stale. */
+  ref?: string;
+}
 /** The artifact `name` of the release of `sha` was found in its registry. */
-export interface ArtifactVerifiedEvent extends EventBase {
+export interface ArtifactVerifiedEvent extends EventBase, ArtifactRef {
   type: 'ARTIFACT_VERIFIED';
   sha: string;
   name: string;
   digest: string;
 }
-export interface ArtifactMissingEvent extends EventBase {
+export interface ArtifactMissingEvent extends EventBase, ArtifactRef {
   type: 'ARTIFACT_MISSING';
   sha: string;
   name: string;
@@ -80,7 +100,8 @@ export interface MergeRejectedEvent extends EventBase {
 export interface ClosedEvent extends EventBase {
   type: 'CLOSED';
 }
-export interface ReopenedEvent extends EventBase {
+/** The pull request was reopened at `sha`, with the facts of that head, as `HEAD_CHANGED` takes them. */
+export interface ReopenedEvent extends EventBase, HeadFacts {
   type: 'REOPENED';
   sha: string;
 }
@@ -115,17 +136,17 @@ export type GuardEventType = GuardEvent['type'];
 
 export const MERGE_REJECTION_REASONS: readonly MergeRejectionReason[] = ['head-changed', 'not-mergeable', 'forbidden'];
 
-type FieldKind = 'sha' | 'id' | 'text' | 'name' | 'digest' | 'login' | 'boolean' | 'reason';
+type FieldKind = 'sha' | 'id' | 'text' | 'name' | 'digest' | 'login' | 'boolean' | 'reason' | 'version' | 'ref';
 /** Each event's fields; a kind ending in `?` marks a field that may be left out. */
 const FIELDS: { readonly [T in GuardEventType]: Readonly<Record<string, FieldKind | `${FieldKind}?`>> } = {
   HEAD_CHANGED: { sha: 'sha' },
   APPROVED: { sha: 'sha', reviewId: 'id', reviewer: 'login', authorized: 'boolean' },
   APPROVAL_DISMISSED: { reviewId: 'id', reviewer: 'login' },
-  RELEASE_STARTED: { sha: 'sha', runId: 'id', rerunOf: 'id?' },
-  RELEASE_SUCCEEDED: { sha: 'sha', runId: 'id' },
-  RELEASE_FAILED: { sha: 'sha', runId: 'id', reason: 'text' },
-  ARTIFACT_VERIFIED: { sha: 'sha', name: 'name', digest: 'digest' },
-  ARTIFACT_MISSING: { sha: 'sha', name: 'name', reason: 'text' },
+  RELEASE_STARTED: { sha: 'sha', runId: 'id', rerunOf: 'id?', version: 'version?' },
+  RELEASE_SUCCEEDED: { sha: 'sha', runId: 'id', version: 'version?' },
+  RELEASE_FAILED: { sha: 'sha', runId: 'id', reason: 'text', version: 'version?' },
+  ARTIFACT_VERIFIED: { sha: 'sha', name: 'name', digest: 'digest', ref: 'ref?' },
+  ARTIFACT_MISSING: { sha: 'sha', name: 'name', reason: 'text', ref: 'ref?' },
   MERGED: { sha: 'sha', by: 'login' },
   MERGE_REJECTED: { sha: 'sha', reason: 'reason', message: 'text' },
   CLOSED: {},
@@ -133,6 +154,9 @@ const FIELDS: { readonly [T in GuardEventType]: Readonly<Record<string, FieldKin
   RETRY: {},
   TIMED_OUT: { sha: 'sha' },
 };
+
+/** The events that may carry the facts of the head (`HeadFacts`). */
+const FACT_EVENTS: readonly GuardEventType[] = ['HEAD_CHANGED', 'REOPENED'];
 
 /** Every event type, in the order of the reference. */
 export const EVENT_TYPES: readonly GuardEventType[] = Object.freeze(Object.keys(FIELDS) as GuardEventType[]);
@@ -153,7 +177,9 @@ export function parseEvent(value: unknown): GuardEvent {
   if (!check.record(value, '')) throw new GuardEventError('Malformed guard event', check.issues);
   if (!check.oneOf(value.type, 'type', EVENT_TYPES)) throw new GuardEventError('Malformed guard event', check.issues);
   const fields = FIELDS[value.type];
-  check.onlyKeys(value, '', ['type', 'at', ...Object.keys(fields)]);
+  const facts = FACT_EVENTS.includes(value.type) ? HEAD_FACT_KEYS : [];
+  check.onlyKeys(value, '', ['type', 'at', ...Object.keys(fields), ...facts]);
+  if (facts.length > 0) checkHeadFacts(value, '', check);
   if (value.at !== undefined) check.string(value.at, 'at', { max: 64 });
   for (const [key, declared] of Object.entries(fields)) {
     const field = value[key];
@@ -166,6 +192,8 @@ export function parseEvent(value: unknown): GuardEvent {
     else if (kind === 'digest') check.string(field, key, { max: 150 });
     else if (kind === 'login') check.string(field, key, { max: MAX_ID_LENGTH });
     else if (kind === 'boolean') check.boolean(field, key);
+    else if (kind === 'version') check.string(field, key, { max: 100 });
+    else if (kind === 'ref') check.string(field, key, { max: 1000 });
     else check.oneOf(field, key, MERGE_REJECTION_REASONS);
   }
   if (!check.ok) throw new GuardEventError(`Malformed ${value.type} event`, check.issues);

@@ -6,6 +6,7 @@ import { type GuardEvent, parseEvent } from './events.js';
 import { type GuardContext, releaseGuardMachine } from './machine.js';
 import { classify, type PullRequest, parsePullRequest } from './pull-request.js';
 import { type MachineAction, pureTransition } from './pure-transition.js';
+import { assertVersionSource } from './recognition.js';
 import { type GuardFacts, reconcileFacts } from './reconcile.js';
 import { restoreSnapshot, serializeSnapshot } from './serialize.js';
 import type { GuardSnapshot } from './snapshot.js';
@@ -66,9 +67,10 @@ export function createGuard(config?: GuardConfig): Guard {
     settings,
     start(pr) {
       const checked = parsePullRequest(pr);
+      assertVersionSource(checked, settings);
       const kind = classify(checked, settings);
-      if (kind === 'release') assertRefsFillable(checked, settings);
       const [state, actions] = initialTransition(releaseGuardMachine, { pr: checked, kind, settings });
+      if (kind === 'release') assertRefsFillable({ ...checked, ...state.context.pr }, settings);
       return toStep(state, actions);
     },
     next(snapshot, event) {
@@ -88,12 +90,19 @@ export function createGuard(config?: GuardConfig): Guard {
   return guard;
 }
 
-function assertRefsFillable(pr: PullRequest, settings: GuardSettings): void {
+/** Every placeholder of an artifact ref can be filled, but `{version}` while the version cannot be read (locked). */
+function assertRefsFillable(pr: PullRequest & { versionProblem?: string }, settings: GuardSettings): void {
   const issues = settings.artifacts.flatMap((artifact) =>
-    fillRef(artifact.ref, pr).missing.map((key) => ({
-      path: key === 'version' ? 'version' : `versions.${key}`,
-      message: `needed by artifact '${artifact.name}' (ref '${artifact.ref}')`,
-    })),
+    fillRef(artifact.ref, pr).missing.flatMap((key) =>
+      key === 'version' && pr.versionProblem !== undefined
+        ? []
+        : [
+            {
+              path: key === 'version' ? 'version' : `versions.${key}`,
+              message: `needed by artifact '${artifact.name}' (ref '${artifact.ref}')`,
+            },
+          ],
+    ),
   );
   if (issues.length > 0) throw new GuardEventError(`Release pull request #${pr.number} lacks versions`, issues);
 }
@@ -118,6 +127,11 @@ function toStep(state: MachineSnapshot, actions: readonly MachineAction[]): Step
 }
 
 function fromContext(phase: GuardSnapshot['phase'], context: GuardContext): GuardSnapshot {
-  const { settings: _settings, failure, ...rest } = context;
-  return failure === undefined ? { phase, ...rest } : { phase, ...rest, failure };
+  const { settings: _settings, failure, protection, ...rest } = context;
+  return {
+    phase,
+    ...rest,
+    ...(protection === undefined ? {} : { protection }),
+    ...(failure === undefined ? {} : { failure }),
+  };
 }

@@ -15,6 +15,8 @@ import type { GuardEvent } from './events.js';
 import {
   addApproval,
   adoptHead,
+  adoptVerdict,
+  adoptVersion,
   type GuardContext,
   type GuardInput,
   INERT_INPUT,
@@ -55,6 +57,7 @@ import {
   NO_APPROVAL_TO_RETRY,
   NOT_GUARDED,
   NOTHING_TO_RETRY_RELEASED,
+  versionChangedMessage,
 } from './machine/messages.js';
 import {
   additionalApproval,
@@ -96,6 +99,8 @@ export const releaseGuardMachine = setup({
     ALERT: (_, _params: Params<AlertEffect>) => {},
     IGNORE: (_, _params: { reason: string }) => {},
     adoptHead: assign(adoptHead),
+    adoptVersion: assign(adoptVersion),
+    adoptVerdict: assign(adoptVerdict),
     recordReview: assign(recordReview),
     addApproval: assign(addApproval),
     removeApproval: assign(removeApproval),
@@ -109,6 +114,16 @@ export const releaseGuardMachine = setup({
     requestMerge: assign(requestMerge),
     recordRejection: assign(recordRejection),
     recordViolation: assign(recordViolation),
+    /**
+     * Adopts the new head (or the new version), locks it first, and alerts about the release run it
+     * abandons. The alert is said from the context before the update, which forgets the run and what it released.
+     */
+    adoptAbandoningRun: enqueueActions(({ context, event, enqueue }, params: { moved: 'head' | 'version' }) => {
+      const reason = (params.moved === 'head' ? headMovedMessage : versionChangedMessage)({ context, event });
+      enqueue.assign(params.moved === 'head' ? adoptHead : adoptVersion);
+      enqueue(lockHead as never);
+      enqueue({ type: 'ALERT', params: { pr: context.pr.number, reason } } as never);
+    }),
     /** Appends a timeline entry and, for release pull requests, asks for the timeline comment to be updated. */
     updateTimeline: enqueueActions(({ context, event, enqueue }, params: { phase: Phase }) => {
       const update = timelineUpdate({ context, event }, params.phase);
@@ -120,8 +135,17 @@ export const releaseGuardMachine = setup({
   },
   guards: {
     ...atomicGuards,
+    /** The event is for the head: its commit, and its version when the event names one. */
+    isForHead: and(['isForHeadCommit', not('isOfAnotherVersion')]),
     isNewHead: and(['isHeadChange', not('isForHead')]),
-    isFreshApproval: and(['isApproval', 'isAuthorizedReviewer', not('isByReleaser'), 'isForHead', not('isSeenReview')]),
+    isFreshApproval: and([
+      'isApproval',
+      'isAuthorizedReviewer',
+      not('isByReleaser'),
+      'isForHead',
+      not('isSeenReview'),
+      'hasVersion',
+    ]),
     dismissesLastApproval: and(['dismissesAnApproval', 'hasSingleApproval']),
     isRelocked: not('hasStandingApproval'),
     /** For the head, from a run whose outcome is not recorded yet (a late or redelivered run event is not). */
@@ -146,7 +170,8 @@ export const releaseGuardMachine = setup({
     isNewArtifactOfHead: and(['isForHead', 'isUnverifiedArtifact']),
     isAnswerToMerge: and(['isForHead', 'isAwaitingMergeAnswer']),
     canRetryMerge: and(['hasRefusedMerge', 'hasStandingApproval']),
-    isBypass: and(['isReleasePr', 'isMerge', not('isMergeOfReleasedSha')]),
+    /** A merge of a release that was not approved, released and verified, or of a protected pull request. */
+    isBypass: and(['isMerge', or([and(['isReleasePr', not('isMergeOfReleasedSha')]), 'isProtectedPr'])]),
   },
 }).createMachine({
   id: 'releaseGuard',
@@ -164,8 +189,12 @@ export const releaseGuardMachine = setup({
     },
     skipped: {
       on: {
-        HEAD_CHANGED: [{ guard: 'isNewHead', actions: ['adoptHead', skippedStatus] }, ...ignored('skipped')],
-        MERGED: { target: 'merged' },
+        HEAD_CHANGED: [
+          { guard: 'isNewHead', actions: ['adoptHead', skippedStatus] },
+          { guard: 'changesVerdict', actions: ['adoptVerdict', skippedStatus] },
+          ...ignored('skipped'),
+        ],
+        MERGED: mergedByHand(),
         CLOSED: { target: 'closed' },
         '*': { actions: ignoreAlways(NOT_GUARDED) },
       },
@@ -219,7 +248,12 @@ export const releaseGuardMachine = setup({
           {
             guard: 'isNewHead',
             target: 'prepared',
-            actions: ['adoptHead', lockHead, alert(headMovedMessage)],
+            actions: [{ type: 'adoptAbandoningRun', params: { moved: 'head' } }],
+          },
+          {
+            guard: 'changesVersion',
+            target: 'prepared',
+            actions: [{ type: 'adoptAbandoningRun', params: { moved: 'version' } }],
           },
           ...ignored('releasing'),
         ],

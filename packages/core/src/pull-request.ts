@@ -2,9 +2,14 @@ import { Checker, join } from './check.js';
 import type { GuardSettings } from './config.js';
 import { GuardEventError } from './errors.js';
 import { MAX_ID_LENGTH, SHA_PATTERN } from './events.js';
+import { checkHeadFacts, HEAD_FACT_KEYS, type HeadFacts } from './head-facts.js';
+import { protectionOf } from './protected-paths.js';
 
-/** The pull request as the guard needs it. */
-export interface PullRequest {
+/**
+ * The pull request as the guard needs it, with the facts of its head (`HeadFacts`: title, changed
+ * files, file contents) that recognising it may need.
+ */
+export interface PullRequest extends HeadFacts {
   number: number;
   /** Head branch name, without `refs/heads/` (GitHub's `pull_request.head.ref`). */
   headRef: string;
@@ -12,7 +17,11 @@ export interface PullRequest {
   baseRef: string;
   /** True when the head repository is not the base repository. */
   fromFork: boolean;
-  /** The release version, e.g. `v0.29.0`: fills `{version}` in artifact refs and is passed to `START_RELEASE`. */
+  /**
+   * The release version, e.g. `v0.29.0`, as the caller reads it: fills `{version}` in artifact refs and is
+   * passed to `START_RELEASE`. Only with `versionSource: 'branch'`, where it wins over the branch name's
+   * last segment; with any other source the guard reads the version itself, and refuses one given.
+   */
   version?: string;
   /** Other versions a release publishes, e.g. `{ chart: '4.0.27' }`: fill `{chart}` in artifact refs. */
   versions?: Record<string, string>;
@@ -71,17 +80,46 @@ export function addReleasers(
  * What kind of pull request this is:
  * - `release`: its head branch matches the release pattern and it comes from this repository;
  * - `fork`: its head branch matches but it comes from a fork, so it can never release;
+ * - `protected`: not a release, and it changes a path of `protectedPaths` (or its changed files are not
+ *   all known), so it fails closed;
  * - `not-release`: anything else.
  */
-export type PullRequestKind = 'release' | 'fork' | 'not-release';
+export type PullRequestKind = 'release' | 'fork' | 'not-release' | 'protected';
 
-export function classify(pr: Pick<PullRequest, 'headRef' | 'fromFork'>, settings: GuardSettings): PullRequestKind {
+/** What the head branch alone says: a release, a fork's look-alike, or neither. Head branches never change. */
+export function branchKind(
+  pr: Pick<PullRequest, 'headRef' | 'fromFork'>,
+  settings: Pick<GuardSettings, 'releaseBranch'>,
+): Exclude<PullRequestKind, 'protected'> {
   settings.releaseBranch.lastIndex = 0;
   if (!settings.releaseBranch.test(pr.headRef)) return 'not-release';
   return pr.fromFork ? 'fork' : 'release';
 }
 
-const PR_KEYS = ['number', 'headRef', 'headSha', 'baseRef', 'fromFork', 'version', 'versions', 'releasers'];
+/**
+ * The kind of a pull request: its branch (`branchKind`), then, for one that is not a release, its
+ * changed files against `protectedPaths`. Pure: the caller gives the files.
+ */
+export function classify(
+  pr: Pick<PullRequest, 'headRef' | 'fromFork' | 'files' | 'filesComplete'>,
+  settings: Pick<GuardSettings, 'releaseBranch' | 'protectedPaths'>,
+): PullRequestKind {
+  const kind = branchKind(pr, settings);
+  if (kind === 'release' || protectionOf(pr, settings.protectedPaths) === undefined) return kind;
+  return 'protected';
+}
+
+const PR_KEYS = [
+  'number',
+  'headRef',
+  'headSha',
+  'baseRef',
+  'fromFork',
+  'version',
+  'versions',
+  'releasers',
+  ...HEAD_FACT_KEYS,
+];
 /** At most this many `versions`, with keys of at most `MAX_VERSION_KEY` characters. */
 export const MAX_VERSIONS = 20;
 export const MAX_VERSION_KEY = 50;
@@ -125,6 +163,7 @@ export function checkPullRequest(value: unknown, path: string, check: Checker): 
     }
   }
   checkReleasers(value.releasers, join(path, 'releasers'), check);
+  checkHeadFacts(value, path, check);
   return check.ok;
 }
 

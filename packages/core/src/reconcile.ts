@@ -2,14 +2,17 @@ import { checkFacts } from './check-facts.js';
 import type { Effect, StatusState } from './effects.js';
 import type { GuardEvent, Id } from './events.js';
 import type { Guard, Step } from './guard.js';
+import { headFactsOf } from './head-facts.js';
 import {
   awaitedEffect,
   isInItsPhase,
   mergeParams,
+  requiredArtifacts,
   startReleaseParams,
   verifyArtifactsParams,
 } from './machine/effects.js';
 import { addReleasers, classify, isReleaser, type PullRequest } from './pull-request.js';
+import { assertVersionSource } from './recognition.js';
 import { type GuardSnapshot, idString, LIMITS } from './snapshot.js';
 import { standingStatus } from './standing-status.js';
 
@@ -32,6 +35,8 @@ export interface ReleaseRunFact {
   runId: Id;
   sha: string;
   rerunOf?: Id;
+  /** The version the run releases, as on `RELEASE_STARTED`: a run of another version is not the head's release. */
+  version?: string;
   conclusion:
     | 'success'
     | 'failure'
@@ -49,6 +54,8 @@ export interface ArtifactFact {
   name: string;
   sha: string;
   digest: string;
+  /** The ref found, as on `ARTIFACT_VERIFIED`: one other than the artifact's at the head's version is not its artifact. */
+  ref?: string;
 }
 
 /** The latest status (or check run) of the guard's context on `sha`, as GitHub shows it. */
@@ -85,6 +92,7 @@ export interface GuardFacts {
  */
 export function reconcileFacts(guard: Guard, stored: GuardSnapshot | undefined, facts: GuardFacts): Step {
   checkFacts(facts);
+  assertVersionSource(facts.pr, guard.settings);
   const { state, mergedSha, mergedBy, ...pr } = facts.pr;
   const prior = stored && stored.pr.number === pr.number ? stored : undefined;
   const head = pr.headSha;
@@ -116,8 +124,12 @@ export function reconcileFacts(guard: Guard, stored: GuardSnapshot | undefined, 
     effects.push(...step.effects);
   };
 
-  if (snapshot.phase === 'closed' && state === 'open') apply({ type: 'REOPENED', sha: head });
-  else if (snapshot.headSha !== head) apply({ type: 'HEAD_CHANGED', sha: head });
+  // The facts of the head come with the head: at a new head they are its facts, at the same head an edit
+  // (an edited title may change the version, which locks the head again).
+  const headFacts = headFactsOf(pr);
+  const edited = Object.keys(headFacts).length > 0;
+  if (snapshot.phase === 'closed' && state === 'open') apply({ type: 'REOPENED', sha: head, ...headFacts });
+  else if (snapshot.headSha !== head || edited) apply({ type: 'HEAD_CHANGED', sha: head, ...headFacts });
   // Standing approvals GitHub no longer shows, or by someone since found to be a releaser, are withdrawn.
   for (const approval of snapshot.approvals) {
     if (!approvals.some((a) => idString(a.reviewId) === approval.reviewId)) {
@@ -128,21 +140,25 @@ export function reconcileFacts(guard: Guard, stored: GuardSnapshot | undefined, 
     for (const { reviewId, reviewer, authorized } of approvals)
       apply({ type: 'APPROVED', sha: head, reviewId, reviewer, authorized });
   };
-  const runs = (facts.releaseRuns ?? []).filter((run) => run.sha === head);
+  // The runs of the head, of its version when they name one (its facts were applied above).
+  const runs = (facts.releaseRuns ?? []).filter((run) => isRunOf(run, snapshot));
   // Runs older than the snapshot's current run (the list is chronological) are done with: replayed,
   // an earlier cycle's run would replace the current one and its failure fail the release.
   const current = runs.findIndex((run) => idString(run.runId) === snapshot.release.runId);
   const release = () => {
     for (const run of trusted ? runs.slice(Math.max(current, 0)) : runs.slice(-1)) {
+      const version = run.version === undefined ? {} : { version: run.version };
       apply({
         type: 'RELEASE_STARTED',
         sha: head,
         runId: run.runId,
         ...(run.rerunOf === undefined ? {} : { rerunOf: run.rerunOf }),
+        ...version,
       });
-      if (run.conclusion === 'success') apply({ type: 'RELEASE_SUCCEEDED', sha: head, runId: run.runId });
+      if (run.conclusion === 'success') apply({ type: 'RELEASE_SUCCEEDED', sha: head, runId: run.runId, ...version });
       else if (run.conclusion !== null) {
-        apply({ type: 'RELEASE_FAILED', sha: head, runId: run.runId, reason: `the run concluded ${run.conclusion}` });
+        const reason = `the run concluded ${run.conclusion}`;
+        apply({ type: 'RELEASE_FAILED', sha: head, runId: run.runId, reason, ...version });
       }
     }
   };
@@ -156,9 +172,9 @@ export function reconcileFacts(guard: Guard, stored: GuardSnapshot | undefined, 
     release();
     approve();
   }
-  for (const artifact of facts.artifacts ?? []) {
-    if (artifact.sha === head)
-      apply({ type: 'ARTIFACT_VERIFIED', sha: head, name: artifact.name, digest: artifact.digest });
+  for (const { name, digest, ref, sha } of facts.artifacts ?? []) {
+    if (sha === head)
+      apply({ type: 'ARTIFACT_VERIFIED', sha: head, name, digest, ...(ref === undefined ? {} : { ref }) });
   }
   if (state === 'merged') apply({ type: 'MERGED', sha: mergedSha ?? head, by: mergedBy ?? 'unknown' });
   if (state === 'closed') apply({ type: 'CLOSED' });
@@ -184,19 +200,25 @@ function isBackedByFacts(prior: GuardSnapshot, facts: GuardFacts, guard: Guard):
   if (prior.headSha !== pr.headSha) return true;
   const runs = facts.releaseRuns;
   if (runs && (prior.release.state === 'succeeded' || prior.phase === 'released')) {
-    if (!runs.some((r) => r.sha === pr.headSha && r.conclusion === 'success')) return false;
+    if (!runs.some((r) => isRunOf(r, prior) && r.conclusion === 'success')) return false;
   }
   const artifacts = facts.artifacts;
   if (artifacts && prior.verified.length > 0) {
+    const refs = requiredArtifacts({ settings: guard.settings, pr: prior.pr });
+    const isOfHead = (a: ArtifactFact) =>
+      a.sha === pr.headSha && (a.ref === undefined || refs.some((r) => r.name === a.name && r.ref === a.ref));
     if (
-      !prior.verified.every((v) =>
-        artifacts.some((a) => a.sha === pr.headSha && a.name === v.name && a.digest === v.digest),
-      )
+      !prior.verified.every((v) => artifacts.some((a) => isOfHead(a) && a.name === v.name && a.digest === v.digest))
     ) {
       return false;
     }
   }
   return true;
+}
+
+/** Whether a run is one of the snapshot's head: its commit, and its version when it names one. */
+function isRunOf(run: ReleaseRunFact, snapshot: GuardSnapshot): boolean {
+  return run.sha === snapshot.headSha && (run.version === undefined || run.version === snapshot.pr.version);
 }
 
 /** `snapshot` keeping `releasers`: the stored ones, then those the facts add (see `addReleasers`). */
@@ -206,10 +228,12 @@ function withReleasers(snapshot: GuardSnapshot, releasers: string[] | undefined)
 
 /**
  * A rebuilt snapshot keeps the stored history, in a new epoch, but none of its claims. Its releasers
- * are the stored ones and the facts' (`withReleasers`), set before any approval is applied.
+ * are the stored ones and the facts' (`withReleasers`), set before any approval is applied. The
+ * approvals that stood count again, unless the version changed since: they approved another one.
  */
 function carryHistory(started: GuardSnapshot, prior: GuardSnapshot, approvals: readonly ApprovalFact[]): GuardSnapshot {
-  const standing = new Set(prior.approvals.map((a) => a.reviewId));
+  const sameVersion = prior.pr.version === started.pr.version && prior.pr.versionProblem === started.pr.versionProblem;
+  const standing = new Set(sameVersion ? prior.approvals.map((a) => a.reviewId) : []);
   const current = new Set(approvals.map((a) => idString(a.reviewId)).filter((id) => standing.has(id)));
   return {
     ...started,
@@ -239,9 +263,7 @@ function repairEffects(
     case 'START_RELEASE': {
       const runs = facts.releaseRuns;
       if (runs === undefined) return none;
-      const live = runs.some(
-        (r) => r.sha === snapshot.headSha && (r.conclusion === null || r.conclusion === 'success'),
-      );
+      const live = runs.some((r) => isRunOf(r, snapshot) && (r.conclusion === null || r.conclusion === 'success'));
       return live ? none : { effects: [{ type: 'START_RELEASE', ...startReleaseParams(context) }], merge: false };
     }
     case 'VERIFY_ARTIFACTS': {

@@ -8,7 +8,8 @@ import { type GuardSnapshot, LIMITS, PHASES, TEXT_LIMIT } from './snapshot.js';
 export const SNAPSHOT_SCHEMA = 'release-guard/snapshot';
 /**
  * The snapshot format this version writes. Older versions are migrated on restore; newer ones are rejected.
- * Optional fields added since version 1 (`pr.releasers`) did not change it: a snapshot without them is
+ * Optional fields added since version 1 (`pr.releasers`, `pr.versionProblem`, `protection`) and the kind
+ * `protected` did not change it: a snapshot without them is
  * still a valid version-1 snapshot, and a reader that does not know a field rejects it as unknown.
  */
 export const SNAPSHOT_VERSION = 1;
@@ -119,10 +120,12 @@ function canonical(s: GuardSnapshot): object {
       baseRef: s.pr.baseRef,
       fromFork: s.pr.fromFork,
       ...(s.pr.version === undefined ? {} : { version: s.pr.version }),
+      ...(s.pr.versionProblem === undefined ? {} : { versionProblem: s.pr.versionProblem }),
       ...(s.pr.versions === undefined ? {} : { versions: sortKeys(s.pr.versions) }),
       ...(s.pr.releasers === undefined ? {} : { releasers: [...s.pr.releasers] }),
     },
     kind: s.kind,
+    ...(s.protection === undefined ? {} : { protection: s.protection }),
     headSha: s.headSha,
     epoch: s.epoch,
     approvals: s.approvals.map((a) => ({ reviewId: a.reviewId, reviewer: a.reviewer })),
@@ -152,6 +155,7 @@ const SNAPSHOT_KEYS = [
   'phase',
   'pr',
   'kind',
+  'protection',
   'headSha',
   'epoch',
   'approvals',
@@ -174,12 +178,22 @@ function checkSnapshot(s: Record<string, unknown>, check: Checker): void {
   check.oneOf(s.phase, at('phase'), PHASES);
   if (check.record(s.pr, at('pr'))) {
     const pr = s.pr;
-    check.onlyKeys(pr, at('pr'), ['number', 'headRef', 'baseRef', 'fromFork', 'version', 'versions', 'releasers']);
+    check.onlyKeys(pr, at('pr'), [
+      'number',
+      'headRef',
+      'baseRef',
+      'fromFork',
+      'version',
+      'versionProblem',
+      'versions',
+      'releasers',
+    ]);
     check.integer(pr.number, at('pr.number'), 1);
     check.string(pr.headRef, at('pr.headRef'), { max: 255, pattern: BRANCH_PATTERN, hint: 'a git branch name' });
     check.string(pr.baseRef, at('pr.baseRef'), { max: 255, pattern: BRANCH_PATTERN, hint: 'a git branch name' });
     check.boolean(pr.fromFork, at('pr.fromFork'));
     check.optionalString(pr.version, at('pr.version'), { max: 100 });
+    check.optionalString(pr.versionProblem, at('pr.versionProblem'), { max: TEXT_LIMIT });
     if (pr.versions !== undefined && check.record(pr.versions, at('pr.versions'))) {
       // The bounds `guard.start` puts on a pull request's versions, so a snapshot stays bounded.
       const entries = Object.entries(pr.versions);
@@ -198,7 +212,8 @@ function checkSnapshot(s: Record<string, unknown>, check: Checker): void {
       check.fail(at('pr.releasers'), 'expected at least one releaser (the field is left out when there is none)');
     }
   }
-  check.oneOf(s.kind, at('kind'), ['release', 'fork', 'not-release'] as const);
+  check.oneOf(s.kind, at('kind'), ['release', 'fork', 'not-release', 'protected'] as const);
+  check.optionalString(s.protection, at('protection'), { max: TEXT_LIMIT });
   check.string(s.headSha, at('headSha'), SHA);
   check.integer(s.epoch, at('epoch'), 1);
   records(s.approvals, at('approvals'), LIMITS.approvals, check, (a, path) => {
@@ -251,6 +266,15 @@ function checkConsistency(s: GuardSnapshot, check: Checker): void {
   }
   if (s.phase === 'failed' && s.failure === undefined)
     check.fail('snapshot.failure', "'failed' needs a failure reason");
+  if ((s.kind === 'protected') !== (s.protection !== undefined)) {
+    check.fail('snapshot.protection', 'a protected pull request, and only one, says why it is protected');
+  }
+  if (s.pr.versionProblem !== undefined && (s.pr.version !== undefined || s.kind !== 'release')) {
+    check.fail('snapshot.pr.versionProblem', 'only a release pull request without a version has a version problem');
+  }
+  if (s.pr.versionProblem !== undefined && !['prepared', 'merged', 'closed'].includes(s.phase)) {
+    check.fail('snapshot.phase', `a release pull request whose version cannot be read cannot be '${s.phase}'`);
+  }
   for (const [i, approval] of s.approvals.entries()) {
     if (!s.seenReviews.includes(approval.reviewId)) {
       check.fail(`snapshot.approvals.${i}.reviewId`, `review ${approval.reviewId} is not among seenReviews`);

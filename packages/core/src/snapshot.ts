@@ -56,7 +56,10 @@ export interface GuardSnapshot {
     headRef: string;
     baseRef: string;
     fromFork: boolean;
+    /** The release's version, as read from `versionSource` (or given): absent while it cannot be read. */
     version?: string;
+    /** Why the version of a release pull request cannot be read: it stays locked until it can. */
+    versionProblem?: string;
     versions?: Record<string, string>;
     /**
      * Everyone the guard was ever told prepared this release (`PullRequest.releasers`), in the order it
@@ -66,6 +69,8 @@ export interface GuardSnapshot {
     releasers?: string[];
   };
   kind: PullRequestKind;
+  /** Why a `protected` pull request fails: the status it gets (a protected path it changes, or unknown files). */
+  protection?: string;
   headSha: string;
   /** Counts head changes and reopenings: approvals and releases belong to one epoch and never carry over. */
   epoch: number;

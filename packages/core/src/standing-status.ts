@@ -11,6 +11,12 @@ export const STATUS_TEXT = {
   withdrawn: 'approval withdrawn: approve again to merge',
   notRequired: 'release not required',
   fork: 'release PRs must come from this repository',
+  /** A release pull request whose version cannot be read: followed by why. */
+  versionUnreadable: 'Locked: cannot read the release version',
+  /** A pull request that is not a release and changes a protected path: followed by the path. */
+  protectedPaths: 'changes release-managed files outside a release PR',
+  filesIncomplete: 'changes more files than GitHub lists: release-managed files may be among them',
+  filesUnknown: 'its changed files were not given: release-managed files may be among them',
 } as const;
 
 /** The guard's status on `sha`: its context from the settings, the description within GitHub's limit. */
@@ -30,10 +36,31 @@ export function statusOf(
 }
 
 /**
+ * The verdict on a pull request that is not a release: `failure` for a fork's look-alike of a release
+ * or one that changes release-managed files (`protection` says why), `success` "release not required"
+ * for any other.
+ */
+export function skippedVerdict(s: Pick<GuardSnapshot, 'kind' | 'protection'>): {
+  state: SetStatusEffect['state'];
+  description: string;
+} {
+  if (s.kind === 'protected') return { state: 'failure', description: s.protection ?? STATUS_TEXT.filesUnknown };
+  if (s.kind === 'fork') return { state: 'failure', description: STATUS_TEXT.fork };
+  return { state: 'success', description: STATUS_TEXT.notRequired };
+}
+
+/** Why a release head is locked before its release: waiting, or its version cannot be read. */
+export function lockedDescription(pr: Pick<GuardSnapshot['pr'], 'versionProblem'>): string {
+  return pr.versionProblem === undefined
+    ? STATUS_TEXT.locked
+    : `${STATUS_TEXT.versionUnreadable}: ${pr.versionProblem}`;
+}
+
+/**
  * The status that must stand on the head of a pull request in this snapshot: `pending` until it is
  * approved, released and verified, `success` once it is and while an approval of it stands (`pending`
  * "approval withdrawn" when the last one was dismissed after the release), `failure` after a failed release; for other pull
- * requests "release not required", or `failure` for a fork whose branch looks like a release. Undefined
+ * requests their verdict (`skippedVerdict`). Undefined
  * once the pull request is merged or closed. Compare states, not descriptions: while `approved`, either
  * pending description may stand.
  */
@@ -41,13 +68,13 @@ export function standingStatus(snapshot: GuardSnapshot, statusContext: string): 
   const status = (state: SetStatusEffect['state'], description: string) =>
     statusOf(snapshot.headSha, statusContext, state, description);
   switch (snapshot.phase) {
-    case 'skipped':
-      return snapshot.kind === 'fork'
-        ? status('failure', STATUS_TEXT.fork)
-        : status('success', STATUS_TEXT.notRequired);
+    case 'skipped': {
+      const verdict = skippedVerdict(snapshot);
+      return status(verdict.state, verdict.description);
+    }
     case 'prepared':
     case 'approved':
-      return status('pending', STATUS_TEXT.locked);
+      return status('pending', lockedDescription(snapshot.pr));
     case 'releasing':
       return status('pending', STATUS_TEXT.releasing);
     case 'released':

@@ -23,6 +23,7 @@ import {
   type GuardSnapshot,
   GuardStateError,
   type HeadChangedEvent,
+  type HeadFacts,
   type Id,
   type InputIssue,
   LIMITS,
@@ -34,6 +35,7 @@ import {
   type MergeRejectionReason,
   PHASES,
   type Phase,
+  type Preset,
   type PullRequest,
   type PullRequestKind,
   parseEvent,
@@ -51,6 +53,7 @@ import {
   type Step,
   type TimedOutEvent,
   type VerifyArtifactsEffect,
+  type VersionSource,
 } from '@release-guard/core';
 import { type History, runEvents } from '@release-guard/core/testing';
 import { describe, expect, expectTypeOf, it } from 'vitest';
@@ -109,6 +112,8 @@ describe('public types', () => {
     expect(typeof neverCalled).toBe('function');
     expectTypeOf<GuardSettings>().toEqualTypeOf<{
       releaseBranch: RegExp;
+      versionSource: VersionSource;
+      protectedPaths: readonly RegExp[];
       statusContext: string;
       artifacts: readonly Required<ArtifactConfig>[];
       mergeMethod: MergeMethod;
@@ -191,8 +196,10 @@ describe('public types', () => {
       sha: string;
       runId: Id;
       reason: string;
+      version?: string;
       at?: string;
     }>();
+    expectTypeOf<ArtifactVerifiedEvent['ref']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<ClosedEvent>().toEqualTypeOf<{ type: 'CLOSED'; at?: string }>();
     expectTypeOf<RetryEvent>().toEqualTypeOf<{ type: 'RETRY'; at?: string }>();
     expectTypeOf<Extract<GuardEvent, { type: 'MERGED' }>>().toEqualTypeOf<MergedEvent>();
@@ -218,14 +225,19 @@ describe('public types', () => {
     expectTypeOf<AlertEffect['pr']>().toEqualTypeOf<number>();
   });
 
-  it('GuardConfig has exactly the four optional fields', () => {
+  it('GuardConfig has exactly the seven optional fields', () => {
     expectTypeOf<GuardConfig>().toEqualTypeOf<{
+      preset?: Preset;
       releaseBranch?: string | RegExp;
+      versionSource?: VersionSource | `file:${string}`;
+      protectedPaths?: string[];
       statusContext?: string;
       artifacts?: ArtifactConfig[];
       mergeMethod?: MergeMethod;
     }>();
     expectTypeOf<MergeMethod>().toEqualTypeOf<'merge' | 'squash' | 'rebase'>();
+    expectTypeOf<Preset>().toEqualTypeOf<'releases' | 'release-please' | 'changesets'>();
+    expectTypeOf<VersionSource>().toEqualTypeOf<'branch' | 'title' | { file: string; key?: string }>();
     expectTypeOf<ArtifactConfig>().toEqualTypeOf<{ name: string; ref: string; after?: string[]; onMerge?: boolean }>();
   });
 
@@ -239,8 +251,14 @@ describe('public types', () => {
       version?: string;
       versions?: Record<string, string>;
       releasers?: string[];
+      title?: string;
+      files?: { path: string; previousPath?: string }[];
+      filesComplete?: boolean;
+      contents?: Record<string, string | null>;
     }>();
-    expectTypeOf<PullRequestKind>().toEqualTypeOf<'release' | 'fork' | 'not-release'>();
+    expectTypeOf<PullRequestKind>().toEqualTypeOf<'release' | 'fork' | 'not-release' | 'protected'>();
+    expectTypeOf<HeadChangedEvent>().toExtend<HeadFacts>();
+    expectTypeOf<ReopenedEvent>().toExtend<HeadFacts>();
   });
 
   it('error classes extend Error and carry issues', () => {

@@ -184,6 +184,61 @@ describe('guard.next rejects malformed events', () => {
   });
 });
 
+describe('the version a run releases and the ref an artifact answer looked up', () => {
+  it('are optional fields of the run and artifact events, checked', () => {
+    const run = { type: 'RELEASE_SUCCEEDED', sha: SHA.a, runId: 7, version: '1.2.0' };
+    expect(parseEvent(run)).toBe(run);
+    const answer = { type: 'ARTIFACT_MISSING', sha: SHA.a, name: 'image', reason: 'no', ref: 'ghcr.io/a:1.2.0' };
+    expect(parseEvent(answer)).toBe(answer);
+    expect(rejected({ type: 'RELEASE_STARTED', sha: SHA.a, runId: 7, version: '' })).toEqual([
+      issue('version', 'non-empty string'),
+    ]);
+    expect(rejected({ type: 'ARTIFACT_VERIFIED', sha: SHA.a, name: 'image', digest: 'd', ref: 7 })).toEqual([
+      issue('ref', 'non-empty string', 'number 7'),
+    ]);
+    expect(rejected({ type: 'TIMED_OUT', sha: SHA.a, version: '1.2.0' })).toEqual([issue('version', 'unknown field')]);
+  });
+});
+
+describe('the facts of a head on HEAD_CHANGED and REOPENED', () => {
+  const files = [{ path: 'CHANGELOG.md', previousPath: 'NEWS.md' }];
+
+  it('are accepted on the events that move the head, and refused on any other', () => {
+    const moved = { type: 'HEAD_CHANGED', sha: SHA.b, title: 'chore: release 1.0.0', files, filesComplete: true };
+    expect(parseEvent(moved)).toBe(moved);
+    const reopened = { type: 'REOPENED', sha: SHA.a, contents: { 'package.json': null, VERSION: '' } };
+    expect(parseEvent(reopened)).toBe(reopened);
+    expect(rejected(approved({ title: 'x' }))).toEqual([issue('title', 'unknown field')]);
+  });
+
+  it('name every bad field', () => {
+    expect(rejected({ type: 'HEAD_CHANGED', sha: SHA.b, files })).toEqual([
+      issue('filesComplete', 'files and filesComplete together'),
+    ]);
+    expect(
+      rejected({
+        type: 'HEAD_CHANGED',
+        sha: SHA.b,
+        title: '',
+        files: [{ path: '' }, { path: 'a', renamedFrom: 'b' }, 'c'],
+        filesComplete: 'yes',
+        contents: { 'package.json': 42, '': 'x' },
+      }),
+    ).toEqual([
+      issue('title', 'non-empty string'),
+      issue('filesComplete', 'true or false'),
+      issue('files.0.path', 'non-empty string'),
+      issue('files.1.renamedFrom', 'unknown field'),
+      issue('files.2', 'an object'),
+      issue('contents.package.json', "the file's text", 'number 42'),
+      issue('contents.', 'a file path as the key'),
+    ]);
+    expect(
+      rejected({ type: 'HEAD_CHANGED', sha: SHA.b, files: Array(3001).fill({ path: 'a' }), filesComplete: false }),
+    ).toEqual([issue('files', 'at most 3000')]);
+  });
+});
+
 describe('guard.start rejects malformed pull requests', () => {
   function startIssues(pr: unknown): readonly InputIssue[] {
     const before = structuredClone(pr);

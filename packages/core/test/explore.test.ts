@@ -1,34 +1,65 @@
 import { readFileSync } from 'node:fs';
-import { EVENT_TYPES, type GuardEvent, PHASES } from '@release-guard/core';
+import { createGuard, EVENT_TYPES, type GuardEvent, PHASES, STATUS_TEXT } from '@release-guard/core';
 import { factsOf, standingOn } from '@release-guard/core/testing';
 import { describe, expect, it } from 'vitest';
-import { explore } from './support/exploration.js';
-import { releasePr, seedGuard } from './support/fixtures.js';
+import { explore, recognitionAlphabet } from './support/exploration.js';
+import { releasePr, SEED_CONFIG, seedGuard } from './support/fixtures.js';
 import { unobservable } from './support/unobservable.js';
 
 const guard = seedGuard();
+/** The seed's set-up for release-please's release pull requests, guarding the changelogs. */
+const releasePlease = createGuard({ ...SEED_CONFIG, preset: 'release-please', protectedPaths: ['**/CHANGELOG.md'] });
 
 /**
- * What the exploration reaches, release, other and fork pull requests together. The root README quotes
+ * What the exploration reaches, release, other and fork pull requests and the two explored with the
+ * facts of heads together (the first three alone: 2,412 states, 74,692 edges). The root README quotes
  * these figures: a change to the machine that changes them changes the README too.
  */
-const EXPLORED = { states: 2_412, edges: 74_692 };
+const EXPLORED = { states: 7_316, edges: 270_564 };
 
 describe('exhaustive exploration of guard.next (2 SHAs, one required artifact, one on-merge artifact, a releaser)', () => {
   const release = explore(guard, releasePr({ releasers: ['releaser'] }));
   const other = explore(guard, releasePr({ headRef: 'feature/x' }));
   const fork = explore(guard, releasePr({ fromFork: true }));
+  // With the facts of heads: a release-please release pull request whose title is edited, and a pull
+  // request that is not a release whose changed files touch a protected path or not.
+  const titled = explore(
+    releasePlease,
+    releasePr({
+      headRef: 'release-please--branches--main',
+      title: 'chore(main): release 0.29.0',
+      version: undefined,
+      releasers: ['releaser'],
+    }),
+    recognitionAlphabet,
+  );
+  const changing = explore(
+    releasePlease,
+    releasePr({
+      headRef: 'feature/x',
+      version: undefined,
+      files: [{ path: 'src/index.ts' }],
+      filesComplete: true,
+    }),
+    recognitionAlphabet,
+  );
+  const all = [release, other, fork, titled, changing];
 
   it('reports what it explored', () => {
-    const total = release.states + other.states + fork.states;
-    const edges = release.edges + other.edges + fork.edges;
-    const seconds = ((release.millis + other.millis + fork.millis) / 1000).toFixed(2);
-    console.info(`explored ${total} states and ${edges} edges in ${seconds}s (release PR: ${release.states} states)`);
+    const total = all.reduce((sum, e) => sum + e.states, 0);
+    const edges = all.reduce((sum, e) => sum + e.edges, 0);
+    const seconds = (all.reduce((sum, e) => sum + e.millis, 0) / 1000).toFixed(2);
+    console.info(
+      `explored ${total} states and ${edges} edges in ${seconds}s (release PR: ${release.states} states, release-please PR: ${titled.states}, protected paths: ${changing.states})`,
+    );
     expect(release.states).toBeGreaterThan(400);
     expect(release.edges).toBeGreaterThan(10_000);
     expect(other.states).toBeGreaterThanOrEqual(3);
     expect(fork.states).toBeGreaterThanOrEqual(3);
     expect({ states: total, edges }).toEqual(EXPLORED);
+    // The facts of heads change nothing for the pull requests explored without them.
+    expect([release, other, fork].reduce((sum, e) => sum + e.states, 0)).toBe(2_412);
+    expect([release, other, fork].reduce((sum, e) => sum + e.edges, 0)).toBe(74_692);
     const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8').replaceAll('\n', ' ');
     const figure = (n: number) => n.toLocaleString('en-US');
     expect(readme).toContain(
@@ -37,7 +68,36 @@ describe('exhaustive exploration of guard.next (2 SHAs, one required artifact, o
   });
 
   it('holds every invariant on every edge, and reaches merged from every live state', () => {
-    expect([...release.violations, ...other.violations, ...fork.violations]).toEqual([]);
+    expect(all.flatMap((e) => e.violations)).toEqual([]);
+  });
+
+  it('with the facts of heads: every phase under every version, and both verdicts on changed files', () => {
+    expect([...titled.phases].sort()).toEqual(PHASES.filter((p) => p !== 'skipped').sort());
+    const versions = new Set(titled.reached.map(({ snapshot }) => `${snapshot.phase} ${snapshot.pr.version ?? '-'}`));
+    for (const phase of ['approved', 'releasing', 'released', 'failed']) {
+      expect(versions, phase).toContain(`${phase} 0.29.0`);
+      expect(versions, phase).toContain(`${phase} 0.30.0`);
+    }
+    expect(versions).toContain('prepared -');
+    const verdicts = new Set(
+      changing.reached.map(({ snapshot }) => `${snapshot.phase} ${snapshot.protection ?? snapshot.kind}`),
+    );
+    expect([...verdicts].sort()).toEqual(
+      [
+        'closed not-release',
+        `closed ${STATUS_TEXT.filesIncomplete}`,
+        `closed ${STATUS_TEXT.filesUnknown}`,
+        `closed ${STATUS_TEXT.protectedPaths}: docs/CHANGELOG.md`,
+        'merged not-release',
+        `merged ${STATUS_TEXT.filesIncomplete}`,
+        `merged ${STATUS_TEXT.filesUnknown}`,
+        `merged ${STATUS_TEXT.protectedPaths}: docs/CHANGELOG.md`,
+        'skipped not-release',
+        `skipped ${STATUS_TEXT.filesIncomplete}`,
+        `skipped ${STATUS_TEXT.filesUnknown}`,
+        `skipped ${STATUS_TEXT.protectedPaths}: docs/CHANGELOG.md`,
+      ].sort(),
+    );
   });
 
   it('reaches every phase', () => {

@@ -1,9 +1,9 @@
-import { type Effect, type Guard, type GuardEvent, STATUS_TEXT, type Step } from '@release-guard/core';
+import { createGuard, type Effect, type Guard, type GuardEvent, STATUS_TEXT, type Step } from '@release-guard/core';
 import { checkInvariants, eventSequence, runEvents } from '@release-guard/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { approve, drive, headChanged, started, toReleased } from './support/drive.js';
-import { releasePr, SHA, seedGuard } from './support/fixtures.js';
+import { releasePr, SEED_CONFIG, SHA, seedGuard } from './support/fixtures.js';
 
 const guard = seedGuard();
 
@@ -168,6 +168,93 @@ describe('the invariant checker catches planted bugs', () => {
         : step,
     );
     expect(caught(buggy)).toContain(9);
+  });
+
+  describe('recognition', () => {
+    const protecting = createGuard({ ...SEED_CONFIG, preset: 'release-please', protectedPaths: ['CHANGELOG.md'] });
+    const plantIn = (mutate: (step: Step, event: GuardEvent) => Step): Guard => ({
+      ...protecting,
+      next: (snapshot, event) => mutate(protecting.next(snapshot, event), event),
+    });
+    const feature = releasePr({
+      headRef: 'feature/x',
+      version: undefined,
+      files: [{ path: 'src/a.ts' }],
+      filesComplete: true,
+    });
+    const touching: GuardEvent = {
+      type: 'HEAD_CHANGED',
+      sha: SHA.b,
+      files: [{ path: 'CHANGELOG.md' }],
+      filesComplete: true,
+    };
+    const release = releasePr({
+      headRef: 'release-please--branches--main',
+      title: 'chore(main): release 0.29.0',
+      version: undefined,
+    });
+
+    it('the real guard passes (control)', () => {
+      const events: GuardEvent[] = [touching, { type: 'MERGED', sha: SHA.b, by: 'someone' }];
+      expect(checkInvariants(protecting, runEvents(protecting, feature, events))).toEqual([]);
+      const edited: GuardEvent = { type: 'HEAD_CHANGED', sha: SHA.a, title: 'chore(main): release 0.30.0' };
+      expect(
+        checkInvariants(protecting, runEvents(protecting, release, [approve(), edited, approve(SHA.a, 2)])),
+      ).toEqual([]);
+    });
+
+    it('a guard that keeps "release not required" on a head that changes a protected path breaks invariants 2 and 10', () => {
+      const buggy = plantIn((step) => ({
+        ...step,
+        effects: step.effects.map((e) =>
+          e.type === 'SET_STATUS' && e.state === 'failure'
+            ? { ...e, state: 'success', description: STATUS_TEXT.notRequired }
+            : e,
+        ),
+      }));
+      const invariants = checkInvariants(buggy, runEvents(buggy, feature, [touching])).map((v) => v.invariant);
+      expect(invariants).toContain(10);
+      expect(invariants).toContain(2);
+      expect(checkInvariants(buggy, runEvents(buggy, feature, [touching]), { only: [10] })).toEqual([
+        {
+          invariant: 10,
+          index: 0,
+          message: `success status on ${SHA.b}, which changes protected paths and is not a cleared release`,
+        },
+        {
+          invariant: 10,
+          index: 0,
+          message: `success stands on ${SHA.b}, which changes protected paths and is not a cleared release`,
+        },
+      ]);
+    });
+
+    it('a guard that does not record the merge of a protected pull request breaks invariant 9', () => {
+      const buggy = plantIn((step, event) =>
+        event.type === 'MERGED' ? { snapshot: { ...step.snapshot, violations: [] }, effects: [] } : step,
+      );
+      const history = runEvents(buggy, feature, [touching, { type: 'MERGED', sha: SHA.b, by: 'someone' }]);
+      expect(checkInvariants(buggy, history, { only: [9] })).toContainEqual(
+        expect.objectContaining({ invariant: 9, index: 1 }),
+      );
+    });
+
+    it('a guard that keeps the approval of the earlier version breaks invariant 3', () => {
+      // It ignores edits: the approval of 0.29.0 stands for 0.30.0.
+      const ignoring: Guard = {
+        ...protecting,
+        next: (snapshot, event) =>
+          event.type === 'HEAD_CHANGED' && event.sha === snapshot.headSha
+            ? { snapshot, effects: [] }
+            : protecting.next(snapshot, event),
+      };
+      const edited: GuardEvent = { type: 'HEAD_CHANGED', sha: SHA.a, title: 'chore(main): release 0.30.0' };
+      expect(
+        checkInvariants(ignoring, runEvents(ignoring, release, [approve(), edited]), { only: [3] }),
+      ).toContainEqual(
+        expect.objectContaining({ invariant: 3, index: 1, message: expect.stringMatching(/was not locked first/) }),
+      );
+    });
   });
 
   it('a guard that forgets the releasers breaks invariant 3: their approval started a release', () => {

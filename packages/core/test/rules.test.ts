@@ -112,7 +112,11 @@ describe('head changes', () => {
   it('while releasing, a head change also raises ALERT about the abandoned run', () => {
     const step = guard.next(drive(guard, pr, [approve(), started()]).snapshot, headChanged(SHA.b));
     expect(types(step.effects)).toEqual(['SET_STATUS', 'ALERT', 'COMMENT']);
-    expect(step.effects[1]).toMatchObject({ type: 'ALERT', pr: pr.number });
+    expect(step.effects[1]).toEqual({
+      type: 'ALERT',
+      pr: pr.number,
+      reason: `The head moved to ${SHA.b.slice(0, 7)} while the release run 100 of ${SHA.a.slice(0, 7)} was running: that release will not be merged.`,
+    });
   });
 
   it('returning to an earlier SHA is a new head: its earlier approvals are never revived', () => {

@@ -5,6 +5,7 @@
 import type { GuardSettings } from '../config.js';
 import type { CommentEffect } from '../effects.js';
 import { addReleasers, type PullRequest, type PullRequestKind } from '../pull-request.js';
+import { recognize } from '../recognition.js';
 import {
   type GuardSnapshot,
   idString,
@@ -18,6 +19,7 @@ import { truncate } from '../text.js';
 import { renderTimeline, TIMED_OUT_FAILURE } from '../timeline.js';
 import { type Args, type Params, reviewIdOf, runIdOf, shaOf } from './event.js';
 import { bypassMessage, noteFor } from './messages.js';
+import { recognitionAfter } from './recognition.js';
 
 /** The machine's context: the snapshot without its phase (the state value), plus the settings. */
 export interface GuardContext extends Omit<GuardSnapshot, 'phase'> {
@@ -41,6 +43,7 @@ const fresh = {
 
 export function initialContext(input: GuardInput): GuardContext {
   const releasers = addReleasers([], input.pr.releasers);
+  const { version, versionProblem, protection } = recognize(input.pr, input.settings);
   return {
     settings: input.settings,
     pr: {
@@ -48,11 +51,13 @@ export function initialContext(input: GuardInput): GuardContext {
       headRef: input.pr.headRef,
       baseRef: input.pr.baseRef,
       fromFork: input.pr.fromFork,
-      ...(input.pr.version === undefined ? {} : { version: input.pr.version }),
+      ...(version === undefined ? {} : { version }),
+      ...(versionProblem === undefined ? {} : { versionProblem }),
       ...(input.pr.versions === undefined ? {} : { versions: { ...input.pr.versions } }),
       ...(releasers === undefined ? {} : { releasers }),
     },
     kind: input.kind,
+    ...(input.kind === 'protected' && protection !== undefined ? { protection } : {}),
     headSha: input.pr.headSha,
     epoch: 1,
     ...fresh,
@@ -69,7 +74,14 @@ export function initialContext(input: GuardInput): GuardContext {
 export const INERT_INPUT: GuardInput = {
   pr: { number: 1, headRef: 'inert', headSha: '0000000', baseRef: 'inert', fromFork: false },
   kind: 'not-release',
-  settings: { releaseBranch: /^$/, statusContext: 'inert', artifacts: [], mergeMethod: 'merge' },
+  settings: {
+    releaseBranch: /^$/,
+    versionSource: 'branch',
+    protectedPaths: [],
+    statusContext: 'inert',
+    artifacts: [],
+    mergeMethod: 'merge',
+  },
 };
 
 /** The current release run among the finished runs, so that no later release takes it again. */
@@ -82,12 +94,44 @@ function currentRunFinished(context: GuardContext): { finishedRuns?: string[] } 
 /** A context update: what the `assign` action of the same name changes. */
 type Update = (args: Args) => Partial<GuardContext>;
 
-/** A new head (or the reopened pull request's head) starts a new epoch from nothing. */
-export const adoptHead: Update = ({ context, event }) => ({
+/**
+ * A new head (or the reopened pull request's head) starts a new epoch from nothing, recognised again
+ * from the facts the event gives.
+ */
+export const adoptHead: Update = ({ context, event }) => {
+  const headSha = shaOf(event) ?? context.headSha;
+  return { ...fresh, headSha, epoch: context.epoch + 1, ...recognised(context, event, headSha === context.headSha) };
+};
+
+/**
+ * An edit (a `HEAD_CHANGED` of the head itself) that changes the version of a release locks it again
+ * as a push would: a new epoch from nothing, and the run under way is done with (it releases the
+ * earlier version: no approval of this one may take it for its release).
+ */
+export const adoptVersion: Update = ({ context, event }) => ({
   ...fresh,
-  headSha: shaOf(event) ?? context.headSha,
   epoch: context.epoch + 1,
+  ...currentRunFinished(context),
+  ...recognised(context, event, true),
 });
+
+/** An edit of a pull request that is not a release: judged again on the files it gives. */
+export const adoptVerdict: Update = ({ context, event }) => recognised(context, event, true);
+
+/** The context fields the recognition of the head after `event` sets: kind, protection, version. */
+function recognised(context: GuardContext, event: Args['event'], sameHead: boolean): Partial<GuardContext> {
+  const { kind, protection, version, versionProblem } = recognitionAfter({ context, event }, sameHead);
+  const { version: _version, versionProblem: _problem, ...pr } = context.pr;
+  return {
+    kind,
+    protection,
+    pr: {
+      ...pr,
+      ...(version === undefined ? {} : { version }),
+      ...(versionProblem === undefined ? {} : { versionProblem }),
+    },
+  };
+}
 
 export const recordReview: Update = ({ context, event }) => {
   const id = reviewIdOf(event);

@@ -14,7 +14,7 @@ import type {
   VerifyArtifactsEffect,
 } from '../effects.js';
 import type { Phase } from '../snapshot.js';
-import { STATUS_TEXT, statusOf } from '../standing-status.js';
+import { lockedDescription, STATUS_TEXT, skippedVerdict, statusOf } from '../standing-status.js';
 import type { GuardContext } from './context.js';
 import type { Args, Params } from './event.js';
 
@@ -42,7 +42,8 @@ function setStatus(state: StatusState, description: (context: GuardContext) => s
   return { type: 'SET_STATUS', params: ({ context }: Args) => status(context, state, description(context)) } as const;
 }
 
-export const lockHead = setStatus('pending', () => STATUS_TEXT.locked);
+/** A new head, or a new version, is locked: until its release, or until its version can be read. */
+export const lockHead = setStatus('pending', (context) => lockedDescription(context.pr));
 
 export const markReleasing = setStatus('pending', () => STATUS_TEXT.releasing);
 
@@ -55,10 +56,10 @@ export const failStatus = setStatus('failure', (context) => `Release failed: ${c
 
 export const skippedStatus = {
   type: 'SET_STATUS',
-  params: ({ context }: Args) =>
-    context.kind === 'fork'
-      ? status(context, 'failure', STATUS_TEXT.fork)
-      : status(context, 'success', STATUS_TEXT.notRequired),
+  params: ({ context }: Args) => {
+    const verdict = skippedVerdict(context);
+    return status(context, verdict.state, verdict.description);
+  },
 } as const;
 
 /** What `START_RELEASE` asks for: the release of the head, with its version when it has one. */

@@ -5,21 +5,57 @@
  */
 import { isReleaser } from '../pull-request.js';
 import { idString } from '../snapshot.js';
-import { unverified } from './effects.js';
+import { requiredArtifacts, unverified } from './effects.js';
 import { type Args, reviewIdOf, runIdOf, shaOf } from './event.js';
+import { editedRecognition } from './recognition.js';
 
 export const atomicGuards = {
   /** The pull request is a release pull request: a release branch, not from a fork. */
   isReleasePr: ({ context }: Args) => context.kind === 'release',
+  /** The pull request is not a release and changes release-managed files (or may: its files are not all known). */
+  isProtectedPr: ({ context }: Args) => context.kind === 'protected',
+  /** The version of the release can be read. */
+  hasVersion: ({ context }: Args) => context.pr.versionProblem === undefined,
 
   // ---- The head and its approvals
 
   /** The event names a commit: it carries a SHA. */
   carriesSha: ({ event }: Args) => shaOf(event) !== undefined,
   /** The event carries the head's SHA. */
-  isForHead: ({ context, event }: Args) => shaOf(event) === context.headSha,
+  isForHeadCommit: ({ context, event }: Args) => shaOf(event) === context.headSha,
+  /**
+   * The event names what it released or looked up, and that is not the head's: a run of another version
+   * (`version`), or an artifact ref other than the one at the head's version (`ref`). The version of a
+   * head may change while its commit does not (an edited title).
+   */
+  isOfAnotherVersion: ({ context, event }: Args) => {
+    if ((event.type === 'ARTIFACT_VERIFIED' || event.type === 'ARTIFACT_MISSING') && event.ref !== undefined) {
+      const artifact = requiredArtifacts(context).find((a) => a.name === event.name);
+      return artifact !== undefined && artifact.ref !== event.ref;
+    }
+    const version = 'version' in event ? event.version : undefined;
+    return version !== undefined && version !== context.pr.version;
+  },
   /** The head moved (`HEAD_CHANGED`). */
   isHeadChange: ({ event }: Args) => event.type === 'HEAD_CHANGED',
+  /**
+   * A `HEAD_CHANGED` of the head itself (an edit without a push) whose facts change the release's
+   * version, or why it cannot be read.
+   */
+  changesVersion: (args: Args) => {
+    if (args.event.type !== 'HEAD_CHANGED' || args.event.sha !== args.context.headSha) return false;
+    const { version, versionProblem } = editedRecognition(args);
+    return version !== args.context.pr.version || versionProblem !== args.context.pr.versionProblem;
+  },
+  /**
+   * A `HEAD_CHANGED` of the head itself whose facts change the verdict on a pull request that is not a
+   * release (its kind, why it is protected).
+   */
+  changesVerdict: (args: Args) => {
+    if (args.event.type !== 'HEAD_CHANGED' || args.event.sha !== args.context.headSha) return false;
+    const { kind, protection } = editedRecognition(args);
+    return kind !== args.context.kind || protection !== args.context.protection;
+  },
   /** A review approved a SHA (`APPROVED`). */
   isApproval: ({ event }: Args) => event.type === 'APPROVED',
   /** An approval by a reviewer who may approve releases (as the adapter decided). */

@@ -3,15 +3,26 @@
  * why an event was ignored, each reason beside the guard it explains.
  */
 import { and, not } from 'xstate';
+import { HEAD_FACT_KEYS } from '../head-facts.js';
 import { idString, type Phase } from '../snapshot.js';
 import { shortSha } from '../text.js';
 import { type Args, reviewerOf, reviewIdOf, runIdOf, shaOf } from './event.js';
+import { editedRecognition } from './recognition.js';
 
 /** Phase notes for the timeline, from the event that entered the phase. */
 export function noteFor(phase: Phase, { context, event }: Args): string {
   switch (phase) {
-    case 'prepared':
-      return event.type === 'REOPENED' ? 'Reopened; head locked' : `Head ${shortSha(context.headSha)} locked`;
+    case 'prepared': {
+      const { version, versionProblem } = context.pr;
+      const unreadable = versionProblem === undefined ? '' : `: the version cannot be read (${versionProblem})`;
+      // An edit keeps the head: the timeline already has an entry of it.
+      if (event.type === 'HEAD_CHANGED' && context.timeline.at(-1)?.sha === context.headSha) {
+        return version === undefined ? `Edited; head locked${unreadable}` : `Version ${version}; head locked again`;
+      }
+      return event.type === 'REOPENED'
+        ? `Reopened; head locked${unreadable}`
+        : `Head ${shortSha(context.headSha)} locked${unreadable}`;
+    }
     case 'approved':
       return event.type === 'APPROVED'
         ? `Approved by ${event.reviewer}; release requested`
@@ -42,14 +53,24 @@ export function noteFor(phase: Phase, { context, event }: Args): string {
 }
 
 /** The alert and the violation of a merge that bypassed the guard. */
-export function bypassMessage({ event }: Args): string {
+export function bypassMessage({ context, event }: Args): string {
   const by = event.type === 'MERGED' ? event.by : 'someone';
-  return `${shortSha(shaOf(event) ?? '')} was merged by ${by} before it was approved, released and verified: the guard was bypassed.`;
+  const sha = shortSha(shaOf(event) ?? '');
+  return context.kind === 'protected'
+    ? `${sha} was merged by ${by} although it is not a release and ${context.protection ?? 'may change release-managed files'}: the guard was bypassed.`
+    : `${sha} was merged by ${by} before it was approved, released and verified: the guard was bypassed.`;
 }
 
 /** The alert of a head that moved while its release was running. */
 export function headMovedMessage({ context, event }: Args): string {
   return `The head moved to ${shortSha(shaOf(event) ?? '')} while the release run ${context.release.runId ?? '(unknown)'} of ${shortSha(context.headSha)} was running: that release will not be merged.`;
+}
+
+/** The alert of a version that changed while its release was running, said from the context before the change. */
+export function versionChangedMessage(args: Args): string {
+  const { context } = args;
+  const now = editedRecognition(args).version;
+  return `The version of ${shortSha(context.headSha)} changed from ${context.pr.version ?? '(unknown)'} to ${now ?? 'one that cannot be read'} while the release run ${context.release.runId ?? '(unknown)'} was running: that release will not be merged.`;
 }
 
 /** The alert of a release run of the head that nobody approved, seen while `phase`. */
@@ -61,6 +82,15 @@ export function unapprovedRunMessage(phase: Phase) {
 /** The alert of a merge GitHub forbade the guard. */
 export function forbiddenMergeMessage({ event }: Args): string {
   return `The guard may not merge: ${event.type === 'MERGE_REJECTED' ? event.message : ''}`;
+}
+
+/** What a `HEAD_CHANGED` of the head itself left as it was, when it gave facts of the head. */
+function unchanged({ context, event }: Args): string {
+  if (event.type !== 'HEAD_CHANGED' || !HEAD_FACT_KEYS.some((key) => event[key] !== undefined)) return '';
+  if (context.kind !== 'release') return ', and its facts leave the verdict as it was';
+  return context.pr.version === undefined
+    ? ', and its version still cannot be read'
+    : `, and its version is still ${context.pr.version}`;
 }
 
 /** Why any event was ignored while the pull request is not a release pull request. */
@@ -85,9 +115,14 @@ export const WHY_IGNORED = [
   },
   {
     // isForHead, which every acting guard of an event for a commit asks (a merge is never ignored).
-    guard: and(['carriesSha', not('isForHead'), not('isMerge')]),
+    guard: and(['carriesSha', not('isForHeadCommit'), not('isMerge')]),
     reason: ({ context, event }: Args) =>
       `${event.type} is for ${shortSha(shaOf(event) ?? '')} but the head is ${shortSha(context.headSha)}`,
+  },
+  {
+    guard: 'isOfAnotherVersion',
+    reason: ({ context, event }: Args) =>
+      `${event.type} is for ${'ref' in event && event.ref !== undefined ? event.ref : `version ${'version' in event ? event.version : ''}`} but the head's version is ${context.pr.version ?? 'not known'}`,
   },
   {
     guard: 'isByReleaser',
@@ -97,10 +132,16 @@ export const WHY_IGNORED = [
     guard: and(['isApproval', not('isAuthorizedReviewer')]),
     reason: ({ event }: Args) => `${reviewerOf(event)} may not approve releases`,
   },
-  // isNewHead.
+  {
+    guard: and(['isApproval', not('hasVersion')]),
+    reason: ({ context }: Args) =>
+      `the release version cannot be read (${context.pr.versionProblem}): approve again once it can`,
+  },
+  // isNewHead, changesVersion, changesVerdict.
   {
     guard: 'isHeadChange',
-    reason: ({ event }: Args) => `${shortSha(shaOf(event) ?? '')} is already the head`,
+    reason: ({ context, event }: Args) =>
+      `${shortSha(shaOf(event) ?? '')} is already the head${unchanged({ context, event })}`,
   },
   // dismissesAnApproval.
   {

@@ -40,9 +40,14 @@ export function ignoreAlways(reason: string) {
   return { type: 'IGNORE', params: () => ({ reason }) } as const;
 }
 
+/**
+ * A head change of a release pull request: a new head, or the same head whose new facts change its
+ * version (an edited title), is locked again, approvals void.
+ */
 export function liveHeadChange(phase: Phase) {
   return [
     { guard: 'isNewHead', target: 'prepared', reenter: true, actions: ['adoptHead', lockHead] },
+    { guard: 'changesVersion', target: 'prepared', reenter: true, actions: ['adoptVersion', lockHead] },
     ...ignored(phase),
   ] as const;
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { GuardEvent, MergeRejectionReason } from '../events.js';
+import type { HeadFacts } from '../head-facts.js';
 
 export interface EventSequenceOptions {
   /** Commit SHAs to draw from; the first is the pull request's initial head. Default: three SHAs. */
@@ -12,7 +13,39 @@ export interface EventSequenceOptions {
   maxLength?: number;
   /** How many distinct review ids and run ids to draw from (small pools produce redeliveries). Default 6. */
   ids?: number;
+  /**
+   * Facts of a head (`HeadFacts`) for the events that move it to draw from: with them, a `HEAD_CHANGED`
+   * or `REOPENED` may carry one, and edits (a `HEAD_CHANGED` of the head itself with facts: a title
+   * edited, a base changed) are mixed in. Default none: the events carry no facts. See `SAMPLE_HEAD_FACTS`.
+   */
+  heads?: readonly HeadFacts[];
 }
+
+/**
+ * Facts of heads that exercise recognition under the presets and `protectedPaths` such as
+ * `['.release-please-manifest.json', '**' + '/CHANGELOG.md', 'package.json']`: titles with the version
+ * 0.29.0 (also edited around it), another version or none; changed files that touch those paths or not,
+ * a rename out of one, a list GitHub cut short; `package.json` with 0.29.0, 0.30.0 or missing.
+ */
+export const SAMPLE_HEAD_FACTS: readonly HeadFacts[] = [
+  { title: 'chore(main): release 0.29.0' },
+  { title: 'chore(main): release 0.29.0 (#3906)' },
+  { title: 'chore(main): release 0.30.0-rc.1' },
+  { title: 'chore: release main' },
+  { files: [{ path: 'src/index.ts' }], filesComplete: true },
+  { files: [{ path: 'src/index.ts' }, { path: 'docs/CHANGELOG.md' }], filesComplete: true },
+  { files: [{ path: 'docs/manifest.json', previousPath: '.release-please-manifest.json' }], filesComplete: true },
+  { files: [{ path: 'src/index.ts' }], filesComplete: false },
+  { contents: { 'package.json': '{"name":"app","version":"0.29.0"}' } },
+  { contents: { 'package.json': '{"name":"app","version":"0.30.0"}' } },
+  { contents: { 'package.json': null } },
+  {
+    title: 'chore(main): release 0.29.0',
+    files: [{ path: 'src/index.ts' }],
+    filesComplete: true,
+    contents: { 'package.json': '{"version":"0.29.0"}' },
+  },
+];
 
 /** Three SHAs for property tests, easy to tell apart in a failing example. */
 export const DEFAULT_SHAS: readonly string[] = ['a'.repeat(40), 'b'.repeat(40), 'c'.repeat(40)];
@@ -26,7 +59,10 @@ type Move =
       id: number;
       authorized: boolean;
       text: number;
+      /** The facts a head change or a reopening carries: an index into `heads`, none past its end. */
+      facts?: number;
     }
+  | { kind: 'edit'; facts: number }
   | { kind: 'duplicate' }
   | { kind: 'swap' };
 
@@ -49,7 +85,8 @@ const WEIGHTS: readonly [GuardEvent['type'], number][] = [
 
 const REASONS: readonly MergeRejectionReason[] = ['head-changed', 'not-mergeable', 'forbidden'];
 
-function moveArbitrary(ids: number): fc.Arbitrary<Move> {
+/** Moves over `ids` review and run ids; with `heads` facts to draw from, events carry them and edits are mixed in. */
+function moveArbitrary(ids: number, heads = 0): fc.Arbitrary<Move> {
   const event = fc.oneof(
     ...WEIGHTS.map(([type, weight]) => ({
       weight,
@@ -64,8 +101,17 @@ function moveArbitrary(ids: number): fc.Arbitrary<Move> {
       }),
     })),
   );
+  // Without facts to draw from, the moves (and so the sequences of a seed) are what they always were.
+  if (heads === 0) {
+    return fc.oneof(
+      { weight: 85, arbitrary: event },
+      { weight: 10, arbitrary: fc.constant({ kind: 'duplicate' as const }) },
+      { weight: 5, arbitrary: fc.constant({ kind: 'swap' as const }) },
+    );
+  }
   return fc.oneof(
-    { weight: 85, arbitrary: event },
+    { weight: 85, arbitrary: fc.tuple(event, fc.nat(heads)).map(([move, facts]): Move => ({ ...move, facts })) },
+    { weight: 8, arbitrary: fc.nat(heads - 1).map((facts): Move => ({ kind: 'edit', facts })) },
     { weight: 10, arbitrary: fc.constant({ kind: 'duplicate' as const }) },
     { weight: 5, arbitrary: fc.constant({ kind: 'swap' as const }) },
   );
@@ -90,16 +136,26 @@ export function eventSequence(options: EventSequenceOptions = {}): fc.Arbitrary<
   const ids = options.ids ?? 6;
   const minLength = options.minLength ?? 20;
   const maxLength = options.maxLength ?? 100;
+  const heads = options.heads ?? [];
   if (shas.length < 2) throw new Error('eventSequence needs at least two SHAs to make stale events');
   return fc
-    .array(moveArbitrary(ids), { minLength, maxLength, size: 'max' })
-    .map((moves) => materialize(moves, shas, artifacts));
+    .array(moveArbitrary(ids, heads.length), { minLength, maxLength, size: 'max' })
+    .map((moves) => materialize(moves, shas, artifacts, heads));
 }
 
-function materialize(moves: readonly Move[], shas: readonly string[], artifacts: readonly string[]): GuardEvent[] {
+function materialize(
+  moves: readonly Move[],
+  shas: readonly string[],
+  artifacts: readonly string[],
+  heads: readonly HeadFacts[],
+): GuardEvent[] {
   const events: GuardEvent[] = [];
   let head = shas[0] as string;
   for (const move of moves) {
+    if (move.kind === 'edit') {
+      events.push({ type: 'HEAD_CHANGED', sha: head, ...heads[move.facts] });
+      continue;
+    }
     if (move.kind === 'duplicate') {
       const last = events.at(-1);
       if (last) events.push(last);
@@ -113,11 +169,27 @@ function materialize(moves: readonly Move[], shas: readonly string[], artifacts:
     const other = shas.filter((s) => s !== head);
     const otherSha = other[move.pick % other.length] as string;
     const sha = move.stale ? otherSha : head;
-    const event = build(move, sha, head, otherSha, artifacts);
+    const event = withFacts(build(move, sha, head, otherSha, artifacts), move, head, heads);
     if (event.type === 'HEAD_CHANGED' || event.type === 'REOPENED') head = event.sha;
     events.push(event);
   }
   return events;
+}
+
+/**
+ * `event` with the facts the move draws, when it moves the head (a head change to another SHA, a
+ * reopening): a head change naming the head again stays a redelivery that must change nothing.
+ */
+function withFacts(
+  event: GuardEvent,
+  move: Extract<Move, { kind: 'event' }>,
+  head: string,
+  heads: readonly HeadFacts[],
+): GuardEvent {
+  const facts = move.facts === undefined ? undefined : heads[move.facts];
+  if (facts === undefined) return event;
+  if ((event.type === 'HEAD_CHANGED' && event.sha !== head) || event.type === 'REOPENED') return { ...event, ...facts };
+  return event;
 }
 
 function build(
@@ -167,14 +239,27 @@ function build(
   }
 }
 
-/** Any single well-formed guard event over `shas`: for fuzzing one step from a given snapshot. */
+/**
+ * Any single well-formed guard event over `shas`: for fuzzing one step from a given snapshot. With
+ * `heads`, a head change may carry facts, to another SHA or to the one it names (an edit).
+ */
 export function guardEvent(
-  options: Pick<EventSequenceOptions, 'shas' | 'artifacts' | 'ids'> = {},
+  options: Pick<EventSequenceOptions, 'shas' | 'artifacts' | 'ids' | 'heads'> = {},
 ): fc.Arbitrary<GuardEvent> {
   const shas = options.shas ?? DEFAULT_SHAS;
   const artifacts = options.artifacts ?? ['image'];
+  const heads = options.heads ?? [];
   return fc
-    .tuple(moveArbitrary(options.ids ?? 6), fc.constantFrom(...shas), fc.constantFrom(...shas))
-    .filter(([move]) => move.kind === 'event')
-    .map(([move, sha, other]) => build(move as Extract<Move, { kind: 'event' }>, sha, sha, other, artifacts));
+    .tuple(moveArbitrary(options.ids ?? 6, heads.length), fc.constantFrom(...shas), fc.constantFrom(...shas))
+    .filter(([move]) => move.kind !== 'duplicate' && move.kind !== 'swap')
+    .map(([move, sha, other]) =>
+      move.kind === 'edit'
+        ? { type: 'HEAD_CHANGED', sha, ...heads[move.facts] }
+        : withFacts(
+            build(move as Extract<Move, { kind: 'event' }>, sha, sha, other, artifacts),
+            move as Extract<Move, { kind: 'event' }>,
+            sha,
+            heads,
+          ),
+    );
 }

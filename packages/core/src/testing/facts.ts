@@ -1,12 +1,15 @@
 /** The facts GitHub shows after a true history, as `guard.reconcile` reads them. */
 import type { Effect } from '../effects.js';
 import type { GuardEvent } from '../events.js';
+import { type HeadFacts, headFactsOf } from '../head-facts.js';
 import type { PullRequest } from '../pull-request.js';
 import type { ApprovalFact, ArtifactFact, GuardFacts, ReleaseRunFact, StatusFact } from '../reconcile.js';
 
 /**
  * What GitHub shows after a sequence of events happened to one pull request, for `guard.reconcile`.
- * Each event leaves the fact it reports: `HEAD_CHANGED` moves the head (closed or not), `APPROVED` adds
+ * Each event leaves the fact it reports: `HEAD_CHANGED` moves the head (closed or not) with the facts it
+ * gives of it (`HeadFacts`: the title stays until one is given, an edit of the head keeps what it leaves
+ * out), `APPROVED` adds
  * a review and `APPROVAL_DISMISSED` removes it, `RELEASE_STARTED` adds a running run and
  * `RELEASE_SUCCEEDED` or `RELEASE_FAILED` concludes it, `ARTIFACT_VERIFIED` puts the artifact in its
  * registry, `CLOSED`, `REOPENED` and `MERGED` set the pull request's state (a merge is final). The
@@ -23,19 +26,27 @@ import type { ApprovalFact, ArtifactFact, GuardFacts, ReleaseRunFact, StatusFact
 export function factsOf(pr: PullRequest, events: readonly GuardEvent[], written: readonly Effect[] = []): GuardFacts {
   let state: GuardFacts['pr']['state'] = 'open';
   let head = pr.headSha;
+  let facts: HeadFacts = headFactsOf(pr);
+  // What GitHub shows of a head: a push shows the new head's files and contents (none when the event
+  // gave none), an edit of the head changes what it gives; the title stays until edited.
+  const moveTo = (sha: string, given: HeadFacts) => {
+    const title = given.title ?? facts.title;
+    facts = sha === head ? { ...facts, ...given } : { ...given, ...(title === undefined ? {} : { title }) };
+    head = sha;
+  };
   let merged: { sha: string; by: string } | undefined;
   const approvals: ApprovalFact[] = [];
   const runs: ReleaseRunFact[] = [];
   const artifacts: ArtifactFact[] = [];
-  const conclude = (sha: string, runId: string, conclusion: ReleaseRunFact['conclusion']) => {
+  const conclude = (sha: string, runId: string, conclusion: ReleaseRunFact['conclusion'], version?: string) => {
     const run = runs.find((r) => String(r.runId) === runId);
     if (run) run.conclusion = conclusion;
-    else runs.push({ runId, sha, conclusion });
+    else runs.push({ runId, sha, conclusion, ...(version === undefined ? {} : { version }) });
   };
   for (const event of events) {
     switch (event.type) {
       case 'HEAD_CHANGED':
-        if (state !== 'merged') head = event.sha;
+        if (state !== 'merged') moveTo(event.sha, headFactsOf(event));
         break;
       case 'APPROVED':
         if (!approvals.some((a) => String(a.reviewId) === String(event.reviewId))) {
@@ -54,18 +65,20 @@ export function factsOf(pr: PullRequest, events: readonly GuardEvent[], written:
       }
       case 'RELEASE_STARTED':
         if (!runs.some((r) => String(r.runId) === String(event.runId))) {
-          runs.push({ runId: String(event.runId), sha: event.sha, conclusion: null });
+          const version = event.version === undefined ? {} : { version: event.version };
+          runs.push({ runId: String(event.runId), sha: event.sha, conclusion: null, ...version });
         }
         break;
       case 'RELEASE_SUCCEEDED':
-        conclude(event.sha, String(event.runId), 'success');
+        conclude(event.sha, String(event.runId), 'success', event.version);
         break;
       case 'RELEASE_FAILED':
-        conclude(event.sha, String(event.runId), 'failure');
+        conclude(event.sha, String(event.runId), 'failure', event.version);
         break;
       case 'ARTIFACT_VERIFIED':
-        if (!artifacts.some((a) => a.sha === event.sha && a.name === event.name)) {
-          artifacts.push({ name: event.name, sha: event.sha, digest: event.digest });
+        if (!artifacts.some((a) => a.sha === event.sha && a.name === event.name && a.ref === event.ref)) {
+          const ref = event.ref === undefined ? {} : { ref: event.ref };
+          artifacts.push({ name: event.name, sha: event.sha, digest: event.digest, ...ref });
         }
         break;
       case 'CLOSED':
@@ -74,7 +87,7 @@ export function factsOf(pr: PullRequest, events: readonly GuardEvent[], written:
       case 'REOPENED':
         if (state === 'closed') {
           state = 'open';
-          head = event.sha;
+          moveTo(event.sha, headFactsOf(event));
         }
         break;
       case 'MERGED':
@@ -90,9 +103,11 @@ export function factsOf(pr: PullRequest, events: readonly GuardEvent[], written:
   const statuses: StatusFact[] = written.flatMap((e) =>
     e.type === 'SET_STATUS' ? [{ sha: e.sha, state: e.state, description: e.description }] : [],
   );
+  const { title: _title, files: _files, filesComplete: _complete, contents: _contents, ...identity } = pr;
   return {
     pr: {
-      ...pr,
+      ...identity,
+      ...facts,
       headSha: head,
       state,
       ...(merged ? { mergedSha: merged.sha, mergedBy: merged.by } : {}),

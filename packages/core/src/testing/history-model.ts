@@ -3,13 +3,17 @@
  * delivered events and the configuration alone, never from the guard's own snapshot.
  */
 import type { GuardEvent } from '../events.js';
+import { headFactsOf } from '../head-facts.js';
 import { normalizeLogin } from '../pull-request.js';
+import type { HeadView } from './head-view.js';
 
 /**
  * What the history itself says, independent of the machine's own bookkeeping: the pull request's
- * state and head, and per epoch which approvals stand, whether a release succeeded and which artifacts
- * were verified. Invariants compare the guard's effects against this model. An approval stands only
- * when it is authorized and not by one of the releasers the pull request was started with.
+ * state and head, the facts of the head (`view`: its version, its changed files), and per epoch which
+ * approvals stand, whether a release succeeded and which artifacts were verified. Invariants compare
+ * the guard's effects against this model. An approval stands only when it is authorized, not by one of
+ * the releasers the pull request was started with, and given while the version can be read. A new head,
+ * a reopening, and for a release an edit that changes its version, start a new epoch.
  */
 export class HistoryModel {
   state: 'open' | 'closed' | 'merged' = 'open';
@@ -30,6 +34,10 @@ export class HistoryModel {
     readonly required: readonly string[],
     /** The releasers the guard was started with, as `normalizeLogin` spells them. */
     readonly releasers: ReadonlySet<string>,
+    /** The facts of the head. */
+    public view: HeadView,
+    /** Whether the pull request is a release by its branch (then its version matters). */
+    readonly release: boolean,
   ) {
     this.head = head;
   }
@@ -51,6 +59,7 @@ export class HistoryModel {
       approvals: new Map(this.approvals),
       verified: new Set(this.verified),
       cleared: new Set(this.cleared),
+      view: this.view.clone(),
     });
   }
 
@@ -72,22 +81,35 @@ export class HistoryModel {
       if (event.type === 'MERGED') this.state = 'merged';
       if (event.type !== 'REOPENED') return false;
       this.state = 'open';
+      if (event.sha === this.head) this.view.edit(headFactsOf(event));
+      else this.view.moveTo(headFactsOf(event));
       this.newEpoch(event.sha);
       return true;
     }
     if (this.state === 'merged') return false;
     let epochStarted = false;
     switch (event.type) {
-      case 'HEAD_CHANGED':
+      case 'HEAD_CHANGED': {
         if (event.sha !== this.head) {
+          this.view.moveTo(headFactsOf(event));
+          this.newEpoch(event.sha);
+          epochStarted = true;
+          break;
+        }
+        const covered = this.view.versionKey();
+        this.view.edit(headFactsOf(event));
+        if (this.release && this.view.versionKey() !== covered) {
           this.newEpoch(event.sha);
           epochStarted = true;
         }
         break;
+      }
       case 'APPROVED': {
         const id = String(event.reviewId);
         const byReleaser = this.releasers.has(normalizeLogin(event.reviewer));
-        if (!this.seenReviews.has(id) && event.authorized && !byReleaser && forHead) this.approvals.set(id, event.sha);
+        const readable = !this.release || this.view.version() !== undefined;
+        if (!this.seenReviews.has(id) && event.authorized && !byReleaser && forHead && readable)
+          this.approvals.set(id, event.sha);
         this.seenReviews.add(id);
         break;
       }

@@ -1,5 +1,5 @@
 export type { EventSequenceOptions } from './arbitraries.js';
-export { DEFAULT_SHAS, eventSequence, guardEvent } from './arbitraries.js';
+export { DEFAULT_SHAS, eventSequence, guardEvent, SAMPLE_HEAD_FACTS } from './arbitraries.js';
 export type { DeliveryPlan } from './delivery.js';
 export { deliver, deliveryPlan } from './delivery.js';
 export { factsOf, standingOn } from './facts.js';

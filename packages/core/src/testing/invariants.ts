@@ -1,13 +1,15 @@
 import type { Effect, SetStatusEffect } from '../effects.js';
 import type { GuardEvent } from '../events.js';
 import type { Guard, Step } from '../guard.js';
+import type { HeadFacts } from '../head-facts.js';
 import { requiredArtifacts } from '../machine.js';
 import type { PullRequest, PullRequestKind } from '../pull-request.js';
-import { classify, normalizeLogin } from '../pull-request.js';
+import { branchKind, normalizeLogin } from '../pull-request.js';
 import { restoreSnapshot, serializeSnapshot } from '../serialize.js';
 import { type GuardSnapshot, LIVE_PHASES } from '../snapshot.js';
 import { STATUS_TEXT, standingStatus } from '../standing-status.js';
 import { shortSha } from '../text.js';
+import { HeadView } from './head-view.js';
 import type { History } from './history.js';
 import { HistoryModel } from './history-model.js';
 
@@ -34,19 +36,20 @@ const STALE_CHECKED: ReadonlySet<GuardEvent['type']> = new Set([
 ]);
 
 export interface MonitorOptions {
-  /** Check only these invariants (and skip the work the others need). Default: all nine. */
+  /** Check only these invariants (and skip the work the others need). Default: all ten. */
   only?: readonly number[];
 }
 
 /**
- * Checks the nine invariants of release-guard step by step, as a history unfolds. The model of what
+ * Checks the ten invariants of release-guard step by step, as a history unfolds. The model of what
  * happened is computed from the events and the configuration alone, never from flags in the guard's
  * snapshot, so a guard that misbehaves cannot vouch for itself. Invariant 6 (no dead ends) is checked
  * on demand with `checkLiveness`, by driving a snapshot to `merged` through the guard's own merge.
  * `clone()` forks the monitor, so a search can check every edge out of one state.
  */
 export class InvariantMonitor {
-  private readonly kind: PullRequestKind;
+  /** What the branch says: a release, a fork's look-alike, or neither (`protected` is judged per head from the model). */
+  private readonly kind: Exclude<PullRequestKind, 'protected'>;
   private readonly ref: HistoryModel;
   private lastStatus = new Map<string, string>();
   /** The last status the guard set on each SHA, across epochs: what stands there on GitHub. */
@@ -54,17 +57,21 @@ export class InvariantMonitor {
   private previous: GuardEvent | undefined;
   private snapshot: GuardSnapshot | undefined;
   private index = -1;
+  /** Merges of a pull request that is not a release while it may change protected paths. */
+  private protectedBypasses = 0;
 
   constructor(
     private readonly guard: Guard,
     pr: PullRequest,
     private readonly options: MonitorOptions = {},
   ) {
-    this.kind = classify(pr, guard.settings);
+    this.kind = branchKind(pr, guard.settings);
     this.ref = new HistoryModel(
       pr.headSha,
       requiredArtifacts({ settings: guard.settings, pr }).map((a) => a.name),
       new Set((pr.releasers ?? []).map(normalizeLogin)),
+      new HeadView(pr, guard.settings),
+      this.kind === 'release',
     );
   }
 
@@ -86,8 +93,9 @@ export class InvariantMonitor {
     const wasOpen = ref.state === 'open';
     const head = ref.head;
     const redelivered = event.type === 'APPROVED' && ref.seenReviews.has(String(event.reviewId));
-    const bypass =
-      event.type === 'MERGED' && ref.state !== 'merged' && kind === 'release' && !ref.cleared.has(event.sha);
+    const unmerged = event.type === 'MERGED' && ref.state !== 'merged';
+    const bypass = unmerged && kind === 'release' && !ref.cleared.has(event.sha);
+    const protectedBypass = unmerged && kind !== 'release' && ref.view.mayTouchProtected();
     const epochStarted = ref.apply(event);
     // 4. A duplicated delivery produces no further effects.
     if (this.previous && JSON.stringify(this.previous) === JSON.stringify(event) && step.effects.length > 0) {
@@ -103,16 +111,18 @@ export class InvariantMonitor {
       }
       if (!step.ignored) fail(5, `stale ${event.type} was not reported as ignored`);
     }
-    // 9. A bypassing merge is recorded and raises an alert; never for other pull requests.
-    if (bypass && event.type === 'MERGED') {
+    // 9. A bypassing merge is recorded and raises an alert: of a release not cleared, or of a pull request
+    // that is not a release and may change protected paths; never for other pull requests.
+    if ((bypass || protectedBypass) && event.type === 'MERGED') {
       if (!step.snapshot.violations.at(-1)?.startsWith(shortSha(event.sha))) {
         fail(9, `merge of ${event.sha} bypassed the guard but no violation was recorded`);
       }
       if (!step.effects.some((e) => e.type === 'ALERT'))
         fail(9, `merge of ${event.sha} bypassed the guard without ALERT`);
     }
-    if (kind !== 'release' && step.snapshot.violations.length > 0)
-      fail(9, `violation recorded on a ${kind} pull request`);
+    if (protectedBypass) this.protectedBypasses++;
+    if (kind !== 'release' && step.snapshot.violations.length > this.protectedBypasses)
+      fail(9, `violation recorded on a ${kind} pull request that changes no protected path`);
     this.checkStep(step, epochStarted, violations);
     this.previous = event;
     this.snapshot = step.snapshot;
@@ -151,8 +161,10 @@ export class InvariantMonitor {
    * 2. Honest status, judged on what stands after the step (the last status the guard set on the head,
    * in this step or any earlier one), not only on what the step wrote: on an open release pull request
    * it is `success` only while the model says the head is approved, released and verified, and never a
-   * non-release verdict; other pull requests keep their verdict. What stands also agrees in state with
-   * `standingStatus(snapshot)`, the status that reconcile re-asserts.
+   * non-release verdict; other pull requests keep their verdict (`failure` for a fork's look-alike or
+   * one that may change protected paths). What stands also agrees in state with
+   * `standingStatus(snapshot)`, the status that reconcile re-asserts. 10. A head that may change
+   * protected paths has no `success` standing unless it is a cleared release.
    */
   private checkStanding(snapshot: GuardSnapshot, fail: (invariant: number, message: string) => void) {
     const { ref, kind } = this;
@@ -162,12 +174,16 @@ export class InvariantMonitor {
       if (stands?.state === 'success' && !ref.isCleared(ref.head)) {
         fail(2, `success stands on ${ref.head} although it is not approved, released and verified`);
       }
-      if (stands?.description === STATUS_TEXT.notRequired || stands?.description === STATUS_TEXT.fork) {
+      if (stands !== undefined && isNonReleaseVerdict(stands.description)) {
         fail(2, `the non-release verdict "${stands.description}" stands on the release head ${ref.head}`);
       }
     } else {
-      const expected = kind === 'fork' ? 'failure' : 'success';
+      const expected = this.nonReleaseVerdict();
       if (stands?.state !== expected) fail(2, `${stands?.state ?? 'no status'} stands on the ${kind} head ${ref.head}`);
+    }
+    // 10. A head that changes protected paths is green only as a cleared release.
+    if (stands?.state === 'success' && this.touchesUncleared()) {
+      fail(10, `success stands on ${ref.head}, which changes protected paths and is not a cleared release`);
     }
     const must = standingStatus(snapshot, this.guard.settings.statusContext);
     if (must && must.sha === ref.head && stands?.state !== must.state) {
@@ -176,6 +192,19 @@ export class InvariantMonitor {
         `${stands?.state ?? 'no status'} stands on ${ref.head} but the snapshot (${snapshot.phase}) implies ${must.state}`,
       );
     }
+  }
+
+  /** The state a pull request that is not a release must have on its head: failure for a fork's look-alike or one that may change protected paths. */
+  private nonReleaseVerdict(): 'success' | 'failure' {
+    return this.kind === 'fork' || this.ref.view.mayTouchProtected() ? 'failure' : 'success';
+  }
+
+  /** Whether the open head may change protected paths without being a cleared release. */
+  private touchesUncleared(): boolean {
+    const { ref } = this;
+    return (
+      ref.state === 'open' && ref.view.mayTouchProtected() && !(this.kind === 'release' && ref.isCleared(ref.head))
+    );
   }
 
   private checkStep(step: Step, epochStarted: boolean, violations: InvariantViolation[]) {
@@ -192,7 +221,7 @@ export class InvariantMonitor {
       ) {
         fail(3, `new head ${ref.head} was not locked first (first effect: ${describe(first)})`);
       }
-      const expected = kind === 'not-release' ? 'success' : kind === 'fork' ? 'failure' : undefined;
+      const expected = kind === 'release' ? undefined : this.nonReleaseVerdict();
       if (expected && !effects.some((e) => e.type === 'SET_STATUS' && e.sha === ref.head && e.state === expected)) {
         fail(2, `${kind} head ${ref.head} did not get a ${expected} status`);
       }
@@ -216,6 +245,10 @@ export class InvariantMonitor {
           fail(2, `success status on ${effect.sha} before it was approved, released and verified`);
         }
         if (effect.state === 'success' && kind === 'fork') fail(2, 'success status on a fork pull request');
+        // 10. Never green on a head that changes protected paths, unless it is a cleared release.
+        if (effect.state === 'success' && effect.sha === ref.head && this.touchesUncleared()) {
+          fail(10, `success status on ${effect.sha}, which changes protected paths and is not a cleared release`);
+        }
         // 4. A status is written only when it changes.
         const key = `${effect.state}|${effect.description}`;
         if (this.lastStatus.get(effect.sha) === key) fail(4, `the same status was written twice on ${effect.sha}`);
@@ -232,7 +265,7 @@ export class InvariantMonitor {
         ref.startsSinceFailure++;
       }
     }
-    if (this.wanted(2)) this.checkStanding(step.snapshot, fail);
+    if (this.wanted(2) || this.wanted(10)) this.checkStanding(step.snapshot, fail);
     // 8. Snapshots round-trip through serialization; 5. they stay bounded.
     if (this.wanted(8) || this.wanted(5)) {
       const text = serializeSnapshot(step.snapshot);
@@ -244,7 +277,7 @@ export class InvariantMonitor {
 }
 
 /**
- * Checks the nine invariants over a recorded history (see `InvariantMonitor`); invariant 6 from its
+ * Checks the ten invariants over a recorded history (see `InvariantMonitor`); invariant 6 from its
  * last snapshot.
  *
  * @example
@@ -287,7 +320,10 @@ function roundTripProblem(text: string): string | undefined {
 export function completionProblem(guard: Guard, from: GuardSnapshot): string | undefined {
   const sha = from.headSha;
   const fresh = `completion-${from.epoch}-${from.seenReviews.length}`;
+  const readable = readableFacts(guard);
   const events: GuardEvent[] = [
+    // A version that cannot be read is mended on GitHub (a title edited, a file fixed at the head).
+    ...(from.pr.versionProblem !== undefined && readable ? [{ type: 'HEAD_CHANGED', sha, ...readable } as const] : []),
     { type: 'MERGE_REJECTED', sha, reason: 'not-mergeable', message: 'completing' },
     { type: 'APPROVED', sha, reviewId: fresh, reviewer: 'completion', authorized: true },
     { type: 'RETRY' },
@@ -312,6 +348,27 @@ export function completionProblem(guard: Guard, from: GuardSnapshot): string | u
   if (final.snapshot.violations.length > snapshot.violations.length)
     return `from ${from.phase}, the guard's own merge was a violation`;
   return undefined;
+}
+
+/** Facts of a head from which the guard's `versionSource` reads the version 1.0.0; none for `'branch'`. */
+function readableFacts(guard: Guard): HeadFacts | undefined {
+  const source = guard.settings.versionSource;
+  if (source === 'branch') return undefined;
+  if (source === 'title') return { title: 'chore: release 1.0.0' };
+  return {
+    contents: { [source.file]: source.key === undefined ? '1.0.0' : JSON.stringify({ [source.key]: '1.0.0' }) },
+  };
+}
+
+/** Whether a status description is the verdict on a pull request that is not a release. */
+function isNonReleaseVerdict(description: string): boolean {
+  return (
+    description === STATUS_TEXT.notRequired ||
+    description === STATUS_TEXT.fork ||
+    description === STATUS_TEXT.filesIncomplete ||
+    description === STATUS_TEXT.filesUnknown ||
+    description.startsWith(STATUS_TEXT.protectedPaths)
+  );
 }
 
 function describe(effect: Effect | undefined): string {

@@ -2,6 +2,8 @@
 import fc from 'fast-check';
 import type { GuardEvent } from '../events.js';
 import type { Guard } from '../guard.js';
+import type { HeadFacts } from '../head-facts.js';
+import { requiredArtifacts } from '../machine.js';
 import type { PullRequest } from '../pull-request.js';
 import type { GuardSnapshot } from '../snapshot.js';
 
@@ -26,9 +28,18 @@ export interface TrueHistoryOptions {
    * (whether before or after the release finished). Default true.
    */
   unobservable?: boolean;
+  /**
+   * Facts of heads (`HeadFacts`) to draw from: with them, a push may carry the new head's facts, and the
+   * pull request is edited now and then (a `HEAD_CHANGED` of the head itself with facts, such as a new
+   * title). Default none.
+   */
+  heads?: readonly HeadFacts[];
 }
 
 type Action = { weight: number; event: (pick: number) => GuardEvent };
+
+/** A commit released, and the version it was released as when versions may change. */
+type Released = { sha: string; version?: string };
 
 /** The n-th SHA of a history: 40 hexadecimal digits, the first is the pull request's own head. */
 function shaNumber(pr: PullRequest, n: number): string {
@@ -66,7 +77,7 @@ export function trueHistory(
       maxLength: options.maxLength ?? 100,
       size: 'max',
     })
-    .map((choices) => playHistory(guard, pr, choices, artifacts, options.unobservable ?? true));
+    .map((choices) => playHistory(guard, pr, choices, artifacts, options.unobservable ?? true, options.heads ?? []));
 }
 
 function playHistory(
@@ -75,7 +86,10 @@ function playHistory(
   choices: readonly (readonly [number, number])[],
   artifacts: readonly string[],
   unobservable: boolean,
+  heads: readonly HeadFacts[],
 ): TrueHistory {
+  /** The facts a push or an edit carries: one of `heads` for three picks in four, when there are any. */
+  const factsFor = (p: number): HeadFacts => (heads.length === 0 || p % 4 === 3 ? {} : (heads[p % heads.length] ?? {}));
   let snapshot = guard.start(pr).snapshot;
   const events: GuardEvent[] = [];
   let shas = 1;
@@ -84,19 +98,49 @@ function playHistory(
   let state: 'open' | 'closed' | 'merged' = 'open';
   let head = pr.headSha;
   const standing: { reviewId: string; reviewer: string }[] = [];
-  const dispatches: string[] = [];
-  const live: { runId: string; sha: string }[] = [];
-  const published: { sha: string; name: string }[] = [];
-  const succeeded: string[] = [];
+  // With the facts of heads a version may change while the head does not: runs and artifacts then say
+  // the version they are of, and the registry answers each verification the guard asks for.
+  const versioned = heads.length > 0;
+  const dispatches: Released[] = [];
+  const live: (Released & { runId: string })[] = [];
+  const published: (Released & { name: string })[] = [];
+  const succeeded: Released[] = [];
+  const asked: (Released & { name: string; ref: string })[] = [];
   const merges: string[] = [];
+  const same = (a: Released, b: Released) => a.sha === b.sha && a.version === b.version;
+  const refOf = (name: string, version: string | undefined) =>
+    requiredArtifacts({ settings: guard.settings, pr: { ...pr, ...(version === undefined ? {} : { version }) } }).find(
+      (a) => a.name === name,
+    )?.ref;
+  /** Which artifact of which release each verification reports. */
+  const answered = new WeakMap<GuardEvent, Released & { name: string }>();
+  const verified = (at: Released & { name: string }): GuardEvent => {
+    const ref = versioned ? refOf(at.name, at.version) : undefined;
+    const digest = `sha256:${at.sha.slice(0, 8)}${at.name}${at.version ?? ''}`;
+    const event: GuardEvent = {
+      type: 'ARTIFACT_VERIFIED',
+      sha: at.sha,
+      name: at.name,
+      digest,
+      ...(ref ? { ref } : {}),
+    };
+    answered.set(event, at);
+    return event;
+  };
+  /** The version a run or a dispatch is of, as its events say it: only when versions may change. */
+  const versionOf = (of: { version?: string }) =>
+    versioned && of.version !== undefined ? { version: of.version } : {};
 
   for (const [choice, pick] of choices) {
     const actions: Action[] = [];
     if (state !== 'merged') {
       actions.push({
         weight: state === 'open' ? 3 : 1,
-        event: () => ({ type: 'HEAD_CHANGED', sha: shaNumber(pr, shas) }),
+        event: (p) => ({ type: 'HEAD_CHANGED', sha: shaNumber(pr, shas), ...factsFor(p) }),
       });
+    }
+    if (state === 'open' && heads.length > 0) {
+      actions.push({ weight: 2, event: (p) => ({ type: 'HEAD_CHANGED', sha: head, ...heads[p % heads.length] }) });
     }
     if (state === 'open') {
       actions.push({
@@ -143,10 +187,16 @@ function playHistory(
       }
     }
     if (state === 'closed') actions.push({ weight: 4, event: () => ({ type: 'REOPENED', sha: head }) });
-    if (dispatches.length > 0) {
+    const dispatched = dispatches[0];
+    if (dispatched) {
       actions.push({
         weight: 8,
-        event: () => ({ type: 'RELEASE_STARTED', sha: dispatches[0] as string, runId: `run-${runCount + 1}` }),
+        event: () => ({
+          type: 'RELEASE_STARTED',
+          sha: dispatched.sha,
+          runId: `run-${runCount + 1}`,
+          ...versionOf(dispatched),
+        }),
       });
     }
     if (live.length > 0) {
@@ -155,23 +205,27 @@ function playHistory(
         event: (p) => {
           const run = live[p % live.length] as (typeof live)[number];
           return p % 4 === 0
-            ? { type: 'RELEASE_FAILED', sha: run.sha, runId: run.runId, reason: 'job failed' }
-            : { type: 'RELEASE_SUCCEEDED', sha: run.sha, runId: run.runId };
+            ? { type: 'RELEASE_FAILED', sha: run.sha, runId: run.runId, reason: 'job failed', ...versionOf(run) }
+            : { type: 'RELEASE_SUCCEEDED', sha: run.sha, runId: run.runId, ...versionOf(run) };
         },
       });
     }
-    const unpublished = succeeded.flatMap((sha) =>
+    const unpublished = succeeded.flatMap((release) =>
       artifacts
-        .filter((name) => !published.some((a) => a.sha === sha && a.name === name))
-        .map((name) => ({ sha, name })),
+        .filter((name) => !published.some((a) => same(a, release) && a.name === name))
+        .map((name) => ({ ...release, name })),
     );
     if (unpublished.length > 0) {
       actions.push({
         weight: 8,
-        event: (p) => {
-          const { sha, name } = unpublished[p % unpublished.length] as (typeof unpublished)[number];
-          return { type: 'ARTIFACT_VERIFIED', sha, name, digest: `sha256:${sha.slice(0, 8)}${name}` };
-        },
+        event: (p) => verified(unpublished[p % unpublished.length] as (typeof unpublished)[number]),
+      });
+    }
+    const answerable = asked.filter((q) => published.some((a) => same(a, q) && a.name === q.name));
+    if (answerable.length > 0) {
+      actions.push({
+        weight: 8,
+        event: (p) => verified(answerable[p % answerable.length] as (typeof answerable)[number]),
       });
     }
     if (actions.length === 0) break;
@@ -190,6 +244,8 @@ function playHistory(
     // What the event does to GitHub.
     switch (event.type) {
       case 'HEAD_CHANGED':
+        // An edit keeps the head, and a merge asked for it may still land (it compares the SHA only).
+        if (event.sha === head) break;
         head = event.sha;
         shas++;
         merges.length = 0;
@@ -207,19 +263,24 @@ function playHistory(
       case 'RELEASE_STARTED':
         runCount++;
         dispatches.shift();
-        live.push({ runId: String(event.runId), sha: event.sha });
+        live.push({ runId: String(event.runId), sha: event.sha, ...versionOf(event) });
         break;
       case 'RELEASE_SUCCEEDED':
-      case 'RELEASE_FAILED':
+      case 'RELEASE_FAILED': {
         live.splice(
           live.findIndex((r) => r.runId === String(event.runId)),
           1,
         );
-        if (event.type === 'RELEASE_SUCCEEDED' && !succeeded.includes(event.sha)) succeeded.push(event.sha);
+        const release = { sha: event.sha, ...versionOf(event) };
+        if (event.type === 'RELEASE_SUCCEEDED' && !succeeded.some((r) => same(r, release))) succeeded.push(release);
         break;
-      case 'ARTIFACT_VERIFIED':
-        published.push({ sha: event.sha, name: event.name });
+      }
+      case 'ARTIFACT_VERIFIED': {
+        const at = answered.get(event);
+        if (at && !published.some((a) => same(a, at) && a.name === at.name)) published.push(at);
+        asked.splice(0, asked.length, ...asked.filter((q) => !(at && same(q, at) && q.name === at.name)));
         break;
+      }
       case 'MERGE_REJECTED':
         merges.shift();
         break;
@@ -243,8 +304,12 @@ function playHistory(
     const step = guard.next(snapshot, event);
     snapshot = step.snapshot;
     for (const effect of step.effects) {
-      if (effect.type === 'START_RELEASE') dispatches.push(effect.sha);
+      if (effect.type === 'START_RELEASE') dispatches.push({ sha: effect.sha, ...versionOf(effect) });
       if (effect.type === 'MERGE' && state === 'open') merges.push(effect.sha);
+      if (effect.type === 'VERIFY_ARTIFACTS' && versioned) {
+        for (const { name, ref } of effect.artifacts)
+          asked.push({ sha: effect.sha, ...versionOf(snapshot.pr), name, ref });
+      }
     }
   }
   return { pr, events, snapshot };

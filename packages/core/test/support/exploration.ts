@@ -63,6 +63,32 @@ export function alphabet(s: GuardSnapshot): GuardEvent[] {
   return events.filter((e): e is GuardEvent => Boolean(e));
 }
 
+/** Changed files for head changes and edits: one that a protected glob matches, one that none does. */
+const TOUCHING = { files: [{ path: 'docs/CHANGELOG.md' }], filesComplete: true };
+const CLEAN = { files: [{ path: 'src/index.ts' }], filesComplete: true };
+
+/**
+ * The alphabet with the facts of heads: edits of the title to another version, back to the first one,
+ * and to no version at all; head changes and edits whose changed files touch a protected path, do not,
+ * or are not all listed (explored with release-please's preset and protected paths).
+ */
+export function recognitionAlphabet(s: GuardSnapshot): GuardEvent[] {
+  const head = s.headSha;
+  const other = head === SHA.a ? SHA.b : SHA.a;
+  return [
+    ...alphabet(s),
+    { type: 'HEAD_CHANGED', sha: head, title: 'chore(main): release 0.30.0' },
+    { type: 'HEAD_CHANGED', sha: head, title: 'chore(main): release 0.29.0' },
+    { type: 'HEAD_CHANGED', sha: head, title: 'chore: release main' },
+    { type: 'HEAD_CHANGED', sha: other, ...TOUCHING },
+    { type: 'HEAD_CHANGED', sha: other, ...CLEAN },
+    { type: 'HEAD_CHANGED', sha: head, ...TOUCHING },
+    { type: 'HEAD_CHANGED', sha: head, ...CLEAN },
+    { type: 'HEAD_CHANGED', sha: head, files: CLEAN.files, filesComplete: false },
+    { type: 'REOPENED', sha: other, ...CLEAN },
+  ];
+}
+
 /**
  * States that behave alike under the alphabet share a key: no times, no timeline, no epoch counter,
  * lists reduced to what decisions read (which SHAs were released, whether a used review id or a
@@ -74,6 +100,9 @@ function canonicalKey(s: GuardSnapshot): string {
   return JSON.stringify([
     s.phase,
     s.kind,
+    s.protection,
+    s.pr.version,
+    s.pr.versionProblem !== undefined,
     s.headSha,
     Math.min(s.approvals.length, 2),
     s.seenReviews.length > s.approvals.length,
@@ -108,8 +137,12 @@ export interface Exploration {
   millis: number;
 }
 
-/** Breadth-first search over `guard.next`, checking every invariant on every edge. */
-export function explore(guard: Guard, pr: PullRequest): Exploration {
+/** Breadth-first search over `guard.next` with the events of `letters`, checking every invariant on every edge. */
+export function explore(
+  guard: Guard,
+  pr: PullRequest,
+  letters: (s: GuardSnapshot) => GuardEvent[] = alphabet,
+): Exploration {
   const began = performance.now();
   const start = guard.start(pr);
   const root = new InvariantMonitor(guard, pr);
@@ -125,7 +158,7 @@ export function explore(guard: Guard, pr: PullRequest): Exploration {
     const { snapshot, monitor, path, written } = queue[i] as (typeof queue)[number];
     violations.push(...monitor.checkLiveness(snapshot));
     const key = canonicalKey(snapshot);
-    for (const event of alphabet(snapshot)) {
+    for (const event of letters(snapshot)) {
       edges++;
       const step = guard.next(snapshot, event);
       const branch = monitor.clone();

@@ -1,8 +1,14 @@
-import type { Phase, PullRequest } from '@release-guard/core';
-import { checkInvariants, eventSequence, type History, runEvents } from '@release-guard/core/testing';
+import { createGuard, type Guard, type Phase, type PullRequest } from '@release-guard/core';
+import {
+  checkInvariants,
+  eventSequence,
+  type History,
+  runEvents,
+  SAMPLE_HEAD_FACTS,
+} from '@release-guard/core/testing';
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { releasePr, seedGuard } from './fixtures.js';
+import { releasePr, SEED_CONFIG, seedGuard } from './fixtures.js';
 
 /** At least 1,000 runs per invariant; `PROPERTY_RUNS` raises it for a longer local hunt. */
 export const RUNS = Math.max(1000, Number(process.env.PROPERTY_RUNS ?? 0));
@@ -20,31 +26,157 @@ const pullRequest: fc.Arbitrary<PullRequest> = fc.oneof(
   { weight: 1, arbitrary: fc.constant(releasePr({ fromFork: true })) },
 );
 
-export const historyCase = fc
-  .record({ pr: pullRequest, events: eventSequence({ minLength: 20, maxLength: 100, artifacts: ['image', 'chart'] }) })
-  .map(({ pr, events }) => runEvents(guard, pr, events));
+/** Release-managed paths that the sample facts of heads (`SAMPLE_HEAD_FACTS`) touch or not. */
+const PROTECTED_PATHS = ['.release-please-manifest.json', '**/CHANGELOG.md', 'package.json'];
+
+/** release-please's release pull requests (the version from the title), guarding its files. */
+export const releasePleaseGuard = createGuard({
+  ...SEED_CONFIG,
+  preset: 'release-please',
+  protectedPaths: PROTECTED_PATHS,
+});
+/** changesets' release pull requests (the version from package.json), guarding the same files. */
+export const changesetsGuard = createGuard({ ...SEED_CONFIG, preset: 'changesets', protectedPaths: PROTECTED_PATHS });
+
+const files = (...paths: string[]) => ({ files: paths.map((path) => ({ path })), filesComplete: true });
+const recognized = (headRef: string, more: Partial<PullRequest> = {}) =>
+  fc.constant(releasePr({ headRef, version: undefined, ...more }));
+
+/**
+ * Pull requests recognised from their facts: release pull requests whose version can be read or not,
+ * and pull requests that are not releases, with files that touch protected paths or not (or not all
+ * listed); every one under events that carry facts of heads and edits.
+ */
+const recognizedCases: fc.Arbitrary<{ guard: Guard; pr: PullRequest }> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      guard: fc.constant(releasePleaseGuard),
+      pr: fc.oneof(
+        {
+          weight: 6,
+          arbitrary: recognized('release-please--branches--main', { title: 'chore(main): release 0.29.0' }),
+        },
+        { weight: 1, arbitrary: recognized('release-please--branches--main', { title: 'chore: release main' }) },
+        { weight: 1, arbitrary: recognized('feature/x', files('src/index.ts')) },
+        { weight: 1, arbitrary: recognized('feature/x', files('CHANGELOG.md')) },
+        { weight: 1, arbitrary: recognized('feature/x', { ...files('src/index.ts'), filesComplete: false }) },
+        { weight: 1, arbitrary: recognized('release-please--branches--main', { fromFork: true, ...files('a') }) },
+      ),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      guard: fc.constant(changesetsGuard),
+      pr: fc.oneof(
+        {
+          weight: 4,
+          arbitrary: recognized('changeset-release/main', { contents: { 'package.json': '{"version":"0.29.0"}' } }),
+        },
+        { weight: 1, arbitrary: recognized('changeset-release/main', { contents: {} }) },
+        { weight: 1, arbitrary: recognized('feature/y', files('package.json')) },
+      ),
+    }),
+  },
+);
+
+const events = eventSequence({ minLength: 20, maxLength: 100, artifacts: ['image', 'chart'] });
+const eventsWithFacts = eventSequence({
+  minLength: 20,
+  maxLength: 100,
+  artifacts: ['image', 'chart'],
+  heads: SAMPLE_HEAD_FACTS,
+});
+
+/** One generated history, the guard it ran under, and whether it was recognised from the facts of heads. */
+export interface HistoryCase {
+  guard: Guard;
+  history: History;
+  recognized: boolean;
+}
+
+export const historyCase: fc.Arbitrary<HistoryCase> = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc
+      .record({ pr: pullRequest, events })
+      .map(({ pr, events }) => ({ guard, history: runEvents(guard, pr, events), recognized: false })),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ guarded: recognizedCases, events: eventsWithFacts }).map(({ guarded, events }) => ({
+      guard: guarded.guard,
+      history: runEvents(guarded.guard, guarded.pr, events),
+      recognized: true,
+    })),
+  },
+);
 
 /** What the runs of one file covered, so the suite can prove it exercised the machine. */
 export class Coverage {
   runs = 0;
+  /** The runs of the seed's set-up (`releases/*`, no facts of heads), and those among them with a merge. */
+  seedRuns = 0;
   withMerge = 0;
+  /** The runs recognised from the facts of heads, and those among them with a merge. */
+  recognizedRuns = 0;
+  recognizedMerges = 0;
   events = 0;
+  /** Runs with a pull request that changed protected paths, and with one merged while it did. */
+  protectedRuns = 0;
+  protectedMerges = 0;
+  /** Runs with a release whose version could not be read, and with an edit that changed the version. */
+  unreadableRuns = 0;
+  versionChanges = 0;
   readonly phases = new Set<Phase>();
 
-  record(history: History): void {
+  record({ history, recognized }: HistoryCase): void {
     this.runs++;
     this.events += history.deliveries.length;
     this.phases.add(history.start.snapshot.phase);
     for (const { step } of history.deliveries) this.phases.add(step.snapshot.phase);
-    if (history.deliveries.some(({ step }) => step.effects.some((e) => e.type === 'MERGE'))) this.withMerge++;
+    const merged = history.deliveries.some(({ step }) => step.effects.some((e) => e.type === 'MERGE'));
+    if (recognized) {
+      this.recognizedRuns++;
+      if (merged) this.recognizedMerges++;
+    } else {
+      this.seedRuns++;
+      if (merged) this.withMerge++;
+    }
+    const snapshots = [history.start.snapshot, ...history.deliveries.map(({ step }) => step.snapshot)];
+    if (snapshots.some((s) => s.kind === 'protected')) this.protectedRuns++;
+    if (snapshots.some((s) => s.kind === 'protected' && s.violations.length > 0)) this.protectedMerges++;
+    if (snapshots.some((s) => s.pr.versionProblem !== undefined)) this.unreadableRuns++;
+    let before = history.start.snapshot;
+    let edited = false;
+    for (const { event, step } of history.deliveries) {
+      edited ||= event.type === 'HEAD_CHANGED' && event.sha === before.headSha && step.snapshot.epoch > before.epoch;
+      before = step.snapshot;
+    }
+    if (edited) this.versionChanges++;
+  }
+
+  /** Asserts that the runs exercised what the recognised pull requests bring: protected paths, unreadable and changed versions. */
+  expectRecognition(): void {
+    expect(this.recognizedMerges / this.recognizedRuns).toBeGreaterThan(0.03);
+    const share = (n: number) => `${((100 * n) / this.runs).toFixed(1)}%`;
+    console.info(
+      `recognition (${share(this.recognizedRuns)} of the runs, ${((100 * this.recognizedMerges) / this.recognizedRuns).toFixed(1)}% of them merged): protected ${share(this.protectedRuns)} (merged ${this.protectedMerges}), unreadable version ${share(this.unreadableRuns)}, version changed by an edit ${share(this.versionChanges)}`,
+    );
+    expect(this.protectedRuns / this.runs).toBeGreaterThan(0.05);
+    expect(this.protectedMerges).toBeGreaterThan(0);
+    expect(this.unreadableRuns / this.runs).toBeGreaterThan(0.05);
+    expect(this.versionChanges / this.runs).toBeGreaterThan(0.05);
   }
 }
 
 /** Asserts one invariant over `RUNS` generated histories. */
 export function assertInvariant(invariant: number, coverage: Coverage): void {
   fc.assert(
-    fc.property(historyCase, (history) => {
-      coverage.record(history);
+    fc.property(historyCase, (generated) => {
+      const { guard, history } = generated;
+      coverage.record(generated);
       expect(checkInvariants(guard, history, { only: [invariant] })).toEqual([]);
     }),
     { numRuns: RUNS },

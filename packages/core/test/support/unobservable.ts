@@ -1,6 +1,6 @@
-import type { GuardEvent, GuardSnapshot, PullRequest } from '@release-guard/core';
+import type { Guard, GuardEvent, GuardSnapshot, PullRequest } from '@release-guard/core';
 import { factsOf, type TrueHistory } from '@release-guard/core/testing';
-import { guard } from './property-cases.js';
+import { guard as seedGuard } from './property-cases.js';
 
 /**
  * Why the facts cannot show what the whole history did, or undefined when they can. GitHub's facts
@@ -19,16 +19,27 @@ import { guard } from './property-cases.js';
  * - `earlier-run`: GitHub lists a running or successful run of the head that the whole history did
  *   not count (dispatched for an approval withdrawn before it finished): reconcile adopts it as the
  *   release of the approval that stands rather than start a second release of the same commit;
+ * - `unanswered`: the whole history ends waiting for the answer to `VERIFY_ARTIFACTS` about artifacts
+ *   GitHub's registry already shows for the head (published by an earlier run of it): reconcile counts
+ *   them, as the answer would;
  * - `withdrawn-approval`: an approval lost and dismissed later: GitHub shows neither, so neither the
- *   release it asked for nor its withdrawal (a `failed` release) is a fact;
+ *   release it asked for nor its withdrawal (a `failed` release) is a fact; or a head the whole history
+ *   released, whose approvals were all dismissed since, while the deliveries that released it were lost:
+ *   no fact says it was ever cleared (its merge by the guard looks like a bypass);
  * - `early-approval`: an approval delivered while the guard did not yet know its commit was the head
  *   (the head change lost or late). The guard remembers it as seen, as it must for an approval of an
- *   earlier head (which it cannot tell apart), so it never counts: the reviewer approves again.
+ *   earlier head (which it cannot tell apart), so it never counts: the reviewer approves again;
+ * - `version-order`: an approval of a commit given before an edit of that same head (a title changing
+ *   the version), not delivered before the edit was, or delivered while the guard knew another version
+ *   than the one it was given for (a head change or an edit carrying the version lost, late or
+ *   reordered): GitHub shows the approval of the commit, not which version it approved, so reconcile
+ *   counts it for the version the facts show, or not at all once the guard took it for another one.
  */
 export function unobservable(
   pr: PullRequest,
   truth: TrueHistory,
   delivered: readonly GuardEvent[],
+  guard: Guard = seedGuard,
 ): string | undefined {
   const { events } = truth;
   if (events.some((e) => e.type === 'RETRY' || e.type === 'TIMED_OUT')) return 'command';
@@ -44,6 +55,13 @@ export function unobservable(
       !whole.finishedRuns.includes(String(r.runId)),
   );
   if (uncounted) return 'earlier-run';
+  if (whole.phase === 'releasing' && whole.release.state === 'succeeded') {
+    const shown = factsOf(pr, events).artifacts ?? [];
+    const waiting = guard.settings.artifacts.filter(
+      (a) => !a.onMerge && !whole.verified.some((v) => v.name === a.name),
+    );
+    if (waiting.every((a) => shown.some((f) => f.sha === whole.headSha && f.name === a.name))) return 'unanswered';
+  }
   const review = (e: GuardEvent) =>
     e.type === 'APPROVED' || e.type === 'APPROVAL_DISMISSED' || e.type === 'HEAD_CHANGED';
   const run = (e: GuardEvent) =>
@@ -56,11 +74,31 @@ export function unobservable(
       if ((at[i] as number) > (at[j] as number) && crossed && (review(x) || review(y))) return 'review-order';
     }
   }
+  const edits = editsOf(pr, events);
+  for (const [i, event] of events.entries()) {
+    if (event.type !== 'APPROVED') continue;
+    const edit = edits.find((j) => j > i && (events[j] as GuardEvent & { sha: string }).sha === event.sha);
+    if (edit === undefined) continue;
+    const approvedAt = delivered.indexOf(event);
+    const editedAt = delivered.indexOf(events[edit] as GuardEvent);
+    if (approvedAt < 0 || (editedAt >= 0 && approvedAt > editedAt)) return 'version-order';
+  }
+  // The version each approval was given for, as the whole history says.
+  const approvedVersion = new Map<GuardEvent, string | undefined>();
+  let then: GuardSnapshot = guard.start(pr).snapshot;
+  for (const event of events) {
+    if (event.type === 'APPROVED') approvedVersion.set(event, then.pr.version);
+    then = guard.next(then, event).snapshot;
+  }
   let seen: GuardSnapshot = guard.start(pr).snapshot;
   for (const event of delivered) {
     if (event.type === 'APPROVED' && event.sha !== seen.headSha) return 'early-approval';
+    if (event.type === 'APPROVED' && approvedVersion.get(event) !== seen.pr.version) return 'version-order';
     seen = guard.next(seen, event).snapshot;
   }
+  const approved = factsOf(pr, events).approvals ?? [];
+  const cleared = whole.releasedShas.filter((sha) => !seen.releasedShas.includes(sha));
+  if (cleared.some((sha) => !approved.some((a) => a.sha === sha && a.authorized))) return 'withdrawn-approval';
   const runs = factsOf(pr, events).releaseRuns ?? [];
   for (const event of events) {
     if (delivered.includes(event)) continue;
@@ -74,4 +112,15 @@ export function unobservable(
     }
   }
   return undefined;
+}
+
+/** The indices of the edits among `events`: head changes that name the head they found. */
+function editsOf(pr: PullRequest, events: readonly GuardEvent[]): number[] {
+  let head = pr.headSha;
+  const edits: number[] = [];
+  for (const [i, event] of events.entries()) {
+    if (event.type === 'HEAD_CHANGED' && event.sha === head) edits.push(i);
+    if (event.type === 'HEAD_CHANGED' || event.type === 'REOPENED') head = event.sha;
+  }
+  return edits;
 }
