@@ -95,11 +95,18 @@ const COMMENTS_FRAGMENT = /* GraphQL */ `
  * Everything the guard reads about one pull request, in one GraphQL round trip: who the token is,
  * the pull request's state and merge, its head and head repository, the latest opinionated review of
  * each reviewer with its commit, author and push permission, the status/check rollup of the head, the
- * open pull requests that share the head commit, and the comments (for the timeline). Connections come
+ * open pull requests that share the head commit, the comments (for the timeline), the title, and with
+ * `$withFiles` the first 100 changed files and their count (for protected paths). Connections come
  * back 100 nodes at a time: `pageInfo` says when `OBSERVE_MORE_QUERY` must read on.
  */
 export const OBSERVE_QUERY = /* GraphQL */ `
-  query releaseGuardObserve($owner: String!, $name: String!, $number: Int!, $withAssignments: Boolean = false) {
+  query releaseGuardObserve(
+    $owner: String!
+    $name: String!
+    $number: Int!
+    $withAssignments: Boolean = false
+    $withFiles: Boolean = false
+  ) {
     viewer {
       login
     }
@@ -108,6 +115,7 @@ export const OBSERVE_QUERY = /* GraphQL */ `
       pullRequest(number: $number) {
         id
         number
+        title
         state
         merged
         mergedBy {
@@ -135,6 +143,17 @@ export const OBSERVE_QUERY = /* GraphQL */ `
         isCrossRepository
         headRepository {
           nameWithOwner
+        }
+        changedFiles @include(if: $withFiles)
+        files(first: 100) @include(if: $withFiles) {
+          pageInfo {
+            hasNextPage
+            endCursor
+          }
+          nodes {
+            path
+            changeType
+          }
         }
         latestOpinionatedReviews(first: 100) {
           ...releaseGuardReviews
@@ -293,6 +312,7 @@ export interface ObserveResult {
     pullRequest: {
       id: string;
       number: number;
+      title: string;
       state: 'OPEN' | 'CLOSED' | 'MERGED';
       merged: boolean;
       mergedBy: GraphQLActor | null;
@@ -306,6 +326,9 @@ export interface ObserveResult {
       timelineItems?: Connection<AssignmentNode>;
       isCrossRepository: boolean;
       headRepository: { nameWithOwner: string } | null;
+      /** Present when `$withFiles`: how many files the pull request changes, and the first 100 of them. */
+      changedFiles?: number;
+      files?: Connection<{ path: string; changeType: string }> | null;
       latestOpinionatedReviews: Connection<ReviewNode>;
       commits: {
         nodes: {

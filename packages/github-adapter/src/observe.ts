@@ -1,11 +1,15 @@
 import type { Octokit } from '@octokit/rest';
 import {
   type ApprovalFact,
+  branchKind,
   type GuardFacts,
+  type GuardSettings,
+  type HeadFacts,
   MAX_RELEASERS,
   normalizeLogin,
   type StatusFact,
 } from '@release-guard/core';
+import { changedFilesOf, fileAt } from './head-facts.js';
 import {
   type AssignmentNode,
   type Connection,
@@ -30,8 +34,18 @@ export interface ObserveOptions {
   statusKind?: 'status' | 'check-run';
   /** Who may approve releases. Default: anyone who can push to the repository. */
   approvers?: ApproverPolicy;
-  /** The release version of a head branch. Default: its last path segment (`releases/v0.29.0` -> `v0.29.0`). */
+  /**
+   * The release version of a head branch, with `versionSource: 'branch'` only. Default: its last path
+   * segment (`releases/v0.29.0` -> `v0.29.0`).
+   */
   versionOf?: (headRef: string) => { version?: string; versions?: Record<string, string> };
+  /**
+   * How the guard recognises pull requests (`guard.settings`): the head facts they need are read with
+   * the rest. The title always; the changed files of a pull request that is not a release, when there
+   * are `protectedPaths`; the version file at the head of a release pull request, for a `versionSource`
+   * file. Default: `releases/*` from the branch, no protected paths.
+   */
+  recognition?: Pick<GuardSettings, 'releaseBranch' | 'versionSource' | 'protectedPaths'>;
 }
 
 /**
@@ -96,6 +110,7 @@ export async function observe(octokit: Octokit, ref: PullRequestRef, options: Ob
     name: ref.repo,
     number: ref.number,
     withAssignments: excludeReleaser,
+    withFiles: (options.recognition?.protectedPaths.length ?? 0) > 0,
   });
   const pr = data.repository.pullRequest;
   const head = pr.headRefOid;
@@ -166,7 +181,12 @@ export async function observe(octokit: Octokit, ref: PullRequestRef, options: Ob
     .filter((other) => other.number !== pr.number && other.state === 'OPEN' && !other.isCrossRepository)
     .filter((other) => other.headRefOid === head)
     .map((other) => ({ number: other.number, headRef: other.headRefName }));
-  const versions = (options.versionOf ?? versionOfBranch)(pr.headRefName);
+  const recognition = options.recognition;
+  const versions =
+    recognition === undefined || recognition.versionSource === 'branch'
+      ? (options.versionOf ?? versionOfBranch)(pr.headRefName)
+      : {};
+  const headFacts = recognition ? await headFactsOf(octokit, ref, pr, recognition) : {};
   const state = pr.merged ? 'merged' : pr.state === 'OPEN' ? 'open' : 'closed';
   return {
     viewer,
@@ -184,6 +204,8 @@ export async function observe(octokit: Octokit, ref: PullRequestRef, options: Ob
         headSha: head,
         baseRef: pr.baseRefName,
         fromFork: pr.isCrossRepository,
+        title: pr.title,
+        ...headFacts,
         ...versions,
         // Pinned by the core: someone who prepared the release stays a releaser after un-assigning themself.
         ...(excludeReleaser && releasers.length > 0 ? { releasers: releasers.slice(0, MAX_RELEASERS) } : {}),
@@ -194,6 +216,29 @@ export async function observe(octokit: Octokit, ref: PullRequestRef, options: Ob
       statuses,
     },
   };
+}
+
+/**
+ * The changed files of a pull request that is not a release (when protected paths are set), or the
+ * version file at the head of a release pull request (for a `versionSource` file).
+ */
+async function headFactsOf(
+  octokit: Octokit,
+  ref: PullRequestRef,
+  pr: ObserveResult['repository']['pullRequest'],
+  recognition: NonNullable<ObserveOptions['recognition']>,
+): Promise<HeadFacts> {
+  const kind = branchKind({ headRef: pr.headRefName, fromFork: pr.isCrossRepository }, recognition);
+  const source = recognition.versionSource;
+  if (kind === 'release' && typeof source === 'object') {
+    return {
+      contents: {
+        [source.file]: await fileAt(octokit, { owner: ref.owner, repo: ref.repo }, source.file, pr.headRefOid),
+      },
+    };
+  }
+  if (kind === 'release' || !pr.files || pr.changedFiles === undefined) return {};
+  return changedFilesOf(octokit, ref, { changedFiles: pr.changedFiles, files: pr.files });
 }
 
 const BOT_SUFFIX = '[bot]';

@@ -37,6 +37,7 @@ export interface GuardRunOptions {
   release: ReleaseMode;
   statusKind?: StatusKind;
   approvers?: ObserveOptions['approvers'];
+  /** The version of a release branch, with `versionSource: 'branch'` only (any other source throws). */
   versionOf?: ObserveOptions['versionOf'];
   /** REST (default) or GraphQL merge; `autoMerge` enables GitHub's auto-merge when other checks are pending. */
   merge?: { via?: 'rest' | 'graphql'; autoMerge?: boolean };
@@ -87,7 +88,13 @@ export interface GuardRunResult {
 export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult> {
   const { guard, octokit, pr } = options;
   const { number: _number, ...repo } = pr;
+  if (options.versionOf && guard.settings.versionSource !== 'branch') {
+    throw new TypeError(
+      "versionOf names a branch's version, but the guard reads versions from its versionSource: leave versionOf out, or use versionSource: 'branch'",
+    );
+  }
   const observed = await observe(octokit, pr, {
+    recognition: guard.settings,
     statusContext: guard.settings.statusContext,
     ...(options.statusKind ? { statusKind: options.statusKind } : {}),
     ...(options.approvers ? { approvers: options.approvers } : {}),
@@ -249,7 +256,10 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
   else if (!options.dryRun) {
     const serialized = guard.serialize(snapshot);
     const changed = !stored || guard.serialize(stored) !== serialized || timelineBody !== undefined;
-    if (changed && snapshot.kind === 'release') {
+    // A pull request that changes protected paths keeps a record too, so its bypass is alerted once; one
+    // whose record stands keeps it up to date when it no longer does.
+    const recorded = snapshot.kind === 'release' || snapshot.kind === 'protected' || observed.timeline !== undefined;
+    if (changed && recorded) {
       const body = renderTimelineComment(timelineBody ?? renderTimeline(snapshot), snapshot, serialized);
       await saveTimeline(octokit, pr, observed.timeline?.commentId, body);
     }

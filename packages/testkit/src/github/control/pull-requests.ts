@@ -90,6 +90,14 @@ export class PullRequestControl extends RepositoryControl {
     pr.updatedAt = this.state.timestamp();
   }
 
+  /** Edits a pull request's title or body, as its author does on GitHub (a `pull_request` `edited` event). */
+  editPullRequest(repo: string, number: number, changes: { title?: string; body?: string }): void {
+    const pr = this.pullRequest(repo, number);
+    if (changes.title !== undefined) pr.title = changes.title;
+    if (changes.body !== undefined) pr.body = changes.body;
+    pr.updatedAt = this.state.timestamp();
+  }
+
   /** Replaces the files a pull request changes (what `pulls/list-files` and GraphQL `files` list). */
   setPullRequestFiles(repo: string, number: number, files: readonly PullRequestFile[]): void {
     this.pullRequest(repo, number).files = changedFiles(files);

@@ -1,0 +1,169 @@
+import { createGuard, type GuardConfig } from '@release-guard/core';
+import { describe, expect, it } from 'vitest';
+import { runGuard } from '../src/index.js';
+import { guardRepository, RELEASE_INPUTS, RELEASE_RUN_NAME, SHA, useEmulators } from './support/emulators.js';
+
+const emulators = useEmulators();
+
+function setup(config: GuardConfig, pr: { ref: string; title?: string; files?: { filename: string }[] }) {
+  const { full, octokit } = guardRepository(emulators.github, { collaborators: { releaser: 'write' } });
+  emulators.github.control.addWorkflow(full, {
+    path: '.github/workflows/release.yaml',
+    name: 'release',
+    runName: RELEASE_RUN_NAME,
+    inputs: RELEASE_INPUTS,
+  });
+  const number = emulators.github.control.openPullRequest(full, {
+    head: { ref: pr.ref, sha: SHA.a },
+    ...(pr.title ? { title: pr.title } : {}),
+    ...(pr.files ? { files: pr.files } : {}),
+  });
+  const [owner = '', repo = ''] = full.split('/');
+  const guard = createGuard(config);
+  const run = () =>
+    runGuard({ guard, octokit, pr: { owner, repo, number }, release: { kind: 'dispatch', workflow: 'release.yaml' } });
+  const calls = () => emulators.github.control.requests(full);
+  const status = (sha: string = SHA.a) => emulators.github.control.statuses(full, sha).at(-1);
+  return { full, number, run, calls, status };
+}
+
+const paths = (n: number, prefix = 'src/file') =>
+  Array.from({ length: n }, (_, i) => ({ filename: `${prefix}-${String(i).padStart(4, '0')}.ts` }));
+
+describe('runGuard reads what recognising a pull request needs', () => {
+  it('release-please: the version from the title read on GitHub; an edit that changes it locks the head again', async () => {
+    const { full, number, run, status } = setup(
+      { preset: 'release-please' },
+      { ref: 'release-please--branches--main', title: 'chore(main): release weave-gitops 0.39.1-rc.1' },
+    );
+    const opened = await run();
+    expect(opened.snapshot.kind).toBe('release');
+    expect(opened.snapshot.pr.version).toBe('0.39.1-rc.1');
+    expect(status()?.state).toBe('pending');
+
+    emulators.github.control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
+    const approved = await run();
+    expect(approved.snapshot.phase).toBe('releasing');
+    const [dispatched] = emulators.github.control.runs(full);
+    expect(dispatched?.inputs).toEqual({ sha: SHA.a, version: '0.39.1-rc.1' });
+
+    emulators.github.control.editPullRequest(full, number, { title: 'chore(main): release weave-gitops 0.39.1' });
+    const edited = await run();
+    expect(edited.snapshot.pr.version).toBe('0.39.1');
+    expect(edited.snapshot.phase).toBe('prepared');
+    expect(status()?.state).toBe('pending');
+  });
+
+  it('a release-please title without a version locks the head and says why, never "not required"', async () => {
+    const { run, status } = setup(
+      { preset: 'release-please' },
+      { ref: 'release-please--branches--main', title: 'chore: release' },
+    );
+    const opened = await run();
+    expect(opened.snapshot.kind).toBe('release');
+    expect(status()).toMatchObject({ state: 'pending' });
+    expect(status()?.description).toMatch(/version/);
+    expect(status()?.description).not.toMatch(/not required/);
+  });
+
+  it('changesets: the version from package.json at the head SHA, in one more call; a missing file locks', async () => {
+    const { full, number, run, calls, status } = setup({ preset: 'changesets' }, { ref: 'changeset-release/main' });
+    const missing = await run();
+    expect(missing.snapshot.pr.version).toBeUndefined();
+    expect(status()?.description).toMatch(/package\.json/);
+
+    emulators.github.control.setFile(full, {
+      ref: SHA.a,
+      path: 'package.json',
+      content: '{"name":"app","version":"2.4.0"}',
+    });
+    const before = calls().length;
+    const read = await run();
+    expect(read.snapshot.pr.version).toBe('2.4.0');
+    const reads = calls()
+      .slice(before)
+      .filter((c) => c.operation === 'repos/get-content');
+    expect(reads.map((c) => c.path)).toEqual([expect.stringContaining('/contents/package.json')]);
+
+    // A push: the version is the new head commit's.
+    emulators.github.control.pushHead(full, number, SHA.b);
+    emulators.github.control.setFile(full, { ref: SHA.b, path: 'package.json', content: '{"version":"2.5.0"}' });
+    const pushed = await run();
+    expect(pushed.snapshot.headSha).toBe(SHA.b);
+    expect(pushed.snapshot.pr.version).toBe('2.5.0');
+  });
+
+  it('protected paths: a pull request that is not a release and changes one fails with the path; one that does not is not required', async () => {
+    const config: GuardConfig = { preset: 'release-please', protectedPaths: ['charts/**'] };
+    const touching = setup(config, {
+      ref: 'bump-image',
+      files: [{ filename: 'README.md' }, { filename: 'charts/gitops-server/values.yaml' }],
+    });
+    const judged = await touching.run();
+    expect(judged.snapshot.kind).toBe('protected');
+    expect(touching.status()).toMatchObject({
+      state: 'failure',
+      description: expect.stringContaining('charts/gitops-server/values.yaml'),
+    });
+
+    const other = setup(config, { ref: 'docs', files: [{ filename: 'README.md' }] });
+    const plain = await other.run();
+    expect(plain.snapshot.kind).toBe('not-release');
+    expect(other.status()?.state).toBe('success');
+  });
+
+  it('the first 100 files come with the observe query; more, or a rename, are listed by REST with the old paths', async () => {
+    const config: GuardConfig = { protectedPaths: ['charts/**'] };
+    const small = setup(config, { ref: 'feature', files: paths(100) });
+    const before = small.calls().length;
+    await small.run();
+    const listed = small
+      .calls()
+      .slice(before)
+      .filter((c) => c.path.includes('/files'));
+    expect(listed).toHaveLength(0);
+
+    const renamed = setup(config, { ref: 'rename', files: [] });
+    emulators.github.control.setPullRequestFiles(renamed.full, renamed.number, [
+      { filename: 'deploy/values.yaml', status: 'renamed', previousFilename: 'charts/app/values.yaml' },
+    ]);
+    await renamed.run();
+    expect(renamed.status()).toMatchObject({
+      state: 'failure',
+      description: expect.stringContaining('charts/app/values.yaml'),
+    });
+
+    const large = setup(config, { ref: 'large', files: [...paths(250), { filename: 'charts/zz/values.yaml' }] });
+    const start = large.calls().length;
+    await large.run();
+    const pages = large
+      .calls()
+      .slice(start)
+      .filter((c) => c.path.includes('/files'));
+    expect(pages).toHaveLength(3);
+    expect(large.status()).toMatchObject({
+      state: 'failure',
+      description: expect.stringContaining('charts/zz/values.yaml'),
+    });
+  });
+
+  it('a pull request with more files than GitHub lists fails closed', async () => {
+    const huge = setup({ protectedPaths: ['charts/**'] }, { ref: 'huge', files: paths(3001) });
+    const judged = await huge.run();
+    expect(judged.snapshot.kind).toBe('protected');
+    expect(huge.status()?.state).toBe('failure');
+    expect(huge.status()?.description).toMatch(/3,?000|files/);
+  });
+
+  it('versionOf names a branch version: with another version source it is refused before any call', async () => {
+    await expect(
+      runGuard({
+        guard: createGuard({ preset: 'release-please' }),
+        octokit: undefined as never,
+        pr: { owner: 'o', repo: 'r', number: 1 },
+        release: { kind: 'in-run' },
+        versionOf: () => ({ version: '1.0.0' }),
+      }),
+    ).rejects.toThrow(/versionSource/);
+  });
+});
