@@ -376,6 +376,19 @@ describe('run(): gate', () => {
     expect(log.lines).toContain('require-revision: not checked by the gate, which checks that each predecessor exists');
   });
 
+  it('with a version source other than the branch, asks for the version instead of taking the branch name', async () => {
+    const { act } = setup({ command: 'gate', artifact: 'chart' });
+    const parsedConfig = (preset: 'release-please' | 'changesets') => ({
+      config: { ...parseInputs({ INPUT_TOKEN: 'guard' }).config, preset },
+    });
+    await expect(act('push', {}, { refName: 'main' }, parsedConfig('release-please'))).rejects.toThrow(
+      /input 'version': required by command gate when versions are not read from the branch \(version-source: title\)/,
+    );
+    await expect(act('push', {}, { refName: 'main' }, parsedConfig('changesets'))).rejects.toThrow(
+      /version-source: file:package\.json/,
+    );
+  });
+
   it('names the input when the artifact is missing', async () => {
     const { act } = setup({ command: 'gate' });
     await expect(act('push', {})).rejects.toThrow(/input 'artifact': required by command gate/);

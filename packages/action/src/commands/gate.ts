@@ -2,6 +2,7 @@
  * The `gate` command: a step of the release job, before an artifact is published, that fails while any
  * artifact it comes after (`after`) is missing from its registry. It guards no pull request.
  */
+import { PRESETS } from '@release-guard/core';
 import { versionOfBranch } from '@release-guard/github-adapter';
 import { gate } from '../gate.js';
 import type { ActionResult, CommandDeps } from '../run.js';
@@ -11,6 +12,15 @@ import { renderGateSummary } from '../summary.js';
 export async function checkGate({ inputs, context, clients, log }: CommandDeps): Promise<ActionResult> {
   const artifact = inputs.artifact;
   if (!artifact) throw new InputError('artifact', 'required by command gate: the name of the artifact to publish');
+  // The branch names the version only with the branch source: a release-please or changesets release is
+  // published from the base branch after its merge, whose name is no version.
+  const source = inputs.config.versionSource ?? PRESETS[inputs.config.preset ?? 'releases'].versionSource;
+  if (inputs.version === undefined && source !== 'branch') {
+    throw new InputError(
+      'version',
+      `required by command gate when versions are not read from the branch (version-source: ${typeof source === 'string' ? source : `file:${source.file}`}): give the version being published, e.g. from the release tool's output`,
+    );
+  }
   const version = inputs.version ?? versionOfBranch(context.refName ?? '').version;
   const result = await log.group(`release-guard: gate for ${artifact}`, () =>
     gate({
