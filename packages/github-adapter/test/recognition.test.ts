@@ -112,6 +112,32 @@ describe('runGuard reads what recognising a pull request needs', () => {
     expect(other.status()?.state).toBe('success');
   });
 
+  it('protected paths are judged again on every push, and a merge anyway is alerted once as a bypass', async () => {
+    const { full, number, run, status } = setup(
+      { protectedPaths: ['charts/*/values.yaml'] },
+      { ref: 'bump', files: [] },
+    );
+    await run();
+    expect(status(SHA.a)?.state).toBe('success');
+
+    emulators.github.control.pushHead(full, number, SHA.b, { files: [{ filename: 'charts/app/values.yaml' }] });
+    await run();
+    expect(status(SHA.b)).toMatchObject({
+      state: 'failure',
+      description: expect.stringContaining(
+        'changes release-managed files outside a release PR: charts/app/values.yaml',
+      ),
+    });
+
+    emulators.github.control.mergeByHand(full, number, 'releaser');
+    const merged = await run();
+    expect(merged.alerts).toEqual([
+      'bbbbbbb was merged by releaser although it is not a release and changes release-managed files outside a release PR: charts/app/values.yaml: the guard was bypassed.',
+    ]);
+    const again = await run();
+    expect(again.alerts).toEqual([]);
+  });
+
   it('the first 100 files come with the observe query; more, or a rename, are listed by REST with the old paths', async () => {
     const config: GuardConfig = { protectedPaths: ['charts/**'] };
     const small = setup(config, { ref: 'feature', files: paths(100) });
