@@ -244,6 +244,26 @@ describe('run(): auto', () => {
     expect(emulators.github.control.requests(full)).toHaveLength(before);
   });
 
+  it('an edited title runs the guard for its pull request; an edited body is a notice, no API call', async () => {
+    const { full, repo, act, open, log, releaseStatus } = setup();
+    const pr = open();
+    const payload = pullRequestEvent('synchronize', { repo, number: pr.number, head: pr.head }).payload;
+    const retitled = await act('pull_request_target', {
+      ...payload,
+      action: 'edited',
+      changes: { title: { from: 'Release v0.29.0' } },
+    });
+    expect(retitled.outputs).toMatchObject({ phase: 'prepared', 'head-sha': SHA.a });
+    expect(releaseStatus(SHA.a)).toMatchObject({ state: 'pending' });
+    const before = emulators.github.control.requests(full).length;
+    const body = await act('pull_request_target', { ...payload, action: 'edited', changes: { body: { from: '' } } });
+    expect(body.pullRequests).toEqual([]);
+    expect(log.lines).toContain(
+      'notice: release-guard does not act on pull_request_target.edited that changes neither the title nor the base (it changes body)',
+    );
+    expect(emulators.github.control.requests(full)).toHaveLength(before);
+  });
+
   it('dry run reads but writes nothing, and reports the effects it would have executed', async () => {
     const { full, repo, act, open, log } = setup({ 'dry-run': 'true' });
     const pr = open();
