@@ -396,6 +396,17 @@ describe('run(): gate', () => {
     expect(log.lines).toContain('require-revision: not checked by the gate, which checks that each predecessor exists');
   });
 
+  it('requires the version input when the version is not read from the branch', async () => {
+    const sources: Record<string, string>[] = [{ preset: 'release-please' }, { 'version-source': 'file:p.json#v' }];
+    for (const inputs of sources) {
+      const { act } = setup({ command: 'gate', artifact: 'chart', ...inputs });
+      const gated = act('push', {}, { refName: 'release-please--branches--main' });
+      await expect(gated).rejects.toThrow(/input 'version': required by command gate when the version is not read/);
+    }
+    const { act } = setup({ command: 'gate', artifact: 'image', preset: 'changesets', version: '1.2.3' });
+    expect((await act('push', {})).outputs.version).toBe('1.2.3');
+  });
+
   it('names the input when the artifact is missing', async () => {
     const { act } = setup({ command: 'gate' });
     await expect(act('push', {})).rejects.toThrow(/input 'artifact': required by command gate/);

@@ -2,6 +2,7 @@
  * The `gate` command: a step of the release job, before an artifact is published, that fails while any
  * artifact it comes after (`after`) is missing from its registry. It guards no pull request.
  */
+import { PRESETS } from '@release-guard/core';
 import { versionOfBranch } from '@release-guard/github-adapter';
 import { gate } from '../gate.js';
 import type { ActionResult, CommandDeps } from '../run.js';
@@ -11,6 +12,15 @@ import { renderGateSummary } from '../summary.js';
 export async function checkGate({ inputs, context, clients, log }: CommandDeps): Promise<ActionResult> {
   const artifact = inputs.artifact;
   if (!artifact) throw new InputError('artifact', 'required by command gate: the name of the artifact to publish');
+  const source = inputs.config.versionSource ?? PRESETS[inputs.config.preset ?? 'releases'].versionSource;
+  if (inputs.version === undefined && source !== 'branch') {
+    // The branch of such a release pull request (`release-please--branches--main`) names no version.
+    throw new InputError(
+      'version',
+      'required by command gate when the version is not read from the branch (version-source): ' +
+        'give the release version, e.g. the version input of the dispatched release workflow',
+    );
+  }
   const version = inputs.version ?? versionOfBranch(context.refName ?? '').version;
   const result = await log.group(`release-guard: gate for ${artifact}`, () =>
     gate({
