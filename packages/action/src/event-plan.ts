@@ -92,6 +92,8 @@ function pullRequest(eventName: string, payload: Json): EventPlan {
       return { kind: 'pull-request', number, events: [{ type: 'REOPENED', sha }] };
     case 'synchronize':
       return { kind: 'pull-request', number, events: [{ type: 'HEAD_CHANGED', sha }] };
+    case 'edited':
+      return edited(eventName, number, payload);
     case 'closed': {
       if (pr.merged !== true) return { kind: 'pull-request', number, events: [{ type: 'CLOSED' }] };
       const by = isObject(pr.merged_by) ? login(pr.merged_by, `${eventName}.pull_request.merged_by`) : 'unknown';
@@ -100,6 +102,22 @@ function pullRequest(eventName: string, payload: Json): EventPlan {
     default:
       return { kind: 'ignore', notice: `release-guard does not act on ${word(eventName)}.${word(action)}` };
   }
+}
+
+/**
+ * An edit: a new title (the version of a release pull request may be read from it) or a new base (its
+ * changed files are then others) runs the guard with no events: it reads the title and the files from
+ * GitHub, never from the payload, and reconcile applies them. An edit of neither, such as the body's, is
+ * ignored.
+ */
+function edited(eventName: string, number: number, payload: Json): EventPlan {
+  const changes = object(payload, 'changes', eventName);
+  if (isObject(changes.title) || isObject(changes.base)) return { kind: 'pull-request', number, events: [] };
+  const what = Object.keys(changes).slice(0, 5).map(word).join(', ') || 'nothing';
+  return {
+    kind: 'ignore',
+    notice: `release-guard does not act on ${word(eventName)}.edited that changes neither the title nor the base (it changes ${what})`,
+  };
 }
 
 function workflowRun(payload: Json): EventPlan {

@@ -11,10 +11,24 @@ export function checkConfig(config: GuardConfig): void {
     createGuard(config);
   } catch (error) {
     if (!(error instanceof GuardConfigError)) throw error;
-    const first = error.issues[0];
-    const input = first?.path.startsWith('artifacts')
-      ? 'artifacts'
-      : (first?.path ?? 'config').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-    throw new InputError(input, error.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+    const input = inputOf(error.issues[0]?.path ?? '');
+    // A problem of the input the error names needs no prefix; one of another input is prefixed with it.
+    const problems = error.issues.map((i) => (where(i.path) === input ? i.message : `${where(i.path)}: ${i.message}`));
+    throw new InputError(input, problems.join('; '));
   }
+}
+
+/** The input a configuration path comes from: its first field, spelled as the input (`versionSource.key` -> `version-source`). */
+function inputOf(path: string): string {
+  const field = path.split('.')[0] ?? '';
+  return field === '' ? 'config' : field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/**
+ * Where in the inputs a problem is: an entry of the `artifacts` list by its path (`artifacts.0.after.0`);
+ * anything else by its input alone, since the message quotes the value (a protected path's index counts
+ * only the lines that hold a glob).
+ */
+function where(path: string): string {
+  return path.startsWith('artifacts') ? path : inputOf(path);
 }

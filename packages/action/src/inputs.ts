@@ -4,7 +4,7 @@
  * (`inputs-config.ts`). `readInputs` is given them: `parseInputs` (`parse-inputs.ts`) loads both with it;
  * `loadInputs`, which the entry points call, loads each only when an input needs it.
  */
-import type { GuardConfig, MergeMethod } from '@release-guard/core';
+import type { GuardConfig, MergeMethod, Preset } from '@release-guard/core';
 import type { ApproverPolicy, ReleaseMode, StatusKind } from '@release-guard/github-adapter';
 
 export const COMMANDS = [
@@ -24,7 +24,10 @@ export const INPUT_NAMES = [
   'registry-token',
   'command',
   'pull-request',
+  'preset',
   'release-branch',
+  'version-source',
+  'protected-paths',
   'status-context',
   'status-kind',
   'artifacts',
@@ -91,7 +94,14 @@ export interface InputChecks {
 }
 
 /** The inputs that make the configuration beyond the merge method: without any, the core has nothing to check. */
-const CONFIG_INPUTS = ['release-branch', 'status-context', 'artifacts'] as const satisfies readonly InputName[];
+const CONFIG_INPUTS = [
+  'preset',
+  'release-branch',
+  'version-source',
+  'protected-paths',
+  'status-context',
+  'artifacts',
+] as const satisfies readonly InputName[];
 
 /**
  * `parseInputs`, loading only the checks the inputs need: YAML for an `artifacts` input, the core for a
@@ -166,9 +176,14 @@ function parse(env: NodeJS.ProcessEnv, checks: InputChecks): ActionInputs {
       `expected a version such as v0.29.0 (letters, digits, . _ + -), got ${shown(version)}`,
     );
   }
+  const protectedPaths = lines(get('protected-paths'));
   const config: GuardConfig = {
     mergeMethod,
+    // Checked by the core (`checks.config`), which names the presets and the forms of a version source.
+    ...(get('preset') ? { preset: get('preset') as Preset } : {}),
     ...(get('release-branch') ? { releaseBranch: get('release-branch') } : {}),
+    ...(get('version-source') ? { versionSource: get('version-source') as GuardConfig['versionSource'] } : {}),
+    ...(protectedPaths.length > 0 ? { protectedPaths } : {}),
     ...(get('status-context') ? { statusContext: get('status-context') } : {}),
     ...(get('artifacts') ? { artifacts: checks.artifacts(get('artifacts')) } : {}),
   };
@@ -236,6 +251,17 @@ function boolean(input: string, value: string): boolean {
   if (value === 'true') return true;
   if (value === 'false') return false;
   throw new InputError(input, `expected true or false, got ${shown(value)}`);
+}
+
+/**
+ * A multi-line input, one item a line: surrounding whitespace trimmed, blank lines and `#` comment lines
+ * left out.
+ */
+function lines(value: string): string[] {
+  return value
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
 }
 
 function list(value: string): string[] {

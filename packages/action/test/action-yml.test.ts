@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { createGuard } from '@release-guard/core';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { COMMANDS, INPUT_NAMES, parseInputs } from '../src/api.js';
@@ -34,9 +35,32 @@ describe('action.yml', () => {
     const applied = parseInputs({ INPUT_TOKEN: 'token' });
     expect(documented).toEqual({
       ...applied,
-      config: { ...applied.config, releaseBranch: 'releases/*', statusContext: 'release' },
+      config: { ...applied.config, preset: 'releases', statusContext: 'release' },
     });
     for (const command of COMMANDS) expect(action.inputs.command?.description).toContain(`\`${command}\``);
+  });
+
+  it("defaults neither release-branch nor version-source: the runner would pass them, and they would win over the preset's", () => {
+    expect(action.inputs['release-branch']?.default).toBeUndefined();
+    expect(action.inputs['version-source']?.default).toBeUndefined();
+    const env = Object.fromEntries(
+      Object.entries(action.inputs).flatMap(([name, input]) =>
+        input.default === undefined ? [] : [[`INPUT_${name.toUpperCase()}`, input.default]],
+      ),
+    );
+    const { config } = parseInputs({ ...env, INPUT_TOKEN: 'token', INPUT_PRESET: 'release-please' });
+    const { settings } = createGuard(config);
+    expect(settings.releaseBranch.test('release-please--branches--main')).toBe(true);
+    expect(settings.releaseBranch.test('releases/v1.2.0')).toBe(false);
+    expect(settings.versionSource).toBe('title');
+  });
+
+  it("declares the inputs in the order of INPUT_NAMES, which the README's Inputs table lists too", () => {
+    expect(Object.keys(action.inputs)).toEqual([...INPUT_NAMES]);
+    const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
+    const section = readme.slice(readme.indexOf('## Inputs\n'), readme.indexOf('## Outputs\n'));
+    const listed = [...section.matchAll(/^\| `([a-z-]+)` +\|/gm)].map(([, name]) => name);
+    expect(listed).toEqual([...INPUT_NAMES]);
   });
 
   it('runs the bundle on node24', () => {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { cli, USAGE } from '../src/cli.js';
 import { parseCommandLine } from '../src/cli-usage.js';
+import { parseInputs } from '../src/parse-inputs.js';
 import { HOSTILE_REGISTRY_WORDS, useHostileRegistry, workflowCommands } from './support/hostile-registry.js';
 import { useBundle } from './support/runner.js';
 
@@ -127,6 +128,9 @@ describe('the release-guard CLI', () => {
       { argv: args('--input', '=release.yaml'), says: "--input expects name=value, got '=release.yaml'" },
       { argv: args('--input', 'merge-method=fast-forward'), says: '--input merge-method: expected one of merge' },
       { argv: args('--input', 'release-timeout=soon'), says: '--input release-timeout: expected a positive whole' },
+      { argv: args('--input', 'preset=release-plz'), says: "--input preset: expected one of 'releases', 'release-" },
+      { argv: args('--input', 'version-source=tag'), says: "--input version-source: expected 'branch', 'title', or" },
+      { argv: args('--input', 'protected-paths=charts/**\n/etc/*'), says: '--input protected-paths: expected a path' },
       { argv: args('--command', 'deploy'), says: '--command: expected one of auto, release-started' },
       { argv: args('--command', 'reconcile', '--pull-request', 'x'), says: '--pull-request: expected a positive' },
       { argv: args('--input', 'dry-run=maybe'), says: "--dry-run: expected true or false, got 'maybe'" },
@@ -185,6 +189,19 @@ describe('the release-guard CLI', () => {
     expect(ignored.io.stderr).toContain('notice: release-guard does not act on push events');
     expect(ignored.io.stdout).toContain('phase=\n');
     expect(github.control.requests().slice(before)).toEqual([]);
+  });
+
+  it('takes the release tool inputs, protected paths one glob a line, into the configuration', () => {
+    const inputs = ['preset=release-please', 'version-source=title', 'protected-paths=charts/**\ncharts/*/values.yaml'];
+    const invocation = parseCommandLine(args(...inputs.flatMap((input) => ['--input', input])), {
+      GITHUB_TOKEN: TOKEN,
+    });
+    expect(invocation.help ? undefined : parseInputs(invocation.env).config).toEqual({
+      mergeMethod: 'merge',
+      preset: 'release-please',
+      versionSource: 'title',
+      protectedPaths: ['charts/**', 'charts/*/values.yaml'],
+    });
   });
 
   it('a {vesion} typo in an artifact ref is bad usage, caught before any API call', async () => {

@@ -49,6 +49,34 @@ describe('planFor', () => {
     });
   });
 
+  it.each(['pull_request', 'pull_request_target'])(
+    '%s edited: a new title or base runs the guard with no events, whatever title the payload claims',
+    (eventName) => {
+      const payload = pullRequestEvent('synchronize', { repo, number: 3906, head }).payload;
+      const edit = (changes: unknown) => planFor(eventName, { ...payload, action: 'edited', changes });
+      const run = { kind: 'pull-request', number: 3906, events: [] };
+      expect(edit({ title: { from: 'chore(main): release 1.2.2' } })).toEqual(run);
+      expect(edit({ base: { ref: { from: 'main' }, sha: { from: 'f'.repeat(40) } } })).toEqual(run);
+      expect(edit({ title: { from: 'draft' }, body: { from: 'notes' } })).toEqual(run);
+    },
+  );
+
+  it('pull_request edited of neither the title nor the base (the body) is ignored with a notice', () => {
+    const payload = pullRequestEvent('synchronize', { repo, number: 3906, head }).payload;
+    const edit = (changes: unknown) => planFor('pull_request_target', { ...payload, action: 'edited', changes });
+    expect(edit({ body: { from: 'old notes' } })).toEqual({
+      kind: 'ignore',
+      notice:
+        'release-guard does not act on pull_request_target.edited that changes neither the title nor the base (it changes body)',
+    });
+    expect(edit({})).toMatchObject({ kind: 'ignore', notice: expect.stringContaining('(it changes nothing)') });
+    // A title that is not an object of what changed is no title change.
+    expect(edit({ title: 'v9.9.9' })).toMatchObject({ kind: 'ignore' });
+    expect(() => planFor('pull_request', { ...payload, action: 'edited' })).toThrow(
+      'pull_request.changes must be an object',
+    );
+  });
+
   it('pull_request_target is read like pull_request', () => {
     const payload = pullRequestEvent('synchronize', { repo, number: 7, head }).payload;
     expect(planFor('pull_request_target', payload)).toEqual(planFor('pull_request', payload));

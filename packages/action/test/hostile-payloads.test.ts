@@ -269,6 +269,17 @@ describe('hostile event payloads: planFor', () => {
     expect(review).toEqual({ kind: 'pull-request', number: 7, events: [] });
   });
 
+  it('an edit that changes hostile fields is ignored with a short notice that quotes none of them raw', () => {
+    const changes = Object.fromEntries(
+      Array.from({ length: 1000 }, (_, i) => [`::add-mask::${'x'.repeat(i % 80)}<b>${i}`, { from: '' }]),
+    );
+    const plan = planFor('pull_request', { ...prPayload('edited'), changes });
+    expect(plan.kind).toBe('ignore');
+    const notice = plan.kind === 'ignore' ? plan.notice : '';
+    expect(notice.length).toBeLessThan(400);
+    expect(notice).not.toMatch(/::|<b>/);
+  });
+
   it('a head SHA that is not a SHA is refused before it reaches the core', () => {
     expectEventsAccepted(
       expectPayloadErrorOrPlan(() => planFor('pull_request', prPayload('synchronize', { head: { sha: 'not-a-sha' } }))),
@@ -344,6 +355,8 @@ describe('fuzzing planFor with fast-check', () => {
       'pull_request.head.sha',
       'pull_request.merged',
       'pull_request.merged_by',
+      'changes',
+      'changes.title',
       'workflow_run',
       'workflow_run.id',
       'workflow_run.run_attempt',
@@ -355,6 +368,7 @@ describe('fuzzing planFor with fast-check', () => {
     const actions = fc.constantFrom(
       'opened',
       'synchronize',
+      'edited',
       'reopened',
       'closed',
       'completed',
@@ -364,10 +378,11 @@ describe('fuzzing planFor with fast-check', () => {
     const mutated = fc
       .tuple(events, actions, fc.constantFrom(...paths), fc.option(anything, { nil: undefined }))
       .map(([event, action, path, value]) => {
-        const payload = structuredClone({ ...prPayload(action, { merged: true }), ...runPayload(action) }) as Record<
-          string,
-          unknown
-        >;
+        const payload = structuredClone({
+          ...prPayload(action, { merged: true }),
+          ...runPayload(action),
+          changes: { title: { from: 'chore(main): release 1.0.0' } },
+        }) as Record<string, unknown>;
         const keys = path.split('.');
         const last = keys.pop() as string;
         const parent = keys.reduce((node, key) => node[key] as Record<string, unknown>, payload);

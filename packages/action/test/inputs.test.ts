@@ -108,6 +108,50 @@ describe('parseInputs', () => {
     expect(error.message).toContain(message);
   });
 
+  it('reads the release tool inputs: a preset, a version source and protected paths, one glob a line', () => {
+    const inputs = parseInputs(
+      env({
+        token: 't',
+        preset: 'changesets',
+        'version-source': 'file:packages/app/package.json#version',
+        'protected-paths': "\n  charts/**  \n# the chart's values, bumped by the release\n\ncharts/*/values.yaml\r\n",
+      }),
+    );
+    expect(inputs.config).toEqual({
+      mergeMethod: 'merge',
+      preset: 'changesets',
+      versionSource: 'file:packages/app/package.json#version',
+      protectedPaths: ['charts/**', 'charts/*/values.yaml'],
+    });
+    expect(parseInputs(env({ token: 't', 'protected-paths': ' \n# none yet\n' })).config).toEqual({
+      mergeMethod: 'merge',
+    });
+  });
+
+  it.each([
+    [{ preset: 'release-plz' }, 'preset', "expected one of 'releases', 'release-please', 'changesets'"],
+    [{ 'version-source': 'tag' }, 'version-source', "expected 'branch', 'title', or 'file:<path>'"],
+    [{ 'version-source': 'file:/package.json' }, 'version-source', '"/package.json" starts with \'/\''],
+    [{ 'version-source': 'file:package.json#' }, 'version-source', "expected a key after '#'"],
+    [{ 'protected-paths': 'charts/**\n../secrets/*' }, 'protected-paths', "\"../secrets/*\" has an empty, '.' or '..'"],
+    [
+      { 'protected-paths': Array.from({ length: 51 }, (_, i) => `dir${i}/**`).join('\n') },
+      'protected-paths',
+      'expected at most 50 entries',
+    ],
+  ] as const)('%o is refused before any effect, naming the input once: %s', (inputs, input, message) => {
+    const error = inputError({ token: 't', ...inputs });
+    expect(error.input).toBe(input);
+    expect(error.message).toMatch(new RegExp(`^input '${input}': expected`));
+    expect(error.message).toContain(message);
+  });
+
+  it('names each input of a configuration with several problems', () => {
+    const error = inputError({ token: 't', preset: 'nope', 'version-source': 'tag' });
+    expect(error.input).toBe('preset');
+    expect(error.message).toContain("; version-source: expected 'branch', 'title'");
+  });
+
   it('a blank input takes its default, as the runner passes unset inputs', () => {
     expect(parseInputs(env({ token: 't', 'status-context': '  ', command: '' })).command).toBe('auto');
   });
@@ -131,6 +175,12 @@ describe('loadInputs, which loads YAML and the core only for the inputs that nee
     { token: 't', artifacts: '- name: image\n  ref: ghcr.io/a:{vesion}' },
     { artifacts: '- [broken' },
     { token: 't', command: 'deploy', 'release-branch': 'releases/[' },
+    { token: 't', preset: 'release-please' },
+    { token: 't', preset: 'release-plz' },
+    { token: 't', 'version-source': 'file:package.json#version' },
+    { token: 't', 'version-source': 'tag' },
+    { token: 't', 'protected-paths': 'charts/**' },
+    { token: 't', 'protected-paths': '/charts' },
   ];
 
   it.each(cases)('%o reads as parseInputs reads it', async (inputs) => {

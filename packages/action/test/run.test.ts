@@ -244,6 +244,26 @@ describe('run(): auto', () => {
     expect(emulators.github.control.requests(full)).toHaveLength(before);
   });
 
+  it('an edited title runs the guard for its pull request; an edited body is a notice, no API call', async () => {
+    const { full, repo, act, open, log, releaseStatus } = setup();
+    const pr = open();
+    const payload = pullRequestEvent('synchronize', { repo, number: pr.number, head: pr.head }).payload;
+    const retitled = await act('pull_request_target', {
+      ...payload,
+      action: 'edited',
+      changes: { title: { from: 'Release v0.29.0' } },
+    });
+    expect(retitled.outputs).toMatchObject({ phase: 'prepared', 'head-sha': SHA.a });
+    expect(releaseStatus(SHA.a)).toMatchObject({ state: 'pending' });
+    const before = emulators.github.control.requests(full).length;
+    const body = await act('pull_request_target', { ...payload, action: 'edited', changes: { body: { from: '' } } });
+    expect(body.pullRequests).toEqual([]);
+    expect(log.lines).toContain(
+      'notice: release-guard does not act on pull_request_target.edited that changes neither the title nor the base (it changes body)',
+    );
+    expect(emulators.github.control.requests(full)).toHaveLength(before);
+  });
+
   it('dry run reads but writes nothing, and reports the effects it would have executed', async () => {
     const { full, repo, act, open, log } = setup({ 'dry-run': 'true' });
     const pr = open();
@@ -376,17 +396,15 @@ describe('run(): gate', () => {
     expect(log.lines).toContain('require-revision: not checked by the gate, which checks that each predecessor exists');
   });
 
-  it('with a version source other than the branch, asks for the version instead of taking the branch name', async () => {
-    const { act } = setup({ command: 'gate', artifact: 'chart' });
-    const parsedConfig = (preset: 'release-please' | 'changesets') => ({
-      config: { ...parseInputs({ INPUT_TOKEN: 'guard' }).config, preset },
-    });
-    await expect(act('push', {}, { refName: 'main' }, parsedConfig('release-please'))).rejects.toThrow(
-      /input 'version': required by command gate when versions are not read from the branch \(version-source: title\)/,
-    );
-    await expect(act('push', {}, { refName: 'main' }, parsedConfig('changesets'))).rejects.toThrow(
-      /version-source: file:package\.json/,
-    );
+  it('requires the version input when the version is not read from the branch', async () => {
+    const sources: Record<string, string>[] = [{ preset: 'release-please' }, { 'version-source': 'file:p.json#v' }];
+    for (const inputs of sources) {
+      const { act } = setup({ command: 'gate', artifact: 'chart', ...inputs });
+      const gated = act('push', {}, { refName: 'release-please--branches--main' });
+      await expect(gated).rejects.toThrow(/input 'version': required by command gate when the version is not read/);
+    }
+    const { act } = setup({ command: 'gate', artifact: 'image', preset: 'changesets', version: '1.2.3' });
+    expect((await act('push', {})).outputs.version).toBe('1.2.3');
   });
 
   it('names the input when the artifact is missing', async () => {

@@ -12,13 +12,13 @@ import { renderGateSummary } from '../summary.js';
 export async function checkGate({ inputs, context, clients, log }: CommandDeps): Promise<ActionResult> {
   const artifact = inputs.artifact;
   if (!artifact) throw new InputError('artifact', 'required by command gate: the name of the artifact to publish');
-  // The branch names the version only with the branch source: a release-please or changesets release is
-  // published from the base branch after its merge, whose name is no version.
   const source = inputs.config.versionSource ?? PRESETS[inputs.config.preset ?? 'releases'].versionSource;
   if (inputs.version === undefined && source !== 'branch') {
+    // The branch of such a release pull request (`release-please--branches--main`) names no version.
     throw new InputError(
       'version',
-      `required by command gate when versions are not read from the branch (version-source: ${typeof source === 'string' ? source : `file:${source.file}`}): give the version being published, e.g. from the release tool's output`,
+      'required by command gate when the version is not read from the branch (version-source): ' +
+        'give the release version, e.g. the version input of the dispatched release workflow',
     );
   }
   const version = inputs.version ?? versionOfBranch(context.refName ?? '').version;
