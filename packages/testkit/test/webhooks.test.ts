@@ -125,6 +125,23 @@ describe('pull_request', () => {
     expect(at(pr, 'head.repo').id).not.toBe(at(pr, 'base.repo').id);
   });
 
+  it('edited validates, with what changed and the pull request as it is now', () => {
+    const changes = {
+      title: { from: 'chore(main): release 1.2.0-rc.1' },
+      base: { ref: { from: 'next' }, sha: { from: 'f'.repeat(40) } },
+    };
+    const event = pullRequestEvent('edited', { repo, number: 7, head, title: 'chore(main): release 1.2.0', changes });
+    expect(problems('webhook-pull-request-edited', event.payload)).toEqual([]);
+    expect(event.payload).toMatchObject({
+      action: 'edited',
+      changes,
+      pull_request: { title: 'chore(main): release 1.2.0' },
+    });
+    expect(() => pullRequestEvent('opened', { repo, number: 7, head, changes })).toThrow(
+      'changes come with edited, not opened',
+    );
+  });
+
   it('refuses a merge on an action other than closed', () => {
     expect(() => pullRequestEvent('opened', { repo, number: 1, head, merged: true })).toThrow(/closed/);
   });

@@ -29,12 +29,21 @@ export interface PullRequestOptions {
   /** `synchronize` only: the head before the push. Default: a SHA derived from the head. */
   before?: string;
   labels?: string[];
+  /** `edited` only: what changed (default nothing). The pull request itself carries the new values. */
+  changes?: PullRequestChanges;
   /** ISO time of the event. Default: a fixed time. */
   at?: string;
 }
 
 /** The `pull_request` actions release automation reacts to. */
-export type PullRequestAction = 'opened' | 'reopened' | 'synchronize' | 'closed';
+export type PullRequestAction = 'opened' | 'reopened' | 'synchronize' | 'closed' | 'edited';
+
+/** `edited` only: what the edit changed, each with the value it had before, as GitHub's `changes` spells it. */
+export interface PullRequestChanges {
+  title?: { from: string };
+  body?: { from: string };
+  base?: { ref: { from: string }; sha: { from: string } };
+}
 
 /** The `pull_request` object of a payload, as GitHub sends it for these options. */
 export function pullRequestObject(template: Payload, options: PullRequestOptions, state: 'open' | 'closed'): Payload {
@@ -152,7 +161,9 @@ export function pullRequestEvent(
 ): WebhookDelivery<'pull_request'> {
   if (options.merged && action !== 'closed')
     throw new RangeError(`a pull request is merged when closed, not ${action}`);
-  const template = example('pull_request', action);
+  if (options.changes && action !== 'edited') throw new RangeError(`changes come with edited, not ${action}`);
+  // @octokit/webhooks-examples has no edited example: its pull request is the one an opened payload carries.
+  const template = example('pull_request', action === 'edited' ? 'opened' : action);
   const author = options.user ?? (options.head.repo ?? options.repo).owner;
   const sender = options.sender ?? (options.merged ? (options.mergedBy ?? author) : author);
   const payload: Payload = {
@@ -161,6 +172,7 @@ export function pullRequestEvent(
     number: options.number,
     pull_request: pullRequestObject(template.pull_request as Payload, options, action === 'closed' ? 'closed' : 'open'),
   };
+  if (action === 'edited') payload.changes = options.changes ?? {};
   if (action === 'synchronize') {
     payload.before = options.before ?? stableSha(`before:${options.head.sha}`);
     payload.after = options.head.sha;
