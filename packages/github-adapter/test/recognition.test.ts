@@ -173,6 +173,23 @@ describe('runGuard reads what recognising a pull request needs', () => {
     });
   });
 
+  it('costs no call under release-please or with protected paths, and one under changesets, per run', async () => {
+    const opening = async (config: GuardConfig, ref: string) => {
+      const { run, calls } = setup(config, { ref, title: 'chore(main): release 1.0.0', files: paths(40) });
+      await run();
+      return calls().length;
+    };
+    const base = await opening({}, 'releases/v1.0.0');
+    const figures = {
+      'release-please': (await opening({ preset: 'release-please' }, 'release-please--branches--main')) - base,
+      changesets: (await opening({ preset: 'changesets' }, 'changeset-release/main')) - base,
+      'protected paths, 40 files':
+        (await opening({ protectedPaths: ['charts/**'] }, 'feature')) - (await opening({}, 'feature')),
+    };
+    console.info(`API calls of a first run: ${base} for releases/*; beyond that ${JSON.stringify(figures)}`);
+    expect(figures).toEqual({ 'release-please': 0, changesets: 1, 'protected paths, 40 files': 0 });
+  });
+
   it('a pull request with more files than GitHub lists fails closed', async () => {
     const huge = setup({ protectedPaths: ['charts/**'] }, { ref: 'huge', files: paths(3001) });
     const judged = await huge.run();
