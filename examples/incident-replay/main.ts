@@ -28,7 +28,7 @@ const reportPath = resolve(reportOption ?? join(tmpdir(), 'release-guard-inciden
 const started = performance.now();
 const unguarded = await replayIncident(UNGUARDED);
 const guarded = await replayIncident(GUARDED);
-const verdict = judge(unguarded, guarded);
+const verdict = judge([{ unguarded, guarded }]);
 await writeFile(reportPath, renderReport([unguarded, guarded], verdict), 'utf8');
 
 console.log(renderTerminal([unguarded, guarded], verdict));

@@ -28,12 +28,12 @@ describe('pnpm demo (main.ts)', () => {
       expect(stdout).toMatch(/window: 84 min 43 s \(~85 min\) in which every upgrade failed/);
       expect(stdout).toMatch(/window: 0 s: image pushed 12:41:02, chart pushed 12:41:\d\d/);
       expect(stdout).toMatch(
-        /^Verdict: without release-guard every upgrade failed for 84 min 43 s; with it, for none/m,
+        /^Verdict: v0\.29: without release-guard every upgrade failed for 84 min 43 s; with it, for none/m,
       );
       expect(stdout).toContain(`Report: ${report}`);
       const written = await readFile(report, 'utf8');
       expect(written).toContain('```mermaid\nstateDiagram-v2');
-      expect(written).toContain(`## ${GUARDED.title}`);
+      expect(written).toContain(`### ${GUARDED.title}`);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

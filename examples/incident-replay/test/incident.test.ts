@@ -104,47 +104,51 @@ describe('the v0.29 incident replayed on the GitHub and registry emulators', () 
   });
 
   it('the verdict passes for the seed and fails when the guard is bypassed and the chart is not gated', async () => {
-    expect(judge(unguarded, guarded)).toMatchObject({ exitCode: 0, problems: [] });
+    expect(judge([{ unguarded, guarded }])).toMatchObject({ exitCode: 0, problems: [] });
 
-    const bypassed = await replayIncident({ title: 'bypassed', guarded: true, bypass: true, chartGate: false });
+    const bypassed = await replayIncident({ ...GUARDED, title: 'bypassed', bypass: true, chartGate: false });
     expect(bypassed.window.ms).toBe(pushOf(bypassed, IMAGE).at.getTime() - pushOf(bypassed, CHART).at.getTime());
     expect(bypassed.window.ms).toBeGreaterThan(80 * MINUTE);
     expect(bypassed.guard?.violations).toHaveLength(1);
     expect(bypassed.guard?.alerts).toHaveLength(1);
-    const verdict = judge(unguarded, bypassed);
+    const verdict = judge([{ unguarded, guarded: bypassed }]);
     expect(verdict.exitCode).toBe(1);
     expect(verdict.problems).toEqual([
-      `with the guard every upgrade still failed for ${duration(bypassed.window.ms)}`,
-      `with the guard the release PR was merged by ${RELEASER}, not by ${GUARD_LOGIN}`,
+      `v0.29: with the guard every upgrade still failed for ${duration(bypassed.window.ms)}`,
+      `v0.29: with the guard the release PR was merged by ${RELEASER}, not by ${GUARD_LOGIN}`,
     ]);
     expect(verdict.line).toMatch(/^Verdict: FAILED: /);
   });
 
   it('a bypassing merge with the chart gated: no window, the gate holds the chart, the guard alerts, and the verdict fails', async () => {
-    const bypassed = await replayIncident({ title: 'bypassed, gated', guarded: true, bypass: true });
+    const bypassed = await replayIncident({ ...GUARDED, title: 'bypassed, gated', bypass: true });
     expect(bypassed.pushes.map((p) => p.name)).toEqual([IMAGE_NAME]);
     expect(bypassed.window).toMatchObject({ ms: 0 });
     expect(bypassed.entries.find((e) => e.actor === 'chart workflow')?.what).toMatch(
       /^gate closed: .*wego-app:v0\.29\.0.*; the chart is not pushed$/,
     );
     expect(bypassed.guard?.alerts).toHaveLength(1);
-    expect(judge(unguarded, bypassed).problems).toContain('with the guard the chart was never published');
+    expect(judge([{ unguarded, guarded: bypassed }]).problems).toContain(
+      'v0.29: with the guard the chart was never published',
+    );
   });
 
   it('the verdict fails when the run without the guard shows no window (the releaser waits for the release)', async () => {
-    const patient = await replayIncident({ title: 'patient', guarded: false, times: { handMerge: '12:45:00' } });
+    const patient = await replayIncident({ ...UNGUARDED, title: 'patient', times: { handMerge: '12:45:00' } });
     expect(pushOf(patient, CHART).at > pushOf(patient, IMAGE).at).toBe(true);
     expect(patient.window.ms).toBe(0);
-    const verdict = judge(patient, guarded);
+    const verdict = judge([{ unguarded: patient, guarded }]);
     expect(verdict.exitCode).toBe(1);
-    expect(verdict.problems).toEqual(['without the guard the replay shows no window: the incident was not reproduced']);
+    expect(verdict.problems).toEqual([
+      'v0.29: without the guard the replay shows no window: the incident was not reproduced',
+    ]);
   });
 
   it('the report has both timelines, the windows, the verdict and the machine’s diagram', () => {
-    const verdict = judge(unguarded, guarded);
+    const verdict = judge([{ unguarded, guarded }]);
     const report = renderReport([unguarded, guarded], verdict);
-    expect(report).toContain(`## ${UNGUARDED.title}`);
-    expect(report).toContain(`## ${GUARDED.title}`);
+    expect(report).toContain(`### ${UNGUARDED.title}`);
+    expect(report).toContain(`### ${GUARDED.title}`);
     for (const entry of [...unguarded.entries, ...guarded.entries]) {
       expect(report).toContain(`| ${entry.actor} | ${entry.what.replaceAll('|', '\\|')} |`);
     }
