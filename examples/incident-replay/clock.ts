@@ -1,10 +1,10 @@
-/** The day of the incident: every time of the replay is on it, in UTC. */
+/** The day of the v0.29 incident: every time of its replay is on it, in UTC. */
 export const INCIDENT_DAY = '2023-08-02';
 
-/** `11:16:00` on the day of the incident. */
-export function at(time: string): Date {
+/** `11:16:00` on `day` (YYYY-MM-DD, UTC), by default the day of the v0.29 incident. */
+export function at(time: string, day: string = INCIDENT_DAY): Date {
   if (!/^\d{2}:\d{2}:\d{2}$/.test(time)) throw new Error(`expected a time as HH:MM:SS, got '${time}'`);
-  return new Date(`${INCIDENT_DAY}T${time}Z`);
+  return new Date(`${day}T${time}Z`);
 }
 
 /** `11:16:00` for a date of the replay (UTC). */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { replayIncident } from './incident.js';
+import { GUARDED_2026, UNGUARDED_2026 } from './regression-2026.js';
 import { renderReport, renderTerminal } from './render.js';
 import { GUARDED, UNGUARDED } from './scenario.js';
 import { judge } from './verdict.js';
@@ -26,11 +27,17 @@ try {
 const reportPath = resolve(reportOption ?? join(tmpdir(), 'release-guard-incident-report.md'));
 
 const started = performance.now();
-const unguarded = await replayIncident(UNGUARDED);
-const guarded = await replayIncident(GUARDED);
-const verdict = judge(unguarded, guarded);
-await writeFile(reportPath, renderReport([unguarded, guarded], verdict), 'utf8');
+const pairs = [];
+for (const [unguarded, guarded] of [
+  [UNGUARDED, GUARDED],
+  [UNGUARDED_2026, GUARDED_2026],
+] as const) {
+  pairs.push({ unguarded: await replayIncident(unguarded), guarded: await replayIncident(guarded) });
+}
+const runs = pairs.flatMap((pair) => [pair.unguarded, pair.guarded]);
+const verdict = judge(pairs);
+await writeFile(reportPath, renderReport(runs, verdict), 'utf8');
 
-console.log(renderTerminal([unguarded, guarded], verdict));
+console.log(renderTerminal(runs, verdict));
 console.log(`\nReport: ${reportPath} (replayed in ${Math.round(performance.now() - started)} ms)`);
 process.exitCode = verdict.exitCode;

@@ -4,7 +4,7 @@
  */
 import type { Effect, GuardSnapshot } from '@release-guard/core';
 import type { GitHubControl } from '@release-guard/testkit';
-import { CHART_NAME, CHART_VERSION, IMAGE_NAME, RELEASE_WORKFLOW, VERSION } from './scenario.js';
+import { RELEASE_WORKFLOW } from './scenario.js';
 import { releaseRunOf } from './world.js';
 
 export function short(text: string, length = 7): string {
@@ -15,24 +15,27 @@ export function refTail(ref: string): string {
   return ref.slice(ref.lastIndexOf('/') + 1);
 }
 
-export function shortImage(): string {
-  return `${refTail(IMAGE_NAME)}:${VERSION}`;
-}
-
-export function shortChart(): string {
-  return `${refTail(CHART_NAME)}:${CHART_VERSION}`;
+/** `wego-app:v0.29.0`: an image or a chart by the last part of its name, and its tag. */
+export function shortArtifact(artifact: { name: string; tag: string }): string {
+  return `${refTail(artifact.name)}:${artifact.tag}`;
 }
 
 /**
  * What the guard did with `effect`, once executed, as timeline lines: read against the guard's `snapshot`
- * after its run and what GitHub now records for the repository `full`.
+ * after its run and what GitHub now records for the repository `full` and the release PR's head `sha`.
  */
-export function describeEffect(effect: Effect, snapshot: GuardSnapshot, github: GitHubControl, full: string): string[] {
+export function describeEffect(
+  effect: Effect,
+  snapshot: GuardSnapshot,
+  github: GitHubControl,
+  release: { full: string; sha: string },
+): string[] {
+  const { full } = release;
   switch (effect.type) {
     case 'SET_STATUS':
       return [`status "${effect.context}" -> ${effect.state}: ${effect.description}`];
     case 'START_RELEASE': {
-      const run = releaseRunOf(github, full);
+      const run = releaseRunOf(github, full, release.sha);
       return [
         `starts the release: dispatches ${RELEASE_WORKFLOW}${run ? `, run ${run.id} "${run.displayTitle.slice(0, 21)}…"` : ''}`,
       ];

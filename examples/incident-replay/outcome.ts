@@ -1,18 +1,11 @@
 /**
  * What a replay yields: its timeline, and what GitHub and the registry recorded by its end (the push
- * log and the window measured from it, the release PR, the merge requests, the `release` statuses).
+ * log and the window measured from it, the release PR, the merge requests, the `release` statuses, and
+ * the status of a pull request that changes release-managed files).
  */
 import type { Phase } from '@release-guard/core';
 import type { GitHubControl, PushRecord, RegistryControl, RequestLogEntry } from '@release-guard/testkit';
-import {
-  CHART_NAME,
-  CHART_VERSION,
-  HEAD_SHA,
-  IMAGE_NAME,
-  type IncidentTimes,
-  type Scenario,
-  VERSION,
-} from './scenario.js';
+import type { IncidentTimes, Scenario } from './scenario.js';
 
 export interface TimelineEntry {
   at: Date;
@@ -30,6 +23,14 @@ export interface UpgradeWindow {
   ms: number;
 }
 
+/** A `release` status as GitHub recorded it. */
+export interface RecordedStatus {
+  state: string;
+  description: string | null;
+  at: Date;
+  by: string;
+}
+
 export interface IncidentRun {
   scenario: Scenario;
   times: IncidentTimes;
@@ -42,7 +43,9 @@ export interface IncidentRun {
   /** Every `pulls/merge` request GitHub answered, with its status and caller. */
   mergeRequests: RequestLogEntry[];
   /** The `release` statuses GitHub recorded on the head, oldest first. */
-  statuses: { state: string; description: string | null; at: Date; by: string }[];
+  statuses: RecordedStatus[];
+  /** The pull request that changes release-managed files outside a release, when the replay opened one. */
+  protectedChange?: { number: number; statuses: RecordedStatus[] };
   /** The guard's last result, when guarded. */
   guard?: { phase: Phase; violations: string[]; alerts: string[] };
 }
@@ -80,21 +83,29 @@ export interface Seen {
   guard?: IncidentRun['guard'];
 }
 
-/** A finished replay: what it saw, and what GitHub (release PR `number` on `full`) and the registry recorded. */
+/**
+ * A finished replay: what it saw, and what GitHub (release PR `number` on `full`, and the pull request
+ * `protectedChange` when there is one) and the registry recorded.
+ */
 export function recordedRun(
   seen: Seen,
   github: GitHubControl,
   registry: RegistryControl,
-  pr: { full: string; number: number },
+  pr: { full: string; number: number; protectedChange?: number },
 ): IncidentRun {
+  const { incident } = seen.scenario;
   const record = github.pullRequest(pr.full, pr.number);
   const pushes = registry.pushes();
+  const statusesOf = (sha: string): RecordedStatus[] =>
+    github
+      .statuses(pr.full, sha, 'release')
+      .map((s) => ({ state: s.state, description: s.description, at: new Date(s.createdAt), by: s.creator.login }));
   const run: IncidentRun = {
     scenario: seen.scenario,
     times: seen.times,
     entries: seen.entries,
     pushes,
-    window: measureWindow(pushes, { name: IMAGE_NAME, tag: VERSION }, { name: CHART_NAME, tag: CHART_VERSION }),
+    window: measureWindow(pushes, incident.image, incident.chart),
     pullRequest: {
       number: record.number,
       merged: record.merged,
@@ -102,10 +113,12 @@ export function recordedRun(
       ...(record.mergedBy ? { mergedBy: record.mergedBy.login } : {}),
     },
     mergeRequests: mergeRequests(github, pr.full),
-    statuses: github
-      .statuses(pr.full, HEAD_SHA, 'release')
-      .map((s) => ({ state: s.state, description: s.description, at: new Date(s.createdAt), by: s.creator.login })),
+    statuses: statusesOf(incident.release.headSha),
   };
   if (seen.guard) run.guard = seen.guard;
+  if (pr.protectedChange !== undefined) {
+    const change = github.pullRequest(pr.full, pr.protectedChange);
+    run.protectedChange = { number: change.number, statuses: statusesOf(change.head.sha) };
+  }
   return run;
 }

@@ -11,12 +11,26 @@ export interface Verdict {
   line: string;
 }
 
+/** An incident's two replays: without the guard (or with it as it was) and with it. */
+export interface IncidentPair {
+  unguarded: IncidentRun;
+  guarded: IncidentRun;
+}
+
 /**
- * Judges the two replays. Without the guard the incident must show: the chart out before its image
- * (a window). With the guard there must be no window, and the release must really have happened: the
- * guard merged after the image was pushed, and the chart went out.
+ * Judges each incident's two replays. Without the guard the incident must show: the chart out before its
+ * image (a window). With the guard there must be no window, and the release must really have happened:
+ * the guard merged after the image was pushed, and the chart went out; a pull request that changes
+ * release-managed files outside a release, when the replay opened one, must have failed. Each problem
+ * names its incident (`v0.29: …`).
  */
-export function judge(unguarded: IncidentRun, guarded: IncidentRun): Verdict {
+export function judge(pairs: readonly IncidentPair[]): Verdict {
+  const problems = pairs.flatMap((pair) => problemsOf(pair).map((p) => `${pair.guarded.scenario.incident.key}: ${p}`));
+  if (problems.length > 0) return { exitCode: 1, problems, line: `Verdict: FAILED: ${problems.join('; ')}.` };
+  return { exitCode: 0, problems, line: `Verdict: ${pairs.map(passed).join(' ')}` };
+}
+
+function problemsOf({ unguarded, guarded }: IncidentPair): string[] {
   const problems: string[] = [];
   if (!(unguarded.window.ms > 0)) {
     problems.push('without the guard the replay shows no window: the incident was not reproduced');
@@ -34,19 +48,22 @@ export function judge(unguarded: IncidentRun, guarded: IncidentRun): Verdict {
     problems.push('with the guard the release PR was merged before the image was pushed');
   }
   if (!guarded.window.chartPushedAt) problems.push('with the guard the chart was never published');
+  if (guarded.scenario.incident.protectedChange && guarded.protectedChange?.statuses.at(-1)?.state !== 'failure') {
+    problems.push('with the guard the pull request changing release-managed files outside a release did not fail');
+  }
+  return problems;
+}
 
-  if (problems.length > 0) return { exitCode: 1, problems, line: `Verdict: FAILED: ${problems.join('; ')}.` };
+/** What a pair that passed shows, as a sentence. */
+function passed({ unguarded, guarded }: IncidentPair): string {
   const refused = guarded.mergeRequests.find((r) => r.caller !== GUARD_LOGIN && r.status !== 200);
   const early = refused
     ? `GitHub refused the ${hhmmss(new Date(refused.at)).slice(0, 5)} merge (${refused.status}), `
     : '';
-  return {
-    exitCode: 0,
-    problems,
-    line:
-      `Verdict: without release-guard every upgrade failed for ${duration(unguarded.window.ms)}; with it, for none: ` +
-      `${early}the guard merged at ${hhmmss(pr.mergedAt as Date)} after the image, and the chart followed.`,
-  };
+  return (
+    `${guarded.scenario.incident.key}: without release-guard every upgrade failed for ${duration(unguarded.window.ms)}; ` +
+    `with it, for none: ${early}the guard merged at ${hhmmss(guarded.pullRequest.mergedAt as Date)} after the image, and the chart followed.`
+  );
 }
 
 /** `84 min 43 s`, `30 s`, `0 s`; the rest of the replay for a window the image never closed. */
