@@ -29,12 +29,32 @@ export interface PullRequestOptions {
   /** `synchronize` only: the head before the push. Default: a SHA derived from the head. */
   before?: string;
   labels?: string[];
+  /** `dequeued` only (and required there): why the pull request left the merge queue. */
+  reason?: DequeueReason;
   /** ISO time of the event. Default: a fixed time. */
   at?: string;
 }
 
-/** The `pull_request` actions release automation reacts to. */
-export type PullRequestAction = 'opened' | 'reopened' | 'synchronize' | 'closed';
+/** The `pull_request` actions release automation reacts to; `enqueued` and `dequeued` are the merge queue's. */
+export type PullRequestAction = 'opened' | 'reopened' | 'synchronize' | 'closed' | 'enqueued' | 'dequeued';
+
+/**
+ * Why a pull request left the merge queue, as the `reason` of a `pull_request` `dequeued` delivery spells
+ * it (`webhook-pull-request-dequeued` of @octokit/openapi-webhooks 12.1.0).
+ */
+export type DequeueReason =
+  | 'UNKNOWN_REMOVAL_REASON'
+  | 'MANUAL'
+  | 'MERGE'
+  | 'MERGE_CONFLICT'
+  | 'CI_FAILURE'
+  | 'CI_TIMEOUT'
+  | 'ALREADY_MERGED'
+  | 'QUEUE_CLEARED'
+  | 'ROLL_BACK'
+  | 'BRANCH_PROTECTIONS'
+  | 'GIT_TREE_INVALID'
+  | 'INVALID_MERGE_COMMIT';
 
 /** The `pull_request` object of a payload, as GitHub sends it for these options. */
 export function pullRequestObject(template: Payload, options: PullRequestOptions, state: 'open' | 'closed'): Payload {
@@ -131,7 +151,8 @@ export function pullRequestObject(template: Payload, options: PullRequestOptions
 /**
  * A `pull_request` delivery, from GitHub's example for the action, rewritten to the options. A `head.repo`
  * other than `repo` makes a fork pull request; `closed` with `merged: true` a merge (the examples have
- * none: it is built from the closed one).
+ * none: it is built from the closed one). The examples have no `enqueued` or `dequeued` either: those are
+ * built from the opened one, `dequeued` with its `reason`.
  *
  * @example
  * ```ts
@@ -152,7 +173,11 @@ export function pullRequestEvent(
 ): WebhookDelivery<'pull_request'> {
   if (options.merged && action !== 'closed')
     throw new RangeError(`a pull request is merged when closed, not ${action}`);
-  const template = example('pull_request', action);
+  if ((action === 'dequeued') !== (options.reason !== undefined)) {
+    throw new RangeError(`a reason belongs to a dequeued pull request, and a dequeued one needs one (${action})`);
+  }
+  const queueAction = action === 'enqueued' || action === 'dequeued';
+  const template = example('pull_request', queueAction ? 'opened' : action);
   const author = options.user ?? (options.head.repo ?? options.repo).owner;
   const sender = options.sender ?? (options.merged ? (options.mergedBy ?? author) : author);
   const payload: Payload = {
@@ -161,6 +186,7 @@ export function pullRequestEvent(
     number: options.number,
     pull_request: pullRequestObject(template.pull_request as Payload, options, action === 'closed' ? 'closed' : 'open'),
   };
+  if (options.reason) payload.reason = options.reason;
   if (action === 'synchronize') {
     payload.before = options.before ?? stableSha(`before:${options.head.sha}`);
     payload.after = options.head.sha;
