@@ -171,8 +171,11 @@ export function pullRequestEvent(
   action: PullRequestAction,
   options: PullRequestOptions,
 ): WebhookDelivery<'pull_request'> {
-  if (options.merged && action !== 'closed')
-    throw new RangeError(`a pull request is merged when closed, not ${action}`);
+  // The queue's merge closes the pull request, then removes it from the queue (dequeued, reason MERGE).
+  const mergedDequeue = action === 'dequeued' && options.reason === 'MERGE';
+  if (options.merged && action !== 'closed' && !mergedDequeue) {
+    throw new RangeError(`a pull request is merged when closed (or dequeued for its merge), not ${action}`);
+  }
   if ((action === 'dequeued') !== (options.reason !== undefined)) {
     throw new RangeError(`a reason belongs to a dequeued pull request, and a dequeued one needs one (${action})`);
   }
@@ -184,7 +187,11 @@ export function pullRequestEvent(
     ...envelope(template, options.repo, sender),
     action,
     number: options.number,
-    pull_request: pullRequestObject(template.pull_request as Payload, options, action === 'closed' ? 'closed' : 'open'),
+    pull_request: pullRequestObject(
+      template.pull_request as Payload,
+      options,
+      action === 'closed' || (mergedDequeue && options.merged) ? 'closed' : 'open',
+    ),
   };
   if (options.reason) payload.reason = options.reason;
   if (action === 'synchronize') {
