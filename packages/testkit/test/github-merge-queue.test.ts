@@ -16,6 +16,17 @@ function queued(collaborators: Record<string, 'read' | 'write' | 'admin'> = { al
   return { ...fresh, number };
 }
 
+/** A success of `release` on `sha`, through the API. */
+const pass = (owner: string, repo: string, sha: string) =>
+  octokit().rest.repos.createCommitStatus({ owner, repo, sha, state: 'success', context: 'release' });
+
+/** Passes the head of `queued()`'s pull request, queues it as alice, and answers its group's commit. */
+async function queueFirst({ owner, repo, full, number }: ReturnType<typeof queued>): Promise<string> {
+  await pass(owner, repo, SHA.a);
+  github().control.enqueue(full, number, { login: 'alice' });
+  return github().control.mergeQueue(full, 'main')?.groups[0]?.headSha ?? '';
+}
+
 /** What each delivery is: `event.action (reason)`. */
 const kinds = (deliveries: WebhookDelivery[]) =>
   deliveries.map(({ name, payload }) => `${name}.${payload.action}${payload.reason ? ` (${payload.reason})` : ''}`);
@@ -51,7 +62,7 @@ describe('a merge_queue rule', () => {
   it('refuses a direct merge with 405 "Changes must be made through the merge queue", even when protection is met', async () => {
     const { owner, repo, full, number } = queued();
     const api = octokit();
-    await api.rest.repos.createCommitStatus({ owner, repo, sha: SHA.a, state: 'success', context: 'release' });
+    await pass(owner, repo, SHA.a);
     const merge = api.rest.pulls.merge({ owner, repo, pull_number: number, sha: SHA.a });
     await expect(merge).rejects.toMatchObject({
       status: 405,
@@ -63,11 +74,11 @@ describe('a merge_queue rule', () => {
 
 describe('merge groups', () => {
   it('enqueuing builds a group on the base; success on the GROUP’s commit merges it as a fast-forward', async () => {
-    const { owner, repo, full, number } = queued();
+    const fresh = queued();
+    const { owner, repo, full, number } = fresh;
     const control = github().control;
     const api = octokit();
-    await api.rest.repos.createCommitStatus({ owner, repo, sha: SHA.a, state: 'success', context: 'release' });
-    control.enqueue(full, number, { login: 'alice' });
+    await queueFirst(fresh);
     const [group] = control.mergeQueue(full, 'main')?.groups ?? [];
     expect(group).toMatchObject({
       number,
@@ -82,7 +93,7 @@ describe('merge groups', () => {
     expect(control.pullRequest(full, number).merged).toBe(false);
     const branches = await api.rest.repos.listBranchesForHeadCommit({ owner, repo, commit_sha: groupSha });
     expect(branches.data.map((b) => b.name)).toEqual([`gh-readonly-queue/main/pr-${number}-${SHA.a}`]);
-    await api.rest.repos.createCommitStatus({ owner, repo, sha: groupSha, state: 'success', context: 'release' });
+    await pass(owner, repo, groupSha);
     const pr = control.pullRequest(full, number);
     expect(pr).toMatchObject({ merged: true, state: 'closed', mergeCommitSha: groupSha, mergedBy: { login: 'alice' } });
     expect(pr.head.sha).toBe(SHA.a);
@@ -94,12 +105,11 @@ describe('merge groups', () => {
   });
 
   it('a failed required context on the group removes the pull request (CI_FAILURE) and destroys the group', async () => {
-    const { owner, repo, full, number } = queued();
+    const fresh = queued();
+    const { owner, repo, full, number } = fresh;
     const control = github().control;
     const api = octokit();
-    await api.rest.repos.createCommitStatus({ owner, repo, sha: SHA.a, state: 'success', context: 'release' });
-    control.enqueue(full, number, { login: 'alice' });
-    const groupSha = control.mergeQueue(full, 'main')?.groups[0]?.headSha ?? '';
+    const groupSha = await queueFirst(fresh);
     await api.rest.checks.create({ owner, repo, name: 'release', head_sha: groupSha, conclusion: 'failure' });
     expect(control.pullRequest(full, number)).toMatchObject({ merged: false, state: 'open' });
     expect(control.mergeQueue(full, 'main')).toMatchObject({ entries: [], groups: [] });
@@ -114,10 +124,9 @@ describe('merge groups', () => {
   it('groups are sequential: the next pull request gets its group on the new base once the first merges', async () => {
     const { owner, repo, full, number } = queued();
     const control = github().control;
-    const api = octokit();
     const second = control.openPullRequest(full, { head: { ref: 'releases/v2', sha: SHA.b } });
     for (const sha of [SHA.a, SHA.b]) {
-      await api.rest.repos.createCommitStatus({ owner, repo, sha, state: 'success', context: 'release' });
+      await pass(owner, repo, sha);
     }
     control.enqueue(full, number, { login: 'alice' });
     control.enqueue(full, second, { login: 'alice' });
@@ -128,7 +137,7 @@ describe('merge groups', () => {
     ]);
     expect(queue?.groups.map((g) => g.number)).toEqual([number]);
     const first = queue?.groups[0]?.headSha ?? '';
-    await api.rest.repos.createCommitStatus({ owner, repo, sha: first, state: 'success', context: 'release' });
+    await pass(owner, repo, first);
     const next = control.mergeQueue(full, 'main')?.groups[0];
     expect(next).toMatchObject({ number: second, baseSha: first });
   });
@@ -138,7 +147,7 @@ describe('merge groups', () => {
     const control = github().control;
     const urgent = control.openPullRequest(full, { head: { ref: 'hotfix', sha: SHA.b } });
     for (const sha of [SHA.a, SHA.b]) {
-      await octokit().rest.repos.createCommitStatus({ owner, repo, sha, state: 'success', context: 'release' });
+      await pass(owner, repo, sha);
     }
     control.enqueue(full, number, { login: 'alice' });
     control.enqueue(full, urgent, { login: 'alice', jump: true });
@@ -158,10 +167,10 @@ describe('merge groups', () => {
   });
 
   it('a push to a queued pull request’s head removes it from the queue', async () => {
-    const { owner, repo, full, number } = queued();
+    const fresh = queued();
+    const { full, number } = fresh;
     const control = github().control;
-    await octokit().rest.repos.createCommitStatus({ owner, repo, sha: SHA.a, state: 'success', context: 'release' });
-    control.enqueue(full, number, { login: 'alice' });
+    await queueFirst(fresh);
     control.pushHead(full, number, SHA.b);
     expect(control.mergeQueue(full, 'main')?.entries).toEqual([]);
     expect(kinds(control.deliveries(full)).slice(-2)).toEqual([
@@ -171,14 +180,14 @@ describe('merge groups', () => {
   });
 
   it('control.dequeue removes a pull request for a person’s reason; onDelivery hears every delivery', async () => {
-    const { owner, repo, full, number } = queued();
+    const fresh = queued();
+    const { full, number } = fresh;
     const control = github().control;
     const heard: string[] = [];
     const stop = control.onDelivery((delivery, from) => {
       if (from === full) heard.push(delivery.name);
     });
-    await octokit().rest.repos.createCommitStatus({ owner, repo, sha: SHA.a, state: 'success', context: 'release' });
-    control.enqueue(full, number, { login: 'alice' });
+    await queueFirst(fresh);
     expect(control.dequeue(full, number, 'MANUAL', 'alice')).toBe(true);
     expect(control.dequeue(full, number)).toBe(false);
     stop();
@@ -191,13 +200,11 @@ describe('merge groups', () => {
   });
 
   it('every delivery the queue produces validates against @octokit/openapi-webhooks', async () => {
-    const { owner, repo, full, number } = queued();
+    const fresh = queued();
+    const { owner, repo, full } = fresh;
     const control = github().control;
-    const api = octokit();
-    await api.rest.repos.createCommitStatus({ owner, repo, sha: SHA.a, state: 'success', context: 'release' });
-    control.enqueue(full, number, { login: 'alice' });
-    const groupSha = control.mergeQueue(full, 'main')?.groups[0]?.headSha ?? '';
-    await api.rest.repos.createCommitStatus({ owner, repo, sha: groupSha, state: 'success', context: 'release' });
+    const groupSha = await queueFirst(fresh);
+    await pass(owner, repo, groupSha);
     const deliveries = control.deliveries(full);
     expect(kinds(deliveries)).toEqual([
       'pull_request.enqueued',
