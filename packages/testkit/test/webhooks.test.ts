@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   deliveryId,
   disorder,
+  mergeGroupEvent,
   pullRequestEvent,
   pullRequestReviewEvent,
   type ReviewState,
@@ -39,6 +40,9 @@ const builders: Record<string, () => WebhookDelivery> = {
     }),
   workflow_dispatch: () => workflowDispatchEvent({ repo, ref: 'main', workflowPath: '.github/workflows/sweep.yaml' }),
   schedule: () => scheduleEvent({ repo, cron: '*/15 * * * *' }),
+  'pull_request.dequeued': () => pullRequestEvent('dequeued', { repo, number: 3906, head, reason: 'CI_FAILURE' }),
+  'merge_group.checks_requested': () =>
+    mergeGroupEvent('checks_requested', { repo, number: 3906, prHeadSha: head.sha }),
 };
 
 describe('pull_request', () => {

@@ -1,6 +1,6 @@
 /** The control API of the GitHub emulator, and the request log it keeps. */
 
-import { ContentControl } from './control/contents.js';
+import { MergeQueueControl } from './control/merge-queue.js';
 import type { FaultRule, Faults } from './faults.js';
 import type { GitHubState } from './state.js';
 
@@ -31,10 +31,10 @@ export interface Counters {
  *
  * Its methods are grouped by concern, each group a class this one extends: repositories and access
  * (control/repositories.ts), pull requests (control/pull-requests.ts), workflows and runs
- * (control/workflows.ts), the files of commits (control/contents.ts); the request log, contract violations
- * and faults are here.
+ * (control/workflows.ts), the files of commits (control/contents.ts), merge queues and the deliveries
+ * they produce (control/merge-queue.ts); the request log, contract violations and faults are here.
  */
-export class GitHubControl extends ContentControl {
+export class GitHubControl extends MergeQueueControl {
   readonly log: RequestLogEntry[] = [];
   readonly violations: Error[] = [];
   readonly counters: Counters = { requests: 0, requestValidations: 0, responseValidations: 0 };

@@ -3,6 +3,7 @@ import {
   type Account,
   atLeast,
   type GitHubState,
+  type Protection,
   type PullRequestRecord,
   type RepositoryRecord,
   shaOf,
@@ -10,30 +11,49 @@ import {
 
 export type MergeOutcome = { merged: true; sha: string } | { merged: false; status: 403 | 405 | 409; message: string };
 
+/** How a required context stands on a commit. */
+export type ContextState = 'success' | 'pending' | 'failure' | 'expected';
+
+/**
+ * Each required context of `protection` on commit `sha`: `success` when a status of that name, or the
+ * latest check run (of the pinned app when there is one, other apps' runs of that name counting for
+ * nothing), succeeded; `failure` when the latest status failed or errored, or the latest run completed
+ * otherwise; `expected` when nothing reported; else `pending`.
+ */
+export function requiredContexts(
+  repo: RepositoryRecord,
+  protection: Protection,
+  sha: string,
+): { context: string; state: ContextState }[] {
+  const statuses = latestStatuses(repo, sha);
+  return protection.requiredContexts.map((context) => {
+    const pinned = protection.requiredChecks.find((c) => c.context === context);
+    const run = repo.checkRuns
+      .filter((r) => r.headSha === sha && r.name === context && (!pinned || r.app.id === pinned.appId))
+      .at(-1);
+    const status = statuses.find((s) => s.context === context);
+    const counted = pinned ? undefined : status?.state;
+    if ((run?.status === 'completed' && run.conclusion === 'success') || counted === 'success') {
+      return { context, state: 'success' };
+    }
+    if (!run && !status) return { context, state: 'expected' };
+    const failed = run?.status === 'completed' || counted === 'failure' || counted === 'error';
+    return { context, state: failed ? 'failure' : 'pending' };
+  });
+}
+
 /**
  * Why branch protection refuses to merge `pr` now, or undefined: every required context must be
- * `success` on the head (a status, or the latest check run of that name; of the pinned app when there
- * is one, other apps' check runs of that name counting for nothing), and enough approving reviews must
- * stand.
+ * `success` on the head (see `requiredContexts`), and enough approving reviews must stand.
  */
 export function protectionBlocker(repo: RepositoryRecord, pr: PullRequestRecord): string | undefined {
   const protection = repo.protection.get(pr.base.ref);
   if (!protection) return undefined;
-  const statuses = latestStatuses(repo, pr.head.sha);
-  for (const context of protection.requiredContexts) {
-    const pinned = protection.requiredChecks.find((c) => c.context === context);
-    const runs = repo.checkRuns.filter(
-      (r) => r.headSha === pr.head.sha && r.name === context && (!pinned || r.app.id === pinned.appId),
-    );
-    const run = runs.at(-1);
-    const runOk = run?.status === 'completed' && run.conclusion === 'success';
-    const status = statuses.find((s) => s.context === context);
-    const statusOk = !pinned && status?.state === 'success';
-    if (!runOk && !statusOk) {
-      return status || run
-        ? `Required status check "${context}" is not successful.`
-        : `Required status check "${context}" is expected.`;
-    }
+  const unmet = requiredContexts(repo, protection, pr.head.sha).find((c) => c.state !== 'success');
+  if (unmet) {
+    return unmet.state === 'expected'
+      ? `Required status check "${unmet.context}" is expected.`
+      : `Required status check "${unmet.context}" is not successful.`;
   }
   if (protection.requiredApprovals > 0) {
     const latest = new Map<string, string>();
@@ -44,6 +64,20 @@ export function protectionBlocker(repo: RepositoryRecord, pr: PullRequestRecord)
     }
   }
   return undefined;
+}
+
+/**
+ * GitHub's refusal of a direct merge into a branch whose rules require a merge queue: REST answers 405
+ * "Changes must be made through the merge queue" (quoted by cncf/prow-github-actions#166 and
+ * pascalgn/automerge-action#235), GraphQL `mergePullRequest` the same text, followed by what branch
+ * protection still waits for when it waits for something ("GraphQL: Changes must be made through the
+ * merge queue Waiting on code owner review from …", cli/cli#8746).
+ */
+function queueRefusal(repo: RepositoryRecord, pr: PullRequestRecord): string {
+  const blocker = protectionBlocker(repo, pr);
+  return blocker
+    ? `Changes must be made through the merge queue ${blocker}`
+    : 'Changes must be made through the merge queue';
 }
 
 /** GitHub's merge semantics, shared by REST `pulls/merge`, GraphQL `mergePullRequest` and auto-merge. */
@@ -59,6 +93,7 @@ export function mergePullRequest(
   }
   if (pr.merged) return { merged: false, status: 405, message: 'Pull Request is not mergeable' };
   if (pr.state !== 'open') return { merged: false, status: 405, message: 'Pull Request is not mergeable' };
+  if (repo.mergeQueues.has(pr.base.ref)) return { merged: false, status: 405, message: queueRefusal(repo, pr) };
   if (expectedSha !== undefined && expectedSha !== pr.head.sha) {
     return { merged: false, status: 409, message: 'Head branch was modified. Review and try the merge again.' };
   }

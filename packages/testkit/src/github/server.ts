@@ -4,7 +4,7 @@ import { ContractViolation, loadContract } from './contract.js';
 import { GitHubControl } from './control.js';
 import { type FaultRule, Faults } from './faults.js';
 import { createGraphQL, type GraphQLEndpoint } from './graphql/endpoint.js';
-import { settleAutoMerges } from './merge.js';
+import { settle } from './queue.js';
 import { Representations } from './representations.js';
 import {
   cancelWorkflowRun,
@@ -21,6 +21,7 @@ import { getContent } from './rest/contents.js';
 import { error, type Handler, type Reply } from './rest/context.js';
 import { getPull, listPullFiles, listPulls, mergePull } from './rest/pulls.js';
 import { createReview, dismissReview, listReviews } from './rest/reviews.js';
+import { getBranchRules } from './rest/rules.js';
 import { createCommitStatus, getCombinedStatusForRef, listCommitStatusesForRef } from './rest/statuses.js';
 import { getTeamMembership } from './rest/teams.js';
 import { type Account, GitHubState } from './state.js';
@@ -47,6 +48,7 @@ const HANDLERS: Record<string, Handler> = {
   'pulls/list-reviews': listReviews,
   'pulls/merge': mergePull,
   'repos/create-commit-status': createCommitStatus,
+  'repos/get-branch-rules': getBranchRules,
   'repos/get-collaborator-permission-level': getCollaboratorPermissionLevel,
   'repos/get-combined-status-for-ref': getCombinedStatusForRef,
   'repos/get-content': getContent,
@@ -218,7 +220,7 @@ export async function startGitHub(options: GitHubOptions = {}): Promise<GitHubEm
         url,
       });
     }
-    if (method !== 'get') settleAutoMerges(state);
+    if (method !== 'get') settle(state);
     if (result.unserved) {
       const violation = new ContractViolation('request', operationId, [result.unserved]);
       control.violations.push(violation);

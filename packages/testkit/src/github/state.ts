@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { WebhookDelivery } from '../webhooks/types.js';
 
 /** Repository permissions, weakest first (GitHub's role names). */
 export const PERMISSIONS = ['none', 'read', 'triage', 'write', 'maintain', 'admin'] as const;
@@ -139,6 +140,55 @@ export interface WorkflowRunRecord {
   updatedAt: string;
 }
 
+/**
+ * The parameters of a ruleset's `merge_queue` rule, as REST `repos/get-branch-rules` spells them
+ * (`repository-rule-merge-queue` of GitHub's OpenAPI description).
+ */
+export interface MergeQueueParameters {
+  merge_method: 'MERGE' | 'SQUASH' | 'REBASE';
+  grouping_strategy: 'ALLGREEN' | 'HEADGREEN';
+  max_entries_to_build: number;
+  max_entries_to_merge: number;
+  min_entries_to_merge: number;
+  min_entries_to_merge_wait_minutes: number;
+  check_response_timeout_minutes: number;
+}
+
+/** A merge group: the commit the queue builds for an entry, on the base branch as it is. */
+export interface MergeGroupRecord {
+  /** The group's commit, the one required checks report on. */
+  headSha: string;
+  /** `refs/heads/gh-readonly-queue/<base>/pr-<N>-<head sha>`. */
+  headRef: string;
+  /** The commit of the base branch the group was built on. */
+  baseSha: string;
+  createdAt: string;
+}
+
+/** A pull request waiting in a merge queue. */
+export interface MergeQueueEntryRecord {
+  id: number;
+  number: number;
+  enqueuer: Account;
+  enqueuedAt: string;
+  /** The pull request's head SHA when it was enqueued. */
+  headSha: string;
+  jump: boolean;
+  /** The entry's merge group, once the queue builds one (the first entry's only: groups are sequential). */
+  group: MergeGroupRecord | null;
+}
+
+/** The merge queue a ruleset's `merge_queue` rule requires on one branch. */
+export interface MergeQueueRecord {
+  id: number;
+  branch: string;
+  /** The id of the ruleset holding the rule. */
+  rulesetId: number;
+  parameters: MergeQueueParameters;
+  /** First entry first. */
+  entries: MergeQueueEntryRecord[];
+}
+
 export interface RepositoryRecord {
   id: number;
   owner: Account;
@@ -158,6 +208,8 @@ export interface RepositoryRecord {
   comments: IssueCommentRecord[];
   workflows: WorkflowRecord[];
   runs: WorkflowRunRecord[];
+  /** Merge queues by the branch whose rules require them. */
+  mergeQueues: Map<string, MergeQueueRecord>;
   nextNumber: number;
   createdAt: string;
 }
@@ -173,6 +225,10 @@ export class GitHubState {
   readonly tokens = new Map<string, string>();
   /** Team members by `org/team-slug`, with their role. */
   readonly teams = new Map<string, Map<string, 'member' | 'maintainer'>>();
+  /** The webhook deliveries the emulator produced (the merge queue's), oldest first, with their repository. */
+  readonly deliveries: { repo: string; delivery: WebhookDelivery }[] = [];
+  /** Who hears of each delivery as it is produced. */
+  readonly deliveryListeners = new Set<(delivery: WebhookDelivery, repo: string) => void>();
   private nextId = 1000;
 
   constructor(
@@ -202,6 +258,12 @@ export class GitHubState {
 
   repository(fullName: string): RepositoryRecord | undefined {
     return this.repositories.get(fullName.toLowerCase());
+  }
+
+  /** Records a delivery of `repo` and hands it to the listeners. */
+  deliver(repo: RepositoryRecord, delivery: WebhookDelivery): void {
+    this.deliveries.push({ repo: repo.fullName, delivery });
+    for (const listener of this.deliveryListeners) listener(delivery, repo.fullName);
   }
 
   permission(repo: RepositoryRecord, login: string): Permission {

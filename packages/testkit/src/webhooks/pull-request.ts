@@ -31,13 +31,32 @@ export interface PullRequestOptions {
   labels?: string[];
   /** `edited` only: what changed (default nothing). The pull request itself carries the new values. */
   changes?: PullRequestChanges;
+  /** `dequeued` only (and required there): why the pull request left the merge queue. */
+  reason?: DequeueReason;
   /** ISO time of the event. Default: a fixed time. */
   at?: string;
 }
 
-/** The `pull_request` actions release automation reacts to. */
-export type PullRequestAction = 'opened' | 'reopened' | 'synchronize' | 'closed' | 'edited';
+/** The `pull_request` actions release automation reacts to; `enqueued` and `dequeued` are the merge queue's. */
+export type PullRequestAction = 'opened' | 'reopened' | 'synchronize' | 'closed' | 'edited' | 'enqueued' | 'dequeued';
 
+/**
+ * Why a pull request left the merge queue, as the `reason` of a `pull_request` `dequeued` delivery spells
+ * it (`webhook-pull-request-dequeued` of @octokit/openapi-webhooks 12.1.0).
+ */
+export type DequeueReason =
+  | 'UNKNOWN_REMOVAL_REASON'
+  | 'MANUAL'
+  | 'MERGE'
+  | 'MERGE_CONFLICT'
+  | 'CI_FAILURE'
+  | 'CI_TIMEOUT'
+  | 'ALREADY_MERGED'
+  | 'QUEUE_CLEARED'
+  | 'ROLL_BACK'
+  | 'BRANCH_PROTECTIONS'
+  | 'GIT_TREE_INVALID'
+  | 'INVALID_MERGE_COMMIT';
 /** `edited` only: what the edit changed, each with the value it had before, as GitHub's `changes` spells it. */
 export interface PullRequestChanges {
   title?: { from: string };
@@ -140,7 +159,8 @@ export function pullRequestObject(template: Payload, options: PullRequestOptions
 /**
  * A `pull_request` delivery, from GitHub's example for the action, rewritten to the options. A `head.repo`
  * other than `repo` makes a fork pull request; `closed` with `merged: true` a merge (the examples have
- * none: it is built from the closed one).
+ * none: it is built from the closed one). The examples have no `enqueued` or `dequeued` either: those are
+ * built from the opened one, `dequeued` with its `reason`.
  *
  * @example
  * ```ts
@@ -159,20 +179,33 @@ export function pullRequestEvent(
   action: PullRequestAction,
   options: PullRequestOptions,
 ): WebhookDelivery<'pull_request'> {
-  if (options.merged && action !== 'closed')
-    throw new RangeError(`a pull request is merged when closed, not ${action}`);
+  // The queue's merge closes the pull request, then removes it from the queue (dequeued, reason MERGE).
+  const mergedDequeue = action === 'dequeued' && options.reason === 'MERGE';
+  if (options.merged && action !== 'closed' && !mergedDequeue) {
+    throw new RangeError(`a pull request is merged when closed (or dequeued for its merge), not ${action}`);
+  }
+  if ((action === 'dequeued') !== (options.reason !== undefined)) {
+    throw new RangeError(`a reason belongs to a dequeued pull request, and a dequeued one needs one (${action})`);
+  }
   if (options.changes && action !== 'edited') throw new RangeError(`changes come with edited, not ${action}`);
-  // @octokit/webhooks-examples has no edited example: its pull request is the one an opened payload carries.
-  const template = example('pull_request', action === 'edited' ? 'opened' : action);
+  // @octokit/webhooks-examples has no edited, enqueued or dequeued example: their pull request is the one
+  // an opened payload carries.
+  const fromOpened = action === 'enqueued' || action === 'dequeued' || action === 'edited';
+  const template = example('pull_request', fromOpened ? 'opened' : action);
   const author = options.user ?? (options.head.repo ?? options.repo).owner;
   const sender = options.sender ?? (options.merged ? (options.mergedBy ?? author) : author);
   const payload: Payload = {
     ...envelope(template, options.repo, sender),
     action,
     number: options.number,
-    pull_request: pullRequestObject(template.pull_request as Payload, options, action === 'closed' ? 'closed' : 'open'),
+    pull_request: pullRequestObject(
+      template.pull_request as Payload,
+      options,
+      action === 'closed' || (mergedDequeue && options.merged) ? 'closed' : 'open',
+    ),
   };
   if (action === 'edited') payload.changes = options.changes ?? {};
+  if (options.reason) payload.reason = options.reason;
   if (action === 'synchronize') {
     payload.before = options.before ?? stableSha(`before:${options.head.sha}`);
     payload.after = options.head.sha;

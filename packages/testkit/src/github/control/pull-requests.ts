@@ -4,6 +4,7 @@
  */
 
 import { carryTree } from '../contents.js';
+import { dequeue } from '../queue.js';
 import { type ChangedFileRecord, type FileStatus, type PullRequestRecord, type Review, shaOf } from '../state.js';
 import { RepositoryControl } from './repositories.js';
 
@@ -76,8 +77,9 @@ export class PullRequestControl extends RepositoryControl {
   }
 
   /**
-   * A push to the head branch: the head SHA moves (auto-merge is disabled, as GitHub does), the new commit
-   * starts with the files of the old one, and `files`, when given, replace the files the pull request changes.
+   * A push to the head branch: the head SHA moves (auto-merge is disabled, as GitHub does, and a queued pull
+   * request leaves the merge queue), the new commit starts with the files of the old one, and `files`, when
+   * given, replace the files the pull request changes.
    */
   pushHead(repo: string, number: number, sha: string, options: { files?: readonly PullRequestFile[] } = {}): void {
     const pr = this.pullRequest(repo, number);
@@ -88,6 +90,9 @@ export class PullRequestControl extends RepositoryControl {
     pr.autoMerge = null;
     head?.branches.set(pr.head.ref, sha);
     pr.updatedAt = this.state.timestamp();
+    // "GitHub also auto-dequeues on a later push" (cncf/prow-github-actions#166); the reason GitHub gives
+    // is not documented.
+    dequeue(this.state, this.repo(repo), pr, 'UNKNOWN_REMOVAL_REASON', this.state.account('github-merge-queue[bot]'));
   }
 
   /** Edits a pull request's title or body, as its author does on GitHub (a `pull_request` `edited` event). */

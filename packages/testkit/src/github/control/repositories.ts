@@ -36,6 +36,7 @@ export class RepositoryControl {
       comments: [],
       workflows: [],
       runs: [],
+      mergeQueues: new Map(),
       nextNumber: 1,
       createdAt: this.state.timestamp(),
     };

@@ -6,7 +6,7 @@
 import { type DocumentNode, execute, type FieldNode, type OperationDefinitionNode, parse, validate } from 'graphql';
 import { ContractViolation } from '../contract.js';
 import type { GitHubControl } from '../control.js';
-import { settleAutoMerges } from '../merge.js';
+import { settle } from '../queue.js';
 import type { Account, GitHubState } from '../state.js';
 import { type Context, findPullRequest, GitHubAnswer, type PullRequestObject } from './context.js';
 import { executableSchema, githubSchema } from './schema.js';
@@ -116,7 +116,7 @@ export function createGraphQL(state: GitHubState, control: GitHubControl): Graph
         locations: e.locations,
         type: (e.extensions?.type as string | undefined) ?? 'INTERNAL',
       }));
-      settleAutoMerges(state);
+      settle(state);
       return errors ? { data: result.data ?? null, errors } : { data: result.data };
     },
   };

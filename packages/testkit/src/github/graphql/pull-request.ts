@@ -23,6 +23,7 @@ import {
   page,
   repoObject,
 } from './context.js';
+import { pullRequestQueueFields } from './merge-queue.js';
 
 /**
  * REST's `status` of a changed file as GraphQL's `PatchStatus`. `PatchStatus` has no value for REST's
@@ -74,6 +75,7 @@ export const pullRequestResolvers = {
     },
     // No merge conflicts are modelled: an open pull request is always mergeable; protection shows in mergeStateStatus.
     mergeable: ({ pr }: PullRequestObject) => (pr.state === 'open' ? 'MERGEABLE' : 'UNKNOWN'),
+    ...pullRequestQueueFields,
     mergeStateStatus: ({ repo, pr }: PullRequestObject) =>
       pr.state !== 'open' ? 'UNKNOWN' : protectionBlocker(repo, pr) ? 'BLOCKED' : 'CLEAN',
     autoMergeRequest: ({ pr }: PullRequestObject) =>

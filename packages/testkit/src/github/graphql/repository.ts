@@ -17,6 +17,7 @@ import {
   type RepositoryObject,
   repoObject,
 } from './context.js';
+import { repositoryMergeQueue } from './merge-queue.js';
 import { prState } from './pull-request.js';
 
 /** The caller as `viewer`: always a `User` in the schema, and a bot keeps its `[bot]` suffix there. */
@@ -55,6 +56,7 @@ export const repositoryResolvers = {
     }),
     isFork: ({ repo }: RepositoryObject) => repo.fork,
     defaultBranchRef: ({ repo }: RepositoryObject) => ({ name: repo.defaultBranch }),
+    mergeQueue: repositoryMergeQueue,
     pullRequest: ({ repo }: RepositoryObject, args: { number: number }) => {
       const pr = repo.pulls.get(args.number);
       if (!pr)

@@ -14,6 +14,7 @@ import {
   validate,
 } from 'graphql';
 import { commitResolvers } from './commit.js';
+import { mergeQueueResolvers } from './merge-queue.js';
 import { mutationResolvers } from './mutations.js';
 import { pullRequestResolvers } from './pull-request.js';
 import { repositoryResolvers } from './repository.js';
@@ -56,6 +57,7 @@ const resolvers = {
   ...pullRequestResolvers,
   ...commitResolvers,
   ...timelineResolvers,
+  ...mergeQueueResolvers,
   ...mutationResolvers,
 };
 
