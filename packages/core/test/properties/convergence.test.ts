@@ -121,7 +121,9 @@ describe('convergence: reconcile once with the true facts after lost, duplicated
     console.info(figures.report('convergence (observable)'));
     expect(figures.runs).toBe(RUNS);
     expect(figures.events / figures.runs).toBeGreaterThanOrEqual(20);
-    expect(figures.full / figures.runs).toBeGreaterThan(0.1);
+    // About one run in ten is checked in full (9 to 12% over random seeds): the bound sits well below,
+    // so a run fails only when generation stops producing such histories, not by chance.
+    expect(figures.full / figures.runs).toBeGreaterThan(0.06);
   });
 
   it(`release-please's release PRs, their heads' facts given and their titles edited (${RUNS} runs)`, () => {
