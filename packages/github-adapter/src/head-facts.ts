@@ -14,32 +14,35 @@ export interface FirstFiles {
 }
 
 /**
- * Every file the pull request changes, and whether that is all of them. The first 100 come with the
- * observe query and are enough when they are all and none is a rename: GraphQL names a renamed file by
- * its new path only, and a rename changes its old path too. Otherwise REST lists them (`previous_filename`
- * is the old path), 100 a call; GitHub lists at most 3,000, so a pull request with more is incomplete.
+ * Every file the pull request at `head` changes, and whether that is all of them. The first 100 come with
+ * the observe query and are enough when they are all and none is a rename: GraphQL names a renamed file
+ * by its new path only, and a rename changes its old path too. Otherwise REST lists them
+ * (`previous_filename` is the old path), 100 a call, and the pull request is read again: REST lists the
+ * files of the head as it is when it answers, so files listed after a push are not the files of `head`,
+ * which stay unknown (undefined: the guard keeps what it knew of `head`, or fails closed). GitHub lists
+ * at most 3,000 files: a pull request with more is incomplete.
  */
 export async function changedFilesOf(
   octokit: Octokit,
   ref: PullRequestRef,
-  first: FirstFiles,
-): Promise<{ files: ChangedFile[]; filesComplete: boolean }> {
-  const renamed = first.files.nodes.some((file) => file.changeType === 'RENAMED');
-  if (!first.files.pageInfo.hasNextPage && !renamed) {
+  head: string,
+  first?: FirstFiles,
+): Promise<{ files: ChangedFile[]; filesComplete: boolean } | undefined> {
+  const renamed = first?.files.nodes.some((file) => file.changeType === 'RENAMED') ?? true;
+  if (first && !first.files.pageInfo.hasNextPage && !renamed) {
     const files = first.files.nodes.map((file) => ({ path: file.path }));
     return { files, filesComplete: files.length >= first.changedFiles };
   }
-  const listed = await octokit.paginate(octokit.rest.pulls.listFiles, {
-    owner: ref.owner,
-    repo: ref.repo,
-    pull_number: ref.number,
-    per_page: 100,
-  });
+  const pull = { owner: ref.owner, repo: ref.repo, pull_number: ref.number };
+  const listed = await octokit.paginate(octokit.rest.pulls.listFiles, { ...pull, per_page: 100 });
+  const { data: after } = await octokit.rest.pulls.get(pull);
   const files = listed.slice(0, MAX_FILES).map((file) => ({
     path: file.filename,
     ...(file.previous_filename ? { previousPath: file.previous_filename } : {}),
   }));
-  return { files, filesComplete: files.length >= first.changedFiles && first.changedFiles <= MAX_FILES };
+  if (after.head.sha !== head) return undefined;
+  const counted = after.changed_files;
+  return { files, filesComplete: counted <= MAX_FILES && files.length >= counted };
 }
 
 /**

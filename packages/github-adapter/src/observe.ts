@@ -238,7 +238,7 @@ async function headFactsOf(
     };
   }
   if (kind === 'release' || !pr.files || pr.changedFiles === undefined) return {};
-  return changedFilesOf(octokit, ref, { changedFiles: pr.changedFiles, files: pr.files });
+  return (await changedFilesOf(octokit, ref, pr.headRefOid, { changedFiles: pr.changedFiles, files: pr.files })) ?? {};
 }
 
 const BOT_SUFFIX = '[bot]';

@@ -12,6 +12,7 @@ import {
 import { type ArtifactVerifierOptions, verifyArtifacts } from './artifacts/index.js';
 import { saveTimeline } from './comments.js';
 import { type ArtifactVerifier, githubExecutor } from './executor.js';
+import { changedFilesOf } from './head-facts.js';
 import { disableAutoMerge } from './merge.js';
 import { type Observation, type ObserveOptions, observe, type PullRequestRef, sameLogin } from './observe.js';
 import { type ReleaseMode, releaseRuns, rerunOf } from './release.js';
@@ -295,7 +296,8 @@ function isReleaseBranch(guard: Guard, branch: string): boolean {
 /**
  * What else speaks for this pull request's head commit, so that this pull request writes nothing on it:
  * for a pull request that is not a release, every open release pull request of this repository with the
- * same head, and every release branch of this repository that points at it (a release pull request that
+ * same head, every other open pull request with that head that changes protected paths (when this one does
+ * not), and every release branch of this repository that points at it (a release pull request that
  * is closed for a moment, or not opened yet); for a release pull request, an older open one with the same
  * head (a second release pull request of one branch, into another base).
  */
@@ -313,6 +315,7 @@ async function governorsOf(
       .filter((other) => other.number < number)
       .map((other) => `the older release pull request #${other.number}`);
   }
+  const protectedOthers = kind === 'not-release' ? await protectedSharers(octokit, repo, guard, observed) : [];
   const { data } = await octokit.rest.repos.listBranchesForHeadCommit({
     ...repo,
     commit_sha: observed.facts.pr.headSha,
@@ -322,8 +325,32 @@ async function governorsOf(
     .filter((name) => isReleaseBranch(guard, name) && !prs.some((other) => other.headRef === name));
   return [
     ...prs.map((other) => `release pull request #${other.number}`),
+    ...protectedOthers.map((number) => `pull request #${number}, which changes release-managed files`),
     ...branches.map((name) => `the release branch ${name}`),
   ];
+}
+
+/**
+ * The other open pull requests with this head that change protected paths (into another base, the same
+ * commit changes other files): "not required" written for this one would stand on their head too. One
+ * whose files cannot be read at this head counts, failing closed.
+ */
+async function protectedSharers(
+  octokit: Octokit,
+  repo: { owner: string; repo: string },
+  guard: Guard,
+  observed: Observation,
+): Promise<number[]> {
+  if (guard.settings.protectedPaths.length === 0) return [];
+  const { headSha } = observed.facts.pr;
+  const found: number[] = [];
+  for (const other of observed.sharedHead) {
+    if (isReleaseBranch(guard, other.headRef)) continue;
+    const files = await changedFilesOf(octokit, { ...repo, number: other.number }, headSha);
+    const kind = classify({ headRef: other.headRef, fromFork: false, ...(files ?? {}) }, guard.settings);
+    if (kind === 'protected') found.push(other.number);
+  }
+  return found;
 }
 
 const SHARED_HEAD_MARKER = '<!-- release-guard:shared-head';

@@ -20,11 +20,17 @@ function setup(config: GuardConfig, pr: { ref: string; title?: string; files?: {
   });
   const [owner = '', repo = ''] = full.split('/');
   const guard = createGuard(config);
-  const run = () =>
-    runGuard({ guard, octokit, pr: { owner, repo, number }, release: { kind: 'dispatch', workflow: 'release.yaml' } });
+  const runFor = (n: number) =>
+    runGuard({
+      guard,
+      octokit,
+      pr: { owner, repo, number: n },
+      release: { kind: 'dispatch', workflow: 'release.yaml' },
+    });
+  const run = () => runFor(number);
   const calls = () => emulators.github.control.requests(full);
   const status = (sha: string = SHA.a) => emulators.github.control.statuses(full, sha).at(-1);
-  return { full, number, run, calls, status };
+  return { full, number, octokit, run, runFor, calls, status };
 }
 
 const paths = (n: number, prefix = 'src/file') =>
@@ -208,5 +214,41 @@ describe('runGuard reads what recognising a pull request needs', () => {
         versionOf: () => ({ version: '1.0.0' }),
       }),
     ).rejects.toThrow(/versionSource/);
+  });
+
+  it('files REST lists after a push are not taken for the files of the head the query read', async () => {
+    const { full, number, octokit, run, status } = setup(
+      { protectedPaths: ['charts/**'] },
+      { ref: 'bump', files: [...paths(150), { filename: 'charts/app/values.yaml' }] },
+    );
+    // The author pushes B, as many files and none protected, between the query and the REST listing.
+    let pushed = false;
+    octokit.hook.before('request', (options) => {
+      if (!pushed && String(options.url).includes('/files')) {
+        pushed = true;
+        emulators.github.control.pushHead(full, number, SHA.b, { files: paths(151) });
+      }
+    });
+    const judged = await run();
+    expect(pushed).toBe(true);
+    expect(judged.snapshot.kind).toBe('protected');
+    expect(status(SHA.a)).toMatchObject({ state: 'failure', description: expect.stringContaining('not given') });
+  });
+
+  it('"not required" is never written on a head another open pull request changes protected paths at', async () => {
+    const config: GuardConfig = { protectedPaths: ['charts/**'] };
+    const { full, number, runFor, status } = setup(config, { ref: 'feature', files: [{ filename: 'src/app.ts' }] });
+    // The same head into main, where the commit changes the chart (into staging it does not).
+    const intoMain = emulators.github.control.openPullRequest(full, {
+      head: { ref: 'feature', sha: SHA.a },
+      files: [{ filename: 'src/app.ts' }, { filename: 'charts/app/values.yaml' }],
+    });
+    await runFor(intoMain);
+    expect(status()?.state).toBe('failure');
+    const intoStaging = await runFor(number);
+    expect(intoStaging.ignored.join('\n')).toContain(
+      `pull request #${intoMain}, which changes release-managed files, whose status governs it`,
+    );
+    expect(status()?.state).toBe('failure');
   });
 });
