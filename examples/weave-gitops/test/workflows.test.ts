@@ -170,9 +170,9 @@ function dispatch(file: string, ref: string, inputs: Record<string, string>, tar
 }
 
 /** The run-name release.yaml gets when the guard dispatches it for `commit`. */
-function releaseRunName(commit: string): string {
+function releaseRunName(commit: string, version: string): string {
   const release = workflow('release.yaml');
-  const contexts = contextsFor(dispatch(release.file, releaseBranch, { sha: commit }), release);
+  const contexts = contextsFor(dispatch(release.file, releaseBranch, { sha: commit, version }), release);
   return evaluateTemplate(release['run-name'] ?? '', 'run-name', contexts);
 }
 
@@ -188,7 +188,7 @@ function releaseRun(overrides: Partial<WorkflowRunOptions> = {}): ActionsEvent {
     headBranch: releaseBranch,
     event: 'workflow_dispatch',
     conclusion: 'success',
-    displayTitle: releaseRunName(releaseHead),
+    displayTitle: releaseRunName(releaseHead, 'v0.29.0'),
     actor: 'github-actions[bot]',
     ...overrides,
   });
@@ -322,11 +322,14 @@ describe('events and activity types', () => {
     expect(pr.on.workflow_run?.workflows).toEqual([workflow('release.yaml').name]);
   });
 
-  it('release.yaml: dispatched only, with a required sha carried in its run-name', () => {
+  it('release.yaml: dispatched only, with a required sha and the version carried in its run-name', () => {
     const release = workflow('release.yaml');
     expect(Object.keys(release.on)).toEqual(['workflow_dispatch']);
     expect(release.on.workflow_dispatch?.inputs).toMatchObject({ sha: { required: true, type: 'string' } });
-    expect(embeddedExpressions(release['run-name'] ?? '').map((e) => e.expression)).toEqual(['inputs.sha']);
+    expect(embeddedExpressions(release['run-name'] ?? '').map((e) => e.expression)).toEqual([
+      'inputs.sha',
+      'inputs.version',
+    ]);
   });
 
   describe('release.yaml accepts exactly the inputs of the dispatch the adapter sends', () => {
@@ -427,8 +430,9 @@ describe('the release-guard steps against packages/action/action.yml', () => {
       const release = workflow(inputs['release-workflow'] ?? '');
       expect(release.on.workflow_dispatch?.inputs).toHaveProperty('sha');
     }
-    // The guard finds its release by this run-name (action.yml: the release workflow carries the sha in it).
-    expect(releaseRunName(releaseHead)).toBe(`release-guard ${releaseHead}`);
+    // The guard finds its release by this run-name (action.yml: the release workflow carries the sha in it),
+    // and the version the run releases.
+    expect(releaseRunName(releaseHead, 'v0.29.0')).toBe(`release-guard ${releaseHead} v0.29.0`);
   });
 
   it('merge with a secret token other than GITHUB_TOKEN, so that the merge starts chart.yaml', () => {
@@ -623,7 +627,9 @@ describe('pr.yaml: when the guard runs', () => {
     expect(guardRuns(releaseRun({ event: 'push' }))).toBe(false);
     expect(guardRuns(releaseRun({ displayTitle: workflow('release.yaml').name }))).toBe(false);
     expect(guardRuns(releaseRun({ headRepo: fork }))).toBe(false);
-    expect(guardRuns(releaseRun({ headBranch: 'main', displayTitle: releaseRunName(sha('main')) }))).toBe(false);
+    expect(guardRuns(releaseRun({ headBranch: 'main', displayTitle: releaseRunName(sha('main'), 'v0.29.0') }))).toBe(
+      false,
+    );
   });
 
   it('one queue per pull request head, shared with its release run, never cancelled', () => {

@@ -1,5 +1,5 @@
 import type { GuardEvent } from '@release-guard/core';
-import { runAttemptId } from '@release-guard/github-adapter';
+import { runAttemptId, runVersion } from '@release-guard/github-adapter';
 
 /** What one Actions event means for the guard. */
 export type EventPlan =
@@ -143,8 +143,12 @@ function workflowRun(payload: Json): EventPlan {
     actor: isObject(run.actor) && typeof run.actor.login === 'string' ? run.actor.login : undefined,
     succeeded,
   });
+  // The version the run's name says it releases (`RELEASE_RUN_NAME`): a run of another version than the
+  // head's is not its release.
+  const named = typeof run.display_title === 'string' ? runVersion(run.display_title, headSha) : undefined;
+  const version = named === undefined ? {} : { version: named };
   if (action === 'requested' || action === 'in_progress') {
-    const events: GuardEvent[] = [{ type: 'RELEASE_STARTED', sha: headSha, runId }];
+    const events: GuardEvent[] = [{ type: 'RELEASE_STARTED', sha: headSha, runId, ...version }];
     return { kind: 'release-run', workflowPath, headBranch, headSha, run: about(false), events };
   }
   if (action !== 'completed')
@@ -157,9 +161,9 @@ function workflowRun(payload: Json): EventPlan {
   }
   const outcome: GuardEvent =
     conclusion === 'success'
-      ? { type: 'RELEASE_SUCCEEDED', sha: headSha, runId }
-      : { type: 'RELEASE_FAILED', sha: headSha, runId, reason: `the release run concluded ${conclusion}` };
-  const events: GuardEvent[] = [{ type: 'RELEASE_STARTED', sha: headSha, runId }, outcome];
+      ? { type: 'RELEASE_SUCCEEDED', sha: headSha, runId, ...version }
+      : { type: 'RELEASE_FAILED', sha: headSha, runId, reason: `the release run concluded ${conclusion}`, ...version };
+  const events: GuardEvent[] = [{ type: 'RELEASE_STARTED', sha: headSha, runId, ...version }, outcome];
   return { kind: 'release-run', workflowPath, headBranch, headSha, run: about(conclusion === 'success'), events };
 }
 

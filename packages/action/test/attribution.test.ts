@@ -133,10 +133,10 @@ describe('2. a run of the release workflow the guard did not start', () => {
       repo: repo.name,
       workflow_id: 'release.yaml',
       ref: head.ref,
-      inputs: { sha: head.sha },
+      inputs: { sha: head.sha, version: 'v1.0.0' },
     });
     const byHand = guardRuns().find((r) => r.actor.login === 'mallory');
-    expect(byHand?.displayTitle).toBe(`release-guard ${head.sha}`);
+    expect(byHand?.displayTitle).toBe(`release-guard ${head.sha} v1.0.0`);
     control.updateRun(full, byHand?.id ?? 0, { status: 'completed', conclusion: 'success' });
     const result = await act(
       releaseRunEvent(

@@ -96,6 +96,38 @@ describe('planFor', () => {
     });
   });
 
+  it('workflow_run: a run whose name says the version it releases reports it; a name without one, nothing', () => {
+    const run = (displayTitle: string) =>
+      planFor(
+        'workflow_run',
+        workflowRunEvent({
+          repo,
+          runId: 7,
+          workflowName: 'release',
+          workflowPath: '.github/workflows/release.yaml',
+          headSha: head.sha,
+          headBranch: head.ref,
+          displayTitle,
+          conclusion: 'failure',
+        }).payload,
+      );
+    const named = run(`release-guard ${head.sha} 0.39.1-rc.1`);
+    expect(named.kind === 'release-run' && named.events).toEqual([
+      { type: 'RELEASE_STARTED', sha: head.sha, runId: '7.1', version: '0.39.1-rc.1' },
+      {
+        type: 'RELEASE_FAILED',
+        sha: head.sha,
+        runId: '7.1',
+        reason: 'the release run concluded failure',
+        version: '0.39.1-rc.1',
+      },
+    ]);
+    for (const title of [`release-guard ${head.sha} `, `release-guard ${head.sha}`, `release-guard ${head.sha} <b>`]) {
+      const plain = run(title);
+      expect(plain.kind === 'release-run' && plain.events.every((e) => !('version' in e))).toBe(true);
+    }
+  });
+
   it('workflow_run: started and finished release runs, with the run attempt as runId', () => {
     const base = {
       repo,

@@ -21,6 +21,7 @@ export {
   rerunOf,
   runAttemptId,
   runMarker,
+  runVersion,
   sameRun,
   startRelease,
 } from './release.js';

@@ -12,11 +12,16 @@ export type ReleaseMode = { kind: 'dispatch'; workflow: string; ref?: string } |
 
 /**
  * The `run-name` a release workflow declares so that its runs carry the marker (`runMarker`): a second
- * guard run finds the first one's release by it.
+ * guard run finds the first one's release by it, and the version it releases (`runVersion`): the title or
+ * a file may give one commit another version, and a run of another version is not its release. A
+ * workflow whose `run-name` names the SHA alone (`release-guard ${{ inputs.sha }}`) still works: its runs
+ * count for whatever version the head has.
  */
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
 const SHA_EXPRESSION = '${{ inputs.sha }}';
-export const RELEASE_RUN_NAME = `release-guard ${SHA_EXPRESSION}`;
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
+const VERSION_EXPRESSION = '${{ inputs.version }}';
+export const RELEASE_RUN_NAME = `release-guard ${SHA_EXPRESSION} ${VERSION_EXPRESSION}`;
 
 /**
  * The inputs a release workflow's `on.workflow_dispatch` declares: the guard always sends `sha`, and
@@ -24,9 +29,21 @@ export const RELEASE_RUN_NAME = `release-guard ${SHA_EXPRESSION}`;
  */
 export const RELEASE_INPUTS = { sha: { required: true }, version: { required: false } } as const;
 
-/** The marker a dispatched release run of `sha` carries in its name: {@link RELEASE_RUN_NAME}, expanded. */
-export function runMarker(sha: string): string {
-  return RELEASE_RUN_NAME.replace(SHA_EXPRESSION, sha);
+/** The marker a dispatched release run of `sha` (and `version`) carries in its name: {@link RELEASE_RUN_NAME}, expanded. */
+export function runMarker(sha: string, version?: string): string {
+  return `release-guard ${sha}${version ? ` ${version}` : ''}`;
+}
+
+/**
+ * The version a run's name says it releases: the word after the marker of `sha`, when the name carries
+ * the marker (see `carriesMarker`) and a version follows it; undefined otherwise.
+ */
+export function runVersion(title: string, sha: string): string | undefined {
+  const marker = `${runMarker(sha)} `;
+  const at = title.indexOf(marker);
+  if (at < 0 || !carriesMarker(title, sha)) return undefined;
+  const word = title.slice(at + marker.length).split(/\s/, 1)[0] ?? '';
+  return /^[0-9A-Za-z][0-9A-Za-z._+-]{0,99}$/.test(word) ? word : undefined;
 }
 
 /** One attempt of a workflow run, as the core's `runId`. */
@@ -116,16 +133,20 @@ export async function startRelease(
   if (!headRef) throw new Error('dispatching the release workflow needs the ref (branch) to run it on');
   const known = new Set(options.known ?? []);
   const release = { repo, sha: effect.sha, headRef, ...(options.guard ? { guard: options.guard } : {}) };
-  /** Release runs of this SHA the guard does not know yet, oldest first. */
+  /** Release runs of this SHA and version the guard does not know yet, oldest first. */
   const unknownRuns = async () =>
     (await runsOf(octokit, repo, mode.workflow, effect.sha)).filter(
-      (run) => isReleaseRun(run, release) && !known.has(runAttemptId(run.id, run.run_attempt)),
+      (run) =>
+        isReleaseRun(run, release) &&
+        !known.has(runAttemptId(run.id, run.run_attempt)) &&
+        ofVersion(runVersion(run.display_title, effect.sha), effect.version),
     );
+  const version = effect.version ? { version: effect.version } : {};
   const reported = (run: { id: number; run_attempt?: number; status?: string | null; conclusion?: string | null }) => {
     const runId = runAttemptId(run.id, run.run_attempt);
-    const events: GuardEvent[] = [{ type: 'RELEASE_STARTED', sha: effect.sha, runId }];
+    const events: GuardEvent[] = [{ type: 'RELEASE_STARTED', sha: effect.sha, runId, ...version }];
     if (run.status === 'completed' && run.conclusion === 'success')
-      events.push({ type: 'RELEASE_SUCCEEDED', sha: effect.sha, runId });
+      events.push({ type: 'RELEASE_SUCCEEDED', sha: effect.sha, runId, ...version });
     return events;
   };
   const standing = (run: { status: string | null; conclusion: string | null }) =>
@@ -173,11 +194,16 @@ export async function releaseRuns(
   return {
     runs: runs
       .filter((run) => !(run.conclusion === 'cancelled' && runs.some((older) => older.id < run.id && standing(older))))
-      .map((run) => ({
-        runId: runAttemptId(run.id, run.run_attempt),
-        sha: run.head_sha,
-        conclusion: run.status === 'completed' ? ((run.conclusion ?? 'failure') as ReleaseRunFact['conclusion']) : null,
-      })),
+      .map((run) => {
+        const version = runVersion(run.display_title, run.head_sha);
+        return {
+          runId: runAttemptId(run.id, run.run_attempt),
+          sha: run.head_sha,
+          ...(version === undefined ? {} : { version }),
+          conclusion:
+            run.status === 'completed' ? ((run.conclusion ?? 'failure') as ReleaseRunFact['conclusion']) : null,
+        };
+      }),
     foreign,
   };
 }
@@ -191,4 +217,9 @@ async function runsOf(octokit: Octokit, repo: RepoRef, workflow: string, sha: st
     per_page: 100,
   });
   return [...runs].sort((a, b) => a.id - b.id);
+}
+
+/** Whether a run that says it releases `named` (or says nothing) may be the release of `wanted`. */
+function ofVersion(named: string | undefined, wanted: string | undefined): boolean {
+  return named === undefined || named === wanted;
 }

@@ -182,7 +182,7 @@ describe('START_RELEASE', () => {
     expect(second).toEqual(first);
     const runs = emulators.github.control.runs(full);
     expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatchObject({ displayTitle: runMarker(SHA.a), inputs: { sha: SHA.a, version: 'v1' } });
+    expect(runs[0]).toMatchObject({ displayTitle: runMarker(SHA.a, 'v1'), inputs: { sha: SHA.a, version: 'v1' } });
   });
 
   it('dispatches again after the previous run failed', async () => {

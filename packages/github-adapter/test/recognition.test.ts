@@ -251,4 +251,29 @@ describe('runGuard reads what recognising a pull request needs', () => {
     );
     expect(status()?.state).toBe('failure');
   });
+
+  it('a release run names its version: one dispatched for 1.2.0 is never the release of 1.3.0, even rebuilt', async () => {
+    const { full, number, run, status } = setup(
+      { preset: 'release-please' },
+      { ref: 'release-please--branches--main', title: 'chore(main): release 1.2.0' },
+    );
+    await run();
+    emulators.github.control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
+    await run();
+    const [first] = emulators.github.control.runs(full);
+    expect(first?.displayTitle).toBe(`release-guard ${SHA.a} 1.2.0`);
+    // Retitled: locked again. The run of 1.2.0 succeeds; the guard's record is deleted (anyone with write
+    // access can), so the next run rebuilds from GitHub's facts.
+    emulators.github.control.editPullRequest(full, number, { title: 'chore(main): release 1.3.0' });
+    expect((await run()).snapshot.phase).toBe('prepared');
+    emulators.github.control.updateRun(full, first?.id ?? 0, { status: 'completed', conclusion: 'success' });
+    for (const comment of emulators.github.control.comments(full, number)) {
+      emulators.github.control.deleteComment(full, comment.id);
+    }
+    emulators.github.control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
+    const after = await run();
+    expect(emulators.github.control.runs(full).map((r) => r.inputs.version)).toEqual(['1.2.0', '1.3.0']);
+    expect(after.snapshot.phase).toBe('releasing');
+    expect(status()?.state).toBe('pending');
+  });
 });
