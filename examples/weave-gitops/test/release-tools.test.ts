@@ -3,8 +3,10 @@
  * maintainer copies must be the quick start's, changed only where the tool needs it, configure the guard
  * the action accepts, and filter, dispatch and tag as the tool's branches and versions require.
  */
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGuard, STATUS_TEXT } from '@release-guard/core';
 import {
@@ -23,6 +25,7 @@ import { yamlBlocks } from './markdown.js';
 import {
   type ActionsEvent,
   contextsFor,
+  evaluateTemplate,
   isObject,
   type Json,
   parseAt,
@@ -30,6 +33,7 @@ import {
   runStep,
   runs,
   type Step,
+  simulateJob,
   type Workflow,
   workflowExpressions,
 } from './runner.js';
@@ -51,13 +55,15 @@ function section(from: string): string {
   return lines.slice(start, end < 0 ? undefined : end).join('\n');
 }
 
-/** The workflow files of a part of the README, by file name. */
+/** The workflow files of a part of the README (the blocks that name one), by file name. */
 function workflowsOf(markdown: string): Map<string, Workflow> {
   return new Map(
-    yamlBlocks(markdown).map((block) => {
-      const file = basename(block.file ?? '');
-      return [file, parseWorkflow(file, block.text)] as const;
-    }),
+    yamlBlocks(markdown)
+      .filter((block) => block.file?.startsWith('.github/workflows/'))
+      .map((block) => {
+        const file = basename(block.file ?? '');
+        return [file, parseWorkflow(file, block.text)] as const;
+      }),
   );
 }
 
@@ -106,7 +112,9 @@ const TOOLS = [
     preset: 'release-please',
     heading: '### release-please',
     branch: 'release-please--branches--main',
-    versionSource: 'title',
+    versionSource: { file: '.release-please-manifest.json', key: '.' },
+    /** The version file at a commit of `main`, holding `version`. */
+    versionFile: (version: string) => JSON.stringify({ '.': version, 'packages/lib': '0.1.0' }),
     types: ['opened', 'reopened', 'synchronize', 'edited', 'closed'],
   },
   {
@@ -114,13 +122,23 @@ const TOOLS = [
     heading: '### changesets',
     branch: 'changeset-release/main',
     versionSource: { file: 'package.json', key: 'version' },
-    types: ['opened', 'reopened', 'synchronize', 'closed'],
+    versionFile: (version: string) => JSON.stringify({ name: 'app', private: true, version }),
+    types: ['opened', 'reopened', 'synchronize', 'edited', 'closed'],
   },
 ] as const;
 
-/** What each tool's workflows change of the quick start's: the tool's branch, preset, versions and image. */
+/**
+ * What each tool's workflows change of the quick start's: the tool's branch, preset, version source (where the
+ * preset's is not the one to use), versions and artifacts, and `edited` in the types.
+ */
 const CHANGED: Record<string, string[]> = {
-  'release-guard.yaml': ['.jobs.guard.if', '.jobs.guard.steps[0].with.preset', '.jobs.guard.steps[0].with.artifacts'],
+  'release-guard.yaml': [
+    '.on.pull_request_target.types[3]',
+    '.on.pull_request_target.types[4]',
+    '.jobs.guard.if',
+    '.jobs.guard.steps[0].with.preset',
+    '.jobs.guard.steps[0].with.artifacts',
+  ],
   'release-guard-sweep.yaml': ['.jobs.sweep.steps[0].with.preset', '.jobs.sweep.steps[0].with.artifacts'],
   'release.yaml': [
     '.on.workflow_dispatch.inputs.version.description',
@@ -140,16 +158,17 @@ describe.each(TOOLS)("the action README's $heading set-up", (tool) => {
   const release = file(workflows, 'release.yaml');
   const own: PullRequestOptions = { repo, number: 12, head: { ref: tool.branch, sha: HEAD } };
 
-  it("is the quick start's three workflows, changed only where the tool needs it", () => {
-    expect([...workflows.keys()].sort()).toEqual([...quickStart.keys()].sort());
+  it("is the quick start's three workflows, changed only where the tool needs it, and a chart workflow", () => {
+    expect([...workflows.keys()].sort()).toEqual([...quickStart.keys(), 'chart.yaml'].sort());
     for (const [name, w] of workflows) {
+      if (name === 'chart.yaml') continue;
       const changed = differences(w.document, file(quickStart, name).document);
-      const types = '.on.pull_request_target.types';
       const expected = [...(CHANGED[name] ?? [])];
-      if (name === 'release-guard.yaml' && (tool.types as readonly string[]).includes('edited')) {
-        expected.unshift(`${types}[3]`, `${types}[4]`);
+      // release-please's set-up reads the version from the manifest, not from the preset's title.
+      if (tool.preset === 'release-please' && name !== 'release.yaml') {
+        expected.push(`.jobs.${name === 'release-guard.yaml' ? 'guard' : 'sweep'}.steps[0].with.version-source`);
       }
-      expect(changed, name).toEqual(expected);
+      expect([...changed].sort(), name).toEqual(expected.sort());
     }
     expect(guard.on.pull_request_target?.types).toEqual([...tool.types]);
   });
@@ -223,7 +242,8 @@ describe.each(TOOLS)("the action README's $heading set-up", (tool) => {
       const step = (version: string) => runStep(versionStep, dispatched(tool.branch, { sha: HEAD, version }));
       expect(step('1.2.3')).toMatchObject({ code: 0, outputs: { version: '1.2.3' } });
       expect(step('1.3.0-rc.1')).toMatchObject({ code: 0, outputs: { version: '1.3.0-rc.1' } });
-      for (const bad of ['', '1.2.3 latest', '$(id)']) expect(step(bad).code, bad).not.toBe(0);
+      // Build metadata is semantic versioning the guard accepts, but no OCI tag can hold its '+'.
+      for (const bad of ['', '1.2.3 latest', '$(id)', '1.2.3+build.1']) expect(step(bad).code, bad).not.toBe(0);
       const [artifact] = parse(String(guardStep(guard).with?.artifacts)) as { ref: string }[];
       const push = image?.steps.find((s) => s.uses?.startsWith('docker/build-push-action'));
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
@@ -241,6 +261,91 @@ describe.each(TOOLS)("the action README's $heading set-up", (tool) => {
       });
     });
   });
+
+  describe('its chart workflow, after the merge', () => {
+    const chart = file(workflows, 'chart.yaml');
+    const publish = chart.jobs.publish;
+    const steps = publish?.steps ?? [];
+    const versionStep = steps.find((s) => s.id === 'version') as Step;
+    const gate = guardStep(chart);
+    const helmPush = steps.find((s) => s.run?.includes('helm push')) as Step;
+
+    it('runs on a push to main that changes the version file, with least privilege', () => {
+      expect(chart.on).toEqual({ push: { branches: ['main'], paths: [tool.versionSource.file] } });
+      expect(chart.permissions).toEqual({});
+      expect(publish?.permissions).toEqual({ contents: 'read', packages: 'write' });
+    });
+
+    it('gates the chart on its image with the version read at the pushed commit, after checking it out', () => {
+      const checkout = steps.findIndex((s) => s.uses?.startsWith('actions/checkout@'));
+      expect(checkout).toBe(0);
+      expect(steps[checkout]?.with?.ref).toBeUndefined();
+      expect(steps.indexOf(versionStep)).toBeGreaterThan(checkout);
+      expect(steps.indexOf(gate)).toBeGreaterThan(steps.indexOf(versionStep));
+      expect(steps.indexOf(helmPush)).toBeGreaterThan(steps.indexOf(gate));
+      const inputs = inputsOf(gate);
+      expect(inputs).toMatchObject({ command: 'gate', artifact: 'chart' });
+      // The gate's configuration is the guard's: the same preset, version source and artifacts.
+      expect(inputs.config).toEqual(inputsOf(guardStep(guard)).config);
+      expect(gate.with?.artifacts).toBe(guardStep(guard).with?.artifacts);
+      const contexts = {
+        steps: { version: { outputs: { version: '1.3.0' }, outcome: 'success', conclusion: 'success' } },
+      };
+      expect(evaluateTemplate(String(gate.with?.version), 'step', contexts)).toBe('1.3.0');
+    });
+
+    it('reads the version of the version file at the pushed commit, and whether the push changed it', () => {
+      const directory = mkdtempSync(join(tmpdir(), 'release-guard-chart-'));
+      const git = (...args: string[]) =>
+        execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+          cwd: directory,
+          encoding: 'utf8',
+        }).trim();
+      const commit = (content: string) => {
+        writeFileSync(join(directory, tool.versionSource.file), content);
+        git('add', '.');
+        git('commit', '-q', '-m', 'version');
+        return git('rev-parse', 'HEAD');
+      };
+      try {
+        git('init', '-q');
+        const before = commit(tool.versionFile('1.2.3'));
+        const step = (previous: string) =>
+          runStep(versionStep, { github: { event_name: 'push', event: { before: previous } } }, { cwd: directory });
+        commit(tool.versionFile('1.3.0'));
+        expect(step(before)).toMatchObject({ code: 0, outputs: { version: '1.3.0', changed: 'true' } });
+        expect(step('0'.repeat(40))).toMatchObject({ code: 0, outputs: { version: '1.3.0', changed: 'true' } });
+        expect(step(git('rev-parse', 'HEAD'))).toMatchObject({
+          code: 0,
+          outputs: { version: '1.3.0', changed: 'false' },
+        });
+        for (const bad of ['1.3.0+build.1', '$(id)']) {
+          commit(tool.versionFile(bad));
+          expect(step(before).code, bad).not.toBe(0);
+        }
+        commit('{}');
+        expect(step(before).code).not.toBe(0);
+      } finally {
+        rmSync(directory, { recursive: true, force: true });
+      }
+    });
+
+    it('pushes only when the version changed and the gate opened', () => {
+      const outcome = (changed: string, gateOpen: boolean) =>
+        simulateJob(
+          publish as NonNullable<typeof publish>,
+          {},
+          (s): { code: number; outputs: Record<string, string> } => {
+            if (s === versionStep) return { code: 0, outputs: { version: '1.3.0', changed } };
+            return { code: s === gate && !gateOpen ? 1 : 0, outputs: {} };
+          },
+        );
+      const pushed = (result: ReturnType<typeof outcome>) => result.steps.find((s) => s.step === helmPush)?.ran;
+      expect(pushed(outcome('true', true))).toBe(true);
+      expect(pushed(outcome('true', false))).toBe(false);
+      expect(pushed(outcome('false', true))).toBe(false);
+    });
+  });
 });
 
 describe('release-please: a new title at the same head runs the guard', () => {
@@ -255,12 +360,39 @@ describe('release-please: a new title at the same head runs the guard', () => {
   });
 });
 
+describe("the action README's changesets set-up tags and releases a private package", () => {
+  const text = section('### changesets');
+  const [config] = [...text.matchAll(/^```json\n([\s\S]*?)^```$/gm)].map(([, json = '']) => JSON.parse(json));
+  const [step] = yamlBlocks(text).flatMap((block) => (Array.isArray(block.document) ? block.document : [])) as Step[];
+
+  it('opts private packages into tagging, and publishes with changeset tag, which runs no npm publish', () => {
+    expect(config).toEqual({ privatePackages: { version: true, tag: true } });
+    expect(step?.uses).toMatch(/^changesets\/action@/);
+    expect(step?.with?.publish).toBe('npx changeset tag');
+  });
+});
+
+/** Whether a YAML document sets `protected-paths` anywhere. */
+function setsProtectedPaths(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(setsProtectedPaths);
+  if (!isObject(value)) return false;
+  return Object.entries(value).some(([key, inner]) => key === 'protected-paths' || setsProtectedPaths(inner));
+}
+
 describe("the action README's protected paths", () => {
   const text = section('## Protected paths');
   const [block] = yamlBlocks(text);
-  const steps = (
-    isObject(block?.document) && Array.isArray(block.document.steps) ? block.document.steps : []
-  ) as Step[];
+  const document = (isObject(block?.document) ? block.document : {}) as Partial<Workflow>;
+  const steps = document.jobs?.guard?.steps ?? [];
+
+  it('every snippet that sets protected-paths subscribes to edited, a new base being new changed files', () => {
+    const snippets = yamlBlocks(readme).filter((b) => setsProtectedPaths(b.document));
+    expect(snippets.map((snippet) => snippet.text)).toContain(block?.text);
+    for (const snippet of snippets) {
+      const on = (isObject(snippet.document) ? snippet.document.on : undefined) as Workflow['on'] | undefined;
+      expect(on?.pull_request_target?.types, snippet.text).toContain('edited');
+    }
+  });
 
   it("is a guard step whose globs the action reads, comments left out, and the core's matching", () => {
     expect(steps.map((s) => s.uses)).toEqual([GUARD]);

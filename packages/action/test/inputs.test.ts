@@ -135,6 +135,16 @@ describe('parseInputs', () => {
     [{ 'version-source': 'file:package.json#' }, 'version-source', "expected a key after '#'"],
     [{ 'protected-paths': 'charts/**\n../secrets/*' }, 'protected-paths', "\"../secrets/*\" has an empty, '.' or '..'"],
     [
+      { 'protected-paths': '# the chart\ncharts/{app,lib}/Chart.yaml' },
+      'protected-paths',
+      '"charts/{app,lib}/Chart.yaml" holds "{", brace expansion, which would match no file: list each path on its own line',
+    ],
+    [
+      { 'protected-paths': 'charts/**  # bumped by the release' },
+      'protected-paths',
+      '"charts/**  # bumped by the release" holds " #", an inline comment, which would match no file: put the comment on a line of its own',
+    ],
+    [
       { 'protected-paths': Array.from({ length: 51 }, (_, i) => `dir${i}/**`).join('\n') },
       'protected-paths',
       'expected at most 50 entries',

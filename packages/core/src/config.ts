@@ -1,6 +1,6 @@
 import { Checker, join } from './check.js';
 import { GuardConfigError } from './errors.js';
-import { globToRegExp } from './glob.js';
+import { foreignGlobSyntax, globToRegExp } from './glob.js';
 import { PRESET_NAMES, PRESETS, type Preset } from './presets.js';
 import { resolveProtectedPaths } from './protected-paths.js';
 import { readVersionSource, type VersionSource } from './version-source.js';
@@ -124,16 +124,21 @@ export function resolveConfig(config: GuardConfig = {}): GuardSettings {
 const NOT_IN_BRANCH = /[\s~^:[\\\p{Cc}]/u;
 
 /**
- * A glob with a character that no branch name can contain would silently match no pull request, so
- * every release pull request would pass as "release not required". The message names the character,
- * not the glob, so that a secret pasted by mistake is not echoed.
+ * A glob with a character that no branch name can contain, or in another tool's glob syntax (`{a,b}`,
+ * `[abc]`, a leading `!`), would silently match no pull request, so every release pull request would
+ * pass as "release not required". The message names the character, not the glob, so that a secret
+ * pasted by mistake is not echoed.
  */
 function checkGlob(glob: string, check: Checker): boolean {
-  const found = NOT_IN_BRANCH.exec(glob);
-  if (!found) return true;
+  const foreign = foreignGlobSyntax(glob);
+  const invalid = NOT_IN_BRANCH.exec(glob);
+  const problem = foreign
+    ? { ...foreign, why: `is ${foreign.syntax}, which release branch globs do not support` }
+    : invalid && { text: invalid[0], index: invalid.index, why: 'cannot appear in a branch name' };
+  if (!problem) return true;
   check.fail(
     'releaseBranch',
-    `${JSON.stringify(found[0])} (at position ${found.index + 1}) cannot appear in a branch name, so the glob would match no pull request: write globs with * and ?, or pass a RegExp`,
+    `${JSON.stringify(problem.text)} (at position ${problem.index + 1}) ${problem.why}, so the glob would match no pull request: write globs with * and ?, or pass a RegExp`,
   );
   return false;
 }

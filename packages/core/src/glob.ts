@@ -47,6 +47,33 @@ export function globToRegExp(glob: string): RegExp {
   return new GlobRegExp(`^${source}$`, tokens);
 }
 
+/** Glob syntax of other tools (paths filters, minimatch, `.gitignore`) that `globToRegExp` does not have. */
+export type ForeignGlobSyntax = 'brace expansion' | 'a character class' | 'a negation' | 'an inline comment';
+
+const FOREIGN_SYNTAX: readonly [RegExp, ForeignGlobSyntax][] = [
+  [/[{}]/, 'brace expansion'],
+  [/[[\]]/, 'a character class'],
+  [/^!/, 'a negation'],
+  [/ #/, 'an inline comment'],
+];
+
+/**
+ * The first piece of another tool's glob syntax in `glob`: `{a,b}`, `[abc]`, a leading `!` or a ` #`
+ * comment. `globToRegExp` would read it as literal characters, so the glob would match nothing its
+ * author meant; callers refuse it instead.
+ */
+export function foreignGlobSyntax(
+  glob: string,
+): { syntax: ForeignGlobSyntax; text: string; index: number } | undefined {
+  let first: { syntax: ForeignGlobSyntax; text: string; index: number } | undefined;
+  for (const [pattern, syntax] of FOREIGN_SYNTAX) {
+    const found = pattern.exec(glob);
+    if (found && (first === undefined || found.index < first.index))
+      first = { syntax, text: found[0], index: found.index };
+  }
+  return first;
+}
+
 /** The token kinds as the automaton reads them, one byte each. */
 const KIND = { literal: 0, star: 1, globstar: 2, one: 3, dirs: 4, dirsBody: 5 } as const;
 const SLASH = 0x2f;

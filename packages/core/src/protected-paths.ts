@@ -3,7 +3,7 @@
  * request that is not a release changes any of them.
  */
 import { type Checker, join } from './check.js';
-import { globToRegExp } from './glob.js';
+import { type ForeignGlobSyntax, foreignGlobSyntax, globToRegExp } from './glob.js';
 import type { ChangedFile, HeadFacts } from './head-facts.js';
 import { checkRepoPath } from './repo-path.js';
 import { STATUS_TEXT } from './standing-status.js';
@@ -15,8 +15,29 @@ export const MAX_PROTECTED_PATHS = 50;
 export function resolveProtectedPaths(value: unknown, check: Checker): RegExp[] {
   if (value === undefined || !check.array(value, 'protectedPaths', MAX_PROTECTED_PATHS)) return [];
   return value.flatMap((glob, i) =>
-    checkRepoPath(glob, join('protectedPaths', i), check) ? [globToRegExp(glob)] : [],
+    checkRepoPath(glob, join('protectedPaths', i), check) && checkSyntax(glob, join('protectedPaths', i), check)
+      ? [globToRegExp(glob)]
+      : [],
   );
+}
+
+/** What to write instead of each piece of another tool's glob syntax. */
+const INSTEAD: Record<ForeignGlobSyntax, string> = {
+  'brace expansion': 'list each path on its own line',
+  'a character class': 'list each path on its own line, or write ? for any one character',
+  'a negation': 'negation is not supported, protected paths only add: list only the paths to protect',
+  'an inline comment': 'put the comment on a line of its own',
+};
+
+/** Refuses a glob written in another tool's syntax, which would silently protect nothing. */
+function checkSyntax(glob: string, path: string, check: Checker): boolean {
+  const found = foreignGlobSyntax(glob);
+  if (found === undefined) return true;
+  check.fail(
+    path,
+    `expected a glob with * and ** only; ${JSON.stringify(glob.slice(0, 60))} holds ${JSON.stringify(found.text)}, ${found.syntax}, which would match no file: ${INSTEAD[found.syntax]}`,
+  );
+  return false;
 }
 
 /**

@@ -110,6 +110,21 @@ describe('GuardConfigError', () => {
     expect(configIssues({ releaseBranch: '' })).toEqual([issue('releaseBranch', 'non-empty string')]);
   });
 
+  it.each([
+    ['releases/{v1,v2}', '"{" (at position 10) is brace expansion'],
+    ['releases/v[0-9]*', '"[" (at position 11) is a character class'],
+    ['!feature/*', '"!" (at position 1) is a negation'],
+    ['releases/* # the release branches', '" #" (at position 11) is an inline comment'],
+    ['releases/~v1', '"~" (at position 10) cannot appear in a branch name'],
+  ])(
+    'refuses the release branch glob %s, which would match no pull request, naming the character only',
+    (glob, what) => {
+      const [problem] = configIssues({ releaseBranch: glob });
+      expect(problem).toEqual(issue('releaseBranch', what, 'match no pull request', 'pass a RegExp'));
+      expect(problem?.message).not.toContain(glob);
+    },
+  );
+
   it('reports artifacts that are not an array', () => {
     expect(configIssues({ artifacts: { name: 'image', ref: 'x' } })).toEqual([issue('artifacts', 'expected an array')]);
     expect(configIssues({ artifacts: 'image' })).toEqual([issue('artifacts', 'expected an array')]);

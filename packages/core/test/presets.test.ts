@@ -116,4 +116,22 @@ describe('protectedPaths', () => {
       issue('protectedPaths', 'at most 50'),
     ]);
   });
+
+  it.each([
+    ['charts/{app,lib}/Chart.yaml', '"{", brace expansion', 'list each path on its own line'],
+    ['charts/*/Chart.[yY]aml', '"[", a character class', 'or write ? for any one character'],
+    ['charts/*/Chart]yaml', '"]", a character class', 'list each path on its own line'],
+    ['!charts/dev/**', '"!", a negation', 'protected paths only add'],
+    ['charts/** # the charts', '" #", an inline comment', 'a line of its own'],
+  ])("refuses %s, another tool's syntax that would match no file, and says what to write", (glob, what, instead) => {
+    expect(configIssues({ protectedPaths: ['CHANGELOG.md', glob] })).toEqual([
+      issue('protectedPaths.1', JSON.stringify(glob), what, 'match no file', instead),
+    ]);
+  });
+
+  it("reads '!' and '#' elsewhere in a glob as part of a path", () => {
+    const [bang, hash] = createGuard({ protectedPaths: ['docs/!important.md', 'notes#1.md'] }).settings.protectedPaths;
+    expect(bang?.test('docs/!important.md')).toBe(true);
+    expect(hash?.test('notes#1.md')).toBe(true);
+  });
 });
