@@ -10,7 +10,12 @@ try {
   process.exit(1);
 }
 const passed = report.numPassedTests ?? 0;
-const failed = (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0);
+// A failed test fails its file and every suite around it: only a file that failed without a failed test
+// (it did not load, or a hook threw) adds to the tests that failed.
+const broken = (report.testResults ?? []).filter(
+  (file) => file.status === 'failed' && !(file.assertionResults ?? []).some((test) => test.status === 'failed'),
+).length;
+const failed = (report.numFailedTests ?? 0) + broken;
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 if (passed + failed === 0) {
   console.error('the test run executed no test');

@@ -129,7 +129,7 @@ describe('dist/index.js, run as the runner runs it, against the emulators', () =
     expect(approved.code, approved.stderr).toBe(0);
     expect(approved.outputs.phase).toBe('releasing');
     const [run] = emulators.github.control.runs(full);
-    expect(run).toMatchObject({ headSha: SHA.a, displayTitle: `release-guard ${SHA.a}` });
+    expect(run).toMatchObject({ headSha: SHA.a, displayTitle: `release-guard ${SHA.a} v0.29.0` });
     expect(await humanMerge(number, SHA.a)).toBe(405);
 
     await emulators.registry.control.pushImage(image, 'v0.29.0');

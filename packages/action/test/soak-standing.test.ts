@@ -40,7 +40,7 @@ describe('the soak reads what stands on the emulators', () => {
       repo: setup.repo.name,
       workflow_id: 'release.yaml',
       ref: setup.head.ref,
-      inputs: { sha: setup.head.sha },
+      inputs: { sha: setup.head.sha, version: 'v1.0.0' },
     });
     return github.control.runs(setup.full).at(-1)!;
   }
@@ -61,7 +61,7 @@ describe('the soak reads what stands on the emulators', () => {
       title: ours.displayTitle,
     });
     const standing = new Standing(github.control, registry.control, setup);
-    expect(ours.displayTitle).toBe(`release-guard ${setup.head.sha}`);
+    expect(ours.displayTitle).toBe(`release-guard ${setup.head.sha} v1.0.0`);
     expect(standing.guardRuns().map((r) => r.id)).toEqual([ours.id]);
     expect(standing.liveRun(setup.head.sha)?.id).toBe(ours.id);
     const delivered = (run: typeof ours) =>
