@@ -12,7 +12,7 @@ function plant(mutate: (step: Step, event: GuardEvent) => Step): Guard {
   return { ...guard, next: (snapshot, event) => mutate(guard.next(snapshot, event), event) };
 }
 
-const merge = (sha: string): Effect => ({ type: 'MERGE', pr: 3906, sha, method: 'merge' });
+const merge = (sha: string): Effect => ({ type: 'MERGE', pr: 3906, sha, method: 'merge', via: 'merge' });
 
 /** Runs the property over generated histories and returns the invariants it reported broken. */
 /** The invariants a planted bug breaks in random histories; the search stops at the first failure. */
