@@ -54,8 +54,9 @@ export function unclearedQueue(phase: Phase) {
 /**
  * The queue of a `released` head. While an approval of it stands, its group succeeds and its entry in
  * the queue is recorded (no further merge is asked for while it stands there). When it leaves the
- * queue unmerged, it is enqueued again at most `MAX_ENQUEUES` times in all, then alerted; without an
- * approval it is only recorded.
+ * queue unmerged, it is enqueued again until the guard enqueued it `MAX_ENQUEUES` times, then alerted;
+ * without an approval it is only recorded. An exit is one of the entry the guard recorded: a
+ * redelivered exit, once the head is enqueued again, changes nothing.
  */
 export function releasedQueue() {
   return {
@@ -77,14 +78,14 @@ export function releasedQueue() {
     ],
     DEQUEUED: [
       {
-        guard: and(['isForHead', 'hasStandingMerge', 'hasStandingApproval', 'hasEnqueuesLeft']),
+        guard: and(['isForHead', 'isQueued', 'hasStandingApproval', 'hasEnqueuesLeft']),
         actions: ['learnMergeQueue', 'requestMerge', merge, timeline('released')],
       },
       {
-        guard: and(['isForHead', 'hasStandingMerge', 'hasStandingApproval']),
+        guard: and(['isForHead', 'isQueued', 'hasStandingApproval']),
         actions: ['recordDequeue', alert(dequeuedTooOftenMessage), timeline('released')],
       },
-      { guard: and(['isForHead', 'hasStandingMerge']), actions: ['recordDequeue', timeline('released')] },
+      { guard: and(['isForHead', 'isQueued']), actions: ['recordDequeue', timeline('released')] },
       ...ignored('released'),
     ],
   } as const;
