@@ -173,6 +173,7 @@ describe('a release PR on a base branch that requires a merge queue', () => {
       verified(SHA.b),
     ]);
     expect(moved.snapshot.merge).toEqual({ state: 'requested', enqueues: 1 });
+    expectInvariants([...events, dequeued(), { type: 'RETRY' }, dequeued(), { type: 'RETRY' }]);
   });
 
   it('the last approval of a queued release withdrawn: relocked and DEQUEUE', () => {

@@ -27,5 +27,6 @@ describe('idempotence, liveness and state invariants over generated histories of
     expect(coverage.events / coverage.runs).toBeGreaterThanOrEqual(20);
     expect(coverage.withMerge / coverage.seedRuns).toBeGreaterThan(0.1);
     coverage.expectRecognition();
+    coverage.expectQueue();
   });
 });

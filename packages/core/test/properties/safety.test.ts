@@ -35,5 +35,6 @@ describe('safety invariants over generated histories of 20 to 100 events', () =>
     expect(coverage.events / coverage.runs).toBeGreaterThanOrEqual(20);
     expect(coverage.withMerge / coverage.seedRuns).toBeGreaterThan(0.1);
     coverage.expectRecognition();
+    coverage.expectQueue();
   });
 });

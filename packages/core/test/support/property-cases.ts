@@ -89,11 +89,27 @@ const eventsWithFacts = eventSequence({
   heads: SAMPLE_HEAD_FACTS,
 });
 
+/** With the merge queue's events: merge groups, entries and exits, and refusals of direct merges. */
+const queueEvents = eventSequence({ minLength: 20, maxLength: 100, artifacts: ['image', 'chart'], queue: true });
+
+/**
+ * Pull requests under the merge queue's events: release pull requests whose base is known to require the
+ * queue or not (the guard learns it from a refusal), and some that are not releases.
+ */
+const queuedPullRequest: fc.Arbitrary<PullRequest> = fc.oneof(
+  { weight: 5, arbitrary: fc.constant(releasePr({ mergeQueue: true })) },
+  { weight: 3, arbitrary: fc.constant(releasePr()) },
+  { weight: 1, arbitrary: fc.constant(releasePr({ headRef: 'feature/x', mergeQueue: true })) },
+  { weight: 1, arbitrary: fc.constant(releasePr({ fromFork: true, mergeQueue: true })) },
+);
+
 /** One generated history, the guard it ran under, and whether it was recognised from the facts of heads. */
 export interface HistoryCase {
   guard: Guard;
   history: History;
   recognized: boolean;
+  /** Whether the history had the merge queue's events. */
+  queue?: boolean;
 }
 
 export const historyCase: fc.Arbitrary<HistoryCase> = fc.oneof(
@@ -109,6 +125,15 @@ export const historyCase: fc.Arbitrary<HistoryCase> = fc.oneof(
       guard: guarded.guard,
       history: runEvents(guarded.guard, guarded.pr, events),
       recognized: true,
+    })),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ pr: queuedPullRequest, events: queueEvents }).map(({ pr, events }) => ({
+      guard,
+      history: runEvents(guard, pr, events),
+      recognized: false,
+      queue: true,
     })),
   },
 );
@@ -130,9 +155,15 @@ export class Coverage {
   unreadableRuns = 0;
   versionChanges = 0;
   readonly phases = new Set<Phase>();
+  /** Runs with the merge queue's events, those that stood in the queue, had a group succeed, or were dequeued by the guard. */
+  queueRuns = 0;
+  queuedRuns = 0;
+  groupSuccesses = 0;
+  dequeues = 0;
 
-  record({ history, recognized }: HistoryCase): void {
+  record({ history, recognized, queue }: HistoryCase): void {
     this.runs++;
+    if (queue) this.recordQueue(history);
     this.events += history.deliveries.length;
     this.phases.add(history.start.snapshot.phase);
     for (const { step } of history.deliveries) this.phases.add(step.snapshot.phase);
@@ -155,6 +186,29 @@ export class Coverage {
       before = step.snapshot;
     }
     if (edited) this.versionChanges++;
+  }
+
+  private recordQueue(history: History): void {
+    this.queueRuns++;
+    const steps = history.deliveries.map(({ step }) => step);
+    if (steps.some((step) => step.snapshot.merge.state === 'queued')) this.queuedRuns++;
+    const groups = new Set(
+      history.deliveries.flatMap(({ event }) => (event.type === 'MERGE_GROUP' ? [event.groupSha] : [])),
+    );
+    const effects = steps.flatMap((step) => step.effects);
+    if (effects.some((e) => e.type === 'SET_STATUS' && e.state === 'success' && groups.has(e.sha)))
+      this.groupSuccesses++;
+    if (effects.some((e) => e.type === 'DEQUEUE')) this.dequeues++;
+  }
+
+  /** Asserts that the runs with the merge queue's events stood in the queue and had groups succeed (DEQUEUE: see the exploration). */
+  expectQueue(): void {
+    const share = (n: number) => `${((100 * n) / this.queueRuns).toFixed(1)}%`;
+    console.info(
+      `merge queue (${this.queueRuns} runs): queued ${share(this.queuedRuns)}, a group succeeded ${share(this.groupSuccesses)}, DEQUEUE ${share(this.dequeues)}`,
+    );
+    expect(this.queuedRuns / this.queueRuns).toBeGreaterThan(0.02);
+    expect(this.groupSuccesses).toBeGreaterThan(0);
   }
 
   /** Asserts that the runs exercised what the recognised pull requests bring: protected paths, unreadable and changed versions. */
