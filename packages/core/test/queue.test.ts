@@ -3,6 +3,7 @@ import {
   type Effect,
   type GuardEvent,
   GuardEventError,
+  type GuardFacts,
   parseEvent,
   type SetStatusEffect,
   STATUS_TEXT,
@@ -233,5 +234,52 @@ describe('a release PR on a base branch that requires a merge queue', () => {
     expect(() => parseEvent({ type: 'MERGE_GROUP', sha: SHA.a })).toThrow(/groupSha/);
     expect(() => parseEvent({ type: 'DEQUEUED', sha: SHA.a })).toThrow(/reason/);
     expect(() => parseEvent({ type: 'ENQUEUED', sha: 'nope' })).toThrow(/sha/);
+  });
+});
+
+describe('reconcile with the merge queue facts', () => {
+  const approval = { reviewId: 1, reviewer: 'reviewer-1', sha: SHA.a, authorized: true };
+  const image = {
+    name: 'image',
+    sha: SHA.a,
+    digest: 'sha256:a0d23c6429357d2bc037470acbe347e40bd0ee738cbe4b328656cead3330e394',
+  };
+  const facts = (pr: Partial<GuardFacts['pr']> = {}): GuardFacts => ({
+    pr: { ...queued, state: 'open', ...pr },
+    approvals: [approval],
+    releaseRuns: [{ runId: 100, sha: SHA.a, conclusion: 'success' }],
+    artifacts: [image],
+  });
+
+  it('a cleared head that stands queued is queued: no MERGE', () => {
+    const step = guard.reconcile(undefined, facts({ queued: true }));
+    expect(step.snapshot.phase).toBe('released');
+    expect(step.snapshot.merge.state).toBe('queued');
+    expect(types(step.effects)).not.toContain('MERGE');
+  });
+
+  it('a cleared head not queued on a base that requires the queue is enqueued', () => {
+    const step = guard.reconcile(undefined, facts({ queued: false }));
+    expect(merges(step.effects)).toEqual([{ type: 'MERGE', pr: 3906, sha: SHA.a, method: 'merge', via: 'queue' }]);
+    // A stored queued snapshot that GitHub shows out of the queue enters it again.
+    const stored = drive(guard, queued, [...toReleased(), enqueued()]).snapshot;
+    const again = guard.reconcile(stored, facts({ queued: false }));
+    expect(merges(again.effects)).toMatchObject([{ via: 'queue' }]);
+    expect(again.snapshot.merge).toEqual({ state: 'requested', enqueues: 2 });
+    // GitHub's word on the queue wins over what the guard learnt.
+    expect(guard.reconcile(stored, facts({ mergeQueue: false })).snapshot.pr.mergeQueue).toBe(false);
+  });
+
+  it('a released head locked again that still stands queued is taken out of the queue', () => {
+    const stored = drive(guard, queued, [...toReleased(), enqueued()]).snapshot;
+    const withdrawn = guard.reconcile(stored, { ...facts({ queued: true }), approvals: [] });
+    expect(types(withdrawn.effects)).toContain('DEQUEUE');
+    expect(withdrawn.snapshot.approvals).toEqual([]);
+    const relocked = drive(guard, queued, [...toReleased(), dismissed()]).snapshot;
+    const sweep = guard.reconcile(relocked, { ...facts({ queued: true }), approvals: [] });
+    expect(types(sweep.effects)).toContain('DEQUEUE');
+    expect(types(guard.reconcile(relocked, { ...facts({ queued: false }), approvals: [] }).effects)).not.toContain(
+      'DEQUEUE',
+    );
   });
 });

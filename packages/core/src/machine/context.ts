@@ -208,15 +208,17 @@ export const markReleased: Update = ({ context }) => ({
 });
 
 /** How many times the guard enqueued the head, kept across its merge's states (absent while none). */
-function enqueuesOf(context: GuardContext, more = 0): { enqueues?: number } {
+function enqueuesOf(context: Pick<GuardContext, 'merge'>, more = 0): { enqueues?: number } {
   const enqueues = (context.merge.enqueues ?? 0) + more;
   return enqueues > 0 ? { enqueues } : {};
 }
 
 /** A merge asked for: through the merge queue when the base branch requires one, which counts an enqueue. */
-export const requestMerge: Update = ({ context }) => ({
-  merge: { state: 'requested', ...enqueuesOf(context, context.pr.mergeQueue === true ? 1 : 0) },
-});
+export function requestedMerge(context: Pick<GuardContext, 'merge' | 'pr'>): GuardContext['merge'] {
+  return { state: 'requested', ...enqueuesOf(context, context.pr.mergeQueue === true ? 1 : 0) };
+}
+
+export const requestMerge: Update = ({ context }) => ({ merge: requestedMerge(context) });
 
 /** A refused merge; refused because the base branch requires a merge queue, the guard learns it does. */
 export const recordRejection: Update = ({ context, event }) =>
