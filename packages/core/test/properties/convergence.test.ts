@@ -154,7 +154,8 @@ describe('convergence: reconcile once with the true facts after lost, duplicated
     console.info(`${figures.report('convergence (merge queue)')}; ${queued.runs} of 400 sampled histories end queued`);
     expect(figures.runs).toBe(2 * RUNS);
     expect(figures.merged / figures.runs).toBeGreaterThan(0.1);
-    expect(figures.full / figures.runs).toBeGreaterThan(0.1);
+    // Fewer than without the queue: its exits and re-entries cross more reviews (see `unobservable`, 'review-order').
+    expect(figures.full / figures.runs).toBeGreaterThan(0.05);
     expect(queued.runs).toBeGreaterThan(0);
   });
 
