@@ -25,12 +25,23 @@ export interface VerifyArtifactsEffect {
   sha: string;
   artifacts: { name: string; ref: string }[];
 }
-/** Merge pull request `pr` only if its head is still `sha` (compare-and-swap). */
+/**
+ * Merge pull request `pr` only if its head is still `sha` (compare-and-swap): directly (`via: 'merge'`),
+ * or, when its base branch requires a merge queue, by enqueueing it (`via: 'queue'`, GraphQL
+ * `enqueuePullRequest` with `expectedHeadOid` = `sha`).
+ */
 export interface MergeEffect {
   type: 'MERGE';
   pr: number;
   sha: string;
   method: MergeMethod;
+  via: 'merge' | 'queue';
+}
+/** Take pull request `pr`, at head `sha`, out of the merge queue (GraphQL `dequeuePullRequest`). */
+export interface DequeueEffect {
+  type: 'DEQUEUE';
+  pr: number;
+  sha: string;
 }
 /** Create or update the pull request's single timeline comment with `body`. */
 export interface CommentEffect {
@@ -51,6 +62,7 @@ export type Effect =
   | StartReleaseEffect
   | VerifyArtifactsEffect
   | MergeEffect
+  | DequeueEffect
   | CommentEffect
   | AlertEffect;
 
@@ -61,6 +73,7 @@ export const EFFECT_TYPES: readonly EffectType[] = [
   'START_RELEASE',
   'VERIFY_ARTIFACTS',
   'MERGE',
+  'DEQUEUE',
   'COMMENT',
   'ALERT',
 ];

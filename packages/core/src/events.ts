@@ -89,7 +89,11 @@ export interface MergedEvent extends EventBase {
   sha: string;
   by: string;
 }
-export type MergeRejectionReason = 'head-changed' | 'not-mergeable' | 'forbidden';
+/**
+ * Why GitHub refused the guard's merge: the head moved, the pull request cannot be merged yet, the guard
+ * may not merge, or the base branch requires a merge queue (a direct merge is refused: enqueue it).
+ */
+export type MergeRejectionReason = 'head-changed' | 'not-mergeable' | 'forbidden' | 'merge-queue';
 /** GitHub refused the guard's merge of `sha`. */
 export interface MergeRejectedEvent extends EventBase {
   type: 'MERGE_REJECTED';
@@ -104,6 +108,33 @@ export interface ClosedEvent extends EventBase {
 export interface ReopenedEvent extends EventBase, HeadFacts {
   type: 'REOPENED';
   sha: string;
+}
+/**
+ * The pull request entered the merge queue at its head `sha`: the answer to a `MERGE` via the queue, or
+ * a `pull_request` `enqueued` delivery. A head that is not cleared (approved, released and verified) is
+ * ignored with a reason: the queue's required check fails it.
+ */
+export interface EnqueuedEvent extends EventBase {
+  type: 'ENQUEUED';
+  sha: string;
+}
+/**
+ * The pull request left the merge queue without being merged (`pull_request` `dequeued`, or a merge
+ * group destroyed other than merged); `reason` says why, as GitHub gives it.
+ */
+export interface DequeuedEvent extends EventBase {
+  type: 'DEQUEUED';
+  sha: string;
+  reason: string;
+}
+/**
+ * A merge group for the pull request at head `sha` was created (`merge_group` `checks_requested`):
+ * `groupSha` is the group's head commit, which the required checks must report on.
+ */
+export interface MergeGroupEvent extends EventBase {
+  type: 'MERGE_GROUP';
+  sha: string;
+  groupSha: string;
 }
 /** Try again what failed: the release (in `failed`), the merge (after `MERGE_REJECTED`), or a lost verification. */
 export interface RetryEvent extends EventBase {
@@ -130,11 +161,19 @@ export type GuardEvent =
   | ClosedEvent
   | ReopenedEvent
   | RetryEvent
-  | TimedOutEvent;
+  | TimedOutEvent
+  | EnqueuedEvent
+  | DequeuedEvent
+  | MergeGroupEvent;
 
 export type GuardEventType = GuardEvent['type'];
 
-export const MERGE_REJECTION_REASONS: readonly MergeRejectionReason[] = ['head-changed', 'not-mergeable', 'forbidden'];
+export const MERGE_REJECTION_REASONS: readonly MergeRejectionReason[] = [
+  'head-changed',
+  'not-mergeable',
+  'forbidden',
+  'merge-queue',
+];
 
 type FieldKind = 'sha' | 'id' | 'text' | 'name' | 'digest' | 'login' | 'boolean' | 'reason' | 'version' | 'ref';
 /** Each event's fields; a kind ending in `?` marks a field that may be left out. */
@@ -153,6 +192,9 @@ const FIELDS: { readonly [T in GuardEventType]: Readonly<Record<string, FieldKin
   REOPENED: { sha: 'sha' },
   RETRY: {},
   TIMED_OUT: { sha: 'sha' },
+  ENQUEUED: { sha: 'sha' },
+  DEQUEUED: { sha: 'sha', reason: 'text' },
+  MERGE_GROUP: { sha: 'sha', groupSha: 'sha' },
 };
 
 /** The events that may carry the facts of the head (`HeadFacts`). */

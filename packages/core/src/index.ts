@@ -3,6 +3,7 @@ export { fillRef } from './config.js';
 export type {
   AlertEffect,
   CommentEffect,
+  DequeueEffect,
   Effect,
   EffectType,
   MergeEffect,
@@ -20,11 +21,14 @@ export type {
   ArtifactMissingEvent,
   ArtifactVerifiedEvent,
   ClosedEvent,
+  DequeuedEvent,
+  EnqueuedEvent,
   GuardEvent,
   GuardEventType,
   HeadChangedEvent,
   Id,
   MergedEvent,
+  MergeGroupEvent,
   MergeRejectedEvent,
   MergeRejectionReason,
   ReleaseFailedEvent,
@@ -51,7 +55,7 @@ export { branchKind, classify, MAX_RELEASERS, normalizeLogin } from './pull-requ
 export type { ApprovalFact, ArtifactFact, GuardFacts, ReleaseRunFact, StatusFact } from './reconcile.js';
 export { SNAPSHOT_SCHEMA, SNAPSHOT_VERSION } from './serialize.js';
 export type { ApprovalRecord, GuardSnapshot, MergeRecord, Phase, ReleaseRecord, TimelineEntry } from './snapshot.js';
-export { LIMITS, LIVE_PHASES, PHASES, TEXT_LIMIT } from './snapshot.js';
+export { LIMITS, LIVE_PHASES, MAX_ENQUEUES, PHASES, TEXT_LIMIT } from './snapshot.js';
 export { STATUS_TEXT, standingStatus } from './standing-status.js';
 export { inertMarkdown, shortSha } from './text.js';
 export { renderTimeline } from './timeline.js';

@@ -6,6 +6,7 @@ import { and, assign, enqueueActions, not, or, setup } from 'xstate';
 import type {
   AlertEffect,
   CommentEffect,
+  DequeueEffect,
   MergeEffect,
   SetStatusEffect,
   StartReleaseEffect,
@@ -21,10 +22,14 @@ import {
   type GuardInput,
   INERT_INPUT,
   initialContext,
+  learnMergeQueue,
+  markQueued,
   markReleased,
   recordAlertedRun,
   recordArtifact,
+  recordDequeue,
   recordFailure,
+  recordGroup,
   recordRejection,
   recordReview,
   recordRun,
@@ -42,7 +47,6 @@ import {
   lockHead,
   markReleasing,
   merge,
-  relockReleased,
   skippedStatus,
   startRelease,
   unlockReleased,
@@ -59,6 +63,7 @@ import {
   NOTHING_TO_RETRY_RELEASED,
   versionChangedMessage,
 } from './machine/messages.js';
+import { releasedQueue, skippedQueue, unclearedQueue } from './machine/queue.js';
 import {
   additionalApproval,
   dismissal,
@@ -68,6 +73,7 @@ import {
   liveHeadChange,
   mergedByHand,
   releaseFailures,
+  relock,
   unapprovedRun,
   withdrawal,
 } from './machine/transitions.js';
@@ -95,6 +101,7 @@ export const releaseGuardMachine = setup({
     START_RELEASE: (_, _params: Params<StartReleaseEffect>) => {},
     VERIFY_ARTIFACTS: (_, _params: Params<VerifyArtifactsEffect>) => {},
     MERGE: (_, _params: Params<MergeEffect>) => {},
+    DEQUEUE: (_, _params: Params<DequeueEffect>) => {},
     COMMENT: (_, _params: Params<CommentEffect>) => {},
     ALERT: (_, _params: Params<AlertEffect>) => {},
     IGNORE: (_, _params: { reason: string }) => {},
@@ -114,6 +121,10 @@ export const releaseGuardMachine = setup({
     requestMerge: assign(requestMerge),
     recordRejection: assign(recordRejection),
     recordViolation: assign(recordViolation),
+    learnMergeQueue: assign(learnMergeQueue),
+    markQueued: assign(markQueued),
+    recordDequeue: assign(recordDequeue),
+    recordGroup: assign(recordGroup),
     /**
      * Adopts the new head (or the new version), locks it first, and alerts about the release run it
      * abandons. The alert is said from the context before the update, which forgets the run and what it released.
@@ -168,8 +179,15 @@ export const releaseGuardMachine = setup({
     isNewSuccessOfHead: and(['isLiveRunOfHead', not('isReleaseSucceeded')]),
     completesVerification: and(['isForHead', 'isReleaseSucceeded', 'isLastUnverifiedArtifact']),
     isNewArtifactOfHead: and(['isForHead', 'isUnverifiedArtifact']),
-    isAnswerToMerge: and(['isForHead', 'isAwaitingMergeAnswer']),
+    /** For the merge waiting for an answer; a refusal for the merge queue answers only a direct merge. */
+    isAnswerToMerge: and([
+      'isForHead',
+      'isAwaitingMergeAnswer',
+      not(and(['isMergeQueueRejection', 'knowsMergeQueue'])),
+    ]),
     canRetryMerge: and(['hasRefusedMerge', 'hasStandingApproval']),
+    /** A merge of the head stands: asked for and not answered, or standing in the merge queue. */
+    hasStandingMerge: or(['isAwaitingMergeAnswer', 'isQueued']),
     /** A merge of a release that was not approved, released and verified, or of a protected pull request. */
     isBypass: and(['isMerge', or([and(['isReleasePr', not('isMergeOfReleasedSha')]), 'isProtectedPr'])]),
   },
@@ -194,6 +212,7 @@ export const releaseGuardMachine = setup({
           { guard: 'changesVerdict', actions: ['adoptVerdict', skippedStatus] },
           ...ignored('skipped'),
         ],
+        ...skippedQueue(),
         MERGED: mergedByHand(),
         CLOSED: { target: 'closed' },
         '*': { actions: ignoreAlways(NOT_GUARDED) },
@@ -214,6 +233,7 @@ export const releaseGuardMachine = setup({
         APPROVAL_DISMISSED: dismissal('prepared'),
         RELEASE_STARTED: unapprovedRun('prepared'),
         RELEASE_SUCCEEDED: unapprovedRun('prepared'),
+        ...unclearedQueue('prepared'),
         MERGED: mergedByHand(),
         CLOSED: { target: 'closed' },
         '*': ignored('prepared'),
@@ -236,6 +256,7 @@ export const releaseGuardMachine = setup({
         ],
         ARTIFACT_VERIFIED: [{ guard: 'isNewArtifactOfHead', actions: ['recordArtifact'] }, ...ignored('approved')],
         ...releaseFailures('approved'),
+        ...unclearedQueue('approved'),
         MERGED: mergedByHand(),
         CLOSED: { target: 'closed' },
         '*': ignored('approved'),
@@ -271,6 +292,7 @@ export const releaseGuardMachine = setup({
           ...ignored('releasing'),
         ],
         ...releaseFailures('releasing'),
+        ...unclearedQueue('releasing'),
         MERGED: mergedByHand(),
         CLOSED: { target: 'closed' },
         '*': ignored('releasing'),
@@ -283,7 +305,7 @@ export const releaseGuardMachine = setup({
         APPROVED: [
           // A released head locked again by a dismissal: a new approval unlocks it without a second release.
           {
-            guard: and(['isFreshApproval', 'isRelocked', 'isAwaitingMergeAnswer']),
+            guard: and(['isFreshApproval', 'isRelocked', 'hasStandingMerge']),
             actions: ['recordReview', 'addApproval', unlockReleased, timeline('released')],
           },
           {
@@ -292,17 +314,16 @@ export const releaseGuardMachine = setup({
           },
           ...additionalApproval('released'),
         ],
-        APPROVAL_DISMISSED: [
-          {
-            guard: 'dismissesLastApproval',
-            actions: ['removeApproval', relockReleased, timeline('released')],
-          },
-          ...dismissal('released'),
-        ],
+        APPROVAL_DISMISSED: relock(),
         MERGE_REJECTED: [
           {
             guard: and(['isAnswerToMerge', 'isForbidden']),
             actions: ['recordRejection', alert(forbiddenMergeMessage), timeline('released')],
+          },
+          // The base branch requires a merge queue: the guard learns it and enqueues the release at once.
+          {
+            guard: and(['isAnswerToMerge', 'isMergeQueueRejection', 'hasStandingApproval']),
+            actions: ['learnMergeQueue', 'requestMerge', merge, timeline('released')],
           },
           { guard: 'isAnswerToMerge', actions: ['recordRejection', timeline('released')] },
           ...ignored('released'),
@@ -311,6 +332,7 @@ export const releaseGuardMachine = setup({
           { guard: 'canRetryMerge', actions: ['requestMerge', merge] },
           ...ignored('released', NOTHING_TO_RETRY_RELEASED),
         ],
+        ...releasedQueue(),
         MERGED: mergedByHand(),
         CLOSED: { target: 'closed' },
         '*': ignored('released'),
@@ -342,6 +364,7 @@ export const releaseGuardMachine = setup({
           { guard: 'isRerunOfRelease', target: 'releasing', actions: ['requestRelease', 'recordRun', markReleasing] },
           ...unapprovedRun('failed'),
         ],
+        ...unclearedQueue('failed'),
         MERGED: mergedByHand(),
         CLOSED: { target: 'closed' },
         '*': ignored('failed'),

@@ -32,6 +32,13 @@ export interface PullRequest extends HeadFacts {
    * oneself off the list later does not make one's approval count.
    */
   releasers?: string[];
+  /**
+   * Whether the base branch requires a merge queue (GraphQL `isMergeQueueEnabled`): the guard then
+   * enqueues a cleared release (`MERGE` via `'queue'`) instead of merging it directly.
+   */
+  mergeQueue?: boolean;
+  /** Whether the pull request stands in the merge queue now (GraphQL `mergeQueueEntry` is not null). */
+  queued?: boolean;
 }
 
 /**
@@ -118,6 +125,8 @@ const PR_KEYS = [
   'version',
   'versions',
   'releasers',
+  'mergeQueue',
+  'queued',
   ...HEAD_FACT_KEYS,
 ];
 /** At most this many `versions`, with keys of at most `MAX_VERSION_KEY` characters. */
@@ -149,6 +158,9 @@ export function checkPullRequest(value: unknown, path: string, check: Checker): 
   });
   check.string(value.baseRef, join(path, 'baseRef'), BRANCH);
   check.boolean(value.fromFork, join(path, 'fromFork'));
+  for (const key of ['mergeQueue', 'queued'] as const) {
+    if (value[key] !== undefined) check.boolean(value[key], join(path, key));
+  }
   check.optionalString(value.version, join(path, 'version'), { max: 100 });
   if (value.versions !== undefined && check.record(value.versions, join(path, 'versions'))) {
     if (Object.keys(value.versions).length > MAX_VERSIONS)

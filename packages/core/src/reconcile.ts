@@ -3,8 +3,10 @@ import type { Effect, StatusState } from './effects.js';
 import type { GuardEvent, Id } from './events.js';
 import type { Guard, Step } from './guard.js';
 import { headFactsOf } from './head-facts.js';
+import { requestedMerge } from './machine/context.js';
 import {
   awaitedEffect,
+  dequeueParams,
   isInItsPhase,
   mergeParams,
   requiredArtifacts,
@@ -117,6 +119,8 @@ export function reconcileFacts(guard: Guard, stored: GuardSnapshot | undefined, 
     snapshot = prior ? carryHistory(started.snapshot, prior, approvals) : started.snapshot;
   }
   snapshot = withReleasers(snapshot, releasers);
+  // Whether the base branch requires a merge queue: GitHub's word wins over what the guard learnt.
+  if (pr.mergeQueue !== undefined) snapshot = { ...snapshot, pr: { ...snapshot.pr, mergeQueue: pr.mergeQueue } };
 
   const apply = (event: GuardEvent) => {
     const step = guard.next(snapshot, facts.at === undefined ? event : { ...event, at: facts.at });
@@ -176,11 +180,16 @@ export function reconcileFacts(guard: Guard, stored: GuardSnapshot | undefined, 
     if (sha === head)
       apply({ type: 'ARTIFACT_VERIFIED', sha: head, name, digest, ...(ref === undefined ? {} : { ref }) });
   }
+  // Standing in the merge queue, or out of it, as GitHub shows: a cleared head in the queue is queued.
+  if (state === 'open' && pr.queued === true) apply({ type: 'ENQUEUED', sha: head });
+  if (state === 'open' && pr.queued === false && snapshot.merge.state === 'queued') {
+    apply({ type: 'DEQUEUED', sha: head, reason: 'GitHub shows it out of the merge queue' });
+  }
   if (state === 'merged') apply({ type: 'MERGED', sha: mergedSha ?? head, by: mergedBy ?? 'unknown' });
   if (state === 'closed') apply({ type: 'CLOSED' });
 
   const repairs = repairEffects(snapshot, facts, guard);
-  if (repairs.merge) snapshot = { ...snapshot, merge: { state: 'requested' } };
+  if (repairs.merge) snapshot = { ...snapshot, merge: requestedMerge(snapshot) };
   const needed = trimEffects(
     [...effects, ...repairs.effects, ...reassertion(snapshot, facts, effects, guard)],
     snapshot,
@@ -243,13 +252,14 @@ function carryHistory(started: GuardSnapshot, prior: GuardSnapshot, approvals: r
     alertedRuns: prior.alertedRuns,
     finishedRuns: [],
     violations: prior.violations,
+    ...(prior.groups === undefined ? {} : { groups: prior.groups }),
     timeline: [...prior.timeline, ...started.timeline].slice(-LIMITS.timeline),
   };
 }
 
 /**
  * Work that a sweep must retry even when no fact changed: a lost dispatch, a lost verification, a
- * refused merge. A release is asked for again only when the observed runs show none of the head
+ * refused merge (or one out of the merge queue), a head locked again that still stands in the queue. A release is asked for again only when the observed runs show none of the head
  * running or succeeded (never a second release beside a live or successful one).
  */
 function repairEffects(
@@ -272,7 +282,13 @@ function repairEffects(
       return { effects: [{ type: 'VERIFY_ARTIFACTS', ...verify }], merge: false };
     }
     case 'MERGE':
-      if (snapshot.merge.state === 'requested' || snapshot.approvals.length === 0) return none;
+      // A released head locked again that still stands in the merge queue is taken out of it.
+      if (snapshot.approvals.length === 0) {
+        return facts.pr.queued === true
+          ? { effects: [{ type: 'DEQUEUE', ...dequeueParams(context) }], merge: false }
+          : none;
+      }
+      if (snapshot.merge.state === 'requested' || snapshot.merge.state === 'queued') return none;
       return { effects: [{ type: 'MERGE', ...mergeParams(context) }], merge: true };
     default:
       return none;
@@ -296,7 +312,8 @@ function reassertion(snapshot: GuardSnapshot, facts: GuardFacts, effects: readon
 /**
  * Keeps only what GitHub does not already reflect: the last status of the head (when it differs from
  * the one GitHub shows), one timeline update, and each other effect once, if it is still the work of
- * the phase the pull request ends in (`EFFECT_PHASE`).
+ * the phase the pull request ends in (`EFFECT_PHASE`): no merge of a pull request that stands in the
+ * merge queue, no `DEQUEUE` of one GitHub shows out of it.
  */
 function trimEffects(effects: readonly Effect[], snapshot: GuardSnapshot, facts: GuardFacts): Effect[] {
   const lastStatus = effects.findLast((e) => e.type === 'SET_STATUS' && e.sha === snapshot.headSha);
@@ -312,7 +329,8 @@ function trimEffects(effects: readonly Effect[], snapshot: GuardSnapshot, facts:
       if (shown && shown.state === effect.state && shown.description === effect.description) continue;
     } else if (effect.type === 'COMMENT' && effect !== lastComment) continue;
     else if (effect.type === 'VERIFY_ARTIFACTS' && effect !== lastVerify) continue;
-    else if (effect.type === 'MERGE' && facts.pr.state !== 'open') continue;
+    else if (effect.type === 'MERGE' && (facts.pr.state !== 'open' || snapshot.merge.state === 'queued')) continue;
+    else if (effect.type === 'DEQUEUE' && (facts.pr.state !== 'open' || facts.pr.queued === false)) continue;
     const key = JSON.stringify(effect);
     if (seen.has(key)) continue;
     seen.add(key);

@@ -8,8 +8,8 @@ import { type GuardSnapshot, LIMITS, PHASES, TEXT_LIMIT } from './snapshot.js';
 export const SNAPSHOT_SCHEMA = 'release-guard/snapshot';
 /**
  * The snapshot format this version writes. Older versions are migrated on restore; newer ones are rejected.
- * Optional fields added since version 1 (`pr.releasers`, `pr.versionProblem`, `protection`) and the kind
- * `protected` did not change it: a snapshot without them is
+ * Optional fields added since version 1 (`pr.releasers`, `pr.versionProblem`, `protection`,
+ * `pr.mergeQueue`, `merge.enqueues`, `groups`), the kind `protected` and the merge state `queued` did not change it: a snapshot without them is
  * still a valid version-1 snapshot, and a reader that does not know a field rejects it as unknown.
  */
 export const SNAPSHOT_VERSION = 1;
@@ -123,6 +123,7 @@ function canonical(s: GuardSnapshot): object {
       ...(s.pr.versionProblem === undefined ? {} : { versionProblem: s.pr.versionProblem }),
       ...(s.pr.versions === undefined ? {} : { versions: sortKeys(s.pr.versions) }),
       ...(s.pr.releasers === undefined ? {} : { releasers: [...s.pr.releasers] }),
+      ...(s.pr.mergeQueue === undefined ? {} : { mergeQueue: s.pr.mergeQueue }),
     },
     kind: s.kind,
     ...(s.protection === undefined ? {} : { protection: s.protection }),
@@ -131,13 +132,18 @@ function canonical(s: GuardSnapshot): object {
     approvals: s.approvals.map((a) => ({ reviewId: a.reviewId, reviewer: a.reviewer })),
     release: { state: s.release.state, ...(s.release.runId === undefined ? {} : { runId: s.release.runId }) },
     verified: s.verified.map((v) => ({ name: v.name, digest: v.digest })),
-    merge: { state: s.merge.state, ...(s.merge.rejection === undefined ? {} : { rejection: s.merge.rejection }) },
+    merge: {
+      state: s.merge.state,
+      ...(s.merge.rejection === undefined ? {} : { rejection: s.merge.rejection }),
+      ...(s.merge.enqueues === undefined ? {} : { enqueues: s.merge.enqueues }),
+    },
     ...(s.failure === undefined ? {} : { failure: s.failure }),
     seenReviews: [...s.seenReviews],
     releasedShas: [...s.releasedShas],
     alertedRuns: [...s.alertedRuns],
     finishedRuns: [...s.finishedRuns],
     violations: [...s.violations],
+    ...(s.groups === undefined ? {} : { groups: [...s.groups] }),
     timeline: s.timeline.map((t) => ({
       phase: t.phase,
       sha: t.sha,
@@ -168,6 +174,7 @@ const SNAPSHOT_KEYS = [
   'alertedRuns',
   'finishedRuns',
   'violations',
+  'groups',
   'timeline',
 ];
 
@@ -187,11 +194,13 @@ function checkSnapshot(s: Record<string, unknown>, check: Checker): void {
       'versionProblem',
       'versions',
       'releasers',
+      'mergeQueue',
     ]);
     check.integer(pr.number, at('pr.number'), 1);
     check.string(pr.headRef, at('pr.headRef'), { max: 255, pattern: BRANCH_PATTERN, hint: 'a git branch name' });
     check.string(pr.baseRef, at('pr.baseRef'), { max: 255, pattern: BRANCH_PATTERN, hint: 'a git branch name' });
     check.boolean(pr.fromFork, at('pr.fromFork'));
+    if (pr.mergeQueue !== undefined) check.boolean(pr.mergeQueue, at('pr.mergeQueue'));
     check.optionalString(pr.version, at('pr.version'), { max: 100 });
     check.optionalString(pr.versionProblem, at('pr.versionProblem'), { max: TEXT_LIMIT });
     if (pr.versions !== undefined && check.record(pr.versions, at('pr.versions'))) {
@@ -232,9 +241,10 @@ function checkSnapshot(s: Record<string, unknown>, check: Checker): void {
     check.string(v.digest, join(path, 'digest'), { max: 150 });
   });
   if (check.record(s.merge, at('merge'))) {
-    check.onlyKeys(s.merge, at('merge'), ['state', 'rejection']);
-    check.oneOf(s.merge.state, at('merge.state'), ['none', 'requested', 'rejected'] as const);
+    check.onlyKeys(s.merge, at('merge'), ['state', 'rejection', 'enqueues']);
+    check.oneOf(s.merge.state, at('merge.state'), ['none', 'requested', 'rejected', 'queued'] as const);
     check.optionalString(s.merge.rejection, at('merge.rejection'), { max: TEXT_LIMIT });
+    if (s.merge.enqueues !== undefined) check.integer(s.merge.enqueues, at('merge.enqueues'), 1);
   }
   check.optionalString(s.failure, at('failure'), { max: TEXT_LIMIT });
   strings(s.seenReviews, at('seenReviews'), LIMITS.seenReviews, check, { max: 64 });
@@ -242,6 +252,7 @@ function checkSnapshot(s: Record<string, unknown>, check: Checker): void {
   strings(s.alertedRuns, at('alertedRuns'), LIMITS.alertedRuns, check, { max: 64 });
   strings(s.finishedRuns, at('finishedRuns'), LIMITS.finishedRuns, check, { max: 64 });
   strings(s.violations, at('violations'), LIMITS.violations, check, { max: TEXT_LIMIT });
+  if (s.groups !== undefined) strings(s.groups, at('groups'), LIMITS.groups, check, SHA);
   records(s.timeline, at('timeline'), LIMITS.timeline, check, (t, path) => {
     check.onlyKeys(t, path, ['phase', 'sha', 'note', 'at']);
     check.oneOf(t.phase, join(path, 'phase'), PHASES);
@@ -264,6 +275,11 @@ function checkConsistency(s: GuardSnapshot, check: Checker): void {
   if (s.phase === 'released' && (s.release.state !== 'succeeded' || !s.releasedShas.includes(s.headSha))) {
     check.fail('snapshot.release', "'released' needs a succeeded release of the head");
   }
+  if (s.merge.state !== 'none' && !['released', 'merged', 'closed'].includes(s.phase)) {
+    check.fail('snapshot.merge', `only a 'released' pull request has a merge ${s.merge.state}`);
+  }
+  if (s.groups?.length === 0)
+    check.fail('snapshot.groups', 'expected at least one group (the field is left out when there is none)');
   if (s.phase === 'failed' && s.failure === undefined)
     check.fail('snapshot.failure', "'failed' needs a failure reason");
   if ((s.kind === 'protected') !== (s.protection !== undefined)) {

@@ -31,12 +31,20 @@ export interface ReleaseRecord {
   state: 'none' | 'requested' | 'running' | 'succeeded';
 }
 
-/** The guard's merge of the head SHA. */
+/**
+ * The guard's merge of the head SHA: asked for and waiting for an answer (`requested`), refused or out
+ * of the merge queue again (`rejected`), or standing in the merge queue (`queued`).
+ */
 export interface MergeRecord {
-  state: 'none' | 'requested' | 'rejected';
-  /** Why GitHub refused the last merge, when `state` is `rejected`. */
+  state: 'none' | 'requested' | 'rejected' | 'queued';
+  /** Why GitHub refused the last merge, or why the pull request left the merge queue, when `state` is `rejected`. */
   rejection?: string;
+  /** How many times the guard asked to enqueue the head (`MERGE` via the queue); absent while none. */
+  enqueues?: number;
 }
+
+/** The times the guard enqueues one head again after it left the merge queue, before it alerts instead. */
+export const MAX_ENQUEUES = 3;
 
 export interface TimelineEntry {
   phase: Phase;
@@ -67,6 +75,8 @@ export interface GuardSnapshot {
      * GitHub shows. Absent when no releaser was ever given; never empty.
      */
     releasers?: string[];
+    /** Whether the base branch requires a merge queue, once the guard was told (`PullRequest.mergeQueue`) or learnt it. */
+    mergeQueue?: boolean;
   };
   kind: PullRequestKind;
   /** Why a `protected` pull request fails: the status it gets (a protected path it changes, or unknown files). */
@@ -91,6 +101,8 @@ export interface GuardSnapshot {
   finishedRuns: string[];
   /** Merges that bypassed the guard. */
   violations: string[];
+  /** Merge groups (their head commits) the guard gave a verdict, so that a redelivery writes nothing; absent while none. */
+  groups?: string[];
   timeline: TimelineEntry[];
 }
 
@@ -104,6 +116,7 @@ export const LIMITS = {
   violations: 10,
   timeline: 25,
   verified: 20,
+  groups: 20,
 } as const;
 
 /** Characters kept of a free text in the snapshot (failure reason, merge refusal, timeline note, violation). */

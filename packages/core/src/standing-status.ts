@@ -17,6 +17,10 @@ export const STATUS_TEXT = {
   protectedPaths: 'changes release-managed files outside a release PR',
   filesIncomplete: 'changes more files than GitHub lists: release-managed files may be among them',
   filesUnknown: 'its changed files were not given: release-managed files may be among them',
+  /** A merge group of a release head that is not approved, released and verified. */
+  groupUncleared: 'merge group of a release that is not approved, released and verified',
+  /** A merge group of a commit that is no longer the pull request's head. */
+  staleGroup: 'stale merge group: the pull request has another head',
 } as const;
 
 /** The guard's status on `sha`: its context from the settings, the description within GitHub's limit. */

@@ -8,9 +8,12 @@ import {
   type ClosedEvent,
   type CommentEffect,
   createGuard,
+  type DequeuedEvent,
+  type DequeueEffect,
   EFFECT_TYPES,
   type Effect,
   type EffectType,
+  type EnqueuedEvent,
   EVENT_TYPES,
   type Guard,
   type GuardConfig,
@@ -30,6 +33,7 @@ import {
   LIVE_PHASES,
   type MergedEvent,
   type MergeEffect,
+  type MergeGroupEvent,
   type MergeMethod,
   type MergeRejectedEvent,
   type MergeRejectionReason,
@@ -74,9 +78,20 @@ const EVENT_NAMES = [
   'REOPENED',
   'RETRY',
   'TIMED_OUT',
+  'ENQUEUED',
+  'DEQUEUED',
+  'MERGE_GROUP',
 ] as const;
 
-const EFFECT_NAMES = ['SET_STATUS', 'START_RELEASE', 'VERIFY_ARTIFACTS', 'MERGE', 'COMMENT', 'ALERT'] as const;
+const EFFECT_NAMES = [
+  'SET_STATUS',
+  'START_RELEASE',
+  'VERIFY_ARTIFACTS',
+  'MERGE',
+  'DEQUEUE',
+  'COMMENT',
+  'ALERT',
+] as const;
 
 const PHASE_NAMES = ['skipped', 'prepared', 'approved', 'releasing', 'released', 'merged', 'failed', 'closed'] as const;
 
@@ -147,6 +162,9 @@ describe('public types', () => {
       | 'REOPENED'
       | 'RETRY'
       | 'TIMED_OUT'
+      | 'ENQUEUED'
+      | 'DEQUEUED'
+      | 'MERGE_GROUP'
     >();
     expectTypeOf<GuardEventType>().toEqualTypeOf<GuardEvent['type']>();
     expectTypeOf(EVENT_TYPES).toExtend<readonly GuardEventType[]>();
@@ -165,22 +183,41 @@ describe('public types', () => {
       | ReopenedEvent
       | RetryEvent
       | TimedOutEvent
+      | EnqueuedEvent
+      | DequeuedEvent
+      | MergeGroupEvent
     >();
   });
 
-  it('Effect types are exactly the six effects', () => {
+  it('Effect types are exactly the seven effects', () => {
     expectTypeOf<Effect['type']>().toEqualTypeOf<
-      'SET_STATUS' | 'START_RELEASE' | 'VERIFY_ARTIFACTS' | 'MERGE' | 'COMMENT' | 'ALERT'
+      'SET_STATUS' | 'START_RELEASE' | 'VERIFY_ARTIFACTS' | 'MERGE' | 'DEQUEUE' | 'COMMENT' | 'ALERT'
     >();
     expectTypeOf<EffectType>().toEqualTypeOf<Effect['type']>();
     expectTypeOf(EFFECT_TYPES).toEqualTypeOf<readonly EffectType[]>();
     expectTypeOf<Effect>().toEqualTypeOf<
-      SetStatusEffect | StartReleaseEffect | VerifyArtifactsEffect | MergeEffect | CommentEffect | AlertEffect
+      | SetStatusEffect
+      | StartReleaseEffect
+      | VerifyArtifactsEffect
+      | MergeEffect
+      | DequeueEffect
+      | CommentEffect
+      | AlertEffect
     >();
   });
 
   it('event fields have the documented types', () => {
-    expectTypeOf<MergeRejectedEvent['reason']>().toEqualTypeOf<'head-changed' | 'not-mergeable' | 'forbidden'>();
+    expectTypeOf<MergeRejectedEvent['reason']>().toEqualTypeOf<
+      'head-changed' | 'not-mergeable' | 'forbidden' | 'merge-queue'
+    >();
+    expectTypeOf<EnqueuedEvent>().toEqualTypeOf<{ type: 'ENQUEUED'; sha: string; at?: string }>();
+    expectTypeOf<DequeuedEvent>().toEqualTypeOf<{ type: 'DEQUEUED'; sha: string; reason: string; at?: string }>();
+    expectTypeOf<MergeGroupEvent>().toEqualTypeOf<{
+      type: 'MERGE_GROUP';
+      sha: string;
+      groupSha: string;
+      at?: string;
+    }>();
     expectTypeOf<MergeRejectionReason>().toEqualTypeOf<MergeRejectedEvent['reason']>();
     expectTypeOf<Id>().toEqualTypeOf<string | number>();
     expectTypeOf<ApprovedEvent>().toEqualTypeOf<{
@@ -218,7 +255,14 @@ describe('public types', () => {
       context: string;
       targetUrl?: string;
     }>();
-    expectTypeOf<MergeEffect>().toEqualTypeOf<{ type: 'MERGE'; pr: number; sha: string; method: MergeMethod }>();
+    expectTypeOf<MergeEffect>().toEqualTypeOf<{
+      type: 'MERGE';
+      pr: number;
+      sha: string;
+      method: MergeMethod;
+      via: 'merge' | 'queue';
+    }>();
+    expectTypeOf<DequeueEffect>().toEqualTypeOf<{ type: 'DEQUEUE'; pr: number; sha: string }>();
     expectTypeOf<StartReleaseEffect['version']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<VerifyArtifactsEffect['artifacts']>().toEqualTypeOf<{ name: string; ref: string }[]>();
     expectTypeOf<CommentEffect['body']>().toEqualTypeOf<string>();
@@ -251,6 +295,8 @@ describe('public types', () => {
       version?: string;
       versions?: Record<string, string>;
       releasers?: string[];
+      mergeQueue?: boolean;
+      queued?: boolean;
       title?: string;
       files?: { path: string; previousPath?: string }[];
       filesComplete?: boolean;
@@ -334,6 +380,7 @@ describe('public values', () => {
         'alertedRuns',
         'approvals',
         'finishedRuns',
+        'groups',
         'releasedShas',
         'seenReviews',
         'timeline',
@@ -384,6 +431,9 @@ describe('public values', () => {
       REOPENED: { type: 'REOPENED', sha },
       RETRY: { type: 'RETRY' },
       TIMED_OUT: { type: 'TIMED_OUT', sha },
+      ENQUEUED: { type: 'ENQUEUED', sha },
+      DEQUEUED: { type: 'DEQUEUED', sha, reason: 'x' },
+      MERGE_GROUP: { type: 'MERGE_GROUP', sha, groupSha: 'b'.repeat(40) },
     };
     for (const type of EVENT_TYPES) expect(parseEvent(samples[type]).type).toBe(type);
   });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createGuard, EVENT_TYPES, type GuardEvent, PHASES, STATUS_TEXT } from '@release-guard/core';
 import { factsOf, standingOn } from '@release-guard/core/testing';
 import { describe, expect, it } from 'vitest';
-import { explore, recognitionAlphabet } from './support/exploration.js';
+import { explore, queueAlphabet, recognitionAlphabet } from './support/exploration.js';
 import { releasePr, SEED_CONFIG, seedGuard } from './support/fixtures.js';
 import { unobservable } from './support/unobservable.js';
 
@@ -16,6 +16,9 @@ const releasePlease = createGuard({ ...SEED_CONFIG, preset: 'release-please', pr
  * these figures: a change to the machine that changes them changes the README too.
  */
 const EXPLORED = { states: 7_316, edges: 270_564 };
+
+/** What the exploration of a release pull request on a base branch that requires a merge queue reaches. */
+const EXPLORED_QUEUE = { states: 6_424, edges: 247_204 };
 
 describe('exhaustive exploration of guard.next (2 SHAs, one required artifact, one on-merge artifact, a releaser)', () => {
   const release = explore(guard, releasePr({ releasers: ['releaser'] }));
@@ -44,6 +47,8 @@ describe('exhaustive exploration of guard.next (2 SHAs, one required artifact, o
     recognitionAlphabet,
   );
   const all = [release, other, fork, titled, changing];
+  // A release pull request whose base branch requires a merge queue, under the queue's events too.
+  const queued = explore(guard, releasePr({ releasers: ['releaser'], mergeQueue: true }), queueAlphabet);
 
   it('reports what it explored', () => {
     const total = all.reduce((sum, e) => sum + e.states, 0);
@@ -57,6 +62,10 @@ describe('exhaustive exploration of guard.next (2 SHAs, one required artifact, o
     expect(other.states).toBeGreaterThanOrEqual(3);
     expect(fork.states).toBeGreaterThanOrEqual(3);
     expect({ states: total, edges }).toEqual(EXPLORED);
+    console.info(
+      `merge queue: ${queued.states} states and ${queued.edges} edges in ${(queued.millis / 1000).toFixed(2)}s`,
+    );
+    expect({ states: queued.states, edges: queued.edges }).toEqual(EXPLORED_QUEUE);
     // The facts of heads change nothing for the pull requests explored without them.
     expect([release, other, fork].reduce((sum, e) => sum + e.states, 0)).toBe(2_412);
     expect([release, other, fork].reduce((sum, e) => sum + e.edges, 0)).toBe(74_692);
@@ -68,7 +77,7 @@ describe('exhaustive exploration of guard.next (2 SHAs, one required artifact, o
   });
 
   it('holds every invariant on every edge, and reaches merged from every live state', () => {
-    expect(all.flatMap((e) => e.violations)).toEqual([]);
+    expect([...all, queued].flatMap((e) => e.violations)).toEqual([]);
   });
 
   it('with the facts of heads: every phase under every version, and both verdicts on changed files', () => {
@@ -100,41 +109,56 @@ describe('exhaustive exploration of guard.next (2 SHAs, one required artifact, o
     );
   });
 
+  it('with the merge queue: queued after every count of enqueues, groups judged, and DEQUEUE written', () => {
+    const merges = new Set(
+      queued.reached.map(({ snapshot }) => `${snapshot.merge.state} ${snapshot.merge.enqueues ?? 0}`),
+    );
+    for (const n of [1, 2, 3]) expect(merges).toContain(`queued ${n}`);
+    expect(merges).toContain('rejected 3');
+    expect(queued.reached.some(({ snapshot }) => (snapshot.groups?.length ?? 0) > 0)).toBe(true);
+    expect(queued.reached.some(({ written }) => written.some((e) => e.type === 'DEQUEUE'))).toBe(true);
+  });
+
   it('reaches every phase', () => {
     expect([...new Set([...release.phases, ...other.phases])].sort()).toEqual([...PHASES].sort());
   });
 
   it('every event type changes the state on some edge', () => {
-    expect([...release.changingTypes].sort()).toEqual([...EVENT_TYPES].sort());
+    expect([...new Set([...release.changingTypes, ...queued.changingTypes])].sort()).toEqual([...EVENT_TYPES].sort());
   });
 
-  it('reconcile from every explored state unlocks the head exactly when a rebuild from the facts of its history does', () => {
-    const pr = releasePr({ releasers: ['releaser'] });
-    let checked = 0;
-    const problems: string[] = [];
-    for (const { snapshot, path, written } of release.reached) {
-      if (unobservable(pr, { pr, events: path, snapshot }, path) !== undefined) continue;
-      // A head that moves away and back: GitHub still shows the earlier approval of that commit, which the
-      // guard, knowing the head moved, never counts again (invariant 3); a rebuild cannot know it moved.
-      if (headReturned(path, pr.headSha)) continue;
-      checked++;
-      const facts = factsOf(pr, path, written);
-      const from = guard.reconcile(snapshot, facts);
-      const rebuilt = guard.reconcile(undefined, facts);
-      // Where the stored snapshot holds history the facts cannot show (a withdrawn approval, a missing
-      // artifact: `failed` or a re-locked `released` where a rebuild says `prepared` or `approved`), both
-      // lock the head. What must agree is whether the head stands unlocked.
-      const standing = (step: typeof from) => standingOn(step.snapshot.headSha, facts, step.effects)?.state;
-      if ((standing(from) === 'success') !== (standing(rebuilt) === 'success')) {
-        problems.push(
-          `${path.map((e) => e.type).join(' ')}: ${from.snapshot.phase}/${standing(from)}, rebuilt ${rebuilt.snapshot.phase}/${standing(rebuilt)}`,
-        );
+  it.each([
+    ['', () => release, releasePr({ releasers: ['releaser'] })],
+    [' (merge queue)', () => queued, releasePr({ releasers: ['releaser'], mergeQueue: true })],
+  ])(
+    'reconcile from every explored state%s unlocks the head exactly when a rebuild from the facts of its history does',
+    (_, explored, pr) => {
+      let checked = 0;
+      const problems: string[] = [];
+      for (const { snapshot, path, written } of explored().reached) {
+        if (unobservable(pr, { pr, events: path, snapshot }, path) !== undefined) continue;
+        // A head that moves away and back: GitHub still shows the earlier approval of that commit, which the
+        // guard, knowing the head moved, never counts again (invariant 3); a rebuild cannot know it moved.
+        if (headReturned(path, pr.headSha)) continue;
+        checked++;
+        const facts = factsOf(pr, path, written);
+        const from = guard.reconcile(snapshot, facts);
+        const rebuilt = guard.reconcile(undefined, facts);
+        // Where the stored snapshot holds history the facts cannot show (a withdrawn approval, a missing
+        // artifact: `failed` or a re-locked `released` where a rebuild says `prepared` or `approved`), both
+        // lock the head. What must agree is whether the head stands unlocked.
+        const standing = (step: typeof from) => standingOn(step.snapshot.headSha, facts, step.effects)?.state;
+        if ((standing(from) === 'success') !== (standing(rebuilt) === 'success')) {
+          problems.push(
+            `${path.map((e) => e.type).join(' ')}: ${from.snapshot.phase}/${standing(from)}, rebuilt ${rebuilt.snapshot.phase}/${standing(rebuilt)}`,
+          );
+        }
       }
-    }
-    console.info(`reconcile checked from ${checked} of ${release.reached.length} explored states`);
-    expect(problems.slice(0, 10)).toEqual([]);
-    expect(checked).toBeGreaterThan(100);
-  });
+      console.info(`reconcile checked from ${checked} of ${explored().reached.length} explored states`);
+      expect(problems.slice(0, 10)).toEqual([]);
+      expect(checked).toBeGreaterThan(100);
+    },
+  );
 });
 
 /** Whether the head, along `path`, came back to a commit that was the head before. */

@@ -12,7 +12,7 @@ function plant(mutate: (step: Step, event: GuardEvent) => Step): Guard {
   return { ...guard, next: (snapshot, event) => mutate(guard.next(snapshot, event), event) };
 }
 
-const merge = (sha: string): Effect => ({ type: 'MERGE', pr: 3906, sha, method: 'merge' });
+const merge = (sha: string): Effect => ({ type: 'MERGE', pr: 3906, sha, method: 'merge', via: 'merge' });
 
 /** Runs the property over generated histories and returns the invariants it reported broken. */
 /** The invariants a planted bug breaks in random histories; the search stops at the first failure. */
@@ -291,5 +291,54 @@ describe('the invariant checker catches planted bugs', () => {
     const step = drive(guard, releasePr(), events);
     expect(step.all.some((e) => e.type === 'MERGE')).toBe(false);
     expect(checkInvariants(guard, runEvents(guard, releasePr(), events))).toEqual([]);
+  });
+});
+
+describe('the invariant checker knows the merge queue', () => {
+  const queued = releasePr({ mergeQueue: true });
+  const group: GuardEvent = { type: 'MERGE_GROUP', sha: SHA.a, groupSha: 'f'.repeat(40) };
+  const enqueued: GuardEvent = { type: 'ENQUEUED', sha: SHA.a };
+  const dismissed: GuardEvent = { type: 'APPROVAL_DISMISSED', reviewId: 1, reviewer: 'reviewer-1' };
+  const dequeued: GuardEvent = { type: 'DEQUEUED', sha: SHA.a, reason: 'a merge conflict' };
+  const broken = (buggy: Guard, events: readonly GuardEvent[]) =>
+    checkInvariants(buggy, runEvents(buggy, queued, events)).map((v) => v.invariant);
+
+  it('the real guard passes (control)', () => {
+    const events = [...toReleased(), enqueued, group, dequeued, enqueued, dismissed, dequeued];
+    expect(checkInvariants(guard, runEvents(guard, queued, events))).toEqual([]);
+  });
+
+  it('a guard that keeps a queued release in the queue when its last approval goes breaks invariant 1', () => {
+    const buggy = plant((step) => ({ ...step, effects: step.effects.filter((e) => e.type !== 'DEQUEUE') }));
+    expect(broken(buggy, [...toReleased(), enqueued, dismissed])).toContain(1);
+  });
+
+  it('a guard that passes every merge group breaks invariant 2', () => {
+    const buggy = plant((step, event) => ({
+      ...step,
+      effects: step.effects.map((e) =>
+        event.type === 'MERGE_GROUP' && e.type === 'SET_STATUS' ? { ...e, state: 'success' as const } : e,
+      ),
+    }));
+    expect(broken(buggy, [approve(), group])).toContain(2);
+  });
+
+  it('a guard that merges directly, or enqueues while queued or without end, breaks invariant 7', () => {
+    const direct = plant((step) => ({
+      ...step,
+      effects: step.effects.map((e) => (e.type === 'MERGE' ? { ...e, via: 'merge' as const } : e)),
+    }));
+    expect(broken(direct, toReleased())).toContain(7);
+    const twice = plant((step, event) =>
+      event.type === 'MERGE_GROUP' ? { ...step, effects: [...step.effects, { ...merge(SHA.a), via: 'queue' }] } : step,
+    );
+    expect(broken(twice, [...toReleased(), enqueued, group])).toContain(7);
+    const endless = plant((step, event) =>
+      event.type === 'DEQUEUED' && !step.effects.some((e) => e.type === 'MERGE')
+        ? { ...step, effects: [...step.effects, { ...merge(SHA.a), via: 'queue' }] }
+        : step,
+    );
+    const leaves = [enqueued, dequeued, enqueued, dequeued, enqueued, dequeued];
+    expect(broken(endless, [...toReleased(), ...leaves])).toContain(7);
   });
 });

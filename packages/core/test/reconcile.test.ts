@@ -255,7 +255,7 @@ describe('reconcile with a stored snapshot', () => {
     const shown = { ...facts({ approvals: [approval], releaseRuns: [success], artifacts: [image] }) };
     shown.statuses = [{ sha: SHA.a, state: 'success', description: 'Released and verified' }];
     const step = guard.reconcile(refused, shown);
-    expect(step.effects).toEqual([{ type: 'MERGE', pr: 3906, sha: SHA.a, method: 'merge' }]);
+    expect(step.effects).toEqual([{ type: 'MERGE', pr: 3906, sha: SHA.a, method: 'merge', via: 'merge' }]);
     expect(step.snapshot.merge.state).toBe('requested');
   });
 

@@ -576,14 +576,14 @@ describe('release runs', () => {
     expect(step.snapshot.phase).toBe('released');
     expect(types(step.effects)).toEqual(['SET_STATUS', 'MERGE', 'COMMENT']);
     expect(step.effects[0]).toMatchObject({ state: 'success', sha: SHA.a });
-    expect(step.effects[1]).toEqual({ type: 'MERGE', pr: 3906, sha: SHA.a, method: 'merge' });
+    expect(step.effects[1]).toEqual({ type: 'MERGE', pr: 3906, sha: SHA.a, method: 'merge', via: 'merge' });
   });
 
   it('a missed RELEASE_STARTED is tolerated, and without artifacts success releases at once', () => {
     const plain = createGuard({ mergeMethod: 'squash' });
     const step = drive(plain, pr, [approve(), succeeded()]);
     expect(step.snapshot.phase).toBe('released');
-    expect(step.effects[1]).toEqual({ type: 'MERGE', pr: 3906, sha: SHA.a, method: 'squash' });
+    expect(step.effects[1]).toEqual({ type: 'MERGE', pr: 3906, sha: SHA.a, method: 'squash', via: 'merge' });
   });
 
   it.each([
@@ -657,7 +657,7 @@ describe('merging', () => {
 
   it('RETRY after a rejection merges again, once', () => {
     const retry = guard.next(rejected('not-mergeable').snapshot, { type: 'RETRY' });
-    expect(retry.effects).toEqual([{ type: 'MERGE', pr: 3906, sha: SHA.a, method: 'merge' }]);
+    expect(retry.effects).toEqual([{ type: 'MERGE', pr: 3906, sha: SHA.a, method: 'merge', via: 'merge' }]);
     const again = guard.next(retry.snapshot, { type: 'RETRY' });
     expect(again.effects).toEqual([]);
     expect(again.ignored).toMatch(/waiting for an answer/);

@@ -82,6 +82,10 @@ export function githubExecutor(options: GitHubExecutorOptions): EffectExecutor {
           if (event.type !== 'MERGED' || known !== undefined) return [event];
           return [{ ...event, by: (await mergerOf(octokit, pr)) ?? event.by }];
         }
+        case 'DEQUEUE':
+          throw new Error(
+            `DEQUEUE of #${effect.pr} is not supported yet: the adapter cannot take a pull request out of the merge queue`,
+          );
         case 'COMMENT':
           report.timelineBody = effect.body;
           return [];

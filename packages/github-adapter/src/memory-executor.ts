@@ -106,6 +106,10 @@ export function memoryExecutor(
           world.merged = { sha: effect.sha, by: options.mergedBy };
           return [{ type: 'MERGED', sha: effect.sha, by: options.mergedBy }];
         }
+        case 'DEQUEUE':
+          throw new Error(
+            `DEQUEUE of #${effect.pr} is not supported yet: the adapter cannot take a pull request out of the merge queue`,
+          );
         case 'COMMENT':
           report.timelineBody = effect.body;
           return [];

@@ -97,7 +97,13 @@ describe('SET_STATUS', () => {
 });
 
 describe('MERGE', () => {
-  const effect = (pr: number, sha = SHA.a) => ({ type: 'MERGE' as const, pr, sha, method: 'merge' as const });
+  const effect = (pr: number, sha = SHA.a) => ({
+    type: 'MERGE' as const,
+    pr,
+    sha,
+    method: 'merge' as const,
+    via: 'merge' as const,
+  });
 
   it('merges the head it was asked to: MERGED', async () => {
     const { repo, full, octokit } = setup();
@@ -212,7 +218,13 @@ describe('START_RELEASE', () => {
 });
 
 describe('MERGE over GraphQL, and auto-merge', () => {
-  const effect = (pr: number, sha = SHA.a) => ({ type: 'MERGE' as const, pr, sha, method: 'squash' as const });
+  const effect = (pr: number, sha = SHA.a) => ({
+    type: 'MERGE' as const,
+    pr,
+    sha,
+    method: 'squash' as const,
+    via: 'merge' as const,
+  });
   const nodeId = (pr: number, full: string) =>
     Buffer.from(`PullRequest:${emulators.github.control.pullRequest(full, pr).id}`).toString('base64');
 

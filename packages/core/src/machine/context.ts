@@ -55,6 +55,7 @@ export function initialContext(input: GuardInput): GuardContext {
       ...(versionProblem === undefined ? {} : { versionProblem }),
       ...(input.pr.versions === undefined ? {} : { versions: { ...input.pr.versions } }),
       ...(releasers === undefined ? {} : { releasers }),
+      ...(input.pr.mergeQueue === undefined ? {} : { mergeQueue: input.pr.mergeQueue }),
     },
     kind: input.kind,
     ...(input.kind === 'protected' && protection !== undefined ? { protection } : {}),
@@ -206,12 +207,54 @@ export const markReleased: Update = ({ context }) => ({
     : pushBounded(context.releasedShas, context.headSha, LIMITS.releasedShas),
 });
 
-export const requestMerge: Update = () => ({ merge: { state: 'requested' } });
+/** How many times the guard enqueued the head, kept across its merge's states (absent while none). */
+function enqueuesOf(context: Pick<GuardContext, 'merge'>, more = 0): { enqueues?: number } {
+  const enqueues = (context.merge.enqueues ?? 0) + more;
+  return enqueues > 0 ? { enqueues } : {};
+}
 
-export const recordRejection: Update = ({ event }) =>
+/** A merge asked for: through the merge queue when the base branch requires one, which counts an enqueue. */
+export function requestedMerge(context: Pick<GuardContext, 'merge' | 'pr'>): GuardContext['merge'] {
+  return { state: 'requested', ...enqueuesOf(context, context.pr.mergeQueue === true ? 1 : 0) };
+}
+
+export const requestMerge: Update = ({ context }) => ({ merge: requestedMerge(context) });
+
+/** A refused merge; refused because the base branch requires a merge queue, the guard learns it does. */
+export const recordRejection: Update = ({ context, event }) =>
   event.type === 'MERGE_REJECTED'
-    ? { merge: { state: 'rejected', rejection: truncate(`${event.reason}: ${event.message}`, TEXT_LIMIT) } }
+    ? {
+        merge: {
+          state: 'rejected',
+          rejection: truncate(`${event.reason}: ${event.message}`, TEXT_LIMIT),
+          ...enqueuesOf(context),
+        },
+        ...(event.reason === 'merge-queue' ? learnMergeQueue({ context, event }) : {}),
+      }
     : {};
+
+/** The base branch requires a merge queue: the guard's merges go through it from now on. */
+export const learnMergeQueue: Update = ({ context }) => ({ pr: { ...context.pr, mergeQueue: true } });
+
+/** The pull request stands in the merge queue. */
+export const markQueued: Update = ({ context }) => ({ merge: { state: 'queued', ...enqueuesOf(context) } });
+
+/** The pull request left the merge queue unmerged: its merge is refused, as after `MERGE_REJECTED` (`RETRY` asks again). */
+export const recordDequeue: Update = ({ context, event }) =>
+  event.type === 'DEQUEUED'
+    ? {
+        merge: {
+          state: 'rejected',
+          rejection: truncate(`left the merge queue: ${event.reason}`, TEXT_LIMIT),
+          ...enqueuesOf(context),
+        },
+        ...learnMergeQueue({ context, event }),
+      }
+    : {};
+
+/** The merge group of the event got its verdict: a redelivery of it writes nothing. */
+export const recordGroup: Update = ({ context, event }) =>
+  event.type === 'MERGE_GROUP' ? { groups: pushBounded(context.groups ?? [], event.groupSha, LIMITS.groups) } : {};
 
 export const recordViolation: Update = ({ context, event }) => ({
   violations: pushBounded(

@@ -6,6 +6,7 @@
 import { fillRef } from '../config.js';
 import type {
   AlertEffect,
+  DequeueEffect,
   Effect,
   MergeEffect,
   SetStatusEffect,
@@ -76,9 +77,18 @@ export function verifyArtifactsParams(
   return { sha: context.headSha, artifacts: unverified(context) };
 }
 
-/** What `MERGE` asks for: the merge of the pull request, only while its head is still the head. */
+/**
+ * What `MERGE` asks for: the merge of the pull request, only while its head is still the head; through
+ * the merge queue when its base branch requires one.
+ */
 export function mergeParams(context: Pick<GuardContext, 'headSha' | 'settings' | 'pr'>): Params<MergeEffect> {
-  return { pr: context.pr.number, sha: context.headSha, method: context.settings.mergeMethod };
+  const via = context.pr.mergeQueue === true ? 'queue' : 'merge';
+  return { pr: context.pr.number, sha: context.headSha, method: context.settings.mergeMethod, via };
+}
+
+/** What `DEQUEUE` asks for: the pull request out of the merge queue. */
+export function dequeueParams(context: Pick<GuardContext, 'headSha' | 'pr'>): Params<DequeueEffect> {
+  return { pr: context.pr.number, sha: context.headSha };
 }
 
 export const startRelease = {
@@ -93,6 +103,32 @@ export const verifyArtifacts = {
 
 export const merge = { type: 'MERGE', params: ({ context }: Args) => mergeParams(context) } as const;
 
+export const dequeue = { type: 'DEQUEUE', params: ({ context }: Args) => dequeueParams(context) } as const;
+
+/** The action setting the verdict on the head commit of the event's merge group (`MERGE_GROUP`). */
+function groupStatus(verdict: (args: Args) => { state: StatusState; description: string }) {
+  return {
+    type: 'SET_STATUS',
+    params: (args: Args) => {
+      const { state, description } = verdict(args);
+      const sha = args.event.type === 'MERGE_GROUP' ? args.event.groupSha : args.context.headSha;
+      return status({ ...args.context, headSha: sha }, state, description);
+    },
+  } as const;
+}
+
+/** The group of a cleared release head: it may merge. */
+export const clearedGroupStatus = groupStatus(() => ({ state: 'success', description: STATUS_TEXT.released }));
+
+/** The group of a release head that is not approved, released and verified. */
+export const unclearedGroupStatus = groupStatus(() => ({ state: 'failure', description: STATUS_TEXT.groupUncleared }));
+
+/** A group of a commit that is no longer the pull request's head. */
+export const staleGroupStatus = groupStatus(() => ({ state: 'failure', description: STATUS_TEXT.staleGroup }));
+
+/** The group of a pull request that is not a release: the verdict its head has. */
+export const skippedGroupStatus = groupStatus(({ context }) => skippedVerdict(context));
+
 /**
  * The phase each effect of the release's progress is asked for in, and the one whose work it is:
  * once the pull request is in another phase, the effect is stale. The other effects (statuses,
@@ -102,6 +138,7 @@ export const EFFECT_PHASE = {
   START_RELEASE: 'approved',
   VERIFY_ARTIFACTS: 'releasing',
   MERGE: 'released',
+  DEQUEUE: 'released',
 } as const satisfies Partial<Record<Effect['type'], Phase>>;
 
 /** The effect whose work `phase` is, if any (`EFFECT_PHASE` read backwards). */

@@ -4,7 +4,7 @@
  * `not`, and the reasons an event was ignored (`messages.ts`) name the same guards.
  */
 import { isReleaser } from '../pull-request.js';
-import { idString } from '../snapshot.js';
+import { idString, MAX_ENQUEUES } from '../snapshot.js';
 import { requiredArtifacts, unverified } from './effects.js';
 import { type Args, reviewIdOf, runIdOf, shaOf } from './event.js';
 import { editedRecognition } from './recognition.js';
@@ -139,6 +139,24 @@ export const atomicGuards = {
   /** A merge of a SHA that was approved, released and verified. */
   isMergeOfReleasedSha: ({ context, event }: Args) =>
     event.type === 'MERGED' && context.releasedShas.includes(event.sha),
+
+  // ---- The merge queue
+
+  /** The base branch requires a merge queue, as the guard was told (`PullRequest.mergeQueue`) or learnt. */
+  knowsMergeQueue: ({ context }: Args) => context.pr.mergeQueue === true,
+  /** The pull request stands in the merge queue, as the guard knows. */
+  isQueued: ({ context }: Args) => context.merge.state === 'queued',
+  /** The guard has not yet enqueued the head `MAX_ENQUEUES` times. */
+  hasEnqueuesLeft: ({ context }: Args) => (context.merge.enqueues ?? 0) < MAX_ENQUEUES,
+  /** GitHub refused a direct merge because the base branch requires a merge queue. */
+  isMergeQueueRejection: ({ event }: Args) => event.type === 'MERGE_REJECTED' && event.reason === 'merge-queue',
+  /** The pull request entered the merge queue (`ENQUEUED`). */
+  isEnqueue: ({ event }: Args) => event.type === 'ENQUEUED',
+  /** The pull request left the merge queue (`DEQUEUED`). */
+  isDequeue: ({ event }: Args) => event.type === 'DEQUEUED',
+  /** A merge group whose head commit the guard already gave a verdict (`MERGE_GROUP`). */
+  isJudgedGroup: ({ context, event }: Args) =>
+    event.type === 'MERGE_GROUP' && (context.groups ?? []).includes(event.groupSha),
 
   // ---- Commands
 

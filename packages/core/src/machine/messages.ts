@@ -4,13 +4,15 @@
  */
 import { and, not } from 'xstate';
 import { HEAD_FACT_KEYS } from '../head-facts.js';
-import { idString, type Phase } from '../snapshot.js';
+import { idString, MAX_ENQUEUES, type Phase } from '../snapshot.js';
 import { shortSha } from '../text.js';
 import { type Args, reviewerOf, reviewIdOf, runIdOf, shaOf } from './event.js';
 import { editedRecognition } from './recognition.js';
 
 /** Phase notes for the timeline, from the event that entered the phase. */
 export function noteFor(phase: Phase, { context, event }: Args): string {
+  const queue = queueNote({ context, event });
+  if (queue !== undefined) return queue;
   switch (phase) {
     case 'prepared': {
       const { version, versionProblem } = context.pr;
@@ -33,7 +35,10 @@ export function noteFor(phase: Phase, { context, event }: Args): string {
         : `Release run ${context.release.runId ?? '(unknown)'} started`;
     case 'released': {
       if (event.type === 'MERGE_REJECTED') return `Merge refused: ${context.merge.rejection ?? event.reason}`;
-      if (event.type === 'APPROVAL_DISMISSED') return 'Approval withdrawn: head locked until approved again';
+      if (event.type === 'APPROVAL_DISMISSED') {
+        const out = context.merge.state === 'queued' ? '; taken out of the merge queue' : '';
+        return `Approval withdrawn: head locked until approved again${out}`;
+      }
       if (event.type === 'APPROVED') return `Approved again by ${event.reviewer}; merge requested`;
       const verified = context.verified.map((v) => v.name).join(', ');
       return verified ? `Released; verified ${verified}; merge requested` : 'Released; merge requested';
@@ -50,6 +55,39 @@ export function noteFor(phase: Phase, { context, event }: Args): string {
     default:
       return phase;
   }
+}
+
+/** The timeline note of an event of the merge queue, or of the refusal that sends a merge there. */
+function queueNote({ context, event }: Args): string | undefined {
+  switch (event.type) {
+    case 'ENQUEUED':
+      return `Entered the merge queue at ${shortSha(event.sha)}`;
+    case 'DEQUEUED':
+      return context.merge.state === 'requested'
+        ? `Left the merge queue (${event.reason}); enqueued again (${context.merge.enqueues ?? 1} of ${MAX_ENQUEUES})`
+        : `Left the merge queue: ${event.reason}`;
+    case 'MERGE_GROUP':
+      return `Merge group ${shortSha(event.groupSha)} failed: ${shortSha(event.sha)} is not approved, released and verified`;
+    case 'MERGE_REJECTED':
+      return event.reason === 'merge-queue' && context.merge.state === 'requested'
+        ? 'Merge refused: the base branch requires a merge queue; enqueued'
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The alert of a merge group of a release head that is not approved, released and verified. */
+export function unclearedGroupMessage({ event }: Args): string {
+  const sha = shortSha(shaOf(event) ?? '');
+  const group = event.type === 'MERGE_GROUP' ? shortSha(event.groupSha) : '';
+  return `Merge group ${group} of ${sha} asked for the release check, but ${sha} is not approved, released and verified: the group fails and the queue will eject it.`;
+}
+
+/** The alert of a pull request that left the merge queue once too often to be enqueued again. */
+export function dequeuedTooOftenMessage({ context, event }: Args): string {
+  const why = event.type === 'DEQUEUED' ? event.reason : 'unknown';
+  return `#${context.pr.number} left the merge queue ${context.merge.enqueues ?? 0} times (last: ${why}): it is not enqueued again. Fix what ejects it, then RETRY (or withdraw the approval and approve again) to enqueue it.`;
 }
 
 /** The alert and the violation of a merge that bypassed the guard. */
@@ -108,6 +146,12 @@ export type Reason = (args: Args, phase: Phase) => string;
  * from (see `machine.ts`), so that a reason cannot drift from the rule it explains.
  */
 export const WHY_IGNORED = [
+  // A merge group that has its verdict (a stale one too).
+  {
+    guard: 'isJudgedGroup',
+    reason: ({ event }: Args) =>
+      `merge group ${event.type === 'MERGE_GROUP' ? shortSha(event.groupSha) : ''} already has its verdict`,
+  },
   // isFreshApproval, and each of its conditions in turn.
   {
     guard: and(['isApproval', 'isSeenReview']),
@@ -143,6 +187,17 @@ export const WHY_IGNORED = [
     reason: ({ context, event }: Args) =>
       `${shortSha(shaOf(event) ?? '')} is already the head${unchanged({ context, event })}`,
   },
+  // The merge queue: an entry of a head that is not cleared, or already recorded; an exit of none.
+  {
+    guard: and(['isEnqueue', 'isQueued']),
+    reason: () => 'the pull request already stands in the merge queue',
+  },
+  {
+    guard: 'isEnqueue',
+    reason: ({ context }: Args) =>
+      `${shortSha(context.headSha)} is not approved, released and verified: the merge queue's required check fails it`,
+  },
+  { guard: 'isDequeue', reason: () => 'the pull request does not stand in the merge queue, as far as the guard knows' },
   // dismissesAnApproval.
   {
     guard: 'isDismissal',
@@ -167,6 +222,10 @@ export const WHY_IGNORED = [
       `run ${runIdOf(event)} is not the current release run ${context.release.runId}`,
   },
   // isAnswerToMerge.
+  {
+    guard: and(['isMergeQueueRejection', 'knowsMergeQueue']),
+    reason: () => 'the guard already merges through the merge queue',
+  },
   { guard: 'isMergeRejection', reason: () => 'no merge of the head is waiting for an answer' },
   { reason: ({ event }: Args, phase: Phase) => `${event.type} does not apply while ${phase}` },
 ] as const;
@@ -181,5 +240,6 @@ export const NO_APPROVAL_TO_RETRY = {
 export const NOTHING_TO_RETRY_RELEASED = [
   NO_APPROVAL_TO_RETRY,
   { guard: 'isAwaitingMergeAnswer', reason: () => 'the merge is waiting for an answer' },
+  { guard: 'isQueued', reason: () => 'the pull request stands in the merge queue' },
   { guard: not('hasRefusedMerge'), reason: () => 'nothing to retry' },
 ] as const;

@@ -2,8 +2,10 @@
  * Transitions that several phases share: a head change, an approval, a dismissal, a release run's
  * failure, a run nobody approved, a merge by hand, and the reason an event was ignored.
  */
+import { and } from 'xstate';
 import type { Phase } from '../snapshot.js';
-import { alert, lockHead } from './effects.js';
+import { timeline } from './context.js';
+import { alert, dequeue, lockHead, relockReleased } from './effects.js';
 import type { Args } from './event.js';
 import { bypassMessage, type Reason, unapprovedRunMessage, WHY_IGNORED } from './messages.js';
 
@@ -47,6 +49,13 @@ export function ignoreAlways(reason: string) {
 export function liveHeadChange(phase: Phase) {
   return [
     { guard: 'isNewHead', target: 'prepared', reenter: true, actions: ['adoptHead', lockHead] },
+    // A queued release whose version changes leaves the queue: the approvals that cleared it are void.
+    {
+      guard: and(['changesVersion', 'isQueued']),
+      target: 'prepared',
+      reenter: true,
+      actions: ['adoptVersion', lockHead, dequeue],
+    },
     { guard: 'changesVersion', target: 'prepared', reenter: true, actions: ['adoptVersion', lockHead] },
     ...ignored(phase),
   ] as const;
@@ -58,6 +67,21 @@ export function additionalApproval(phase: Phase) {
 
 export function dismissal(phase: Phase) {
   return [{ guard: 'dismissesAnApproval', actions: ['removeApproval'] }, ...ignored(phase)] as const;
+}
+
+/**
+ * A dismissal while `released`: the last approval withdrawn locks the head again, and takes the pull
+ * request out of the merge queue when it stands there.
+ */
+export function relock() {
+  return [
+    {
+      guard: and(['dismissesLastApproval', 'isQueued']),
+      actions: ['removeApproval', relockReleased, dequeue, timeline('released')],
+    },
+    { guard: 'dismissesLastApproval', actions: ['removeApproval', relockReleased, timeline('released')] },
+    ...dismissal('released'),
+  ] as const;
 }
 
 export function withdrawal(phase: Phase) {

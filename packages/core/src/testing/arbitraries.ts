@@ -19,6 +19,12 @@ export interface EventSequenceOptions {
    * edited, a base changed) are mixed in. Default none: the events carry no facts. See `SAMPLE_HEAD_FACTS`.
    */
   heads?: readonly HeadFacts[];
+  /**
+   * Whether to draw the merge queue's events too: the pull request entering (`ENQUEUED`) and leaving it
+   * (`DEQUEUED`), merge groups (`MERGE_GROUP`, with group commits of their own), and merges refused
+   * because the base branch requires the queue. Default false: the sequences of a seed are what they were.
+   */
+  queue?: boolean;
 }
 
 /**
@@ -83,12 +89,23 @@ const WEIGHTS: readonly [GuardEvent['type'], number][] = [
   ['TIMED_OUT', 2],
 ];
 
-const REASONS: readonly MergeRejectionReason[] = ['head-changed', 'not-mergeable', 'forbidden'];
+/** The merge queue's events, drawn with `queue`. */
+const QUEUE_WEIGHTS: readonly [GuardEvent['type'], number][] = [
+  ['ENQUEUED', 6],
+  ['DEQUEUED', 4],
+  ['MERGE_GROUP', 6],
+];
 
-/** Moves over `ids` review and run ids; with `heads` facts to draw from, events carry them and edits are mixed in. */
-function moveArbitrary(ids: number, heads = 0): fc.Arbitrary<Move> {
+const REASONS: readonly MergeRejectionReason[] = ['head-changed', 'not-mergeable', 'forbidden', 'merge-queue'];
+const DEQUEUE_REASONS = ['the required check release failed', 'a merge conflict', 'removed by a maintainer'];
+
+/**
+ * Moves over `ids` review and run ids; with `heads` facts to draw from, events carry them and edits are
+ * mixed in; with `queue`, the merge queue's events and its refusal of a direct merge.
+ */
+function moveArbitrary(ids: number, heads = 0, queue = false): fc.Arbitrary<Move> {
   const event = fc.oneof(
-    ...WEIGHTS.map(([type, weight]) => ({
+    ...[...WEIGHTS, ...(queue ? QUEUE_WEIGHTS : [])].map(([type, weight]) => ({
       weight,
       arbitrary: fc.record({
         kind: fc.constant('event' as const),
@@ -97,7 +114,7 @@ function moveArbitrary(ids: number, heads = 0): fc.Arbitrary<Move> {
         pick: fc.nat(7),
         id: fc.nat(ids - 1),
         authorized: fc.oneof({ weight: 9, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
-        text: fc.nat(2),
+        text: fc.nat(queue ? 3 : 2),
       }),
     })),
   );
@@ -139,7 +156,7 @@ export function eventSequence(options: EventSequenceOptions = {}): fc.Arbitrary<
   const heads = options.heads ?? [];
   if (shas.length < 2) throw new Error('eventSequence needs at least two SHAs to make stale events');
   return fc
-    .array(moveArbitrary(ids, heads.length), { minLength, maxLength, size: 'max' })
+    .array(moveArbitrary(ids, heads.length, options.queue), { minLength, maxLength, size: 'max' })
     .map((moves) => materialize(moves, shas, artifacts, heads));
 }
 
@@ -228,6 +245,13 @@ function build(
       return { type: 'MERGED', sha, by: move.authorized ? 'release-bot' : 'releaser' };
     case 'MERGE_REJECTED':
       return { type: 'MERGE_REJECTED', sha, reason: REASONS[move.text] ?? 'not-mergeable', message: 'refused' };
+    case 'ENQUEUED':
+      return { type: 'ENQUEUED', sha };
+    case 'DEQUEUED':
+      return { type: 'DEQUEUED', sha, reason: DEQUEUE_REASONS[move.text % DEQUEUE_REASONS.length] as string };
+    case 'MERGE_GROUP':
+      // Group commits of their own, from a small pool: a redelivered group, and a group of a stale head.
+      return { type: 'MERGE_GROUP', sha, groupSha: groupShaOf(move.id) };
     case 'CLOSED':
       return { type: 'CLOSED' };
     case 'REOPENED':
@@ -239,18 +263,28 @@ function build(
   }
 }
 
+/** The head commit of the `n`-th merge group: 40 hexadecimal digits, apart from every head's. */
+export function groupShaOf(n: number): string {
+  return n.toString(16).padStart(40, 'e');
+}
+
 /**
  * Any single well-formed guard event over `shas`: for fuzzing one step from a given snapshot. With
- * `heads`, a head change may carry facts, to another SHA or to the one it names (an edit).
+ * `heads`, a head change may carry facts, to another SHA or to the one it names (an edit); with `queue`,
+ * the merge queue's events are drawn too.
  */
 export function guardEvent(
-  options: Pick<EventSequenceOptions, 'shas' | 'artifacts' | 'ids' | 'heads'> = {},
+  options: Pick<EventSequenceOptions, 'shas' | 'artifacts' | 'ids' | 'heads' | 'queue'> = {},
 ): fc.Arbitrary<GuardEvent> {
   const shas = options.shas ?? DEFAULT_SHAS;
   const artifacts = options.artifacts ?? ['image'];
   const heads = options.heads ?? [];
   return fc
-    .tuple(moveArbitrary(options.ids ?? 6, heads.length), fc.constantFrom(...shas), fc.constantFrom(...shas))
+    .tuple(
+      moveArbitrary(options.ids ?? 6, heads.length, options.queue),
+      fc.constantFrom(...shas),
+      fc.constantFrom(...shas),
+    )
     .filter(([move]) => move.kind !== 'duplicate' && move.kind !== 'swap')
     .map(([move, sha, other]) =>
       move.kind === 'edit'

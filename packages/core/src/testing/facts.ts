@@ -14,8 +14,10 @@ import type { ApprovalFact, ArtifactFact, GuardFacts, ReleaseRunFact, StatusFact
  * `RELEASE_SUCCEEDED` or `RELEASE_FAILED` concludes it, `ARTIFACT_VERIFIED` puts the artifact in its
  * registry, `CLOSED`, `REOPENED` and `MERGED` set the pull request's state (a merge is final). The
  * statuses are those of the `SET_STATUS` effects in `written`, in order: what the guard wrote.
- * `MERGE_REJECTED`, `RETRY`, `TIMED_OUT` and `ARTIFACT_MISSING` leave no fact: GitHub shows no refused
- * merge, no command, no clock and no absence at a moment.
+ * `ENQUEUED` puts the head in the merge queue and `DEQUEUED` of it, a push, a close or a merge takes it
+ * out (`queued`); any event of the queue, or a refusal for it, shows that the base requires the queue
+ * (`mergeQueue`). Other refusals, `RETRY`, `TIMED_OUT` and `ARTIFACT_MISSING` leave no fact: GitHub
+ * shows no refused merge, no command, no clock and no absence at a moment.
  *
  * @example
  * ```ts
@@ -35,6 +37,8 @@ export function factsOf(pr: PullRequest, events: readonly GuardEvent[], written:
     head = sha;
   };
   let merged: { sha: string; by: string } | undefined;
+  let queued = false;
+  let mergeQueue = pr.mergeQueue;
   const approvals: ApprovalFact[] = [];
   const runs: ReleaseRunFact[] = [];
   const artifacts: ArtifactFact[] = [];
@@ -44,8 +48,14 @@ export function factsOf(pr: PullRequest, events: readonly GuardEvent[], written:
     else runs.push({ runId, sha, conclusion, ...(version === undefined ? {} : { version }) });
   };
   for (const event of events) {
+    if (isOfQueue(event)) mergeQueue = true;
+    if (event.type === 'ENQUEUED' && event.sha === head && state === 'open') queued = true;
+    if ((event.type === 'DEQUEUED' && event.sha === head) || event.type === 'CLOSED' || event.type === 'MERGED') {
+      queued = false;
+    }
     switch (event.type) {
       case 'HEAD_CHANGED':
+        if (state !== 'merged' && event.sha !== head) queued = false;
         if (state !== 'merged') moveTo(event.sha, headFactsOf(event));
         break;
       case 'APPROVED':
@@ -109,6 +119,7 @@ export function factsOf(pr: PullRequest, events: readonly GuardEvent[], written:
       ...identity,
       ...facts,
       headSha: head,
+      ...(mergeQueue === undefined ? {} : { mergeQueue, ...(mergeQueue ? { queued } : {}) }),
       state,
       ...(merged ? { mergedSha: merged.sha, mergedBy: merged.by } : {}),
     },
@@ -117,6 +128,16 @@ export function factsOf(pr: PullRequest, events: readonly GuardEvent[], written:
     artifacts,
     statuses,
   };
+}
+
+/** An event of the merge queue, or a refusal of a direct merge because the base requires it. */
+function isOfQueue(event: GuardEvent): boolean {
+  return (
+    event.type === 'ENQUEUED' ||
+    event.type === 'DEQUEUED' ||
+    event.type === 'MERGE_GROUP' ||
+    (event.type === 'MERGE_REJECTED' && event.reason === 'merge-queue')
+  );
 }
 
 /**

@@ -25,8 +25,12 @@ export class HistoryModel {
   verified = new Set<string>();
   /** SHAs that were at some point approved, released and verified. */
   readonly cleared = new Set<string>();
-  /** A MERGE effect of this epoch with no recorded outcome yet. */
+  /** A MERGE effect of this epoch with no recorded outcome yet (still standing while the pull request is queued). */
   outstandingMerge: string | undefined;
+  /** The guard's merge of the head entered the merge queue (`ENQUEUED` answered it) and has not left it. */
+  queued = false;
+  /** The MERGE effects via the merge queue of this epoch. */
+  enqueues = 0;
   startsSinceFailure = 0;
 
   constructor(
@@ -38,6 +42,8 @@ export class HistoryModel {
     public view: HeadView,
     /** Whether the pull request is a release by its branch (then its version matters). */
     readonly release: boolean,
+    /** Whether the guard was told the base branch requires a merge queue: its merges must go through it. */
+    readonly mergeQueue = false,
   ) {
     this.head = head;
   }
@@ -49,6 +55,8 @@ export class HistoryModel {
     this.succeeded = false;
     this.verified = new Set();
     this.outstandingMerge = undefined;
+    this.queued = false;
+    this.enqueues = 0;
     this.startsSinceFailure = 0;
   }
 
@@ -129,13 +137,27 @@ export class HistoryModel {
         if (forHead) this.startsSinceFailure = 0;
         break;
       case 'MERGE_REJECTED':
-        if (forHead) this.outstandingMerge = undefined;
+        // A refusal for the merge queue is no answer to an enqueue, or while the pull request stands queued.
+        if (forHead && !(event.reason === 'merge-queue' && (this.queued || this.mergeQueue))) {
+          this.outstandingMerge = undefined;
+        }
+        break;
+      case 'ENQUEUED':
+        if (forHead && this.outstandingMerge === event.sha && this.isCleared(event.sha)) this.queued = true;
+        break;
+      case 'DEQUEUED':
+        if (forHead) {
+          this.outstandingMerge = undefined;
+          this.queued = false;
+        }
         break;
       case 'MERGED':
         this.state = 'merged';
+        this.queued = false;
         break;
       case 'CLOSED':
         this.state = 'closed';
+        this.queued = false;
         break;
       default:
         break;

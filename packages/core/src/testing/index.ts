@@ -1,5 +1,6 @@
 export type { EventSequenceOptions } from './arbitraries.js';
-export { DEFAULT_SHAS, eventSequence, guardEvent, SAMPLE_HEAD_FACTS } from './arbitraries.js';
+export { DEFAULT_SHAS, eventSequence, groupShaOf, guardEvent, SAMPLE_HEAD_FACTS } from './arbitraries.js';
+export { completionProblem } from './completion.js';
 export type { DeliveryPlan } from './delivery.js';
 export { deliver, deliveryPlan } from './delivery.js';
 export { factsOf, standingOn } from './facts.js';
@@ -8,6 +9,7 @@ export { runEvents } from './history.js';
 export type { InertOptions } from './hostile.js';
 export { decodeEntities, HOSTILE_PIECES, hostileText, liveMarkdown, outsideCode } from './hostile.js';
 export type { InvariantViolation, MonitorOptions } from './invariants.js';
-export { checkInvariants, completionProblem, InvariantMonitor, MAX_SNAPSHOT_LENGTH } from './invariants.js';
+export { checkInvariants, InvariantMonitor, MAX_SNAPSHOT_LENGTH } from './invariants.js';
+export { MERGE_QUEUE_BOT } from './queue-world.js';
 export type { TrueHistory, TrueHistoryOptions } from './world.js';
 export { trueHistory } from './world.js';

@@ -1,14 +1,14 @@
 import type { Effect, SetStatusEffect } from '../effects.js';
 import type { GuardEvent } from '../events.js';
 import type { Guard, Step } from '../guard.js';
-import type { HeadFacts } from '../head-facts.js';
 import { requiredArtifacts } from '../machine.js';
 import type { PullRequest, PullRequestKind } from '../pull-request.js';
 import { branchKind, normalizeLogin } from '../pull-request.js';
 import { restoreSnapshot, serializeSnapshot } from '../serialize.js';
-import { type GuardSnapshot, LIVE_PHASES } from '../snapshot.js';
+import { type GuardSnapshot, LIVE_PHASES, MAX_ENQUEUES } from '../snapshot.js';
 import { STATUS_TEXT, standingStatus } from '../standing-status.js';
 import { shortSha } from '../text.js';
+import { completionProblem } from './completion.js';
 import { HeadView } from './head-view.js';
 import type { History } from './history.js';
 import { HistoryModel } from './history-model.js';
@@ -33,6 +33,8 @@ const STALE_CHECKED: ReadonlySet<GuardEvent['type']> = new Set([
   'ARTIFACT_MISSING',
   'MERGE_REJECTED',
   'TIMED_OUT',
+  'ENQUEUED',
+  'DEQUEUED',
 ]);
 
 export interface MonitorOptions {
@@ -72,6 +74,7 @@ export class InvariantMonitor {
       new Set((pr.releasers ?? []).map(normalizeLogin)),
       new HeadView(pr, guard.settings),
       this.kind === 'release',
+      pr.mergeQueue === true,
     );
   }
 
@@ -96,7 +99,19 @@ export class InvariantMonitor {
     const unmerged = event.type === 'MERGED' && ref.state !== 'merged';
     const bypass = unmerged && kind === 'release' && !ref.cleared.has(event.sha);
     const protectedBypass = unmerged && kind !== 'release' && ref.view.mayTouchProtected();
+    const queuedApproved = ref.queued && ref.approvals.size > 0;
+    const enqueues = ref.enqueues;
     const epochStarted = ref.apply(event);
+    // 1. A queued release whose last approval is withdrawn (at the same head, still open) leaves the queue.
+    if (queuedApproved && ref.state === 'open' && ref.head === head && ref.approvals.size === 0) {
+      if (!step.effects.some((e) => e.type === 'DEQUEUE' && e.sha === head)) {
+        fail(1, `the last approval of ${head} was withdrawn while it stood in the merge queue, without DEQUEUE`);
+      }
+    }
+    // 7. A head that left the queue is enqueued again at most until the guard enqueued it MAX_ENQUEUES times.
+    if (event.type === 'DEQUEUED' && enqueues >= MAX_ENQUEUES && step.effects.some((e) => e.type === 'MERGE')) {
+      fail(7, `${head} left the merge queue and was enqueued again after ${enqueues} enqueues`);
+    }
     // 4. A duplicated delivery produces no further effects.
     if (this.previous && JSON.stringify(this.previous) === JSON.stringify(event) && step.effects.length > 0) {
       fail(4, `duplicated ${event.type} produced ${step.effects.map((e) => e.type).join(', ')}`);
@@ -123,7 +138,7 @@ export class InvariantMonitor {
     if (protectedBypass) this.protectedBypasses++;
     if (kind !== 'release' && step.snapshot.violations.length > this.protectedBypasses)
       fail(9, `violation recorded on a ${kind} pull request that changes no protected path`);
-    this.checkStep(step, epochStarted, violations);
+    this.checkStep(step, epochStarted, violations, event);
     this.previous = event;
     this.snapshot = step.snapshot;
     return violations;
@@ -194,6 +209,34 @@ export class InvariantMonitor {
     }
   }
 
+  /** 2. A status on a commit other than a merge group's; 10. never green on an uncleared head that changes protected paths. */
+  private checkHeadStatus(effect: SetStatusEffect, fail: (invariant: number, message: string) => void) {
+    if (effect.state !== 'success') return;
+    const { ref, kind } = this;
+    if (kind === 'release' && !ref.isCleared(effect.sha)) {
+      fail(2, `success status on ${effect.sha} before it was approved, released and verified`);
+    }
+    if (kind === 'fork') fail(2, 'success status on a fork pull request');
+    if (effect.sha === ref.head && this.touchesUncleared()) {
+      fail(10, `success status on ${effect.sha}, which changes protected paths and is not a cleared release`);
+    }
+  }
+
+  /**
+   * 2. The status of a merge group made of `sha`: `success` only when `sha` is the head and a cleared
+   * release (approved, released and verified), or a pull request that is not a release whose head gets
+   * `success`; never on a group of another commit.
+   */
+  private checkGroupStatus(effect: SetStatusEffect, sha: string, fail: (invariant: number, message: string) => void) {
+    if (effect.state !== 'success') return;
+    const { ref, kind } = this;
+    const may =
+      ref.state === 'open' &&
+      sha === ref.head &&
+      (kind === 'release' ? ref.isCleared(sha) : this.nonReleaseVerdict() === 'success');
+    if (!may) fail(2, `success on merge group ${effect.sha} of ${sha}, which may not merge`);
+  }
+
   /** The state a pull request that is not a release must have on its head: failure for a fork's look-alike or one that may change protected paths. */
   private nonReleaseVerdict(): 'success' | 'failure' {
     return this.kind === 'fork' || this.ref.view.mayTouchProtected() ? 'failure' : 'success';
@@ -207,7 +250,7 @@ export class InvariantMonitor {
     );
   }
 
-  private checkStep(step: Step, epochStarted: boolean, violations: InvariantViolation[]) {
+  private checkStep(step: Step, epochStarted: boolean, violations: InvariantViolation[], event?: GuardEvent) {
     const fail = this.failer(violations);
     const { ref, kind } = this;
     const effects = step.effects;
@@ -233,22 +276,23 @@ export class InvariantMonitor {
         else if (!ref.isCleared(effect.sha)) {
           fail(1, `MERGE of ${effect.sha} which is not the approved, released and verified head`);
         }
-        // 7. One merge at a time, none after merged.
+        // 7. One merge at a time (a queued one stands), none after merged; through the queue when it is required.
         if (ref.state === 'merged') fail(7, 'MERGE after the pull request was merged');
         else if (ref.outstandingMerge !== undefined)
-          fail(7, `second MERGE while ${ref.outstandingMerge} has no outcome`);
+          fail(
+            7,
+            `second MERGE while ${ref.outstandingMerge} has no outcome${ref.queued ? ' (it stands in the merge queue)' : ''}`,
+          );
+        if (ref.mergeQueue && effect.via !== 'queue')
+          fail(7, `MERGE of ${effect.sha} not via the required merge queue`);
         ref.outstandingMerge = effect.sha;
+        if (effect.via === 'queue') ref.enqueues++;
       }
       if (effect.type === 'SET_STATUS') {
-        // 2. Honest status.
-        if (effect.state === 'success' && kind === 'release' && !ref.isCleared(effect.sha)) {
-          fail(2, `success status on ${effect.sha} before it was approved, released and verified`);
-        }
-        if (effect.state === 'success' && kind === 'fork') fail(2, 'success status on a fork pull request');
-        // 10. Never green on a head that changes protected paths, unless it is a cleared release.
-        if (effect.state === 'success' && effect.sha === ref.head && this.touchesUncleared()) {
-          fail(10, `success status on ${effect.sha}, which changes protected paths and is not a cleared release`);
-        }
+        // 2. Honest status: on a merge group by the group rule, on any other commit as on the head.
+        if (event?.type === 'MERGE_GROUP' && effect.sha === event.groupSha)
+          this.checkGroupStatus(effect, event.sha, fail);
+        else this.checkHeadStatus(effect, fail);
         // 4. A status is written only when it changes.
         const key = `${effect.state}|${effect.description}`;
         if (this.lastStatus.get(effect.sha) === key) fail(4, `the same status was written twice on ${effect.sha}`);
@@ -311,53 +355,6 @@ function roundTripProblem(text: string): string | undefined {
   if (roundTripped.size >= 20_000) roundTripped.clear();
   roundTripped.add(text);
   return undefined;
-}
-
-/**
- * Drives a live snapshot to `merged` through the guard's own merge, without closing the pull request.
- * Returns what went wrong, or undefined when it got there.
- */
-export function completionProblem(guard: Guard, from: GuardSnapshot): string | undefined {
-  const sha = from.headSha;
-  const fresh = `completion-${from.epoch}-${from.seenReviews.length}`;
-  const readable = readableFacts(guard);
-  const events: GuardEvent[] = [
-    // A version that cannot be read is mended on GitHub (a title edited, a file fixed at the head).
-    ...(from.pr.versionProblem !== undefined && readable ? [{ type: 'HEAD_CHANGED', sha, ...readable } as const] : []),
-    { type: 'MERGE_REJECTED', sha, reason: 'not-mergeable', message: 'completing' },
-    { type: 'APPROVED', sha, reviewId: fresh, reviewer: 'completion', authorized: true },
-    { type: 'RETRY' },
-    { type: 'RELEASE_STARTED', sha, runId: fresh },
-    { type: 'RELEASE_SUCCEEDED', sha, runId: fresh },
-    ...requiredArtifacts({ settings: guard.settings, pr: from.pr }).map(
-      (a): GuardEvent => ({ type: 'ARTIFACT_VERIFIED', sha, name: a.name, digest: 'sha256:completion' }),
-    ),
-    { type: 'MERGE_REJECTED', sha, reason: 'not-mergeable', message: 'completing' },
-    { type: 'RETRY' },
-  ];
-  let snapshot = from;
-  let merged = false;
-  for (const event of events) {
-    const step = guard.next(snapshot, event);
-    snapshot = step.snapshot;
-    merged ||= step.effects.some((e) => e.type === 'MERGE' && e.sha === sha);
-  }
-  if (!merged) return `from ${from.phase}, no MERGE of ${sha} could be reached (stuck in ${snapshot.phase})`;
-  const final = guard.next(snapshot, { type: 'MERGED', sha, by: 'completion' });
-  if (final.snapshot.phase !== 'merged') return `from ${from.phase}, MERGED did not reach merged`;
-  if (final.snapshot.violations.length > snapshot.violations.length)
-    return `from ${from.phase}, the guard's own merge was a violation`;
-  return undefined;
-}
-
-/** Facts of a head from which the guard's `versionSource` reads the version 1.0.0; none for `'branch'`. */
-function readableFacts(guard: Guard): HeadFacts | undefined {
-  const source = guard.settings.versionSource;
-  if (source === 'branch') return undefined;
-  if (source === 'title') return { title: 'chore: release 1.0.0' };
-  return {
-    contents: { [source.file]: source.key === undefined ? '1.0.0' : JSON.stringify({ [source.key]: '1.0.0' }) },
-  };
 }
 
 /** Whether a status description is the verdict on a pull request that is not a release. */

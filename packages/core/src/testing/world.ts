@@ -6,6 +6,7 @@ import type { HeadFacts } from '../head-facts.js';
 import { requiredArtifacts } from '../machine.js';
 import type { PullRequest } from '../pull-request.js';
 import type { GuardSnapshot } from '../snapshot.js';
+import { MergeQueueWorld, type WorldAction } from './queue-world.js';
 
 /** A history that happened on GitHub: every event in order, as the guard would have received it. */
 export interface TrueHistory {
@@ -34,9 +35,15 @@ export interface TrueHistoryOptions {
    * title). Default none.
    */
   heads?: readonly HeadFacts[];
+  /**
+   * Whether the base branch requires a merge queue (`MergeQueueWorld`): the guard's direct merge is
+   * refused, its enqueue answered, merge groups made of the queued head and merged or ejected by the
+   * guard's verdict on them, and the pull request ejected now and then. Default false.
+   */
+  queue?: boolean;
 }
 
-type Action = { weight: number; event: (pick: number) => GuardEvent };
+type Action = WorldAction;
 
 /** A commit released, and the version it was released as when versions may change. */
 type Released = { sha: string; version?: string };
@@ -77,7 +84,9 @@ export function trueHistory(
       maxLength: options.maxLength ?? 100,
       size: 'max',
     })
-    .map((choices) => playHistory(guard, pr, choices, artifacts, options.unobservable ?? true, options.heads ?? []));
+    .map((choices) =>
+      playHistory(guard, pr, choices, artifacts, options.unobservable ?? true, options.heads ?? [], options.queue),
+    );
 }
 
 function playHistory(
@@ -87,7 +96,9 @@ function playHistory(
   artifacts: readonly string[],
   unobservable: boolean,
   heads: readonly HeadFacts[],
+  queueRequired = false,
 ): TrueHistory {
+  const queue = queueRequired ? new MergeQueueWorld() : undefined;
   /** The facts a push or an edit carries: one of `heads` for three picks in four, when there are any. */
   const factsFor = (p: number): HeadFacts => (heads.length === 0 || p % 4 === 3 ? {} : (heads[p % heads.length] ?? {}));
   let snapshot = guard.start(pr).snapshot;
@@ -106,7 +117,7 @@ function playHistory(
   const published: (Released & { name: string })[] = [];
   const succeeded: Released[] = [];
   const asked: (Released & { name: string; ref: string })[] = [];
-  const merges: string[] = [];
+  const merges: { sha: string; via: 'merge' | 'queue' }[] = [];
   const same = (a: Released, b: Released) => a.sha === b.sha && a.version === b.version;
   const refOf = (name: string, version: string | undefined) =>
     requiredArtifacts({ settings: guard.settings, pr: { ...pr, ...(version === undefined ? {} : { version }) } }).find(
@@ -170,8 +181,10 @@ function playHistory(
           },
         });
       }
-      if (merges.length > 0) {
-        const sha = merges[0] as string;
+      const pending = merges[0];
+      if (pending && queue) actions.push({ weight: 8, event: (p) => queue.answer(pending, head, p) });
+      else if (pending) {
+        const sha = pending.sha;
         actions.push({
           weight: 8,
           event: (p) =>
@@ -186,6 +199,7 @@ function playHistory(
         });
       }
     }
+    if (queue && state === 'open') actions.push(...queue.actions(head));
     if (state === 'closed') actions.push({ weight: 4, event: () => ({ type: 'REOPENED', sha: head }) });
     const dispatched = dispatches[0];
     if (dispatched) {
@@ -242,6 +256,7 @@ function playHistory(
     events.push(event);
 
     // What the event does to GitHub.
+    queue?.happened(event, head);
     switch (event.type) {
       case 'HEAD_CHANGED':
         // An edit keeps the head, and a merge asked for it may still land (it compares the SHA only).
@@ -282,6 +297,7 @@ function playHistory(
         break;
       }
       case 'MERGE_REJECTED':
+      case 'ENQUEUED':
         merges.shift();
         break;
       case 'MERGED':
@@ -304,8 +320,9 @@ function playHistory(
     const step = guard.next(snapshot, event);
     snapshot = step.snapshot;
     for (const effect of step.effects) {
+      queue?.asked(effect);
       if (effect.type === 'START_RELEASE') dispatches.push({ sha: effect.sha, ...versionOf(effect) });
-      if (effect.type === 'MERGE' && state === 'open') merges.push(effect.sha);
+      if (effect.type === 'MERGE' && state === 'open') merges.push({ sha: effect.sha, via: effect.via });
       if (effect.type === 'VERIFY_ARTIFACTS' && versioned) {
         for (const { name, ref } of effect.artifacts)
           asked.push({ sha: effect.sha, ...versionOf(snapshot.pr), name, ref });

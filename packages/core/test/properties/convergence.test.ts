@@ -77,12 +77,13 @@ class Figures {
 function assertConvergence(
   figures: Figures,
   unobservableEvents: boolean,
-  under: { guard: Guard; pr: PullRequest; heads?: readonly HeadFacts[] } = { guard, pr },
+  under: { guard: Guard; pr: PullRequest; heads?: readonly HeadFacts[]; queue?: boolean } = { guard, pr },
 ): void {
   const { guard } = under;
   const histories = trueHistory(guard, under.pr, {
     unobservable: unobservableEvents,
     ...(under.heads ? { heads: under.heads } : {}),
+    ...(under.queue ? { queue: true } : {}),
   });
   fc.assert(
     fc.property(histories, deliveryPlan(), (truth, plan) => {
@@ -133,6 +134,31 @@ describe('convergence: reconcile once with the true facts after lost, duplicated
     expect(figures.runs).toBe(RUNS);
     // Fewer than without edits: an approval's version is no fact (see `unobservable`, 'version-order').
     expect(figures.full / figures.runs).toBeGreaterThan(0.05);
+  });
+
+  it(`a base branch that requires a merge queue, known or learnt from a refusal: queued facts (${RUNS} runs)`, () => {
+    const figures = new Figures();
+    const queued = { runs: 0 };
+    const known = releasePr({ mergeQueue: true });
+    const cases = [
+      { guard, pr: known, queue: true },
+      { guard, pr, queue: true },
+    ];
+    for (const under of cases) assertConvergence(figures, false, under);
+    for (const under of cases) {
+      fc.assert(
+        fc.property(trueHistory(guard, under.pr, { unobservable: false, queue: true }), (truth) => {
+          if (factsOf(truth.pr, truth.events).pr.queued) queued.runs++;
+        }),
+        { numRuns: 200 },
+      );
+    }
+    console.info(`${figures.report('convergence (merge queue)')}; ${queued.runs} of 400 sampled histories end queued`);
+    expect(figures.runs).toBe(2 * RUNS);
+    expect(figures.merged / figures.runs).toBeGreaterThan(0.1);
+    // Fewer than without the queue: its exits and re-entries cross more reviews (see `unobservable`, 'review-order').
+    expect(figures.full / figures.runs).toBeGreaterThan(0.05);
+    expect(queued.runs).toBeGreaterThan(0);
   });
 
   it(`every history, with commands, epochs and human merges: the head, and no bypass left unreported (${RUNS} runs)`, () => {

@@ -1,6 +1,6 @@
 import { PHASES } from '@release-guard/core';
 import { describe, expect, it } from 'vitest';
-import { assertInvariant, Coverage, RUNS } from '../support/property-cases.js';
+import { assertInvariant, Coverage, QUEUE_RUNS, RUNS } from '../support/property-cases.js';
 
 const coverage = new Coverage();
 
@@ -22,10 +22,11 @@ describe('idempotence, liveness and state invariants over generated histories of
   });
 
   it('the runs covered every phase, long histories and real merges', () => {
-    expect(coverage.runs).toBe(4 * RUNS);
+    expect(coverage.runs).toBe(4 * (RUNS + QUEUE_RUNS));
     expect([...coverage.phases].sort()).toEqual([...PHASES].sort());
     expect(coverage.events / coverage.runs).toBeGreaterThanOrEqual(20);
     expect(coverage.withMerge / coverage.seedRuns).toBeGreaterThan(0.1);
     coverage.expectRecognition();
+    coverage.expectQueue();
   });
 });

@@ -1,5 +1,5 @@
 import type { Effect, Guard, GuardEvent, GuardEventType, GuardSnapshot, PullRequest } from '@release-guard/core';
-import { InvariantMonitor, type InvariantViolation } from '@release-guard/core/testing';
+import { groupShaOf, InvariantMonitor, type InvariantViolation } from '@release-guard/core/testing';
 import { SHA } from './fixtures.js';
 
 const SHAS = [SHA.a, SHA.b] as const;
@@ -90,6 +90,28 @@ export function recognitionAlphabet(s: GuardSnapshot): GuardEvent[] {
 }
 
 /**
+ * The alphabet with the merge queue's events: entries and exits of the head and of the other SHA, a
+ * new merge group of each, a redelivered one, and a direct merge refused for the queue.
+ */
+export function queueAlphabet(s: GuardSnapshot): GuardEvent[] {
+  const head = s.headSha;
+  const other = head === SHA.a ? SHA.b : SHA.a;
+  const fresh = groupShaOf((s.groups?.length ?? 0) + 1);
+  const judged = s.groups?.[0];
+  const events: (GuardEvent | false | undefined)[] = [
+    { type: 'ENQUEUED', sha: head },
+    { type: 'ENQUEUED', sha: other },
+    { type: 'DEQUEUED', sha: head, reason: 'the required check release failed' },
+    { type: 'DEQUEUED', sha: other, reason: 'the head changed' },
+    { type: 'MERGE_GROUP', sha: head, groupSha: fresh },
+    { type: 'MERGE_GROUP', sha: other, groupSha: fresh },
+    judged !== undefined && { type: 'MERGE_GROUP', sha: head, groupSha: judged },
+    { type: 'MERGE_REJECTED', sha: head, reason: 'merge-queue', message: 'through the merge queue' },
+  ];
+  return [...alphabet(s), ...events.filter((e): e is GuardEvent => Boolean(e))];
+}
+
+/**
  * States that behave alike under the alphabet share a key: no times, no timeline, no epoch counter,
  * lists reduced to what decisions read (which SHAs were released, whether a used review id or a
  * finished run exists, one or several standing approvals). The status standing on the head is not part
@@ -111,6 +133,9 @@ function canonicalKey(s: GuardSnapshot): string {
     s.release.runId !== undefined && s.finishedRuns.includes(s.release.runId),
     s.verified.map((v) => v.name).sort(),
     s.merge.state,
+    Math.min(s.merge.enqueues ?? 0, 3),
+    s.pr.mergeQueue,
+    (s.groups?.length ?? 0) > 0,
     s.failure !== undefined,
     SHAS.map((sha) => s.releasedShas.includes(sha)),
     s.finishedRuns.length > 0,

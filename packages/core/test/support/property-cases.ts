@@ -89,11 +89,27 @@ const eventsWithFacts = eventSequence({
   heads: SAMPLE_HEAD_FACTS,
 });
 
+/** With the merge queue's events: merge groups, entries and exits, and refusals of direct merges. */
+const queueEvents = eventSequence({ minLength: 20, maxLength: 100, artifacts: ['image', 'chart'], queue: true });
+
+/**
+ * Pull requests under the merge queue's events: release pull requests whose base is known to require the
+ * queue or not (the guard learns it from a refusal), and some that are not releases.
+ */
+const queuedPullRequest: fc.Arbitrary<PullRequest> = fc.oneof(
+  { weight: 5, arbitrary: fc.constant(releasePr({ mergeQueue: true })) },
+  { weight: 3, arbitrary: fc.constant(releasePr()) },
+  { weight: 1, arbitrary: fc.constant(releasePr({ headRef: 'feature/x', mergeQueue: true })) },
+  { weight: 1, arbitrary: fc.constant(releasePr({ fromFork: true, mergeQueue: true })) },
+);
+
 /** One generated history, the guard it ran under, and whether it was recognised from the facts of heads. */
 export interface HistoryCase {
   guard: Guard;
   history: History;
   recognized: boolean;
+  /** Whether the history had the merge queue's events. */
+  queue?: boolean;
 }
 
 export const historyCase: fc.Arbitrary<HistoryCase> = fc.oneof(
@@ -113,10 +129,18 @@ export const historyCase: fc.Arbitrary<HistoryCase> = fc.oneof(
   },
 );
 
+/** Histories with the merge queue's events, checked apart so that the others are drawn as they always were. */
+export const queueCase: fc.Arbitrary<HistoryCase> = fc
+  .record({ pr: queuedPullRequest, events: queueEvents })
+  .map(({ pr, events }) => ({ guard, history: runEvents(guard, pr, events), recognized: false, queue: true }));
+
+/** The runs per invariant over histories with the merge queue's events. */
+export const QUEUE_RUNS = RUNS / 2;
+
 /** What the runs of one file covered, so the suite can prove it exercised the machine. */
 export class Coverage {
   runs = 0;
-  /** The runs of the seed's set-up (`releases/*`, no facts of heads), and those among them with a merge. */
+  /** The runs of the seed's set-up (`releases/*`, no facts of heads, no merge queue), and those among them with a merge. */
   seedRuns = 0;
   withMerge = 0;
   /** The runs recognised from the facts of heads, and those among them with a merge. */
@@ -130,9 +154,19 @@ export class Coverage {
   unreadableRuns = 0;
   versionChanges = 0;
   readonly phases = new Set<Phase>();
+  /** Runs with the merge queue's events, those that stood in the queue, had a group succeed, or were dequeued by the guard. */
+  queueRuns = 0;
+  queuedRuns = 0;
+  groupSuccesses = 0;
+  dequeues = 0;
+  /** Runs with the merge queue's events that asked for a merge. */
+  queueMerges = 0;
 
-  record({ history, recognized }: HistoryCase): void {
+  record({ history, recognized, queue }: HistoryCase): void {
     this.runs++;
+    if (queue) this.recordQueue(history);
+    if (queue && history.deliveries.some(({ step }) => step.effects.some((e) => e.type === 'MERGE')))
+      this.queueMerges++;
     this.events += history.deliveries.length;
     this.phases.add(history.start.snapshot.phase);
     for (const { step } of history.deliveries) this.phases.add(step.snapshot.phase);
@@ -140,7 +174,7 @@ export class Coverage {
     if (recognized) {
       this.recognizedRuns++;
       if (merged) this.recognizedMerges++;
-    } else {
+    } else if (!queue) {
       this.seedRuns++;
       if (merged) this.withMerge++;
     }
@@ -157,28 +191,59 @@ export class Coverage {
     if (edited) this.versionChanges++;
   }
 
+  private recordQueue(history: History): void {
+    this.queueRuns++;
+    const steps = history.deliveries.map(({ step }) => step);
+    if (steps.some((step) => step.snapshot.merge.state === 'queued')) this.queuedRuns++;
+    const groups = new Set(
+      history.deliveries.flatMap(({ event }) => (event.type === 'MERGE_GROUP' ? [event.groupSha] : [])),
+    );
+    const effects = steps.flatMap((step) => step.effects);
+    if (effects.some((e) => e.type === 'SET_STATUS' && e.state === 'success' && groups.has(e.sha)))
+      this.groupSuccesses++;
+    if (effects.some((e) => e.type === 'DEQUEUE')) this.dequeues++;
+  }
+
+  /** Asserts that the runs with the merge queue's events stood in the queue and had groups succeed (DEQUEUE: see the exploration). */
+  expectQueue(): void {
+    const share = (n: number) => `${((100 * n) / this.queueRuns).toFixed(1)}%`;
+    console.info(
+      `merge queue (${this.queueRuns} runs): merge asked for ${share(this.queueMerges)}, queued ${share(this.queuedRuns)}, a group succeeded ${share(this.groupSuccesses)}, DEQUEUE ${share(this.dequeues)}`,
+    );
+    expect(this.queuedRuns / this.queueRuns).toBeGreaterThan(0.02);
+    expect(this.groupSuccesses).toBeGreaterThan(0);
+    expect(this.queueMerges / this.queueRuns).toBeGreaterThan(0.05);
+  }
+
   /** Asserts that the runs exercised what the recognised pull requests bring: protected paths, unreadable and changed versions. */
   expectRecognition(): void {
     expect(this.recognizedMerges / this.recognizedRuns).toBeGreaterThan(0.03);
-    const share = (n: number) => `${((100 * n) / this.runs).toFixed(1)}%`;
+    // Shares of the runs without the merge queue's events, whose pull requests may be recognised from facts.
+    const runs = this.runs - this.queueRuns;
+    const share = (n: number) => `${((100 * n) / runs).toFixed(1)}%`;
     console.info(
       `recognition (${share(this.recognizedRuns)} of the runs, ${((100 * this.recognizedMerges) / this.recognizedRuns).toFixed(1)}% of them merged): protected ${share(this.protectedRuns)} (merged ${this.protectedMerges}), unreadable version ${share(this.unreadableRuns)}, version changed by an edit ${share(this.versionChanges)}`,
     );
-    expect(this.protectedRuns / this.runs).toBeGreaterThan(0.05);
+    expect(this.protectedRuns / runs).toBeGreaterThan(0.05);
     expect(this.protectedMerges).toBeGreaterThan(0);
-    expect(this.unreadableRuns / this.runs).toBeGreaterThan(0.05);
-    expect(this.versionChanges / this.runs).toBeGreaterThan(0.05);
+    expect(this.unreadableRuns / runs).toBeGreaterThan(0.05);
+    expect(this.versionChanges / runs).toBeGreaterThan(0.05);
   }
 }
 
-/** Asserts one invariant over `RUNS` generated histories. */
+/** Asserts one invariant over `RUNS` generated histories, and `QUEUE_RUNS` with the merge queue's events. */
 export function assertInvariant(invariant: number, coverage: Coverage): void {
-  fc.assert(
-    fc.property(historyCase, (generated) => {
-      const { guard, history } = generated;
-      coverage.record(generated);
-      expect(checkInvariants(guard, history, { only: [invariant] })).toEqual([]);
-    }),
-    { numRuns: RUNS },
-  );
+  for (const [cases, numRuns] of [
+    [historyCase, RUNS],
+    [queueCase, QUEUE_RUNS],
+  ] as const) {
+    fc.assert(
+      fc.property(cases, (generated) => {
+        const { guard, history } = generated;
+        coverage.record(generated);
+        expect(checkInvariants(guard, history, { only: [invariant] })).toEqual([]);
+      }),
+      { numRuns },
+    );
+  }
 }

@@ -1,5 +1,5 @@
 import type { Guard, GuardEvent, GuardSnapshot, PullRequest } from '@release-guard/core';
-import { factsOf, type TrueHistory } from '@release-guard/core/testing';
+import { factsOf, MERGE_QUEUE_BOT, type TrueHistory } from '@release-guard/core/testing';
 import { guard as seedGuard } from './property-cases.js';
 
 /**
@@ -8,7 +8,8 @@ import { guard as seedGuard } from './property-cases.js';
  * - `command`: a RETRY or a TIMED_OUT (a command and a clock: no fact shows them);
  * - `epoch`: a close and reopen (GitHub keeps the reviews and runs of the earlier epoch: no fact says
  *   which epoch they belong to);
- * - `merge-order`: a human merge (whether it came before or after the release finished: no order);
+ * - `merge-order`: a human merge (whether it came before or after the release finished: no order); the
+ *   merge queue's merge is the guard's own (it merges only a group the guard gave `success`);
  * - `review-order`: an approval or dismissal, or a head change, delivered out of order, or an approval
  *   or dismissal lost when GitHub lists release runs of its commit (reconcile counts an approval it
  *   never saw, once a release was asked for, as given after the runs' outcomes, so that it starts a
@@ -44,7 +45,9 @@ export function unobservable(
   const { events } = truth;
   if (events.some((e) => e.type === 'RETRY' || e.type === 'TIMED_OUT')) return 'command';
   if (events.some((e) => e.type === 'CLOSED')) return 'epoch';
-  if (events.some((e) => e.type === 'MERGED' && e.by !== 'release-bot')) return 'merge-order';
+  if (events.some((e) => e.type === 'MERGED' && e.by !== 'release-bot' && e.by !== MERGE_QUEUE_BOT)) {
+    return 'merge-order';
+  }
   if (truth.snapshot.alertedRuns.length > 0) return 'unapproved-run';
   const whole = truth.snapshot;
   const uncounted = factsOf(pr, events).releaseRuns?.some(

@@ -58,7 +58,7 @@ export function executorContract(name: string, harness: () => ExecutorHarness): 
 
     it('MERGE of the head merges it', async () => {
       const executor = await h.create({ head: A });
-      expect(await executor.execute({ type: 'MERGE', pr: 1, sha: A, method: 'merge' })).toEqual([
+      expect(await executor.execute({ type: 'MERGE', pr: 1, sha: A, method: 'merge', via: 'merge' })).toEqual([
         { type: 'MERGED', sha: A, by: 'release-guard[bot]' },
       ]);
       expect(h.merged()).toEqual({ sha: A, by: 'release-guard[bot]' });
@@ -67,14 +67,14 @@ export function executorContract(name: string, harness: () => ExecutorHarness): 
     it('MERGE of a SHA that is no longer the head is refused: head-changed, nothing merged', async () => {
       const executor = await h.create({ head: A });
       h.pushHead(B);
-      const [answer] = await executor.execute({ type: 'MERGE', pr: 1, sha: A, method: 'merge' });
+      const [answer] = await executor.execute({ type: 'MERGE', pr: 1, sha: A, method: 'merge', via: 'merge' });
       expect(answer).toMatchObject({ type: 'MERGE_REJECTED', sha: A, reason: 'head-changed' });
       expect(h.merged()).toBeUndefined();
     });
 
     it('MERGE blocked by a required context is refused: not-mergeable, naming it', async () => {
       const executor = await h.create({ head: A, requiredContexts: ['build'] });
-      const [answer] = await executor.execute({ type: 'MERGE', pr: 1, sha: A, method: 'merge' });
+      const [answer] = await executor.execute({ type: 'MERGE', pr: 1, sha: A, method: 'merge', via: 'merge' });
       expect(answer).toMatchObject({
         type: 'MERGE_REJECTED',
         reason: 'not-mergeable',
@@ -86,7 +86,7 @@ export function executorContract(name: string, harness: () => ExecutorHarness): 
     it('MERGE of a pull request someone already merged reports that merge, and merges nothing', async () => {
       const executor = await h.create({ head: A });
       h.mergeByHand('releaser');
-      expect(await executor.execute({ type: 'MERGE', pr: 1, sha: A, method: 'merge' })).toEqual([
+      expect(await executor.execute({ type: 'MERGE', pr: 1, sha: A, method: 'merge', via: 'merge' })).toEqual([
         { type: 'MERGED', sha: A, by: 'releaser' },
       ]);
       expect(h.merged()).toEqual({ sha: A, by: 'releaser' });
