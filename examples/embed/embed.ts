@@ -142,7 +142,13 @@ export async function mergeByHand(
   by: string,
 ): Promise<{ merged: true; event: GuardEvent } | { merged: false; reason: string }> {
   const hand = memoryExecutor(host.world, { mergedBy: by });
-  const [answer] = await hand.execute({ type: 'MERGE', pr: pr.number, sha: host.world.head, method: 'merge' });
+  const [answer] = await hand.execute({
+    type: 'MERGE',
+    pr: pr.number,
+    sha: host.world.head,
+    method: 'merge',
+    via: 'merge',
+  });
   if (answer?.type === 'MERGED') return { merged: true, event: answer };
   return { merged: false, reason: answer?.type === 'MERGE_REJECTED' ? answer.message : 'no answer' };
 }
@@ -346,7 +352,9 @@ export function describeEffect(effect: Effect): string {
     case 'VERIFY_ARTIFACTS':
       return `VERIFY_ARTIFACTS ${effect.artifacts.map((a) => a.ref).join(', ')}`;
     case 'MERGE':
-      return `MERGE #${effect.pr} if the head is still ${shortSha(effect.sha)}`;
+      return `MERGE #${effect.pr} ${effect.via === 'queue' ? 'through the merge queue ' : ''}if the head is still ${shortSha(effect.sha)}`;
+    case 'DEQUEUE':
+      return `DEQUEUE #${effect.pr} at ${shortSha(effect.sha)}`;
     case 'COMMENT':
       return 'COMMENT (timeline updated)';
     case 'ALERT':

@@ -73,7 +73,9 @@ function describe(effect: Effect): string {
     case 'VERIFY_ARTIFACTS':
       return `VERIFY_ARTIFACTS ${effect.artifacts.map((a) => a.ref).join(', ')}`;
     case 'MERGE':
-      return `MERGE #${effect.pr} at ${shortSha(effect.sha)} (${effect.method})`;
+      return `MERGE #${effect.pr} at ${shortSha(effect.sha)} (${effect.via === 'queue' ? 'merge queue' : effect.method})`;
+    case 'DEQUEUE':
+      return `DEQUEUE #${effect.pr} at ${shortSha(effect.sha)}`;
     case 'COMMENT':
       return 'COMMENT (timeline updated)';
     case 'ALERT':

@@ -56,6 +56,8 @@ export function describeEffect(
     }
     case 'ALERT':
       return [`ALERT: ${effect.reason}`];
+    case 'DEQUEUE':
+      return [`takes #${effect.pr} out of the merge queue at ${short(effect.sha)}`];
     case 'COMMENT':
       return [];
   }

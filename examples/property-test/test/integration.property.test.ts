@@ -76,6 +76,11 @@ function toPayload(event: GuardEvent): CiPayload {
       return { kind: 'command', command: 'retry' };
     case 'TIMED_OUT':
       return { kind: 'sweep', overdue: event.sha };
+    case 'ENQUEUED':
+    case 'DEQUEUED':
+    case 'MERGE_GROUP':
+      // The histories drawn here have no merge queue (`eventSequence` without `{ queue: true }`).
+      throw new Error(`our CI has no merge queue, and sends nothing for ${event.type}`);
   }
 }
 

@@ -149,7 +149,11 @@ function describeEffect(effect: GuardRunResult['effects'][number]['effect']): st
     case 'VERIFY_ARTIFACTS':
       return `verify ${effect.artifacts.map((a) => a.ref).join(', ')}`;
     case 'MERGE':
-      return `merge #${effect.pr} at ${shortSha(effect.sha)} (${effect.method})`;
+      return effect.via === 'queue'
+        ? `enqueue #${effect.pr} at ${shortSha(effect.sha)} in the merge queue`
+        : `merge #${effect.pr} at ${shortSha(effect.sha)} (${effect.method})`;
+    case 'DEQUEUE':
+      return `take #${effect.pr} at ${shortSha(effect.sha)} out of the merge queue`;
     case 'COMMENT':
       return `update the timeline comment of #${effect.pr}`;
     case 'ALERT':
