@@ -41,6 +41,7 @@ function inline(text: string): string {
   return text
     .trim()
     .replace(/`/g, '')
+    .replace(/\*\*([^*]+)\*\*/g, '$1')
     .replace(/\[([^\]]*)\]\(([^)\s]*)\)/g, '$1 ($2)')
     .replace(/&#(\d{1,7});|&#x([0-9a-f]{1,6});/gi, (entity, decimal?: string, hex?: string) => {
       const code = decimal ? Number(decimal) : Number.parseInt(hex ?? '', 16);

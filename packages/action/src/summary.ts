@@ -1,26 +1,40 @@
-import { type GuardSnapshot, inertMarkdown, renderTimeline, toMermaid } from '@release-guard/core';
+import { type Effect, type GuardSnapshot, inertMarkdown, renderTimeline, toMermaid } from '@release-guard/core';
 import { RECOVERING_LINE } from '@release-guard/github-adapter';
 import type { GateResult } from './gate.js';
+import { describeDone, waitsFor } from './run-story.js';
 
 /**
- * The job summary of one guard run: the pull request's phase, its timeline, the effects of this run,
- * and the machine's diagram with the current phase highlighted; while the release failed, after a bypass or
- * with an alert, a link to Recovering. Text from outside (branch names, failure reasons) is made inert, as
- * in the timeline comment.
+ * The job summary of one guard run, in plain words: what this run did, what the guard waits for next, the
+ * pull request's timeline, and, collapsed, the effects by name and the machine's diagram with the current
+ * phase highlighted; while the release failed, after a bypass or with an alert, a link to Recovering. Text
+ * from outside (branch names, failure reasons) is made inert, as in the timeline comment.
  */
 export function renderSummary(run: {
   snapshot: GuardSnapshot;
-  effects: readonly { effect: { type: string }; executed: boolean }[];
+  effects: readonly { effect: Effect; executed: boolean }[];
   ignored: readonly string[];
   alerts: readonly string[];
 }): string {
   const { snapshot } = run;
-  const lines = [`Pull request #${snapshot.pr.number}`, '', renderTimeline(snapshot), ''];
+  const lines = [`Pull request #${snapshot.pr.number}: **${snapshot.phase}**`, ''];
+  const done = run.effects.filter((e) => e.executed);
+  const planned = run.effects.filter((e) => !e.executed);
+  lines.push('#### This run', '');
+  if (done.length === 0 && planned.length === 0) lines.push('- changed nothing');
+  const said = [
+    ...done.map(({ effect }) => `- ${describeDone(effect, snapshot)}`),
+    ...planned.map(({ effect }) => `- would have ${describeDone(effect, snapshot)} (not executed: dry run)`),
+  ];
+  // A run may update the timeline comment more than once: it is said once.
+  lines.push(...said.filter((line, i) => said.indexOf(line) === i));
+  lines.push('', `**Next:** the guard waits for ${waitsFor(snapshot)}.`, '', renderTimeline(snapshot), '');
   if (run.effects.length > 0) {
     lines.push(
-      '#### This run',
+      '<details><summary>Effects, as the core named them</summary>',
       '',
       ...run.effects.map(({ effect, executed }) => `- ${effect.type}${executed ? '' : ' (not executed: dry run)'}`),
+      '',
+      '</details>',
       '',
     );
   }

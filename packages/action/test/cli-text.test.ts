@@ -18,13 +18,19 @@ describe('plainText, the job summary in a terminal', () => {
     const text = plainText(
       renderSummary({
         snapshot: started.snapshot,
-        effects: [{ effect: { type: 'SET_STATUS' }, executed: true }],
+        effects: started.effects.filter((e) => e.type === 'SET_STATUS').map((effect) => ({ effect, executed: true })),
         ignored: ['the pull request is merged: nothing more happens'],
         alerts: ['run 12.1 of release.yaml succeeded, but the guard did not start it'],
       }),
     );
     expect(text.split('\n')).toEqual([
-      'Pull request #7',
+      'Pull request #7: prepared',
+      '',
+      'This run',
+      '',
+      '- set the release status of aaaaaaa to pending: Locked: waiting for an approved, finished release',
+      '',
+      'Next: the guard waits for an approval of aaaaaaa by someone who may approve releases.',
       '',
       'release-guard: locked: waiting for an approved release',
       '',
@@ -32,10 +38,6 @@ describe('plainText, the job summary in a terminal', () => {
       '',
       'phase     commit   what happened',
       `prepared  aaaaaaa  ${started.snapshot.timeline[0]?.note}`,
-      '',
-      'This run',
-      '',
-      '- SET_STATUS',
       '',
       'Ignored',
       '',

@@ -70,7 +70,7 @@ describe('the release-guard CLI', () => {
     expect(code, io.stderr).toBe(0);
     expect(io.stderr).toContain('dry run, not done: status release pending on aaaaaaa');
     expect(io.stdout).toContain('phase=prepared');
-    expect(io.stdout).toContain('- SET_STATUS (not executed: dry run)');
+    expect(io.stdout).toMatch(/- would have set the release status of \w{7} to pending: .* \(not executed: dry run\)/);
     expect(github.control.statuses(full, SHA)).toEqual([]);
     expect(`${io.stdout}${io.stderr}`).not.toContain(TOKEN);
   });
@@ -83,10 +83,11 @@ describe('the release-guard CLI', () => {
     expect(markdown).toContain('### release-guard: locked: waiting for an approved release');
     expect(markdown).toContain('| phase | commit | what happened |');
     expect(markdown).toContain('```mermaid');
-    expect(io.stdout).toMatch(/^Pull request #\d+\n\nrelease-guard: locked: waiting for an approved release\n/);
+    expect(io.stdout).toMatch(/^Pull request #\d+: prepared\n\nThis run\n/);
+    expect(io.stdout).toContain('\nrelease-guard: locked: waiting for an approved release\n');
     expect(io.stdout).toContain('Release branch releases/v0.29.0 at aaaaaaa.');
     expect(io.stdout).toMatch(/\nphase {5}commit {3}what happened\nprepared {2}aaaaaaa {2}\S/);
-    expect(io.stdout).toContain('This run\n\n- SET_STATUS (not executed: dry run)');
+    expect(io.stdout).toMatch(/This run\n\n- would have set the release status of \w{7} to pending/);
     expect(io.stdout).not.toMatch(/&#|```|<details>|\| ---/);
   });
 

@@ -1,4 +1,11 @@
-import { createGuard, type GuardEvent, type GuardSnapshot, parseEvent, type Step } from '@release-guard/core';
+import {
+  createGuard,
+  type Effect,
+  type GuardEvent,
+  type GuardSnapshot,
+  parseEvent,
+  type Step,
+} from '@release-guard/core';
 import { hostileText, liveMarkdown } from '@release-guard/core/testing';
 import { RECOVERING_LINE } from '@release-guard/github-adapter';
 import fc from 'fast-check';
@@ -672,7 +679,7 @@ const HOSTILE = [
 ];
 
 const anyBranch = createGuard({ releaseBranch: '**' });
-function runOf(text: string): { snapshot: GuardSnapshot; effects: { effect: { type: string }; executed: boolean }[] } {
+function runOf(text: string): { snapshot: GuardSnapshot; effects: { effect: Effect; executed: boolean }[] } {
   const events: GuardEvent[] = [
     { type: 'APPROVED', sha: SHA, reviewId: 1, reviewer: text.slice(0, 64) || 'x', authorized: true },
     { type: 'RELEASE_FAILED', sha: SHA, runId: 2, reason: text || 'x' },

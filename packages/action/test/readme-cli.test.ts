@@ -84,7 +84,7 @@ describe("the action README's CLI section", () => {
     };
     const run = await shell(examples[1]?.command ?? '', env);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain('- SET_STATUS (not executed: dry run)');
+    expect(run.stdout).toMatch(/- would have set the release status of \w{7} to pending: .* \(not executed: dry run\)/);
     expect(run.stdout).toContain('phase=prepared');
     expect(github.control.statuses(full, head.sha)).toEqual([]);
     expect(github.control.requests(full).every((r) => r.caller === 'github-actions[bot]')).toBe(true);
