@@ -1,16 +1,16 @@
-import { type GuardSnapshot, inertMarkdown, renderTimeline, toMermaid } from '@release-guard/core';
+import { type GuardSnapshot, inertMarkdown, renderTimeline, shortSha, toMermaid } from '@release-guard/core';
 import { RECOVERING_LINE } from '@release-guard/github-adapter';
 import type { GateResult } from './gate.js';
 
 /**
- * The job summary of one guard run: the pull request's phase, its timeline, the effects of this run,
- * and the machine's diagram with the current phase highlighted; while the release failed, after a bypass or
+ * The job summary of one guard run: the pull request's phase, its timeline, the effects of this run (a
+ * status on a merge group's commit named so: the pull request's head is another commit), and the machine's diagram with the current phase highlighted; while the release failed, after a bypass or
  * with an alert, a link to Recovering. Text from outside (branch names, failure reasons) is made inert, as
  * in the timeline comment.
  */
 export function renderSummary(run: {
   snapshot: GuardSnapshot;
-  effects: readonly { effect: { type: string }; executed: boolean }[];
+  effects: readonly { effect: { type: string; sha?: string }; executed: boolean }[];
   ignored: readonly string[];
   alerts: readonly string[];
 }): string {
@@ -20,7 +20,10 @@ export function renderSummary(run: {
     lines.push(
       '#### This run',
       '',
-      ...run.effects.map(({ effect, executed }) => `- ${effect.type}${executed ? '' : ' (not executed: dry run)'}`),
+      ...run.effects.map(
+        ({ effect, executed }) =>
+          `- ${effect.type}${onGroup(snapshot, effect) ? ` on the merge group ${shortSha(effect.sha ?? '')}` : ''}${executed ? '' : ' (not executed: dry run)'}`,
+      ),
       '',
     );
   }
@@ -40,6 +43,11 @@ export function renderSummary(run: {
     '</details>',
   );
   return lines.join('\n');
+}
+
+/** Whether `effect` is a status on the commit of a merge group of the pull request. */
+function onGroup(snapshot: GuardSnapshot, effect: { type: string; sha?: string }): boolean {
+  return effect.type === 'SET_STATUS' && effect.sha !== undefined && (snapshot.groups ?? []).includes(effect.sha);
 }
 
 /** The job summary of a gate: open or closed, and each predecessor checked. */
