@@ -1,7 +1,7 @@
 import type { Octokit } from '@octokit/rest';
 import type { Effect, GuardEvent, StatusFact, VerifyArtifactsEffect } from '@release-guard/core';
 import { postAlert } from './comments.js';
-import { type MergeOptions, merge } from './merge.js';
+import { dequeue, type MergeOptions, merge } from './merge.js';
 import type { PullRequestRef } from './observe.js';
 import { type ReleaseMode, startRelease } from './release.js';
 import { type StatusKind, type StatusOptions, setStatus } from './statuses.js';
@@ -83,9 +83,8 @@ export function githubExecutor(options: GitHubExecutorOptions): EffectExecutor {
           return [{ ...event, by: (await mergerOf(octokit, pr)) ?? event.by }];
         }
         case 'DEQUEUE':
-          throw new Error(
-            `DEQUEUE of #${effect.pr} is not supported yet: the adapter cannot take a pull request out of the merge queue`,
-          );
+          await dequeue(options.mergeOctokit ?? octokit, options.merge ?? {});
+          return [];
         case 'COMMENT':
           report.timelineBody = effect.body;
           return [];

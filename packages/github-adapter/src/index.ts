@@ -8,7 +8,16 @@ export { githubExecutor } from './executor.js';
 export type { MemoryWorld } from './memory-executor.js';
 export { memoryExecutor, memoryWorld } from './memory-executor.js';
 export type { MergeOptions } from './merge.js';
-export { AUTO_MERGE_MUTATION, DISABLE_AUTO_MERGE_MUTATION, disableAutoMerge, MERGE_MUTATION, merge } from './merge.js';
+export {
+  AUTO_MERGE_MUTATION,
+  DEQUEUE_MUTATION,
+  DISABLE_AUTO_MERGE_MUTATION,
+  dequeue,
+  disableAutoMerge,
+  ENQUEUE_MUTATION,
+  MERGE_MUTATION,
+  merge,
+} from './merge.js';
 export type { ApproverPolicy, Observation, ObserveOptions, PullRequestRef } from './observe.js';
 export { observe, restLogin, sameLogin, versionOfBranch } from './observe.js';
 export { OBSERVE_MORE_QUERY, OBSERVE_QUERY } from './observe-query.js';

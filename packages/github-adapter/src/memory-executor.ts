@@ -13,8 +13,12 @@ export interface MemoryWorld {
   runs: { sha: string; runId: string; failed: boolean }[];
   /** Artifacts present in registries, by ref, with their digest. */
   registry: Map<string, string>;
-  /** Every merge request made. */
+  /** Every merge request made (direct merges and enqueues). */
   mergeRequests: number;
+  /** Whether the base branch merges through a merge queue: a direct merge is refused. */
+  mergeQueue: boolean;
+  /** The head SHA standing in the merge queue, if the pull request was enqueued. */
+  queued: string | undefined;
 }
 
 export function memoryWorld(head: string): MemoryWorld {
@@ -26,6 +30,8 @@ export function memoryWorld(head: string): MemoryWorld {
     runs: [],
     registry: new Map(),
     mergeRequests: 0,
+    mergeQueue: false,
+    queued: undefined,
   };
 }
 
@@ -92,24 +98,42 @@ export function memoryExecutor(
               },
             ];
           }
+          if (effect.via === 'merge' && world.mergeQueue) {
+            return [
+              {
+                type: 'MERGE_REJECTED',
+                sha: effect.sha,
+                reason: 'merge-queue',
+                message: 'Changes must be made through the merge queue',
+              },
+            ];
+          }
           const missing = world.requiredContexts.find((c) => latest(world.head, c)?.state !== 'success');
           if (missing) {
+            const message = `Required status check "${missing}" is expected.`;
             return [
               {
                 type: 'MERGE_REJECTED',
                 sha: effect.sha,
                 reason: 'not-mergeable',
-                message: `Required status check "${missing}" is expected.`,
+                message: effect.via === 'queue' ? `Pull request ${message}` : message,
               },
             ];
+          }
+          if (effect.via === 'queue') {
+            if (!world.mergeQueue) {
+              const message = 'The merge queue is not enabled for the base branch';
+              return [{ type: 'MERGE_REJECTED', sha: effect.sha, reason: 'not-mergeable', message }];
+            }
+            world.queued = effect.sha;
+            return [{ type: 'ENQUEUED', sha: effect.sha }];
           }
           world.merged = { sha: effect.sha, by: options.mergedBy };
           return [{ type: 'MERGED', sha: effect.sha, by: options.mergedBy }];
         }
         case 'DEQUEUE':
-          throw new Error(
-            `DEQUEUE of #${effect.pr} is not supported yet: the adapter cannot take a pull request out of the merge queue`,
-          );
+          world.queued = undefined;
+          return [];
         case 'COMMENT':
           report.timelineBody = effect.body;
           return [];

@@ -29,6 +29,28 @@ export const AUTO_MERGE_MUTATION = /* GraphQL */ `
   }
 `;
 
+/** Adds exactly this head to the merge queue of its base branch (compare-and-swap on the head). */
+export const ENQUEUE_MUTATION = /* GraphQL */ `
+  mutation releaseGuardEnqueue($id: ID!, $oid: GitObjectID!) {
+    enqueuePullRequest(input: { pullRequestId: $id, expectedHeadOid: $oid }) {
+      mergeQueueEntry {
+        id
+      }
+    }
+  }
+`;
+
+/** Takes the pull request out of the merge queue. */
+export const DEQUEUE_MUTATION = /* GraphQL */ `
+  mutation releaseGuardDequeue($id: ID!) {
+    dequeuePullRequest(input: { id: $id }) {
+      mergeQueueEntry {
+        id
+      }
+    }
+  }
+`;
+
 /** Disables GitHub's auto-merge of the pull request, whoever enabled it. */
 export const DISABLE_AUTO_MERGE_MUTATION = /* GraphQL */ `
   mutation releaseGuardDisableAutoMerge($id: ID!) {
@@ -53,7 +75,9 @@ const NO_RETRY = { retries: 0 };
 
 /**
  * Merges with compare-and-swap on the head SHA and turns GitHub's answer into the core's event:
- * merged -> `MERGED`; 409 -> `MERGE_REJECTED head-changed`; 405 -> `not-mergeable`; 403 -> `forbidden`.
+ * merged -> `MERGED`; 409 -> `MERGE_REJECTED head-changed`; 405 -> `not-mergeable`, or `merge-queue` when
+ * GitHub says the base branch merges through its queue ("Changes must be made through the merge queue");
+ * 403 -> `forbidden`. A `MERGE` via the queue enqueues instead (see `enqueue`).
  * After a 405 and after a lost response the pull request is read again: if it is merged (by this call,
  * a concurrent guard or a human), the answer is `MERGED`, so a merge is never sent twice. With
  * `autoMerge`, a merge refused because other required checks are pending enables GitHub's auto-merge
@@ -66,6 +90,7 @@ export async function merge(
   mergedBy: string,
   options: MergeOptions = {},
 ): Promise<GuardEvent> {
+  if (effect.via === 'queue') return enqueue(octokit, repo, effect, mergedBy, options);
   let refusal: { status: number | undefined; message: string };
   try {
     if (options.via === 'graphql') {
@@ -92,6 +117,9 @@ export async function merge(
   if (status === 403) return { type: 'MERGE_REJECTED', sha: effect.sha, reason: 'forbidden', message };
   const { data } = await octokit.rest.pulls.get({ ...repo, pull_number: effect.pr });
   if (data.merged) return { type: 'MERGED', sha: data.head.sha, by: data.merged_by?.login ?? mergedBy };
+  if (status === 405 && MERGE_QUEUE_REFUSAL.test(message)) {
+    return { type: 'MERGE_REJECTED', sha: effect.sha, reason: 'merge-queue', message };
+  }
   if (status === 405 && options.autoMerge && data.state === 'open' && data.head.sha === effect.sha) {
     await octokit.graphql(AUTO_MERGE_MUTATION, {
       id: nodeIdOf(options),
@@ -105,8 +133,66 @@ export async function merge(
   return { type: 'MERGE_REJECTED', sha: effect.sha, reason: 'not-mergeable', message: why };
 }
 
+/** GitHub's refusal of a direct merge into a branch that merges through its queue (REST 405, GraphQL). */
+const MERGE_QUEUE_REFUSAL = /merge queue/i;
+
+/**
+ * Enqueues exactly `effect.sha` (GraphQL `enqueuePullRequest` with `expectedHeadOid`) and turns GitHub's
+ * answer into the core's event: queued -> `ENQUEUED`; another head -> `MERGE_REJECTED head-changed`; not
+ * allowed -> `forbidden`; any other refusal is read against the pull request: merged already -> `MERGED`,
+ * queued already (a racing guard run) -> `ENQUEUED`, otherwise `not-mergeable` with GitHub's reason.
+ */
+async function enqueue(
+  octokit: Octokit,
+  repo: RepoRef,
+  effect: MergeEffect,
+  mergedBy: string,
+  options: MergeOptions,
+): Promise<GuardEvent> {
+  let refusal: { status: number | undefined; message: string };
+  try {
+    await octokit.graphql(ENQUEUE_MUTATION, { id: nodeIdOf(options), oid: effect.sha, request: NO_RETRY });
+    return { type: 'ENQUEUED', sha: effect.sha };
+  } catch (error) {
+    refusal = classify(error);
+  }
+  const { status, message } = refusal;
+  if (status === 409) return { type: 'MERGE_REJECTED', sha: effect.sha, reason: 'head-changed', message };
+  if (status === 403) return { type: 'MERGE_REJECTED', sha: effect.sha, reason: 'forbidden', message };
+  const { data } = await octokit.rest.pulls.get({ ...repo, pull_number: effect.pr });
+  if (data.merged) return { type: 'MERGED', sha: data.head.sha, by: data.merged_by?.login ?? mergedBy };
+  if (data.head.sha === effect.sha && (await isQueued(octokit, nodeIdOf(options)))) {
+    return { type: 'ENQUEUED', sha: effect.sha };
+  }
+  return { type: 'MERGE_REJECTED', sha: effect.sha, reason: 'not-mergeable', message };
+}
+
+/** Whether the pull request with node id `id` stands in a merge queue. */
+async function isQueued(octokit: Octokit, id: string): Promise<boolean> {
+  const { node } = await octokit.graphql<{ node: { mergeQueueEntry: { id: string } | null } | null }>(
+    `query releaseGuardQueued($id: ID!) { node(id: $id) { ... on PullRequest { mergeQueueEntry { id } } } }`,
+    { id },
+  );
+  return Boolean(node?.mergeQueueEntry);
+}
+
+/**
+ * Takes the pull request out of the merge queue. One that is not in it (it left, or was merged since)
+ * is out already: nothing to do.
+ */
+export async function dequeue(octokit: Octokit, options: MergeOptions): Promise<void> {
+  const id = nodeIdOf(options);
+  try {
+    await octokit.graphql(DEQUEUE_MUTATION, { id });
+  } catch (error) {
+    if (!(error as { errors?: unknown[] }).errors || (await isQueued(octokit, id))) throw error;
+  }
+}
+
 function nodeIdOf(options: MergeOptions): string {
-  if (!options.pullRequestId) throw new Error('the GraphQL merge and auto-merge need the pull request node id');
+  if (!options.pullRequestId) {
+    throw new Error('the GraphQL merge, auto-merge and the merge queue need the pull request node id');
+  }
   return options.pullRequestId;
 }
 

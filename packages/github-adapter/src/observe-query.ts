@@ -125,6 +125,10 @@ export const OBSERVE_QUERY = /* GraphQL */ `
         autoMergeRequest {
           enabledAt
         }
+        isMergeQueueEnabled
+        mergeQueueEntry {
+          id
+        }
         headRefName
         headRefOid
         baseRefName
@@ -317,6 +321,10 @@ export interface ObserveResult {
       merged: boolean;
       mergedBy: GraphQLActor | null;
       autoMergeRequest: { enabledAt: string | null } | null;
+      /** Whether the base branch merges through a merge queue (a direct merge is refused). */
+      isMergeQueueEnabled: boolean;
+      /** The pull request's entry in the merge queue, while it stands in it. */
+      mergeQueueEntry: { id: string } | null;
       headRefName: string;
       headRefOid: string;
       baseRefName: string;

@@ -205,6 +205,8 @@ export async function observe(octokit: Octokit, ref: PullRequestRef, options: Ob
         baseRef: pr.baseRefName,
         fromFork: pr.isCrossRepository,
         title: pr.title,
+        mergeQueue: pr.isMergeQueueEnabled,
+        queued: pr.mergeQueueEntry !== null,
         ...headFacts,
         ...versions,
         // Pinned by the core: someone who prepared the release stays a releaser after un-assigning themself.

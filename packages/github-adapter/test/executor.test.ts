@@ -13,13 +13,16 @@ import { type ExecutorHarness, executorContract } from './support/executor-contr
 executorContract('in memory', () => {
   let world: MemoryWorld = memoryWorld('');
   return {
-    async create({ head, requiredContexts = [] }): Promise<EffectExecutor> {
+    async create({ head, requiredContexts = [], mergeQueue = false }): Promise<EffectExecutor> {
       world = memoryWorld(head);
       world.requiredContexts = requiredContexts;
+      world.mergeQueue = mergeQueue;
       return memoryExecutor(world, { mergedBy: 'release-guard[bot]' });
     },
+    queued: () => world.queued,
     pushHead: (sha) => {
       world.head = sha;
+      world.queued = undefined;
     },
     mergeByHand: (by) => {
       world.merged = { sha: world.head, by };
@@ -44,10 +47,11 @@ executorContract('GitHub (over the emulator)', () => {
   let full = '';
   let number = 0;
   return {
-    async create({ head, requiredContexts = [] }): Promise<EffectExecutor> {
+    async create({ head, requiredContexts = [], mergeQueue = false }): Promise<EffectExecutor> {
       const created = guardRepository(emulators.github);
       full = created.full;
       if (requiredContexts.length > 0) emulators.github.control.protectBranch(full, 'main', { requiredContexts });
+      if (mergeQueue) emulators.github.control.requireMergeQueue(full, 'main');
       emulators.github.control.addWorkflow(full, {
         path: '.github/workflows/release.yaml',
         name: 'release',
@@ -55,7 +59,12 @@ executorContract('GitHub (over the emulator)', () => {
         inputs: RELEASE_INPUTS,
       });
       number = emulators.github.control.openPullRequest(full, { head: { ref: 'releases/v1', sha: head } });
+      const { repository } = await created.octokit.graphql<{ repository: { pullRequest: { id: string } } }>(
+        'query($owner: String!, $name: String!, $number: Int!) { repository(owner: $owner, name: $name) { pullRequest(number: $number) { id } } }',
+        { owner: created.repo.owner, name: created.repo.repo, number },
+      );
       return githubExecutor({
+        merge: { pullRequestId: repository.pullRequest.id },
         octokit: created.octokit,
         pr: { ...created.repo, number },
         release: { kind: 'dispatch', workflow: 'release.yaml', ref: 'releases/v1' },
@@ -64,6 +73,7 @@ executorContract('GitHub (over the emulator)', () => {
         verifyArtifacts: (effect) => verifyArtifacts(effect),
       });
     },
+    queued: () => emulators.github.control.mergeQueue(full, 'main')?.entries.find((e) => e.number === number)?.headSha,
     pushHead: (sha) => emulators.github.control.pushHead(full, number, sha),
     mergeByHand: (by) => {
       emulators.github.control.mergeByHand(full, number, by);

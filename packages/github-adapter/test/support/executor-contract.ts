@@ -3,8 +3,13 @@ import { beforeEach, describe, expect, it } from 'vitest';
 
 /** What the contract needs to arrange and inspect around one executor. */
 export interface ExecutorHarness {
-  /** A fresh pull request at `head`, protected by `requiredContexts`, and an executor for it. */
-  create(options: { head: string; requiredContexts?: string[] }): Promise<EffectExecutor>;
+  /**
+   * A fresh pull request at `head`, protected by `requiredContexts`, into a base that merges through a
+   * merge queue when `mergeQueue`, and an executor for it.
+   */
+  create(options: { head: string; requiredContexts?: string[]; mergeQueue?: boolean }): Promise<EffectExecutor>;
+  /** The head SHA standing in the merge queue, if any. */
+  queued(): string | undefined;
   pushHead(sha: string): void;
   mergeByHand(by: string): void;
   failRun(sha: string): void;
@@ -90,6 +95,46 @@ export function executorContract(name: string, harness: () => ExecutorHarness): 
         { type: 'MERGED', sha: A, by: 'releaser' },
       ]);
       expect(h.merged()).toEqual({ sha: A, by: 'releaser' });
+    });
+
+    it('MERGE into a base that merges through its queue is refused as merge-queue; via the queue it enqueues the head', async () => {
+      const executor = await h.create({ head: A, requiredContexts: ['release'], mergeQueue: true });
+      await executor.execute(status('success', 'Released and verified'));
+      const [direct] = await executor.execute({ type: 'MERGE', pr: 1, sha: A, method: 'merge', via: 'merge' });
+      expect(direct).toMatchObject({ type: 'MERGE_REJECTED', sha: A, reason: 'merge-queue' });
+      expect(direct?.type === 'MERGE_REJECTED' && direct.message).toMatch(/merge queue/);
+      expect(await executor.execute({ type: 'MERGE', pr: 1, sha: A, method: 'merge', via: 'queue' })).toEqual([
+        { type: 'ENQUEUED', sha: A },
+      ]);
+      expect(h.queued()).toBe(A);
+      expect(h.merged()).toBeUndefined();
+    });
+
+    it('MERGE via the queue of a SHA that is no longer the head is refused: head-changed, nothing queued', async () => {
+      const executor = await h.create({ head: A, mergeQueue: true });
+      h.pushHead(B);
+      const [answer] = await executor.execute({ type: 'MERGE', pr: 1, sha: A, method: 'merge', via: 'queue' });
+      expect(answer).toMatchObject({ type: 'MERGE_REJECTED', sha: A, reason: 'head-changed' });
+      expect(h.queued()).toBeUndefined();
+    });
+
+    it('MERGE via the queue blocked by a required context is refused: not-mergeable, naming it', async () => {
+      const executor = await h.create({ head: A, requiredContexts: ['release'], mergeQueue: true });
+      const [answer] = await executor.execute({ type: 'MERGE', pr: 1, sha: A, method: 'merge', via: 'queue' });
+      expect(answer).toMatchObject({ type: 'MERGE_REJECTED', reason: 'not-mergeable' });
+      expect(answer?.type === 'MERGE_REJECTED' && answer.message).toContain('release');
+      expect(h.queued()).toBeUndefined();
+    });
+
+    it('DEQUEUE takes the pull request out of the queue, and is nothing when it is out already', async () => {
+      // The group waits for `release` on its own commit, so the pull request stays queued.
+      const executor = await h.create({ head: A, requiredContexts: ['release'], mergeQueue: true });
+      await executor.execute(status('success', 'Released and verified'));
+      await executor.execute({ type: 'MERGE', pr: 1, sha: A, method: 'merge', via: 'queue' });
+      expect(h.queued()).toBe(A);
+      expect(await executor.execute({ type: 'DEQUEUE', pr: 1, sha: A })).toEqual([]);
+      expect(h.queued()).toBeUndefined();
+      expect(await executor.execute({ type: 'DEQUEUE', pr: 1, sha: A })).toEqual([]);
     });
 
     it('VERIFY_ARTIFACTS answers per artifact: verified with its digest, or missing with the reason', async () => {
