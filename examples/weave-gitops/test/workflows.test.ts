@@ -669,10 +669,13 @@ describe('pr.yaml: when the guard runs', () => {
     );
   });
 
-  it('one queue per pull request head, shared with its release run, never cancelled', () => {
+  /** The concurrency group of pr.yaml's run for `event`. */
+  const group = (event: ActionsEvent) => {
     const pr = workflow('pr.yaml');
-    const group = (event: ActionsEvent) =>
-      evaluateTemplate(pr.concurrency?.group ?? '', 'concurrency', contextsFor(event, pr));
+    return evaluateTemplate(pr.concurrency?.group ?? '', 'concurrency', contextsFor(event, pr));
+  };
+
+  it('one queue per pull request head, shared with its release run, never cancelled', () => {
     const release = group(pullRequestTarget('opened', releasePr));
     expect(group(pullRequestTarget('synchronize', releasePr))).toBe(release);
     expect(group(review(releasePr))).toBe(release);
@@ -681,13 +684,10 @@ describe('pr.yaml: when the guard runs', () => {
     expect(group(pullRequestTarget('opened', forkReleasePr))).not.toBe(release);
     expect(group(pullRequestTarget('opened', ordinaryPr))).not.toBe(release);
     expect(group(pullRequestTarget('opened', forkOrdinaryPr))).not.toBe(group(pullRequestTarget('opened', ordinaryPr)));
-    expect(pr.concurrency?.['cancel-in-progress']).toBe(false);
+    expect(workflow('pr.yaml').concurrency?.['cancel-in-progress']).toBe(false);
   });
 
   it('the queue entry and exit of a pull request in its queue; each merge group in a queue of its own', () => {
-    const pr = workflow('pr.yaml');
-    const group = (event: ActionsEvent) =>
-      evaluateTemplate(pr.concurrency?.group ?? '', 'concurrency', contextsFor(event, pr));
     const release = group(pullRequestTarget('opened', releasePr));
     expect(group(pullRequestTarget('enqueued', releasePr))).toBe(release);
     expect(group(pullRequestTarget('dequeued', { ...releasePr, reason: 'CI_FAILURE' }))).toBe(release);
