@@ -115,7 +115,7 @@ const TOOLS = [
     versionSource: { file: '.release-please-manifest.json', key: '.' },
     /** The version file at a commit of `main`, holding `version`. */
     versionFile: (version: string) => JSON.stringify({ '.': version, 'packages/lib': '0.1.0' }),
-    types: ['opened', 'reopened', 'synchronize', 'edited', 'closed'],
+    types: ['opened', 'reopened', 'synchronize', 'closed', 'enqueued', 'dequeued', 'edited'],
   },
   {
     preset: 'changesets',
@@ -123,7 +123,7 @@ const TOOLS = [
     branch: 'changeset-release/main',
     versionSource: { file: 'package.json', key: 'version' },
     versionFile: (version: string) => JSON.stringify({ name: 'app', private: true, version }),
-    types: ['opened', 'reopened', 'synchronize', 'edited', 'closed'],
+    types: ['opened', 'reopened', 'synchronize', 'closed', 'enqueued', 'dequeued', 'edited'],
   },
 ] as const;
 
@@ -133,8 +133,7 @@ const TOOLS = [
  */
 const CHANGED: Record<string, string[]> = {
   'release-guard.yaml': [
-    '.on.pull_request_target.types[3]',
-    '.on.pull_request_target.types[4]',
+    '.on.pull_request_target.types[6]',
     '.jobs.guard.if',
     '.jobs.guard.steps[0].with.preset',
     '.jobs.guard.steps[0].with.artifacts',

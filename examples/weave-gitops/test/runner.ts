@@ -325,9 +325,9 @@ function text(value: unknown, path: string): string {
 /**
  * The `github` context of a run for `event`, as the runner builds it: `ref` and `sha` follow GitHub's
  * "Events that trigger workflows" (the base branch for `pull_request_target`, the merge ref for
- * `pull_request` and `pull_request_review`, the default branch for `workflow_run` and `schedule`, the
- * pushed or dispatched ref otherwise). The commit a ref points at is not in these payloads: it is derived
- * from the ref.
+ * `pull_request` and `pull_request_review`, the group's branch and commit for `merge_group`, the default
+ * branch for `workflow_run` and `schedule`, the pushed or dispatched ref otherwise). The commit a ref
+ * points at is not in these payloads (but in a push's and a merge group's): it is derived from the ref.
  */
 export function githubContext(event: ActionsEvent, workflow: Workflow): JsonObject {
   const { payload } = event;
@@ -355,6 +355,10 @@ export function githubContext(event: ActionsEvent, workflow: Workflow): JsonObje
     case 'push':
       ref = text(payload, 'ref');
       sha = text(payload, 'after');
+      break;
+    case 'merge_group':
+      ref = text(payload, 'merge_group.head_ref');
+      sha = text(payload, 'merge_group.head_sha');
       break;
     case 'workflow_dispatch':
       ref = text(payload, 'ref');

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   example,
+  mergeGroupEvent,
   type PullRequestAction,
   type PullRequestOptions,
   pullRequestEvent,
@@ -146,8 +147,9 @@ const forkOrdinaryPr: PullRequestOptions = {
 };
 
 function pullRequestTarget(pullRequestAction: PullRequestAction, options: PullRequestOptions): ActionsEvent {
-  // pull_request_target delivers the pull_request payload.
-  return { name: 'pull_request_target', payload: pullRequestEvent(pullRequestAction, options).payload };
+  // pull_request_target delivers the pull_request payload; a dequeue says why.
+  const given = pullRequestAction === 'dequeued' ? { reason: 'MANUAL' as const, ...options } : options;
+  return { name: 'pull_request_target', payload: pullRequestEvent(pullRequestAction, given).payload };
 }
 
 function review(options: PullRequestOptions, reviewAction: 'submitted' | 'dismissed' = 'submitted'): ActionsEvent {
@@ -166,6 +168,21 @@ function dispatch(file: string, ref: string, inputs: Record<string, string>, tar
     workflowPath: `.github/workflows/${file}`,
     inputs,
     sender: 'releaser',
+  });
+}
+
+/** A merge group of `options`' pull request at its head, on `base`. */
+function mergeGroup(
+  options: PullRequestOptions,
+  groupAction: 'checks_requested' | 'destroyed' = 'checks_requested',
+  base = 'main',
+): ActionsEvent {
+  return mergeGroupEvent(groupAction, {
+    repo: options.repo,
+    number: options.number,
+    prHeadSha: options.head.sha,
+    baseRef: base,
+    ...(groupAction === 'destroyed' ? { reason: 'dequeued' as const } : {}),
   });
 }
 
@@ -312,10 +329,24 @@ describe('the workflow files', () => {
 });
 
 describe('events and activity types', () => {
-  it('pr.yaml: pull_request_target and reviews of the listed types, and the runs of the release workflow', () => {
+  it('pr.yaml: pull_request_target and reviews of the listed types, the runs of the release workflow, merge groups', () => {
     const pr = workflow('pr.yaml');
-    expect(Object.keys(pr.on).sort()).toEqual(['pull_request_review', 'pull_request_target', 'workflow_run']);
-    expect(pr.on.pull_request_target?.types).toEqual(['opened', 'reopened', 'synchronize', 'closed']);
+    expect(Object.keys(pr.on).sort()).toEqual([
+      'merge_group',
+      'pull_request_review',
+      'pull_request_target',
+      'workflow_run',
+    ]);
+    expect(pr.on.pull_request_target?.types).toEqual([
+      'opened',
+      'reopened',
+      'synchronize',
+      'closed',
+      'enqueued',
+      'dequeued',
+    ]);
+    // The queue's verdicts; a destroyed group is told by pull_request dequeued and closed.
+    expect(pr.on.merge_group?.types).toEqual(['checks_requested']);
     expect(pr.on.pull_request_review?.types).toEqual(['submitted', 'dismissed']);
     expect(pr.on.workflow_run?.types).toEqual(['requested', 'completed']);
     // workflow_run names workflows by their `name`: it must be release.yaml's.
@@ -572,7 +603,7 @@ describe('every expression parses with the contexts GitHub makes available where
 
 describe('every if: of every workflow evaluates against the events of its triggers', () => {
   const events: Record<string, ActionsEvent[]> = {
-    'pr.yaml': [pullRequestTarget('opened', releasePr), review(releasePr), releaseRun()],
+    'pr.yaml': [pullRequestTarget('opened', releasePr), review(releasePr), releaseRun(), mergeGroup(releasePr)],
     'release.yaml': [dispatch('release.yaml', releaseBranch, { sha: releaseHead })],
     'prepare-release.yaml': [dispatch('prepare-release.yaml', 'main', { version: '0.30.0' })],
     'chart.yaml': [push(repo, 'main')],
@@ -608,6 +639,12 @@ describe('pr.yaml: when the guard runs', () => {
     expect(guardRuns(pullRequestTarget('closed', { ...releasePr, merged: true, mergedBy: 'release-bot' }))).toBe(true);
   });
 
+  it('for every merge group, of any pull request: each group needs its status on its own commit', () => {
+    for (const options of [releasePr, forkReleasePr, ordinaryPr, forkOrdinaryPr]) {
+      expect(guardRuns(mergeGroup(options)), `#${options.number}`).toBe(true);
+    }
+  });
+
   it('for reviews of a release pull request of this repository only', () => {
     expect(guardRuns(review(releasePr))).toBe(true);
     expect(guardRuns(review(releasePr, 'dismissed'))).toBe(true);
@@ -632,10 +669,13 @@ describe('pr.yaml: when the guard runs', () => {
     );
   });
 
-  it('one queue per pull request head, shared with its release run, never cancelled', () => {
+  /** The concurrency group of pr.yaml's run for `event`. */
+  const group = (event: ActionsEvent) => {
     const pr = workflow('pr.yaml');
-    const group = (event: ActionsEvent) =>
-      evaluateTemplate(pr.concurrency?.group ?? '', 'concurrency', contextsFor(event, pr));
+    return evaluateTemplate(pr.concurrency?.group ?? '', 'concurrency', contextsFor(event, pr));
+  };
+
+  it('one queue per pull request head, shared with its release run, never cancelled', () => {
     const release = group(pullRequestTarget('opened', releasePr));
     expect(group(pullRequestTarget('synchronize', releasePr))).toBe(release);
     expect(group(review(releasePr))).toBe(release);
@@ -644,7 +684,29 @@ describe('pr.yaml: when the guard runs', () => {
     expect(group(pullRequestTarget('opened', forkReleasePr))).not.toBe(release);
     expect(group(pullRequestTarget('opened', ordinaryPr))).not.toBe(release);
     expect(group(pullRequestTarget('opened', forkOrdinaryPr))).not.toBe(group(pullRequestTarget('opened', ordinaryPr)));
-    expect(pr.concurrency?.['cancel-in-progress']).toBe(false);
+    expect(workflow('pr.yaml').concurrency?.['cancel-in-progress']).toBe(false);
+  });
+
+  it('the queue entry and exit of a pull request in its queue; each merge group in a queue of its own', () => {
+    const release = group(pullRequestTarget('opened', releasePr));
+    expect(group(pullRequestTarget('enqueued', releasePr))).toBe(release);
+    expect(group(pullRequestTarget('dequeued', { ...releasePr, reason: 'CI_FAILURE' }))).toBe(release);
+    // Pending group runs never replace each other: one group each, whatever pull request or base.
+    const groups = [
+      mergeGroup(releasePr),
+      mergeGroup(ordinaryPr),
+      mergeGroup(forkOrdinaryPr),
+      mergeGroup({ ...ordinaryPr, head: { ...ordinaryPr.head, sha: sha('typo, again') } }),
+      mergeGroup(ordinaryPr, 'checks_requested', 'release/v0.x'),
+    ].map(group);
+    expect(new Set(groups).size).toBe(groups.length);
+    // Two events of one group are one queue; no group shares a pull request's queue.
+    expect(group(mergeGroup(releasePr, 'destroyed'))).toBe(groups[0]);
+    const pullRequests = [releasePr, forkReleasePr, ordinaryPr, forkOrdinaryPr].map((options) =>
+      group(pullRequestTarget('opened', options)),
+    );
+    for (const g of groups) expect(pullRequests).not.toContain(g);
+    expect(groups[0]).toBe(`release-guard-refs/heads/gh-readonly-queue/main/pr-3906-${releaseHead}:`);
   });
 });
 

@@ -36,6 +36,7 @@ export const AUTO_EVENTS = [
   'pull_request_target',
   'pull_request_review',
   'workflow_run',
+  'merge_group',
   'schedule',
   'workflow_dispatch',
 ] as const;
@@ -51,6 +52,8 @@ type Json = Record<string, unknown>;
  * Maps an Actions event (`GITHUB_EVENT_NAME` and the payload at `GITHUB_EVENT_PATH`) to what the guard
  * must do. Approvals and dismissals are not turned into events: the guard reads reviews from GitHub
  * (`observe`), where their authorization is decided, so a forged or redelivered payload cannot approve.
+ * The merge queue's deliveries (`pull_request` `enqueued` and `dequeued`, `merge_group`) become events the
+ * core weighs against what it recorded and what GitHub shows (`observe` reads the queue too).
  * Throws `EventPayloadError` for a payload that lacks what its event always carries.
  *
  * @example
@@ -68,6 +71,8 @@ export function planFor(eventName: string, payload: unknown): EventPlan {
       return { kind: 'pull-request', number: pullRequestNumber(eventName, payload), events: [] };
     case 'workflow_run':
       return workflowRun(payload);
+    case 'merge_group':
+      return mergeGroup(payload);
     case 'schedule':
     case 'workflow_dispatch':
       return { kind: 'sweep' };
@@ -94,6 +99,13 @@ function pullRequest(eventName: string, payload: Json): EventPlan {
       return { kind: 'pull-request', number, events: [{ type: 'HEAD_CHANGED', sha }] };
     case 'edited':
       return edited(eventName, number, payload);
+    case 'enqueued':
+      return { kind: 'pull-request', number, events: [{ type: 'ENQUEUED', sha }] };
+    case 'dequeued': {
+      // GitHub's reason (`CI_FAILURE`, `MANUAL`…) goes to the timeline as one short, inert word.
+      const reason = word(text(payload, 'reason', eventName));
+      return { kind: 'pull-request', number, events: [{ type: 'DEQUEUED', sha, reason }] };
+    }
     case 'closed': {
       if (pr.merged !== true) return { kind: 'pull-request', number, events: [{ type: 'CLOSED' }] };
       const by = isObject(pr.merged_by) ? login(pr.merged_by, `${eventName}.pull_request.merged_by`) : 'unknown';
@@ -165,6 +177,65 @@ function workflowRun(payload: Json): EventPlan {
       : { type: 'RELEASE_FAILED', sha: headSha, runId, reason: `the release run concluded ${conclusion}`, ...version };
   const events: GuardEvent[] = [{ type: 'RELEASE_STARTED', sha: headSha, runId, ...version }, outcome];
   return { kind: 'release-run', workflowPath, headBranch, headSha, run: about(conclusion === 'success'), events };
+}
+
+/** Why a merge group was destroyed, as `merge_group` `destroyed` spells it. */
+const DESTROYED_REASONS = ['merged', 'invalidated', 'dequeued'];
+
+/**
+ * A merge group: the queue built one (`checks_requested`), whose commit (`head_sha`) needs the guard's
+ * verdict, or destroyed one. Its pull request and that pull request's head are named only by the group's
+ * branch (`groupBranch`). A group destroyed because it merged needs nothing: the `pull_request` `closed`
+ * delivery records the merge; destroyed otherwise, the pull request left the queue.
+ */
+function mergeGroup(payload: Json): EventPlan {
+  const action = text(payload, 'action', 'merge_group');
+  const group = object(payload, 'merge_group', 'merge_group');
+  const groupSha = commit(group, 'head_sha', 'merge_group.merge_group');
+  const { number, sha } = groupBranch(group);
+  if (action === 'checks_requested') {
+    return { kind: 'pull-request', number, events: [{ type: 'MERGE_GROUP', sha, groupSha }] };
+  }
+  if (action !== 'destroyed')
+    return { kind: 'ignore', notice: `release-guard does not act on merge_group.${word(action)}` };
+  const reason = text(payload, 'reason', 'merge_group');
+  if (!DESTROYED_REASONS.includes(reason)) {
+    throw new EventPayloadError(`merge_group.reason must be one of GitHub's (${DESTROYED_REASONS.join(', ')})`);
+  }
+  if (reason === 'merged') {
+    return {
+      kind: 'ignore',
+      notice: `the merge group of #${number} merged: the pull_request closed delivery records the merge`,
+    };
+  }
+  const dequeued = `the merge group was destroyed (${reason})`;
+  return { kind: 'pull-request', number, events: [{ type: 'DEQUEUED', sha, reason: dequeued }] };
+}
+
+const GROUP_BRANCH = 'refs/heads/gh-readonly-queue/';
+
+/**
+ * The pull request and head a merge group's branch names: `head_ref` is
+ * `refs/heads/gh-readonly-queue/<base>/pr-<number>-<head sha>`, read from the right, since the base may
+ * hold `/` itself; the base must be the group's `base_ref`.
+ */
+function groupBranch(group: Json): { number: number; sha: string } {
+  const where = 'merge_group.merge_group';
+  const ref = text(group, 'head_ref', where);
+  const baseRef = text(group, 'base_ref', where);
+  const slash = ref.lastIndexOf('/');
+  const base = ref.slice(GROUP_BRANCH.length, Math.max(slash, GROUP_BRANCH.length));
+  const entry = /^pr-([1-9][0-9]{0,15})-([0-9a-f]+)$/.exec(ref.slice(slash + 1));
+  const number = Number(entry?.[1]);
+  const sha = entry?.[2] ?? '';
+  if (!ref.startsWith(GROUP_BRANCH) || base === '' || !Number.isSafeInteger(number) || !isCommitSha(sha)) {
+    throw new EventPayloadError(
+      `${where}.head_ref must be a merge group branch, refs/heads/gh-readonly-queue/<base>/pr-<number>-<head sha> (a full SHA)`,
+    );
+  }
+  if (baseRef !== `refs/heads/${base}`)
+    throw new EventPayloadError(`${where}.head_ref must name the branch of ${where}.base_ref as its base`);
+  return { number, sha };
 }
 
 function pullRequestNumber(eventName: string, payload: Json): number {

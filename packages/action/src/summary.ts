@@ -1,4 +1,11 @@
-import { type Effect, type GuardSnapshot, inertMarkdown, renderTimeline, toMermaid } from '@release-guard/core';
+import {
+  type Effect,
+  type GuardSnapshot,
+  inertMarkdown,
+  renderTimeline,
+  shortSha,
+  toMermaid,
+} from '@release-guard/core';
 import { RECOVERING_LINE } from '@release-guard/github-adapter';
 import type { GateResult } from './gate.js';
 import { describeDone, waitsFor } from './run-story.js';
@@ -32,7 +39,10 @@ export function renderSummary(run: {
     lines.push(
       '<details><summary>Effects, as the core named them</summary>',
       '',
-      ...run.effects.map(({ effect, executed }) => `- ${effect.type}${executed ? '' : ' (not executed: dry run)'}`),
+      ...run.effects.map(
+        ({ effect, executed }) =>
+          `- ${effect.type}${onGroup(snapshot, effect) ? ` on the merge group ${shortSha(effect.sha)}` : ''}${executed ? '' : ' (not executed: dry run)'}`,
+      ),
       '',
       '</details>',
       '',
@@ -54,6 +64,11 @@ export function renderSummary(run: {
     '</details>',
   );
   return lines.join('\n');
+}
+
+/** Whether `effect` is a status on the commit of a merge group of the pull request. */
+function onGroup(snapshot: GuardSnapshot, effect: Effect): effect is Effect & { type: 'SET_STATUS' } {
+  return effect.type === 'SET_STATUS' && (snapshot.groups ?? []).includes(effect.sha);
 }
 
 /** The job summary of a gate: open or closed, and each predecessor checked. */

@@ -180,7 +180,7 @@ describe('the release-guard CLI', () => {
     expect(await cli(replaced('--event', 'pull-request'), { GITHUB_TOKEN: TOKEN }, typo)).toBe(2);
     expect(typo.io.stderr).toContain(
       "--event: 'pull-request' is not a GitHub Actions event (did you mean pull_request?). The command auto acts on " +
-        'pull_request, pull_request_target, pull_request_review, workflow_run, schedule, workflow_dispatch',
+        'pull_request, pull_request_target, pull_request_review, workflow_run, merge_group, schedule, workflow_dispatch',
     );
     const made = captured();
     expect(await cli(replaced('--event', 'deploy'), { GITHUB_TOKEN: TOKEN }, made)).toBe(2);

@@ -1,4 +1,6 @@
 import {
+  mergeGroupEvent,
+  mergeGroupRef,
   pullRequestEvent,
   pullRequestReviewEvent,
   scheduleEvent,
@@ -208,6 +210,95 @@ describe('planFor', () => {
         workflow_run: { head_sha: 'a'.repeat(40), head_branch: 'b', id: 'x' },
       }),
     ).toThrow('workflow_run.workflow_run.id must be a positive integer');
+  });
+
+  it.each(['pull_request', 'pull_request_target'])(
+    '%s enqueued and dequeued: the head entered or left the merge queue, with GitHub’s reason as one word',
+    (eventName) => {
+      const enqueued = pullRequestEvent('enqueued', { repo, number: 3906, head }).payload;
+      expect(planFor(eventName, enqueued)).toEqual({
+        kind: 'pull-request',
+        number: 3906,
+        events: [{ type: 'ENQUEUED', sha: head.sha }],
+      });
+      const dequeued = pullRequestEvent('dequeued', { repo, number: 3906, head, reason: 'CI_FAILURE' }).payload;
+      expect(planFor(eventName, dequeued)).toEqual({
+        kind: 'pull-request',
+        number: 3906,
+        events: [{ type: 'DEQUEUED', sha: head.sha, reason: 'CI_FAILURE' }],
+      });
+      expect(() => planFor(eventName, { ...dequeued, reason: undefined })).toThrow(
+        `${eventName}.reason must be a non-empty string`,
+      );
+    },
+  );
+
+  it('merge_group checks_requested: the group’s pull request and head from its branch, read from the right', () => {
+    const groupSha = 'b'.repeat(40);
+    for (const baseRef of ['main', 'release/v1.x', 'a/b/pr-2-c']) {
+      const group = mergeGroupEvent('checks_requested', {
+        repo,
+        number: 3906,
+        prHeadSha: head.sha,
+        headSha: groupSha,
+        baseRef,
+      });
+      expect((group.payload.merge_group as { head_ref: string }).head_ref).toBe(mergeGroupRef(baseRef, 3906, head.sha));
+      expect(planFor('merge_group', group.payload), baseRef).toEqual({
+        kind: 'pull-request',
+        number: 3906,
+        events: [{ type: 'MERGE_GROUP', sha: head.sha, groupSha }],
+      });
+    }
+  });
+
+  it('merge_group destroyed: merged is the closed delivery’s; invalidated or dequeued, the pull request left the queue', () => {
+    const destroyed = (reason: 'merged' | 'invalidated' | 'dequeued') =>
+      planFor('merge_group', mergeGroupEvent('destroyed', { repo, number: 3906, prHeadSha: head.sha, reason }).payload);
+    expect(destroyed('merged')).toEqual({
+      kind: 'ignore',
+      notice: 'the merge group of #3906 merged: the pull_request closed delivery records the merge',
+    });
+    for (const reason of ['invalidated', 'dequeued'] as const) {
+      expect(destroyed(reason)).toEqual({
+        kind: 'pull-request',
+        number: 3906,
+        events: [{ type: 'DEQUEUED', sha: head.sha, reason: `the merge group was destroyed (${reason})` }],
+      });
+    }
+  });
+
+  it('merge_group: a branch that names no pull request and head, or another base, is refused', () => {
+    const { payload } = mergeGroupEvent('checks_requested', { repo, number: 3906, prHeadSha: head.sha });
+    const group = payload.merge_group as Record<string, unknown>;
+    const withRef = (headRef: unknown, baseRef: unknown = 'refs/heads/main') =>
+      planFor('merge_group', {
+        ...payload,
+        merge_group: { ...group, head_ref: headRef, base_ref: baseRef },
+      });
+    const branch = 'merge_group.merge_group.head_ref must be a merge group branch';
+    for (const ref of [
+      'refs/heads/main',
+      `refs/heads/gh-readonly-queue/pr-3906-${head.sha}`,
+      'refs/heads/gh-readonly-queue/main/pr-3906',
+      `refs/heads/gh-readonly-queue/main/pr-0-${head.sha}`,
+      `refs/heads/gh-readonly-queue/main/pr-3906-${head.sha.slice(0, 12)}`,
+      `refs/heads/gh-readonly-queue/main/pr-3906-${head.sha.toUpperCase()}`,
+      `refs/heads/gh-readonly-queue/main/pr-99999999999999999-${head.sha}`,
+      `gh-readonly-queue/main/pr-3906-${head.sha}`,
+    ]) {
+      expect(() => withRef(ref), ref).toThrow(branch);
+    }
+    expect(() => withRef(mergeGroupRef('main', 3906, head.sha), 'refs/heads/develop')).toThrow(
+      'merge_group.merge_group.head_ref must name the branch of merge_group.merge_group.base_ref as its base',
+    );
+    expect(() => planFor('merge_group', { ...payload, action: 'destroyed', reason: 'exploded' })).toThrow(
+      "merge_group.reason must be one of GitHub's (merged, invalidated, dequeued)",
+    );
+    expect(planFor('merge_group', { ...payload, action: 'rerequested' })).toEqual({
+      kind: 'ignore',
+      notice: 'release-guard does not act on merge_group.rerequested',
+    });
   });
 
   it('is still exported under its old name, toGuardEvents (deprecated)', () => {

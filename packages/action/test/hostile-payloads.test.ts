@@ -46,6 +46,17 @@ const runPayload = (action: unknown, run: Record<string, unknown> = {}) => ({
     ...run,
   },
 });
+const groupPayload = (action: unknown, group: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({
+  action,
+  merge_group: {
+    head_sha: 'b'.repeat(40),
+    head_ref: `refs/heads/gh-readonly-queue/main/pr-7-${SHA}`,
+    base_sha: 'c'.repeat(40),
+    base_ref: 'refs/heads/main',
+    ...group,
+  },
+  ...extra,
+});
 
 /** Payloads that are not what GitHub sends for their event: each names the field that is wrong. */
 const BAD_PAYLOADS: readonly { description: string; event: string; payload: unknown; field: string }[] = [
@@ -223,6 +234,66 @@ const BAD_PAYLOADS: readonly { description: string; event: string; payload: unkn
     field: 'workflow_run.workflow_run.path',
   },
   { description: 'no run action', event: 'workflow_run', payload: runPayload(undefined), field: 'workflow_run.action' },
+  {
+    description: 'a dequeue without its reason',
+    event: 'pull_request_target',
+    payload: prPayload('dequeued'),
+    field: 'pull_request_target.reason',
+  },
+  {
+    description: 'a dequeue reason as an object',
+    event: 'pull_request',
+    payload: { ...prPayload('dequeued'), reason: { toString: 'MANUAL' } },
+    field: 'pull_request.reason',
+  },
+  {
+    description: 'no merge group',
+    event: 'merge_group',
+    payload: { action: 'checks_requested' },
+    field: 'merge_group.merge_group',
+  },
+  {
+    description: 'a merge group head SHA that is not a SHA',
+    event: 'merge_group',
+    payload: groupPayload('checks_requested', { head_sha: 'HEAD~1' }),
+    field: 'merge_group.merge_group.head_sha',
+  },
+  {
+    description: 'a merge group branch of another repository’s queue prefix',
+    event: 'merge_group',
+    payload: groupPayload('checks_requested', { head_ref: `refs/heads/my-queue/main/pr-7-${SHA}` }),
+    field: 'merge_group.merge_group.head_ref',
+  },
+  {
+    description: 'a merge group branch with a pull request number of letters',
+    event: 'merge_group',
+    payload: groupPayload('checks_requested', { head_ref: `refs/heads/gh-readonly-queue/main/pr-seven-${SHA}` }),
+    field: 'merge_group.merge_group.head_ref',
+  },
+  {
+    description: 'a merge group branch whose SHA carries a path',
+    event: 'merge_group',
+    payload: groupPayload('checks_requested', { head_ref: `refs/heads/gh-readonly-queue/main/pr-7-${SHA}/../x` }),
+    field: 'merge_group.merge_group.head_ref',
+  },
+  {
+    description: 'a merge group branch that is a number',
+    event: 'merge_group',
+    payload: groupPayload('checks_requested', { head_ref: 7 }),
+    field: 'merge_group.merge_group.head_ref',
+  },
+  {
+    description: 'a merge group without its base',
+    event: 'merge_group',
+    payload: groupPayload('checks_requested', { base_ref: undefined }),
+    field: 'merge_group.merge_group.base_ref',
+  },
+  {
+    description: 'a merge group destroyed for a reason GitHub never gives',
+    event: 'merge_group',
+    payload: groupPayload('destroyed', {}, { reason: 'merged\n::add-mask::x' }),
+    field: 'merge_group.reason',
+  },
 ];
 
 /** `run` throws an `EventPayloadError` naming a field, or plans something the guard can apply. */
@@ -318,6 +389,47 @@ describe('hostile event payloads: planFor', () => {
     }
   });
 
+  it('a hostile merge group branch is refused with a message that quotes none of it', () => {
+    for (const head_ref of [
+      `refs/heads/gh-readonly-queue/main/::add-mask::x/pr-7-${SHA}`,
+      `refs/heads/gh-readonly-queue/<img src=x>/pr-7-${SHA}\n`,
+      `refs/heads/gh-readonly-queue/${'a/'.repeat(50_000)}pr-7-${SHA}`,
+      `refs/heads/gh-readonly-queue/main/pr-7-${SHA}${'0'.repeat(24)}0`,
+    ]) {
+      let message = '';
+      try {
+        planFor('merge_group', groupPayload('checks_requested', { head_ref }));
+      } catch (error) {
+        expect(error).toBeInstanceOf(EventPayloadError);
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/^merge_group\.merge_group\.head_ref must /);
+      expect(message).not.toMatch(/::|<img|\n|a\/a\//);
+    }
+    // A base that holds `/` and the queue's own words is still read from the right.
+    const plan = planFor(
+      'merge_group',
+      groupPayload('checks_requested', {
+        head_ref: `refs/heads/gh-readonly-queue/pr-1-${SHA}/pr-7-${SHA}`,
+        base_ref: `refs/heads/pr-1-${SHA}`,
+      }),
+    );
+    expect(plan).toEqual({
+      kind: 'pull-request',
+      number: 7,
+      events: [{ type: 'MERGE_GROUP', sha: SHA, groupSha: 'b'.repeat(40) }],
+    });
+  });
+
+  it('a hostile dequeue reason reaches the core as one short, inert word', () => {
+    const reason = `CI_FAILURE\n::add-mask::x <img src=x onerror=alert(1)> ${'y'.repeat(100_000)}`;
+    const plan = planFor('pull_request_target', { ...prPayload('dequeued'), reason });
+    expectEventsAccepted(plan);
+    const [event] = plan.kind === 'pull-request' ? plan.events : [];
+    expect(event?.type).toBe('DEQUEUED');
+    expect(event && 'reason' in event ? event.reason : '').toMatch(/^[A-Za-z0-9_.?-]{1,40}…$/);
+  });
+
   it('an ignore notice shows the payload’s action as one short, inert word', () => {
     const plan = planFor('pull_request', prPayload(`x\n<img src=x onerror=alert(1)>\n${'y'.repeat(100_000)}`));
     expect(plan.kind).toBe('ignore');
@@ -329,7 +441,10 @@ describe('fuzzing planFor with fast-check', () => {
   const events = fc.constantFrom(...AUTO_EVENTS, 'push');
   const anything = fc.anything({
     maxDepth: 3,
-    key: fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'action', 'pull_request', 'workflow_run')),
+    key: fc.oneof(
+      fc.string(),
+      fc.constantFrom('__proto__', 'constructor', 'action', 'pull_request', 'workflow_run', 'merge_group', 'reason'),
+    ),
     withBoxedValues: true,
     withNullPrototype: true,
     withSparseArray: true,
@@ -371,6 +486,11 @@ describe('fuzzing planFor with fast-check', () => {
       'workflow_run.head_branch',
       'workflow_run.path',
       'workflow_run.conclusion',
+      'reason',
+      'merge_group',
+      'merge_group.head_sha',
+      'merge_group.head_ref',
+      'merge_group.base_ref',
     ];
     const actions = fc.constantFrom(
       'opened',
@@ -381,6 +501,10 @@ describe('fuzzing planFor with fast-check', () => {
       'completed',
       'requested',
       'in_progress',
+      'enqueued',
+      'dequeued',
+      'checks_requested',
+      'destroyed',
     );
     const mutated = fc
       .tuple(events, actions, fc.constantFrom(...paths), fc.option(anything, { nil: undefined }))
@@ -388,6 +512,7 @@ describe('fuzzing planFor with fast-check', () => {
         const payload = structuredClone({
           ...prPayload(action, { merged: true }),
           ...runPayload(action),
+          ...groupPayload(action, {}, { reason: action === 'destroyed' ? 'dequeued' : 'MANUAL' }),
           changes: { title: { from: 'chore(main): release 1.0.0' } },
         }) as Record<string, unknown>;
         const keys = path.split('.');

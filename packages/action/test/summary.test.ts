@@ -87,6 +87,23 @@ describe('renderSummary', () => {
     expect(summary).toContain('> [!CAUTION]');
   });
 
+  it('names a status on a merge group’s commit, which is not the pull request’s head', () => {
+    const started = guard.start({ number: 7, headRef: 'releases/v1', headSha: sha, baseRef: 'main', fromFork: false });
+    const group = 'b'.repeat(40);
+    const status = (on: string) => ({
+      effect: { type: 'SET_STATUS', sha: on, state: 'failure', context: 'release', description: 'd' } as const,
+      executed: true,
+    });
+    const summary = renderSummary({
+      snapshot: { ...started.snapshot, groups: [group] },
+      effects: [status(group), status(sha)],
+      ignored: [],
+      alerts: [],
+    });
+    expect(summary).toContain('- set the `release` status of merge group bbbbbbb to **failure**: d\n');
+    expect(summary).toContain('- SET_STATUS on the merge group bbbbbbb\n- SET_STATUS\n');
+  });
+
   it('links Recovering when there is something to recover from: an alert, a failed release, a bypass', () => {
     const started = guard.start({ number: 7, headRef: 'releases/v1', headSha: sha, baseRef: 'main', fromFork: false });
     const quiet = { snapshot: started.snapshot, effects: [], ignored: [], alerts: [] };

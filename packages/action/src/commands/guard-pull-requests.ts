@@ -124,8 +124,9 @@ async function guardPullRequest(
     log.warning(`the stored timeline was not used (${result.storedSnapshotProblem}); rebuilt from GitHub`);
   }
   for (const reason of result.ignored) log.info(`ignored: ${reason}`);
+  const groups = new Set(result.snapshot.groups);
   for (const { effect, executed } of result.effects) {
-    log.info(`${executed ? 'done' : 'dry run, not done'}: ${describeEffect(effect)}`);
+    log.info(`${executed ? 'done' : 'dry run, not done'}: ${describeEffect(effect, groups)}`);
   }
   for (const alert of result.alerts) log.error(alert);
   log.info(`phase: ${result.snapshot.phase} at ${result.snapshot.headSha}`);
@@ -140,10 +141,13 @@ function registryOptions(inputs: ActionInputs, clients: ActionClients): Artifact
   return inputs.requireRevision ? { ...clients.registries, requireRevision: true } : clients.registries;
 }
 
-function describeEffect(effect: GuardRunResult['effects'][number]['effect']): string {
+/** One effect as the log says it; `groups` are the merge groups' commits, whose statuses are named so. */
+function describeEffect(effect: GuardRunResult['effects'][number]['effect'], groups: ReadonlySet<string>): string {
   switch (effect.type) {
-    case 'SET_STATUS':
-      return `status ${effect.context} ${effect.state} on ${shortSha(effect.sha)}: ${effect.description}`;
+    case 'SET_STATUS': {
+      const on = groups.has(effect.sha) ? `the merge group ${shortSha(effect.sha)}` : shortSha(effect.sha);
+      return `status ${effect.context} ${effect.state} on ${on}: ${effect.description}`;
+    }
     case 'START_RELEASE':
       return `start the release of ${shortSha(effect.sha)}${effect.version ? ` (${effect.version})` : ''}`;
     case 'VERIFY_ARTIFACTS':
