@@ -171,7 +171,7 @@ describe('the action on a main that requires the merge queue', () => {
   });
 
   // The guard's sweep-style repair (reconcile) asks for MERGE via the queue again after the alert.
-  it.fails('after the third exit the pull request is not enqueued a fourth time', async () => {
+  it('after the third exit the pull request is not enqueued a fourth time', async () => {
     const { control, full, number, enqueues, sweep } = await ejectedThreeTimes();
     await sweep();
     expect(enqueues()).toBe(3);

@@ -15,7 +15,7 @@ import {
 } from './machine/effects.js';
 import { addReleasers, classify, isReleaser, type PullRequest } from './pull-request.js';
 import { assertVersionSource } from './recognition.js';
-import { type GuardSnapshot, idString, LIMITS } from './snapshot.js';
+import { type GuardSnapshot, idString, LIMITS, MAX_ENQUEUES } from './snapshot.js';
 import { standingStatus } from './standing-status.js';
 
 /**
@@ -289,6 +289,9 @@ function repairEffects(
           : none;
       }
       if (snapshot.merge.state === 'requested' || snapshot.merge.state === 'queued') return none;
+      // A head that left the merge queue `MAX_ENQUEUES` times was alerted: only a command (`RETRY`) or a
+      // new approval enqueues it again, never a rebuild.
+      if (snapshot.pr.mergeQueue === true && (snapshot.merge.enqueues ?? 0) >= MAX_ENQUEUES) return none;
       return { effects: [{ type: 'MERGE', ...mergeParams(context) }], merge: true };
     default:
       return none;

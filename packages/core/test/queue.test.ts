@@ -270,6 +270,15 @@ describe('reconcile with the merge queue facts', () => {
     expect(guard.reconcile(stored, facts({ mergeQueue: false })).snapshot.pr.mergeQueue).toBe(false);
   });
 
+  it('a head alerted after its third exit from the queue is not enqueued again by a rebuild, only by RETRY', () => {
+    const events = [...toReleased(), enqueued(), dequeued(), enqueued(), dequeued(), enqueued(), dequeued()];
+    const alerted = drive(guard, queued, events).snapshot;
+    expect(alerted.merge).toMatchObject({ state: 'rejected', enqueues: 3 });
+    const sweep = guard.reconcile(alerted, facts({ queued: false }));
+    expect(merges(sweep.effects)).toEqual([]);
+    expect(merges(guard.next(sweep.snapshot, { type: 'RETRY' }).effects)).toMatchObject([{ via: 'queue' }]);
+  });
+
   it('a released head locked again that still stands queued is taken out of the queue', () => {
     const stored = drive(guard, queued, [...toReleased(), enqueued()]).snapshot;
     const withdrawn = guard.reconcile(stored, { ...facts({ queued: true }), approvals: [] });
