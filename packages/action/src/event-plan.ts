@@ -215,7 +215,8 @@ function mergeGroup(payload: Json): EventPlan {
 const GROUP_BRANCH = 'refs/heads/gh-readonly-queue/';
 
 /**
- * The pull request and head a merge group's branch names: `head_ref` is
+ * The pull request and commit a merge group's branch names (the adapter judges the group for the head
+ * GitHub's queue entry names, which wins over this commit): `head_ref` is
  * `refs/heads/gh-readonly-queue/<base>/pr-<number>-<head sha>`, read from the right, since the base may
  * hold `/` itself; the base must be the group's `base_ref`.
  */

@@ -128,6 +128,9 @@ export const OBSERVE_QUERY = /* GraphQL */ `
         isMergeQueueEnabled
         mergeQueueEntry {
           id
+          headCommit {
+            oid
+          }
         }
         headRefName
         headRefOid
@@ -324,7 +327,7 @@ export interface ObserveResult {
       /** Whether the base branch merges through a merge queue (a direct merge is refused). */
       isMergeQueueEnabled: boolean;
       /** The pull request's entry in the merge queue, while it stands in it. */
-      mergeQueueEntry: { id: string } | null;
+      mergeQueueEntry: { id: string; headCommit: { oid: string } | null } | null;
       headRefName: string;
       headRefOid: string;
       baseRefName: string;

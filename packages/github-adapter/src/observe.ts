@@ -89,6 +89,8 @@ export interface Observation {
   statusWriter?: string;
   /** Whether GitHub's auto-merge of the pull request is enabled (by anyone). */
   autoMergeArmed: boolean;
+  /** The head commit the pull request entered the merge queue with, while it stands in the queue. */
+  queuedHead?: string;
 }
 
 /**
@@ -197,6 +199,7 @@ export async function observe(octokit: Octokit, ref: PullRequestRef, options: Ob
     releasers,
     ...(statusWriter ? { statusWriter } : {}),
     autoMergeArmed: pr.autoMergeRequest !== null,
+    ...(pr.mergeQueueEntry?.headCommit ? { queuedHead: pr.mergeQueueEntry.headCommit.oid } : {}),
     facts: {
       pr: {
         number: pr.number,

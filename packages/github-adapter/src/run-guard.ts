@@ -11,6 +11,7 @@ import {
 } from '@release-guard/core';
 import { type ArtifactVerifierOptions, verifyArtifacts } from './artifacts/index.js';
 import { saveTimeline } from './comments.js';
+import { groupOfQueuedHead, staleDelivery, staleQueueDelivery } from './deliveries.js';
 import { type ArtifactVerifier, githubExecutor } from './executor.js';
 import { changedFilesOf } from './head-facts.js';
 import { disableAutoMerge } from './merge.js';
@@ -208,8 +209,9 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
       queue.push({ type: 'ALERT', pr: pr.number, reason: `${capitalized(about)}: its success releases nothing.` });
     } else result.ignored.push(`${about}: it releases nothing`);
   }
-  for (const event of events) {
-    const stale = staleDelivery(event, facts.pr.state);
+  for (const delivered of events) {
+    const event = groupOfQueuedHead(delivered, observed);
+    const stale = staleDelivery(event, facts.pr.state) ?? staleQueueDelivery(event, observed);
     if (stale) result.ignored.push(stale);
     else apply(event);
   }
@@ -266,20 +268,6 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
     }
   }
   return result;
-}
-
-/**
- * Why a delivered close or reopen is stale by the facts this run read (reconcile has already applied
- * the state GitHub shows): a close delivered after the pull request was reopened would otherwise close
- * the snapshot of an open pull request, and the next run, seeing it open, would take it for a new reopen
- * and discard the approvals given since the real one.
- */
-function staleDelivery(event: GuardEvent, state: 'open' | 'closed' | 'merged'): string | undefined {
-  if (event.type === 'CLOSED' && state === 'open')
-    return 'the close is stale: GitHub shows the pull request open again';
-  if (event.type === 'REOPENED' && state !== 'open')
-    return `the reopen is stale: GitHub shows the pull request ${state}`;
-  return undefined;
 }
 
 /** `event`, with `rerunOf` when it starts a later attempt of the release run that `snapshot` holds. */

@@ -110,4 +110,25 @@ describe('runGuard with a merge queue', () => {
     expect(control.mergeQueue(full, 'main')?.entries ?? []).toEqual([]);
     expect(control.pullRequest(full, number).merged).toBe(false);
   });
+
+  it("a group is judged for the head GitHub's queue entry names, whatever commit its branch names", async () => {
+    const { full, number, control, run, release, group } = setup();
+    await release();
+    const built = group();
+    // The branch's commit may be the base the group is built on, not the pull request's head.
+    const judged = await run([{ type: 'MERGE_GROUP', sha: built?.baseSha ?? '', groupSha: built?.headSha ?? '' }]);
+    expect(control.statuses(full, built?.headSha ?? '', 'release').at(-1)?.state).toBe('success');
+    expect(judged.alerts).toEqual([]);
+    expect(control.pullRequest(full, number).merged).toBe(true);
+  });
+
+  it('an exit from the queue delivered while GitHub shows the pull request queued again is stale', async () => {
+    const { full, control, run, release } = setup();
+    const released = await release();
+    expect(released.snapshot.merge).toMatchObject({ state: 'queued', enqueues: 1 });
+    const late = await run([{ type: 'DEQUEUED', sha: SHA.a, reason: 'CI_FAILURE' }]);
+    expect(late.ignored.join('\n')).toMatch(/the exit from the merge queue is stale: GitHub shows #\d+ in the queue/);
+    expect(late.snapshot.merge).toMatchObject({ state: 'queued', enqueues: 1 });
+    expect(control.requests(full).filter((r) => r.operation === 'graphql:enqueuePullRequest')).toHaveLength(1);
+  });
 });

@@ -1,0 +1,47 @@
+/**
+ * How `runGuard` reads a delivered event against what GitHub shows now: deliveries that are stale by the
+ * facts (reconcile has already applied the state GitHub shows), and the head a merge group is of.
+ */
+import type { GuardEvent } from '@release-guard/core';
+import type { Observation } from './observe.js';
+
+/**
+ * Why a delivered close or reopen is stale by the facts this run read (reconcile has already applied
+ * the state GitHub shows): a close delivered after the pull request was reopened would otherwise close
+ * the snapshot of an open pull request, and the next run, seeing it open, would take it for a new reopen
+ * and discard the approvals given since the real one.
+ */
+export function staleDelivery(event: GuardEvent, state: 'open' | 'closed' | 'merged'): string | undefined {
+  if (event.type === 'CLOSED' && state === 'open')
+    return 'the close is stale: GitHub shows the pull request open again';
+  if (event.type === 'REOPENED' && state !== 'open')
+    return `the reopen is stale: GitHub shows the pull request ${state}`;
+  return undefined;
+}
+
+/**
+ * A `MERGE_GROUP` with the pull request's head as GitHub's queue entry names it. The group's branch
+ * (`gh-readonly-queue/<base>/pr-<N>-<sha>`) names a commit, which may not be the head the pull request
+ * was queued with: the entry is GitHub's own word. A pull request out of the queue keeps the branch's
+ * commit, which then fails as stale unless it is the cleared head.
+ */
+export function groupOfQueuedHead(event: GuardEvent, observed: Observation): GuardEvent {
+  if (event.type !== 'MERGE_GROUP' || observed.queuedHead === undefined) return event;
+  return { ...event, sha: observed.queuedHead };
+}
+
+/**
+ * Why a delivered entry into or exit from the merge queue is stale by what GitHub shows now (reconcile
+ * has already applied it): an exit delivered while the pull request stands queued again at its head would
+ * count as an exit of the new entry, and an entry delivered once it is out would take it for queued.
+ */
+export function staleQueueDelivery(event: GuardEvent, observed: Observation): string | undefined {
+  const queued = observed.facts.pr.queued === true;
+  if (event.type === 'DEQUEUED' && queued) {
+    return `the exit from the merge queue is stale: GitHub shows #${observed.facts.pr.number} in the queue`;
+  }
+  if (event.type === 'ENQUEUED' && !queued) {
+    return `the entry into the merge queue is stale: GitHub shows #${observed.facts.pr.number} out of the queue`;
+  }
+  return undefined;
+}
