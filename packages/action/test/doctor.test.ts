@@ -219,6 +219,30 @@ describe('doctor', () => {
     );
   });
 
+  it('in check-run mode, requires the check pinned to an app, and the guard jobs to write checks', async () => {
+    const checkRuns = 'checks: write\n      pull-requests: write\n      actions: write\n      contents: read';
+    const pinned = doctorRepository(emulators, ({ control, full }) => {
+      control.addRuleset(full, { name: 'pinned', requiredChecks: [{ context: 'release', integrationId: 15368 }] });
+      control.setFile(full, {
+        ref: 'main',
+        path: '.github/workflows/release-guard.yaml',
+        content: guardYaml(checkRuns),
+      });
+    });
+    pinned.control.setRulesetEnforcement(pinned.full, pinned.ruleset, 'disabled');
+    const result = await pinned.doctor({ 'status-kind': 'check-run' });
+    expect(result.failures).toEqual([]);
+    expect(findings(result, 'required-status')[0]?.message).toBe(
+      '`release` is required on main by ruleset "pinned" (pinned to app 15368)',
+    );
+    const unpinned = await doctorRepository(emulators).doctor({ 'status-kind': 'check-run' });
+    expect(failing(unpinned)).toEqual(['required-status', 'permissions']);
+    expect(findings(unpinned, 'required-status')[0]?.fix).toContain(
+      "expected source (app_id, integration_id) to the guard's GitHub App",
+    );
+    expect(findings(unpinned, 'permissions')[0]?.message).toContain('runs the guard without checks: write');
+  });
+
   it('checks another base branch with base-branch', async () => {
     const repo = doctorRepository(emulators);
     repo.control.pushBranch(repo.full, 'release-1.x', SHA.b);
