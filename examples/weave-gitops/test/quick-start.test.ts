@@ -17,7 +17,7 @@ import {
   type Workflow,
   workflowExpressions,
 } from './runner.js';
-import { GUARD, GUARD_PERMISSIONS, isGuard, pullRequestCodeProblems } from './set-up.js';
+import { DOCTOR_PERMISSIONS, GUARD, GUARD_PERMISSIONS, isDoctor, isGuard, pullRequestCodeProblems } from './set-up.js';
 
 const example = loadWorkflows(fileURLToPath(new URL('../.github/workflows', import.meta.url)));
 const readme = readFileSync(fileURLToPath(new URL('../../../packages/action/README.md', import.meta.url)), 'utf8');
@@ -128,6 +128,18 @@ describe("the action README's quick start", () => {
     }
     expect(guardJobs(quick('release-guard.yaml'))).toHaveLength(1);
     expect(guardJobs(quick('release-guard-sweep.yaml'))).toHaveLength(1);
+  });
+
+  it('checks the lock once a day in the sweep: a doctor job of its own schedule, reading only', () => {
+    const sweep = quick('release-guard-sweep.yaml');
+    const doctors = Object.entries(sweep.jobs).filter(([, j]) => j.steps.some(isDoctor));
+    expect(doctors.map(([id]) => id)).toEqual(['doctor']);
+    const [[, doctor] = []] = doctors;
+    expect(doctor?.permissions).toEqual(DOCTOR_PERMISSIONS);
+    const crons = (sweep.on.schedule as unknown as { cron: string }[]).map((s) => s.cron);
+    expect(crons).toHaveLength(2);
+    expect(doctor?.if).toContain(`github.event.schedule == '${crons[1]}'`);
+    expect(doctor?.steps.find(isDoctor)?.with?.['release-workflow']).toBe(quick('release.yaml').file);
   });
 
   it("filters the guard's events with the example's if: and runs no pull request code", () => {

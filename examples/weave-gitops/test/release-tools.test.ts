@@ -138,7 +138,11 @@ const CHANGED: Record<string, string[]> = {
     '.jobs.guard.steps[0].with.preset',
     '.jobs.guard.steps[0].with.artifacts',
   ],
-  'release-guard-sweep.yaml': ['.jobs.sweep.steps[0].with.preset', '.jobs.sweep.steps[0].with.artifacts'],
+  'release-guard-sweep.yaml': [
+    '.jobs.sweep.steps[0].with.preset',
+    '.jobs.sweep.steps[0].with.artifacts',
+    '.jobs.doctor.steps[0].with.preset',
+  ],
   'release.yaml': [
     '.on.workflow_dispatch.inputs.version.description',
     '.jobs.image.if',

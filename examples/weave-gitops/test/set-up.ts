@@ -28,9 +28,18 @@ export const GUARD_PERMISSIONS = {
 /** What the merge token needs, as the `permission-*` inputs of {@link APP_TOKEN} name it. */
 export const MERGE_TOKEN_PERMISSIONS = { 'permission-contents': 'write', 'permission-pull-requests': 'write' };
 
+/** A step of the guard: release-guard/action with any command but `doctor`, which guards nothing. */
 export function isGuard(step: Step): boolean {
-  return step.uses?.startsWith('release-guard/action') === true;
+  return step.uses?.startsWith('release-guard/action') === true && step.with?.command !== 'doctor';
 }
+
+/** A step that checks the lock (`command: doctor`): it only reads. */
+export function isDoctor(step: Step): boolean {
+  return step.uses?.startsWith('release-guard/action') === true && step.with?.command === 'doctor';
+}
+
+/** What a doctor job reads: the workflow files, the pull requests, the release workflow. */
+export const DOCTOR_PERMISSIONS = { contents: 'read', 'pull-requests': 'read', actions: 'read' };
 
 /**
  * Why a job running under `pull_request_target` (with a write token and secrets, while the pull request's

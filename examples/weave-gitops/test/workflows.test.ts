@@ -47,8 +47,10 @@ import {
 import {
   ACTION_OUTPUTS,
   APP_TOKEN,
+  DOCTOR_PERMISSIONS,
   GUARD,
   GUARD_PERMISSIONS,
+  isDoctor,
   isGuard,
   MERGE_TOKEN_PERMISSIONS,
   pullRequestCodeProblems,
@@ -284,7 +286,7 @@ const LEAST_PRIVILEGE: Record<string, Record<string, Record<string, string>>> = 
   'pr.yaml': { guard: GUARD_PERMISSIONS },
   'release.yaml': { image: { contents: 'read', packages: 'write' } },
   'chart.yaml': { publish: { contents: 'read', packages: 'write' } },
-  'sweep.yaml': { sweep: GUARD_PERMISSIONS },
+  'sweep.yaml': { sweep: GUARD_PERMISSIONS, doctor: DOCTOR_PERMISSIONS },
 };
 
 describe('the workflow files', () => {
@@ -416,12 +418,19 @@ describe('events and activity types', () => {
     expect(chart.on.push).toEqual({ branches: ['main'], paths: ['charts/**'] });
   });
 
-  it('sweep.yaml: a schedule and a dispatch by hand', () => {
+  it('sweep.yaml: a schedule and a dispatch by hand; doctor on a daily schedule of its own', () => {
     const sweep = workflow('sweep.yaml');
     expect(Object.keys(sweep.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
     const schedule = sweep.on.schedule as unknown as { cron: string }[];
-    expect(schedule).toHaveLength(1);
-    expect(schedule[0]?.cron.trim().split(/\s+/)).toHaveLength(5);
+    expect(schedule).toHaveLength(2);
+    for (const { cron } of schedule) expect(cron.trim().split(/\s+/)).toHaveLength(5);
+    const doctor = job('sweep.yaml', 'doctor');
+    expect(doctor.if).toBe(
+      `github.event_name == 'workflow_dispatch' || github.event.schedule == '${schedule[1]?.cron}'`,
+    );
+    const step = doctor.steps.find(isDoctor);
+    expect(step?.uses).toBe(GUARD);
+    expect(step?.with).toMatchObject({ command: 'doctor', 'release-workflow': 'release.yaml' });
   });
 });
 
@@ -622,7 +631,15 @@ describe('every if: of every workflow evaluates against the events of its trigge
         }
       }
     }
-    expect(evaluated).toBe(Object.values(events).flat().length);
+    const jobs = Object.entries(events).map(([file, list]) => list.length * Object.keys(workflow(file).jobs).length);
+    expect(evaluated).toBe(jobs.reduce((a, b) => a + b, 0));
+  });
+
+  it('sweep.yaml runs doctor on its daily schedule and on a run by hand, not every 15 minutes', () => {
+    const doctorRuns = (event: ActionsEvent) => jobRuns('sweep.yaml', 'doctor', event);
+    expect(doctorRuns(scheduleEvent({ repo, cron: '17 6 * * *' }))).toBe(true);
+    expect(doctorRuns(dispatch('sweep.yaml', 'main', {}))).toBe(true);
+    expect(doctorRuns(scheduleEvent({ repo, cron: '*/15 * * * *' }))).toBe(false);
   });
 });
 

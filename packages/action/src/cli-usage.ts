@@ -9,8 +9,10 @@ import { GITHUB_EVENTS } from './github-events.js';
 import { AUTO_EVENTS, EnvironmentError, EventPayloadError, INPUT_NAMES, InputError } from './shared.js';
 
 export const USAGE = `Usage: release-guard --event <name> --payload <file> --repo <owner/name> [options]
+       release-guard doctor --repo <owner/name> [--json] [options]
 
-Runs release-guard for one Actions event, as the action would, against a repository.
+Runs release-guard for one Actions event, as the action would, against a repository; doctor (the same
+as --command doctor, with no event) checks that the release lock is effective.
 The token is read from GITHUB_TOKEN (never from the command line).
 
 Options:
@@ -18,15 +20,18 @@ Options:
                           event gets a notice and no effects)
   --payload <file>        the event payload (JSON), e.g. a webhook delivery saved from GitHub
   --repo <owner/name>     the repository
-  --command <command>     auto (default), release-started, release-succeeded, release-failed, gate, reconcile
+  --command <command>     auto (default), release-started, release-succeeded, release-failed, gate, reconcile,
+                          doctor
   --pull-request <n>      the pull request, for reconcile, the release commands and a sweep of one
   --input <name=value>    any other action input, e.g. --input release-workflow=release.yaml (repeatable)
   --api-url <url>         the REST API (default GITHUB_API_URL or https://api.github.com)
   --summary <file>        write the job summary (Markdown) to this file; the terminal gets it as text
   --dry-run               print the effects instead of executing them
+  --json                  doctor: print the checklist as JSON instead of the summary
   -h, --help              this text
 
-Exit codes: 0 done, 1 failed (an alert, a closed gate, an error), 2 bad usage.
+Exit codes: 0 done (doctor: the lock is effective), 1 failed (an alert, a closed gate, an ineffective lock,
+an error), 2 bad usage.
 `;
 
 /** A command line the CLI refuses: exit 2, with this message, and the usage when no flag was of use. */
@@ -41,7 +46,9 @@ export class UsageError extends Error {
 }
 
 /** What a command line asks for: the usage, or a run with this environment. */
-export type Invocation = { help: true } | { help: false; env: NodeJS.ProcessEnv; summaryFile?: string };
+export type Invocation =
+  | { help: true }
+  | { help: false; env: NodeJS.ProcessEnv; summaryFile?: string; json?: boolean; eventless?: boolean };
 
 /** Inputs with a flag of their own; `--input` takes them too, the flag wins. */
 const FLAG_INPUTS = ['command', 'pull-request', 'dry-run'];
@@ -51,18 +58,31 @@ const TOKEN_INPUTS = ['token', 'merge-token', 'registry-token'];
 /** Reads and checks the command line; throws a `UsageError`. */
 export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): Invocation {
   let values: ReturnType<typeof parse>['values'];
+  let positionals: string[];
   try {
-    values = parse(argv).values;
+    ({ values, positionals } = parse(argv));
   } catch (error) {
     throw new UsageError((error as Error).message, true);
   }
   if (values.help) return { help: true };
-  const missing = (['event', 'payload', 'repo'] as const).filter((name) => !values[name]);
+  if (positionals.length > 1 || (positionals[0] !== undefined && positionals[0] !== 'doctor')) {
+    const stray = (positionals.find((p) => p !== 'doctor') ?? positionals[1] ?? '').slice(0, 60);
+    throw new UsageError(`Unexpected argument '${stray}': the one argument the CLI takes is doctor`, true);
+  }
+  if (positionals[0] && values.command && values.command !== 'doctor') {
+    throw new UsageError(`doctor is --command doctor, not --command ${values.command.slice(0, 60)}`);
+  }
+  const doctor = positionals[0] === 'doctor' || values.command === 'doctor';
+  if (values.json && !doctor) throw new UsageError('--json: only doctor prints its checklist as JSON');
+  const missing = (doctor ? (['repo'] as const) : (['event', 'payload', 'repo'] as const)).filter(
+    (name) => !values[name],
+  );
   if (missing.length > 0) throw new UsageError(`missing ${missing.map((m) => `--${m}`).join(', ')}`, true);
-  const event = values.event as string;
-  checkEvent(event);
+  const event = values.event;
+  if (event !== undefined) checkEvent(event);
   const inputs = inputsOf(values.input ?? []);
   if (values.command) inputs.command = values.command;
+  if (doctor) inputs.command = 'doctor';
   if (values['pull-request']) inputs['pull-request'] = values['pull-request'];
   if (values['dry-run']) inputs['dry-run'] = 'true';
   const apiUrl = values['api-url'] || env.GITHUB_API_URL || 'https://api.github.com';
@@ -81,8 +101,8 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     );
   }
   const actionEnv: NodeJS.ProcessEnv = {
-    GITHUB_EVENT_NAME: event,
-    GITHUB_EVENT_PATH: values.payload,
+    ...(event ? { GITHUB_EVENT_NAME: event } : {}),
+    ...(values.payload ? { GITHUB_EVENT_PATH: values.payload } : {}),
     GITHUB_REPOSITORY: values.repo,
     GITHUB_API_URL: apiUrl,
     ...(env.GITHUB_RUN_ID ? { GITHUB_RUN_ID: env.GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT: env.GITHUB_RUN_ATTEMPT } : {}),
@@ -91,13 +111,20 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     ...(env.RELEASE_GUARD_MERGE_TOKEN ? { 'INPUT_MERGE-TOKEN': env.RELEASE_GUARD_MERGE_TOKEN } : {}),
     ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])),
   };
-  return { help: false, env: actionEnv, ...(summaryFile ? { summaryFile } : {}) };
+  return {
+    help: false,
+    env: actionEnv,
+    ...(summaryFile ? { summaryFile } : {}),
+    ...(values.json ? { json: true } : {}),
+    ...(doctor && !event ? { eventless: true } : {}),
+  };
 }
 
 function parse(argv: readonly string[]) {
   return parseArgs({
     args: [...argv],
     strict: true,
+    allowPositionals: true,
     options: {
       event: { type: 'string' },
       payload: { type: 'string' },
@@ -108,6 +135,7 @@ function parse(argv: readonly string[]) {
       'api-url': { type: 'string' },
       summary: { type: 'string' },
       'dry-run': { type: 'boolean' },
+      json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

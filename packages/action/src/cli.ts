@@ -19,7 +19,7 @@ export interface CliIo {
   err(text: string): void;
 }
 
-/** The CLI: returns the exit code (0 done, 1 failed, 2 bad usage). */
+/** The CLI: returns the exit code (0 done, 1 failed, 2 bad usage); for doctor, 0 when the lock is effective. */
 export async function cli(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
   let invocation: Invocation;
   try {
@@ -33,7 +33,7 @@ export async function cli(argv: readonly string[], env: NodeJS.ProcessEnv, io: C
     io.out(USAGE);
     return 0;
   }
-  const { env: actionEnv, summaryFile } = invocation;
+  const { env: actionEnv, summaryFile, json, eventless } = invocation;
   const log: ActionLog = {
     info: (message) => io.err(`${message}\n`),
     notice: (message) => io.err(`notice: ${message}\n`),
@@ -45,17 +45,20 @@ export async function cli(argv: readonly string[], env: NodeJS.ProcessEnv, io: C
     },
   };
   try {
-    const context = actionContext(actionEnv);
+    const context = actionContext(actionEnv, undefined, eventless);
     const parsed = await loadInputs(actionEnv);
     const clients = async () => (await import('./clients.js')).actionClients(parsed, actionEnv);
     const result = await runAction(parsed, context, clients, log);
     if (summaryFile) await writeFile(summaryFile, `${result.summary}\n`);
-    io.out(plainText(result.summary));
-    io.out(
-      `\n${Object.entries(result.outputs)
-        .map(([name, value]) => `${name}=${value}`)
-        .join('\n')}\n`,
-    );
+    if (json) io.out(`${JSON.stringify(result.doctor, null, 2)}\n`);
+    else io.out(plainText(result.summary));
+    if (!result.doctor) {
+      io.out(
+        `\n${Object.entries(result.outputs)
+          .map(([name, value]) => `${name}=${value}`)
+          .join('\n')}\n`,
+      );
+    }
     for (const failure of result.failures) io.err(`failed: ${failure}\n`);
     return result.failures.length > 0 ? 1 : 0;
   } catch (error) {

@@ -10,13 +10,21 @@ export class EnvironmentError extends Error {
   override name = 'EnvironmentError';
 }
 
-/** The runner's context, from the `GITHUB_*` variables and the event payload file. */
-export function actionContext(env: NodeJS.ProcessEnv, read: (path: string) => string = readText): ActionContext {
-  const eventName = required(env, 'GITHUB_EVENT_NAME');
-  const path = required(env, 'GITHUB_EVENT_PATH');
-  let payload: unknown;
+/**
+ * The runner's context, from the `GITHUB_*` variables and the event payload file. `eventless` (the CLI's
+ * `doctor`, which needs none) takes a missing event as none: an empty name and a null payload.
+ */
+export function actionContext(
+  env: NodeJS.ProcessEnv,
+  read: (path: string) => string = readText,
+  eventless = false,
+): ActionContext {
+  const none = eventless && !env.GITHUB_EVENT_NAME && !env.GITHUB_EVENT_PATH;
+  const eventName = none ? '' : required(env, 'GITHUB_EVENT_NAME');
+  const path = none ? '' : required(env, 'GITHUB_EVENT_PATH');
+  let payload: unknown = null;
   try {
-    payload = JSON.parse(read(path));
+    if (!none) payload = JSON.parse(read(path));
   } catch (error) {
     throw new EnvironmentError(
       `GITHUB_EVENT_PATH: the event payload ${path} could not be read as JSON (${(error as Error).message.split('\n')[0]})`,

@@ -14,6 +14,7 @@ export const COMMANDS = [
   'release-failed',
   'gate',
   'reconcile',
+  'doctor',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
@@ -40,6 +41,7 @@ export const INPUT_NAMES = [
   'forbid-self-approval',
   'release-workflow',
   'release-timeout',
+  'base-branch',
   'dry-run',
 ] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
@@ -66,6 +68,8 @@ export interface ActionInputs {
   artifact?: string;
   /** For `gate`: the version filling `{version}`; default: the last segment of the branch. */
   version?: string;
+  /** For `doctor`: the branch the lock protects (`base-branch`); default: the repository's default branch. */
+  baseBranch?: string;
   tokens: { token: string; mergeToken?: string; registryToken?: string };
 }
 
@@ -170,6 +174,10 @@ function parse(env: NodeJS.ProcessEnv, checks: InputChecks): ActionInputs {
     : undefined;
   const artifact = get('artifact');
   const version = get('version');
+  const baseBranch = get('base-branch');
+  if (baseBranch && !/^[^\s~^:?*[\\]{1,255}$/.test(baseBranch)) {
+    throw new InputError('base-branch', `expected a branch name such as main, got ${shown(baseBranch)}`);
+  }
   if (version && !/^[A-Za-z0-9_.+-]{1,100}$/.test(version)) {
     throw new InputError(
       'version',
@@ -209,6 +217,7 @@ function parse(env: NodeJS.ProcessEnv, checks: InputChecks): ActionInputs {
     ...(pullRequest ? { pullRequest } : {}),
     ...(artifact ? { artifact } : {}),
     ...(version ? { version } : {}),
+    ...(baseBranch ? { baseBranch } : {}),
     tokens: {
       token,
       ...(mergeToken ? { mergeToken } : {}),

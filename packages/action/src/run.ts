@@ -7,6 +7,7 @@
 import type { Phase } from '@release-guard/core';
 import type { ArtifactVerifierOptions, GuardRunResult, Octokit, RepoRef } from '@release-guard/github-adapter';
 import { ignoredEvent } from './commands/result.js';
+import type { DoctorReport } from './doctor/report.js';
 import { planFor } from './event-plan.js';
 import type { ActionInputs } from './inputs.js';
 import { inertLog, inertLogLine } from './log.js';
@@ -69,6 +70,8 @@ export interface ActionResult {
    */
   failures: string[];
   pullRequests: PullRequestOutcome[];
+  /** `doctor`'s checklist, as data. */
+  doctor?: DoctorReport;
 }
 
 /** What a command runs with: the checked inputs, the runner's context, the clients, a log of inert lines. */
@@ -140,6 +143,10 @@ async function perform(
     case 'gate': {
       const { checkGate } = await import('./commands/gate.js');
       return checkGate(await deps());
+    }
+    case 'doctor': {
+      const { doctor } = await import('./commands/doctor.js');
+      return doctor(await deps());
     }
   }
 }

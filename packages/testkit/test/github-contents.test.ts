@@ -116,18 +116,23 @@ describe('file contents at a ref over REST (repos/get-content)', () => {
     ).toBe('9.9.9\n');
   });
 
-  it('does not serve a directory listing or another media type: each is a contract violation', async () => {
-    const { owner, repo } = bumpedRelease();
+  it('lists a directory (files and directories by name, no content); another media type is a contract violation', async () => {
+    const { owner, repo, full } = bumpedRelease();
+    github().control.setFile(full, { ref: SHA.b, path: 'charts/app/templates/a.yaml', content: 'a' });
     const api = octokit();
-    await expect(api.rest.repos.getContent({ owner, repo, path: 'charts/app', ref: SHA.b })).rejects.toMatchObject({
-      status: 404,
-      message: expect.stringContaining('charts/app is a directory'),
-    });
+    const { data } = await api.rest.repos.getContent({ owner, repo, path: 'charts/app', ref: SHA.b });
+    expect(Array.isArray(data)).toBe(true);
+    const entries = data as { type: string; name: string; path: string; content?: string }[];
+    expect(entries.map((e) => [e.type, e.path])).toEqual([
+      ['file', 'charts/app/Chart.yaml'],
+      ['dir', 'charts/app/templates'],
+    ]);
+    expect(entries.every((e) => e.content === undefined)).toBe(true);
     await expect(
       api.rest.repos.getContent({ owner, repo, path: 'VERSION', ref: SHA.b, mediaType: { format: 'raw' } }),
     ).rejects.toMatchObject({ status: 404, message: expect.stringContaining('not in the raw media type') });
     const violations = github().control.violations.splice(0) as ContractViolation[];
-    expect(violations.map((v) => v.operation)).toEqual(['repos/get-content', 'repos/get-content']);
+    expect(violations.map((v) => v.operation)).toEqual(['repos/get-content']);
   });
 
   it('control puts files where git could, and takes them out again', () => {

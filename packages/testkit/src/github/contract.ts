@@ -99,8 +99,11 @@ async function build(): Promise<Contract> {
   };
   return {
     operationIds: api.getOperations().map((o) => o.operationId ?? ''),
+    // A literal segment wins over a parameter: `rulesets/rule-suites` is not the ruleset `rule-suites`.
     match: (method, path) =>
-      routes.find((r) => r.operation.method === method.toLowerCase() && r.pattern.test(path))?.operation,
+      routes
+        .filter((r) => r.operation.method === method.toLowerCase() && r.pattern.test(path))
+        .sort((a, b) => a.names.length - b.names.length)[0]?.operation,
     params,
     checkRequest(operation, request) {
       const result = api.validateRequest({ ...request, path: validationPath(operation, request.path) }, operation);
@@ -125,7 +128,9 @@ async function build(): Promise<Contract> {
 
 /**
  * OpenAPI 3.0 writes a nullable enum as `{ nullable: true, enum: [...] }`; Ajv checks `enum` before it
- * honours `nullable`, so `null` must be listed for GitHub's `conclusion: null` to validate.
+ * honours `nullable`, so `null` must be listed for GitHub's `conclusion: null` to validate. Ajv refuses
+ * `nullable` without `type` (a ruleset's `conditions` is a nullable `anyOf`): that becomes an `anyOf` with
+ * `null` as one more choice.
  */
 function allowNullEnums(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(allowNullEnums);
@@ -135,6 +140,10 @@ function allowNullEnums(node: unknown): unknown {
     unknown
   >;
   if (copy.nullable === true && Array.isArray(copy.enum) && !copy.enum.includes(null)) copy.enum = [...copy.enum, null];
+  if (copy.nullable === true && copy.type === undefined) {
+    const { nullable: _nullable, ...schema } = copy;
+    return { anyOf: [schema, { type: 'null' }] };
+  }
   return copy;
 }
 

@@ -1,4 +1,5 @@
 import { latestStatuses } from './rest/statuses.js';
+import { effectiveProtection } from './rulesets.js';
 import {
   type Account,
   atLeast,
@@ -43,11 +44,12 @@ export function requiredContexts(
 }
 
 /**
- * Why branch protection refuses to merge `pr` now, or undefined: every required context must be
- * `success` on the head (see `requiredContexts`), and enough approving reviews must stand.
+ * Why branch protection refuses to merge `pr` now, or undefined: every required context (of classic
+ * protection and of the active rulesets) must be `success` on the head (see `requiredContexts`), and
+ * enough approving reviews must stand.
  */
 export function protectionBlocker(repo: RepositoryRecord, pr: PullRequestRecord): string | undefined {
-  const protection = repo.protection.get(pr.base.ref);
+  const protection = effectiveProtection(repo, pr.base.ref);
   if (!protection) return undefined;
   const unmet = requiredContexts(repo, protection, pr.head.sha).find((c) => c.state !== 'success');
   if (unmet) {

@@ -8,6 +8,7 @@ import type { DequeueReason } from '../webhooks/pull-request.js';
 import { treeOf } from './contents.js';
 import { protectionBlocker, requiredContexts, settleAutoMerges } from './merge.js';
 import { deliverMergeGroup, deliverPullRequest } from './queue-events.js';
+import { effectiveProtection } from './rulesets.js';
 import {
   type Account,
   atLeast,
@@ -208,7 +209,7 @@ function settleQueue(state: GitHubState, repo: RepositoryRecord, queue: MergeQue
     buildGroup(state, repo, queue);
     const group = entry.group;
     if (!group) return;
-    const protection = repo.protection.get(queue.branch);
+    const protection = effectiveProtection(repo, queue.branch);
     const contexts = protection ? requiredContexts(repo, protection, group.headSha) : [];
     if (contexts.some((c) => c.state === 'failure')) {
       // The queue's own bot removes it ("the PR is removed by `github-merge-queue[bot]`", imbue-ai/sculptor#393).

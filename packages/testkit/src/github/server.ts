@@ -9,11 +9,12 @@ import { Representations } from './representations.js';
 import {
   cancelWorkflowRun,
   createWorkflowDispatch,
+  getWorkflow,
   getWorkflowRun,
   listWorkflowRuns,
   listWorkflowRunsForRepo,
 } from './rest/actions.js';
-import { listBranchesForHeadCommit } from './rest/branches.js';
+import { getAdminBranchProtection, getStatusChecksProtection, listBranchesForHeadCommit } from './rest/branches.js';
 import { createCheckRun, listCheckRunsForRef, updateCheckRun } from './rest/checks.js';
 import { getCollaboratorPermissionLevel } from './rest/collaborators.js';
 import { addLabels, createComment, listComments, removeLabel, updateComment } from './rest/comments.js';
@@ -21,7 +22,7 @@ import { getContent } from './rest/contents.js';
 import { error, type Handler, type Reply } from './rest/context.js';
 import { getPull, listPullFiles, listPulls, mergePull } from './rest/pulls.js';
 import { createReview, dismissReview, listReviews } from './rest/reviews.js';
-import { getBranchRules } from './rest/rules.js';
+import { getBranchRules, getRepoRuleSuites, getRepoRuleset, getRepoRulesets } from './rest/rules.js';
 import { createCommitStatus, getCombinedStatusForRef, listCommitStatusesForRef } from './rest/statuses.js';
 import { getTeamMembership } from './rest/teams.js';
 import { type Account, GitHubState } from './state.js';
@@ -29,6 +30,7 @@ import { type Account, GitHubState } from './state.js';
 const HANDLERS: Record<string, Handler> = {
   'actions/cancel-workflow-run': cancelWorkflowRun,
   'actions/create-workflow-dispatch': createWorkflowDispatch,
+  'actions/get-workflow': getWorkflow,
   'actions/get-workflow-run': getWorkflowRun,
   'actions/list-workflow-runs': listWorkflowRuns,
   'actions/list-workflow-runs-for-repo': listWorkflowRunsForRepo,
@@ -48,10 +50,15 @@ const HANDLERS: Record<string, Handler> = {
   'pulls/list-reviews': listReviews,
   'pulls/merge': mergePull,
   'repos/create-commit-status': createCommitStatus,
+  'repos/get-admin-branch-protection': getAdminBranchProtection,
   'repos/get-branch-rules': getBranchRules,
   'repos/get-collaborator-permission-level': getCollaboratorPermissionLevel,
   'repos/get-combined-status-for-ref': getCombinedStatusForRef,
   'repos/get-content': getContent,
+  'repos/get-repo-rule-suites': getRepoRuleSuites,
+  'repos/get-repo-ruleset': getRepoRuleset,
+  'repos/get-repo-rulesets': getRepoRulesets,
+  'repos/get-status-checks-protection': getStatusChecksProtection,
   'repos/list-branches-for-head-commit': listBranchesForHeadCommit,
   'repos/list-commit-statuses-for-ref': listCommitStatusesForRef,
 };

@@ -19,6 +19,8 @@ export interface Protection {
   requiredChecks: { context: string; appId: number }[];
   /** Approving reviews required (by users with write access). */
   requiredApprovals: number;
+  /** "Do not allow bypassing the above settings" (`enforce_admins`): off, admins may merge past it. */
+  enforceAdmins: boolean;
 }
 
 export interface Review {
@@ -106,10 +108,17 @@ export interface IssueCommentRecord {
   editor?: Account;
 }
 
+/** A workflow's `state`, as REST `actions/get-workflow` reports it. */
+export type WorkflowState = 'active' | 'deleted' | 'disabled_fork' | 'disabled_inactivity' | 'disabled_manually';
+
 export interface WorkflowRecord {
   id: number;
   name: string;
   path: string;
+  /** Only an `active` workflow runs; the others refuse dispatches. */
+  state: WorkflowState;
+  createdAt: string;
+  updatedAt: string;
   /** `run-name` of the workflow: `${{ inputs.NAME }}` placeholders are filled from the dispatch inputs. */
   runName?: string;
   /** The inputs its `on.workflow_dispatch.inputs` declares; a dispatch with any other input is refused. */
@@ -189,6 +198,46 @@ export interface MergeQueueRecord {
   entries: MergeQueueEntryRecord[];
 }
 
+/** A ruleset's enforcement: only `active` rulesets are enforced (and listed by `repos/get-branch-rules`). */
+export type RulesetEnforcement = 'active' | 'evaluate' | 'disabled';
+
+/** Who may bypass a ruleset (`repository-ruleset-bypass-actor`). */
+export interface BypassActor {
+  actor_id: number | null;
+  actor_type: 'Integration' | 'OrganizationAdmin' | 'RepositoryRole' | 'Team' | 'DeployKey' | 'User';
+  bypass_mode: 'always' | 'pull_request' | 'exempt';
+}
+
+/** A branch ruleset of a repository, with its `required_status_checks` rule (the rule the emulator models). */
+export interface RulesetRecord {
+  id: number;
+  name: string;
+  enforcement: RulesetEnforcement;
+  /** `conditions.ref_name`: `~DEFAULT_BRANCH`, `~ALL` or `refs/heads/<glob>`. */
+  include: string[];
+  exclude: string[];
+  /** The checks its `required_status_checks` rule requires, each optionally from one app (`integration_id`). */
+  requiredChecks: { context: string; integration_id?: number }[];
+  bypassActors: BypassActor[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One evaluation of a repository's rules on a push (`rule-suites` of GitHub's OpenAPI description). */
+export interface RuleSuiteRecord {
+  id: number;
+  actor: Account;
+  /** `refs/heads/<branch>`. */
+  ref: string;
+  beforeSha: string;
+  afterSha: string;
+  pushedAt: string;
+  /** The result of the active rules. */
+  result: 'pass' | 'fail' | 'bypass';
+  /** The result had every rule been active. */
+  evaluationResult: 'pass' | 'fail' | 'bypass';
+}
+
 export interface RepositoryRecord {
   id: number;
   owner: Account;
@@ -210,6 +259,10 @@ export interface RepositoryRecord {
   runs: WorkflowRunRecord[];
   /** Merge queues by the branch whose rules require them. */
   mergeQueues: Map<string, MergeQueueRecord>;
+  /** Branch rulesets (a merge queue's is in `mergeQueues`). */
+  rulesets: RulesetRecord[];
+  /** Rule suites, oldest first. */
+  ruleSuites: RuleSuiteRecord[];
   nextNumber: number;
   createdAt: string;
 }

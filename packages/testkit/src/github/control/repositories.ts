@@ -37,6 +37,8 @@ export class RepositoryControl {
       workflows: [],
       runs: [],
       mergeQueues: new Map(),
+      rulesets: [],
+      ruleSuites: [],
       nextNumber: 1,
       createdAt: this.state.timestamp(),
     };
@@ -66,12 +68,16 @@ export class RepositoryControl {
     this.state.teams.set(key, members);
   }
 
-  /** Branch protection of `branch`: required contexts (optionally pinned to an app) and approvals. */
+  /**
+   * Branch protection of `branch`: required contexts (optionally pinned to an app), approvals, and
+   * `enforceAdmins` (default off, as GitHub's form starts).
+   */
   protectBranch(repo: string, branch: string, protection: Partial<Protection>): void {
     this.repo(repo).protection.set(branch, {
       requiredContexts: protection.requiredContexts ?? [],
       requiredChecks: protection.requiredChecks ?? [],
       requiredApprovals: protection.requiredApprovals ?? 0,
+      enforceAdmins: protection.enforceAdmins ?? false,
     });
   }
 

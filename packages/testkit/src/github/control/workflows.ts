@@ -3,7 +3,7 @@
  * written on a commit.
  */
 
-import type { DeclaredInput, WorkflowRunRecord } from '../state.js';
+import type { DeclaredInput, WorkflowRunRecord, WorkflowState } from '../state.js';
 import { PullRequestControl } from './pull-requests.js';
 
 export class WorkflowControl extends PullRequestControl {
@@ -16,8 +16,27 @@ export class WorkflowControl extends PullRequestControl {
     options: { path: string; name: string; runName?: string; inputs?: Record<string, DeclaredInput> },
   ): number {
     const id = this.state.id();
-    this.repo(repo).workflows.push({ id, ...options, inputs: { ...options.inputs } });
+    const now = this.state.timestamp();
+    this.repo(repo).workflows.push({
+      id,
+      ...options,
+      inputs: { ...options.inputs },
+      state: 'active',
+      createdAt: now,
+      updatedAt: now,
+    });
     return id;
+  }
+
+  /**
+   * A workflow disabled (by hand, for inactivity, in a fork) or enabled again: only an `active` one runs,
+   * and the others refuse dispatches. `workflow` is its path or file name.
+   */
+  setWorkflowState(repo: string, workflow: string, state: WorkflowState): void {
+    const found = this.repo(repo).workflows.find((w) => w.path === workflow || w.path.endsWith(`/${workflow}`));
+    if (!found) throw new Error(`no workflow ${workflow} in ${repo}: add it with control.addWorkflow first`);
+    found.state = state;
+    found.updatedAt = this.state.timestamp();
   }
 
   /**

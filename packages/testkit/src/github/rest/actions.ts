@@ -29,9 +29,39 @@ function refusedInputs(workflow: WorkflowRecord, inputs: Record<string, string>)
   return missing ? `Required input '${missing[0]}' not provided` : undefined;
 }
 
+/**
+ * `actions/get-workflow` by id or file name: its `state` says whether it runs (`active`) or was disabled
+ * (by hand, for inactivity, in a fork).
+ */
+export const getWorkflow: Handler = (ctx) => {
+  const workflow = workflowOf(ctx);
+  if (!workflow) return notFound();
+  const file = workflow.path.split('/').at(-1) ?? workflow.path;
+  return {
+    status: 200,
+    body: {
+      id: workflow.id,
+      node_id: Buffer.from(`Workflow:${workflow.id}`).toString('base64'),
+      name: workflow.name,
+      path: workflow.path,
+      state: workflow.state,
+      created_at: workflow.createdAt,
+      updated_at: workflow.updatedAt,
+      url: `${ctx.url}/repos/${ctx.repo.fullName}/actions/workflows/${workflow.id}`,
+      html_url: `${ctx.url}/_html/${ctx.repo.fullName}/blob/${ctx.repo.defaultBranch}/${workflow.path}`,
+      badge_url: `${ctx.url}/_html/${ctx.repo.fullName}/workflows/${encodeURIComponent(file)}/badge.svg`,
+    },
+  };
+};
+
+/**
+ * A dispatch of a workflow that is not `active` is refused with 422 "Cannot trigger a 'workflow_dispatch'
+ * on a disabled workflow" (benc-uk/workflow-dispatch#72 quotes the error).
+ */
 export const createWorkflowDispatch: Handler = (ctx) => {
   const workflow = workflowOf(ctx);
   if (!workflow) return notFound();
+  if (workflow.state !== 'active') return error(422, "Cannot trigger a 'workflow_dispatch' on a disabled workflow");
   const ref = String(ctx.body.ref ?? '');
   const inputs = Object.fromEntries(
     Object.entries((ctx.body.inputs ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]),

@@ -1,0 +1,255 @@
+/**
+ * `doctor` end to end against the emulators, through the action's `run`: a correct set-up passes, and each
+ * way a lock stops protecting anything is reported by name, with its fix, and fails the run.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ActionResult } from '../src/api.js';
+import { doctorRepository, guardYaml, releaseYaml } from './support/doctor-repository.js';
+import { RELEASE_WORKFLOW, SHA, useEmulators } from './support/emulators.js';
+
+const emulators = useEmulators();
+const SHA_C = 'c'.repeat(40);
+
+/** The findings of `check` in a run's report. */
+function findings(result: ActionResult, check: string) {
+  return result.doctor?.checks.find((c) => c.id === check)?.findings ?? [];
+}
+
+function failing(result: ActionResult) {
+  return result.doctor?.checks.filter((c) => c.status === 'fail').map((c) => c.id);
+}
+
+describe('doctor', () => {
+  it('passes a lock set up as the README says, with a checklist in the summary', async () => {
+    const result = await doctorRepository(emulators).doctor();
+    expect(result.failures).toEqual([]);
+    expect(result.doctor).toMatchObject({ baseBranch: 'main', statusContext: 'release', effective: true });
+    expect(result.doctor?.checks.map((c) => [c.id, c.status])).toEqual([
+      ['required-status', 'note'],
+      ['release-workflow', 'pass'],
+      ['release-pull-requests', 'pass'],
+      ['bypasses', 'note'],
+      ['permissions', 'pass'],
+      ['bypass-allowances', 'note'],
+      ['status-jobs', 'pass'],
+    ]);
+    expect(findings(result, 'required-status')[0]?.message).toBe(
+      '`release` is required on main by ruleset "release lock"',
+    );
+    expect(result.summary).toContain('the lock on main is effective');
+    expect(findings(result, 'required-status')[1]?.message).toContain('classic branch protection is not readable');
+    expect(findings(result, 'bypasses')[0]?.message).toContain('rule suites are not readable with this token');
+  });
+
+  it('fails when nothing requires the status', async () => {
+    const repo = doctorRepository(emulators);
+    repo.control.setRulesetEnforcement(repo.full, repo.ruleset, 'disabled');
+    const result = await repo.doctor({}, 'admin');
+    expect(failing(result)).toEqual(['required-status']);
+    expect(findings(result, 'required-status')[0]).toMatchObject({
+      message: expect.stringContaining('nothing requires the `release` status on main'),
+      fix: expect.stringContaining('a ruleset'),
+    });
+    expect(result.failures[0]).toMatch(/^required-status: nothing requires/);
+  });
+
+  it('fails when only a ruleset in evaluate mode requires it', async () => {
+    const repo = doctorRepository(emulators);
+    repo.control.setRulesetEnforcement(repo.full, repo.ruleset, 'evaluate');
+    const result = await repo.doctor();
+    expect(failing(result)).toEqual(['required-status']);
+    expect(findings(result, 'required-status')[0]).toMatchObject({
+      message: expect.stringContaining('only by ruleset "release lock" in evaluate mode'),
+      fix: expect.stringContaining('to Active'),
+    });
+  });
+
+  it('reports classic protection unreadable with the workflow token as such: a failure only when no ruleset requires it', async () => {
+    const repo = doctorRepository(emulators, ({ control, full }) =>
+      control.protectBranch(full, 'main', { requiredContexts: ['release'] }),
+    );
+    repo.control.setRulesetEnforcement(repo.full, repo.ruleset, 'disabled');
+    const result = await repo.doctor();
+    expect(failing(result)).toEqual(['required-status']);
+    expect(findings(result, 'required-status')[0]).toMatchObject({
+      message: expect.stringContaining(
+        'classic branch protection is not readable with this token (403 Resource not accessible by integration (GitHub asks for administration=read))',
+      ),
+      fix: expect.stringContaining('administration read'),
+    });
+    const admin = await repo.doctor({}, 'admin');
+    expect(findings(admin, 'required-status')[0]?.message).toBe(
+      '`release` is required on main by classic branch protection',
+    );
+    expect(findings(admin, 'bypass-allowances')[0]).toMatchObject({
+      status: 'warn',
+      message: 'admins can merge past classic branch protection of main (enforce_admins is off)',
+    });
+    expect(findings(admin, 'bypasses')[0]?.status).toBe('pass');
+    repo.control.setRulesetEnforcement(repo.full, repo.ruleset, 'active');
+    const both = await repo.doctor();
+    expect(both.failures).toEqual([]);
+    expect(findings(both, 'required-status')[1]?.message).toContain('classic branch protection is not readable');
+  });
+
+  it('fails when the release workflow is missing, disabled, lacks an input or the marker', async () => {
+    const missing = await doctorRepository(emulators).doctor({ 'release-workflow': 'publish.yaml' });
+    expect(failing(missing)).toEqual(['release-workflow']);
+    expect(findings(missing, 'release-workflow')[0]?.message).toContain(
+      'the release workflow publish.yaml does not exist',
+    );
+
+    const disabled = doctorRepository(emulators);
+    disabled.control.setWorkflowState(disabled.full, 'release.yaml', 'disabled_inactivity');
+    expect(findings(await disabled.doctor(), 'release-workflow')[0]?.message).toBe(
+      'the release workflow release.yaml is disabled_inactivity: GitHub refuses to dispatch it',
+    );
+
+    const noVersion = doctorRepository(emulators, ({ control, full }) =>
+      control.setFile(full, { ref: 'main', path: RELEASE_WORKFLOW, content: releaseYaml({ inputs: ['sha'] }) }),
+    );
+    expect(findings(await noVersion.doctor(), 'release-workflow')[0]).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('does not declare the workflow_dispatch input version'),
+    });
+
+    const unmarked = doctorRepository(emulators, ({ control, full }) =>
+      control.setFile(full, { ref: 'main', path: RELEASE_WORKFLOW, content: releaseYaml({ runName: 'release' }) }),
+    );
+    const result = await unmarked.doctor();
+    expect(failing(result)).toEqual(['release-workflow']);
+    expect(findings(result, 'release-workflow')[0]).toMatchObject({
+      message: expect.stringContaining('does not carry the marker'),
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
+      fix: 'set run-name: release-guard ${{ inputs.sha }} ${{ inputs.version }}',
+    });
+  });
+
+  it('accepts a run-name with the SHA alone, warning that versions are not checked', async () => {
+    const shaOnly = doctorRepository(emulators, ({ control, full }) =>
+      control.setFile(full, {
+        ref: 'main',
+        path: RELEASE_WORKFLOW,
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
+        content: releaseYaml({ runName: 'release-guard ${{ inputs.sha }}' }),
+      }),
+    );
+    const result = await shaOnly.doctor();
+    expect(result.failures).toEqual([]);
+    expect(findings(result, 'release-workflow')[0]).toMatchObject({
+      status: 'warn',
+      message: expect.stringContaining('carries the SHA but not the version'),
+    });
+  });
+
+  it("fails on weave-gitops's failure: a release-please pull request the default preset does not match", async () => {
+    const repo = doctorRepository(emulators, ({ control, full }) =>
+      control.openPullRequest(full, {
+        head: { ref: 'release-please--branches--main', sha: SHA_C },
+        title: 'chore(main): release 1.2.3',
+      }),
+    );
+    const result = await repo.doctor();
+    expect(failing(result)).toEqual(['release-pull-requests']);
+    expect(findings(result, 'release-pull-requests')[0]).toMatchObject({
+      message: expect.stringContaining(
+        'looks like a release pull request of the release-please preset, but release-branch releases/* does not match it',
+      ),
+      fix: expect.stringContaining('set preset: release-please'),
+    });
+    const preset = await repo.doctor({ preset: 'release-please' });
+    expect(findings(preset, 'release-pull-requests').map((f) => f.message)).toEqual([
+      expect.stringContaining(
+        '#1 "Release v1.0.0" (branch releases/v1.0.0) looks like a release pull request of the releases preset',
+      ),
+    ]);
+  });
+
+  it('fails on an open pull request that changes a protected path and is not a release', async () => {
+    const repo = doctorRepository(emulators, ({ control, full }) =>
+      control.openPullRequest(full, {
+        head: { ref: 'bump-chart', sha: SHA_C },
+        title: 'bump the chart',
+        files: [{ filename: 'charts/app/Chart.yaml' }],
+      }),
+    );
+    const result = await repo.doctor({ 'protected-paths': 'charts/*/Chart.yaml' });
+    expect(failing(result)).toEqual(['release-pull-requests']);
+    expect(findings(result, 'release-pull-requests')[0]?.message).toContain(
+      'changes the release-managed charts/app/Chart.yaml and is not recognised as a release pull request',
+    );
+  });
+
+  it('fails on a bypass: a rule suite that bypassed main, a release merged without the guard’s success', async () => {
+    const repo = doctorRepository(emulators, ({ control, full }) => {
+      control.addRuleSuite(full, { branch: 'main', actor: 'weaveworks', result: 'bypass', afterSha: SHA_C });
+      const number = control.openPullRequest(full, { head: { ref: 'releases/v0.9.0', sha: SHA_C } });
+      control.mergeByHand(full, number, 'weaveworks');
+    });
+    const result = await repo.doctor({}, 'admin');
+    expect(failing(result)).toEqual(['bypasses']);
+    expect(findings(result, 'bypasses').map((f) => f.message)).toEqual([
+      expect.stringContaining('weaveworks bypassed the rules of main'),
+      expect.stringContaining('release pull request #2 was merged by weaveworks'),
+    ]);
+    const guard = await repo.doctor();
+    expect(findings(guard, 'bypasses').map((f) => f.status)).toEqual(['note', 'fail']);
+  });
+
+  it('fails a guard job without statuses: write, and a job named like the status', async () => {
+    const repo = doctorRepository(emulators, ({ control, full }) => {
+      control.setFile(full, {
+        ref: 'main',
+        path: '.github/workflows/release-guard.yaml',
+        content: guardYaml('pull-requests: write\n      actions: write\n      contents: read'),
+      });
+      control.setFile(full, {
+        ref: 'main',
+        path: '.github/workflows/ci.yml',
+        content: 'on: push\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n',
+      });
+    });
+    const result = await repo.doctor();
+    expect(failing(result)).toEqual(['permissions', 'status-jobs']);
+    expect(findings(result, 'permissions')[0]?.message).toBe(
+      'job "guard" of .github/workflows/release-guard.yaml runs the guard without statuses: write',
+    );
+    expect(findings(result, 'status-jobs')[0]?.message).toContain(
+      'job "release" of .github/workflows/ci.yml is named release',
+    );
+  });
+
+  it('in check-run mode, requires the check pinned to an app, and the guard jobs to write checks', async () => {
+    const checkRuns = 'checks: write\n      pull-requests: write\n      actions: write\n      contents: read';
+    const pinned = doctorRepository(emulators, ({ control, full }) => {
+      control.addRuleset(full, { name: 'pinned', requiredChecks: [{ context: 'release', integrationId: 15368 }] });
+      control.setFile(full, {
+        ref: 'main',
+        path: '.github/workflows/release-guard.yaml',
+        content: guardYaml(checkRuns),
+      });
+    });
+    pinned.control.setRulesetEnforcement(pinned.full, pinned.ruleset, 'disabled');
+    const result = await pinned.doctor({ 'status-kind': 'check-run' });
+    expect(result.failures).toEqual([]);
+    expect(findings(result, 'required-status')[0]?.message).toBe(
+      '`release` is required on main by ruleset "pinned" (pinned to app 15368)',
+    );
+    const unpinned = await doctorRepository(emulators).doctor({ 'status-kind': 'check-run' });
+    expect(failing(unpinned)).toEqual(['required-status', 'permissions']);
+    expect(findings(unpinned, 'required-status')[0]?.fix).toContain(
+      "expected source (app_id, integration_id) to the guard's GitHub App",
+    );
+    expect(findings(unpinned, 'permissions')[0]?.message).toContain('runs the guard without checks: write');
+  });
+
+  it('checks another base branch with base-branch', async () => {
+    const repo = doctorRepository(emulators);
+    repo.control.pushBranch(repo.full, 'release-1.x', SHA.b);
+    const result = await repo.doctor({ 'base-branch': 'release-1.x' });
+    expect(result.doctor?.baseBranch).toBe('release-1.x');
+    expect(findings(result, 'required-status')[0]?.message).toContain(
+      'no active ruleset requires the `release` status on release-1.x',
+    );
+  });
+});
