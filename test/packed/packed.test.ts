@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { entryPoints, LIBRARIES } from '../../scripts/libraries.js';
+import { entryPoints, LIBRARIES, ROOT } from '../../scripts/libraries.js';
 import { exec, succeed } from '../support/exec.js';
 import { buildLibraries, fileProblems, manifestProblems, type Packed, packLibraries } from '../support/pack.js';
 import { createProject, TSC } from './project.js';
@@ -42,6 +42,52 @@ describe('the packed packages', () => {
     for (const p of packed) {
       expect(p.manifest.exports, p.library).toEqual(p.source.publishConfig.exports);
       expect(p.source.publishConfig).toMatchObject({ access: 'public', provenance: true });
+    }
+  });
+
+  it('are judged by checks with teeth', () => {
+    const files = ['package.json', 'README.md', 'dist/index.js', 'src/index.ts', 'dist/guard.test.js', 'CHANGES.txt'];
+    expect(fileProblems('core', files)).toEqual(
+      expect.arrayContaining([
+        'core: src/index.ts is not dist/, README.md, LICENSE or package.json',
+        'core: ships src/index.ts',
+        'core: ships the source src/index.ts',
+        'core: ships dist/guard.test.js',
+        'core: CHANGES.txt is not dist/, README.md, LICENSE or package.json',
+        'core: no LICENSE',
+        '@release-guard/core: ./dist/index.d.ts is not packed',
+        '@release-guard/core/testing: ./dist/testing/index.js is not packed',
+      ]),
+    );
+    const [core, adapter] = packed as [Packed, Packed];
+    const leaky = { ...adapter, manifest: { ...adapter.manifest, exports: adapter.source.exports, private: true } };
+    const stale = { ...adapter, manifest: { ...adapter.manifest, dependencies: { '@release-guard/core': '0.0.1' } } };
+    const unpacked = { ...adapter, manifest: { ...adapter.manifest, dependencies: { x: 'workspace:*' } } };
+    expect(manifestProblems(leaky, packed)).toEqual([
+      'github-adapter: private',
+      'github-adapter: exports the workspace condition',
+      'github-adapter: exports sources',
+    ]);
+    expect(manifestProblems(stale, packed)).toEqual([
+      `github-adapter: depends on @release-guard/core@0.0.1, packed at ${core.manifest.version}`,
+    ]);
+    expect(manifestProblems(unpacked, packed)).toEqual(['github-adapter: x@workspace:*']);
+  });
+
+  it('publish (dry run) with pnpm, listing exactly the files packed', async () => {
+    for (const p of packed) {
+      const cwd = join(ROOT, 'packages', p.library);
+      const out = await succeed('pnpm', ['publish', '--dry-run', '--no-git-checks', '--json'], { cwd });
+      const listed = JSON.parse(out.slice(out.indexOf('{'))) as {
+        name: string;
+        version: string;
+        files: { path: string }[];
+      };
+      expect({ name: listed.name, version: listed.version }).toEqual({
+        name: p.manifest.name,
+        version: p.manifest.version,
+      });
+      expect(listed.files.map((f) => f.path).sort()).toEqual([...p.files].sort());
     }
   });
 });
