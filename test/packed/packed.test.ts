@@ -1,8 +1,8 @@
 /**
  * What users install is what is tested: core, github-adapter and testkit built and packed as they are
  * published, installed from their tarballs into a project outside the workspace, type-checked there with
- * `module: nodenext`, and run with plain Node: a consumer of every entry point, `examples/embed` and
- * `examples/property-test`.
+ * `module: nodenext`, and run with plain Node: a consumer of every entry point, the first example of each
+ * package's README, `examples/embed`, and `examples/property-test` (its vitest file, compiled).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -125,6 +125,19 @@ describe('a project that installed the tarballs', () => {
   it('runs the consumer of every entry point with plain Node', async () => {
     const out = await succeed(process.execPath, ['build/consumer.js'], { cwd: project });
     for (const entry of ENTRY_POINTS) expect(out).toMatch(new RegExp(`^${entry.specifier}: `, 'm'));
+  });
+
+  it("runs the first example of each package's README with plain Node", async () => {
+    const printed: Record<string, RegExp> = {
+      core: /^released SET_STATUS MERGE COMMENT\nreleased$/m,
+      'github-adapter': /^merged \{ sha: '5f3c2a1b9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b', by: 'release-bot' \}$/m,
+      testkit: /^405 Required status check "release" is expected\.$/m,
+    };
+    expect(Object.keys(printed)).toEqual(LIBRARIES);
+    for (const library of LIBRARIES) {
+      const out = await succeed(process.execPath, [`build/readme/${library}.js`], { cwd: project });
+      expect(out, library).toMatch(printed[library] as RegExp);
+    }
   });
 
   it('runs examples/embed with plain Node: both stories, merged by the bot after the release', async () => {

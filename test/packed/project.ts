@@ -1,7 +1,8 @@
 /**
  * A user's project outside the workspace (under the system's temporary directory) that installs the packed
- * tarballs with pnpm, from pnpm's store and the npm registry, holds copies of `examples/embed` and
- * `examples/property-test` and the consumer of every entry point (`consumer.ts`), and compiles them with
+ * tarballs with pnpm, from pnpm's store and the npm registry, holds copies of `examples/embed`,
+ * `examples/property-test`, the first example of each package's README and the consumer of every entry
+ * point (`consumer.ts`), and compiles them with
  * TypeScript (`module: nodenext`) into `build/` for plain Node.
  */
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -38,6 +39,15 @@ export const COMPILER_OPTIONS = {
   outDir: 'build',
 };
 
+/** The TypeScript of a package README's "Install" section: its first example, which must run as it is. */
+export async function installExample(library: string): Promise<string> {
+  const readme = await readFile(join(ROOT, 'packages', library, 'README.md'), 'utf8');
+  const section = readme.split(/^## /m).find((part) => part.startsWith('Install\n')) ?? '';
+  const example = /^```ts\n([\s\S]*?)^```$/m.exec(section)?.[1];
+  if (!example) throw new Error(`packages/${library}/README.md has no TypeScript example under "## Install"`);
+  return example;
+}
+
 /** The version of a package the workspace installed, so that pnpm's store has it. */
 async function installed(name: string, from = ROOT): Promise<string> {
   const manifest = JSON.parse(await readFile(join(from, 'node_modules', name, 'package.json'), 'utf8'));
@@ -71,6 +81,9 @@ export async function createProject(dir: string, packed: readonly Packed[]): Pro
   );
   await writeFile(join(dir, 'vitest.config.js'), "export default { test: { include: ['build/**/*.test.js'] } };\n");
   for (const [from, to] of SOURCES) await cp(join(ROOT, from), join(dir, 'src', to), { recursive: true });
+  await mkdir(join(dir, 'src/readme'));
+  for (const { library } of packed)
+    await writeFile(join(dir, 'src/readme', `${library}.ts`), await installExample(library));
 
   const store = (await succeed('pnpm', ['store', 'path'], { cwd: ROOT })).trim();
   await succeed('pnpm', ['install', '--prefer-offline', '--store-dir', store], { cwd: dir });
