@@ -7,7 +7,7 @@ export default defineConfig({
   resolve: { conditions: ['@release-guard/source'] },
   ssr: { resolve: { conditions: ['@release-guard/source'] } },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'examples/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'examples/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
     pool: 'forks',
     reporters: jsonReport ? ['default', 'json'] : ['default'],
