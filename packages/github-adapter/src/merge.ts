@@ -12,7 +12,7 @@ export interface MergeOptions {
 }
 
 /** GraphQL merge with compare-and-swap on the head. */
-export const MERGE_MUTATION = /* GraphQL */ `
+export const MERGE_MUTATION: string = /* GraphQL */ `
   mutation releaseGuardMerge($id: ID!, $oid: GitObjectID!, $mergeMethod: PullRequestMergeMethod!) {
     mergePullRequest(input: { pullRequestId: $id, expectedHeadOid: $oid, mergeMethod: $mergeMethod }) {
       clientMutationId
@@ -21,7 +21,7 @@ export const MERGE_MUTATION = /* GraphQL */ `
 `;
 
 /** Auto-merge of exactly this head, once the required checks pass. */
-export const AUTO_MERGE_MUTATION = /* GraphQL */ `
+export const AUTO_MERGE_MUTATION: string = /* GraphQL */ `
   mutation releaseGuardAutoMerge($id: ID!, $oid: GitObjectID!, $mergeMethod: PullRequestMergeMethod!) {
     enablePullRequestAutoMerge(input: { pullRequestId: $id, expectedHeadOid: $oid, mergeMethod: $mergeMethod }) {
       clientMutationId
@@ -30,7 +30,7 @@ export const AUTO_MERGE_MUTATION = /* GraphQL */ `
 `;
 
 /** Adds exactly this head to the merge queue of its base branch (compare-and-swap on the head). */
-export const ENQUEUE_MUTATION = /* GraphQL */ `
+export const ENQUEUE_MUTATION: string = /* GraphQL */ `
   mutation releaseGuardEnqueue($id: ID!, $oid: GitObjectID!) {
     enqueuePullRequest(input: { pullRequestId: $id, expectedHeadOid: $oid }) {
       mergeQueueEntry {
@@ -41,7 +41,7 @@ export const ENQUEUE_MUTATION = /* GraphQL */ `
 `;
 
 /** Takes the pull request out of the merge queue. */
-export const DEQUEUE_MUTATION = /* GraphQL */ `
+export const DEQUEUE_MUTATION: string = /* GraphQL */ `
   mutation releaseGuardDequeue($id: ID!) {
     dequeuePullRequest(input: { id: $id }) {
       mergeQueueEntry {
@@ -52,7 +52,7 @@ export const DEQUEUE_MUTATION = /* GraphQL */ `
 `;
 
 /** Disables GitHub's auto-merge of the pull request, whoever enabled it. */
-export const DISABLE_AUTO_MERGE_MUTATION = /* GraphQL */ `
+export const DISABLE_AUTO_MERGE_MUTATION: string = /* GraphQL */ `
   mutation releaseGuardDisableAutoMerge($id: ID!) {
     disablePullRequestAutoMerge(input: { pullRequestId: $id }) {
       clientMutationId

@@ -99,7 +99,7 @@ const COMMENTS_FRAGMENT = /* GraphQL */ `
  * `$withFiles` the first 100 changed files and their count (for protected paths). Connections come
  * back 100 nodes at a time: `pageInfo` says when `OBSERVE_MORE_QUERY` must read on.
  */
-export const OBSERVE_QUERY = /* GraphQL */ `
+export const OBSERVE_QUERY: string = /* GraphQL */ `
   query releaseGuardObserve(
     $owner: String!
     $name: String!
@@ -199,7 +199,7 @@ export const OBSERVE_QUERY = /* GraphQL */ `
 `;
 
 /** The next page of the reviews, assignments, contexts or comments of the pull request with node id `$id`. */
-export const OBSERVE_MORE_QUERY = {
+export const OBSERVE_MORE_QUERY: Readonly<Record<'reviews' | 'assignments' | 'comments' | 'contexts', string>> = {
   reviews: /* GraphQL */ `
     query releaseGuardReviews($id: ID!, $after: String!) {
       node(id: $id) {
@@ -256,7 +256,7 @@ export const OBSERVE_MORE_QUERY = {
     }
     ${CONTEXTS_FRAGMENT}
   `,
-} as const;
+};
 
 /** An account as GraphQL names it: a Bot by its bare login (`github-actions`), a User by its login. */
 export interface GraphQLActor {
