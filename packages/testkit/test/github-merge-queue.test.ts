@@ -131,7 +131,11 @@ describe('merge groups', () => {
     const second = github().control.mergeQueue(full, 'main')?.groups[0]?.headSha ?? '';
     expect(second).toMatch(/^[0-9a-f]{40}$/);
     expect(second).not.toBe(first);
-    expect(github().control.mergeQueue(full, 'main')?.entries.map((e) => e.number)).toEqual([number]);
+    expect(
+      github()
+        .control.mergeQueue(full, 'main')
+        ?.entries.map((e) => e.number),
+    ).toEqual([number]);
   });
 
   it('groups are sequential: the next pull request gets its group on the new base once the first merges', async () => {
