@@ -50,7 +50,7 @@ export class ActionRunner {
       const order = this.interleaving.sent.slice(sent).map((label) => label.split(':')[0]);
       this.trace(`  ${copies} runs interleaved: ${order.join(' ')}`);
     }
-    this.oracle.judgeBurst(mark, event);
+    this.oracle.judgeBurst(mark, event, copies);
   }
 
   private async runOnce(event: WebhookDelivery, transport: Transport): Promise<void> {
@@ -88,16 +88,27 @@ export class ActionRunner {
 
   /** An Octokit for `token` whose requests go through `transport`. */
   private client(token: string, transport: Transport) {
-    return transport.watch(
-      createOctokit({
-        token,
-        baseUrl: this.github.url,
-        throttle: false,
-        retries: 2,
-        retryBaseMs: 1,
-        fetch: transport.fetch,
-      }),
-    );
+    const octokit = createOctokit({
+      token,
+      baseUrl: this.github.url,
+      throttle: false,
+      retries: 2,
+      retryBaseMs: 1,
+      fetch: transport.fetch,
+    });
+    if (this.setup.lyingGroups) this.lieOnGroups(octokit);
+    return transport.watch(octokit);
+  }
+
+  /** The planted fault `lyingGroups`: every `release` status the guard writes on a merge group says success. */
+  private lieOnGroups(octokit: ReturnType<typeof createOctokit>): void {
+    octokit.hook.before('request', (options) => {
+      const sha = /\/statuses\/([0-9a-f]{40})$/.exec(String(options.url))?.[1] ?? String(options.sha ?? '');
+      const groups = this.github.control.mergeQueue(this.setup.full, 'main')?.groups ?? [];
+      if (options.method === 'POST' && options.context === 'release' && groups.some((g) => g.headSha === sha)) {
+        options.state = 'success';
+      }
+    });
   }
 }
 

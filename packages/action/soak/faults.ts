@@ -17,6 +17,8 @@ const WRITES = [
   'actions/create-workflow-dispatch',
   'pulls/merge',
 ];
+/** With the merge queue, its mutations too. */
+const QUEUE_WRITES = [...WRITES, 'graphql:enqueuePullRequest', 'graphql:dequeuePullRequest'];
 
 export class Faults {
   constructor(
@@ -34,11 +36,12 @@ export class Faults {
     this.report.faultsInjected++;
     const kind = this.random.pick(['server-error', 'secondary-rate-limit', 'lose-response'] as const);
     const repo = this.setup.full;
+    const writes = this.setup.queue ? QUEUE_WRITES : WRITES;
     const rule: FaultRule =
       kind === 'lose-response'
-        ? { kind, repo, operation: this.random.pick(WRITES) }
+        ? { kind, repo, operation: this.random.pick(writes) }
         : kind === 'server-error'
-          ? { kind, repo, operation: this.random.pick([...WRITES, 'graphql', 'pulls/list']), status: 502 }
+          ? { kind, repo, operation: this.random.pick([...writes, 'graphql', 'pulls/list']), status: 502 }
           : { kind, repo, retryAfter: 1 };
     this.github.inject(rule);
   }

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import type { SoakReport } from './soak.js';
 
 /**
- * `pnpm soak:hunt --seeds N [--jobs J] [--lifecycles L] [--first S] [--fault-rate x] [--unprotected y]`:
+ * `pnpm soak:hunt --seeds N [--jobs J] [--lifecycles L] [--first S] [--queue] [--fault-rate x] [--unprotected y]`:
  * runs the soak with N seeds (random, or S, S+1, …), J child processes at a time (default 2), and prints
  * every violation and stuck pull request with the command that replays its lifecycle alone, then a summary.
  * Exits non-zero when any seed found something (or a child failed to report).
@@ -20,6 +20,7 @@ const { values } = parseArgs({
     first: { type: 'string' },
     'fault-rate': { type: 'string' },
     unprotected: { type: 'string' },
+    queue: { type: 'boolean' },
   },
 });
 const count = Number(values.seeds);
@@ -30,6 +31,7 @@ const seeds = Array.from({ length: count }, (_, i) =>
 );
 /** Options passed on to each soak, and to every replay command. */
 const passed = [
+  ...(values.queue ? ['--queue'] : []),
   ...(values['fault-rate'] ? ['--fault-rate', values['fault-rate']] : []),
   ...(values.unprotected ? ['--unprotected', values.unprotected] : []),
 ];
@@ -45,7 +47,7 @@ interface Finding {
 const began = performance.now();
 const dir = await mkdtemp(join(tmpdir(), 'soak-hunt-'));
 const findings: Finding[] = [];
-const figures = { lifecycles: 0, events: 0, bursts: 0, faults: 0, merges: 0 };
+const figures = { lifecycles: 0, events: 0, bursts: 0, faults: 0, merges: 0, queueMerges: 0, groupsFailed: 0 };
 let clean = 0;
 console.log(`soak:hunt: ${count} seeds x ${lifecycles} lifecycles, ${jobs} at a time`);
 
@@ -90,6 +92,8 @@ async function hunt(seed: number): Promise<void> {
   figures.bursts += report.concurrentBursts;
   figures.faults += report.faultsInjected;
   figures.merges += report.mergeRequests;
+  figures.queueMerges += report.queue?.queueMerges ?? 0;
+  figures.groupsFailed += report.queue?.groupsFailed ?? 0;
   const found: Finding[] = [
     ...report.invariantViolations.map((message) => ({ kind: 'violation' as const, message })),
     ...report.stuckAfterSweep.map((message) => ({ kind: 'stuck' as const, message })),
@@ -132,7 +136,9 @@ console.log(
   `soak:hunt: ${count} seeds in ${((performance.now() - began) / 1000).toFixed(1)} s: ${clean} clean, ${failing.size} with findings (${findings.length} in all)`,
 );
 console.log(
-  `  ${figures.lifecycles} lifecycles, ${figures.events} deliveries, ${figures.bursts} bursts of concurrent runs, ${figures.faults} faults injected, ${figures.merges} merge requests`,
+  `  ${figures.lifecycles} lifecycles, ${figures.events} deliveries, ${figures.bursts} bursts of concurrent runs, ${figures.faults} faults injected, ${figures.merges} merge requests${
+    values.queue ? `, ${figures.queueMerges} queue merges, ${figures.groupsFailed} failed merge groups` : ''
+  }`,
 );
 if (findings.length > 0) {
   console.log('failures, each with its replay:');

@@ -2,6 +2,7 @@ import { STATUS_TEXT } from '@release-guard/core';
 import type { WebhookDelivery } from '@release-guard/testkit';
 import type { ActionResult } from '../src/api.js';
 import { Epochs } from './epochs.js';
+import { QueueOracle } from './queue-oracle.js';
 import type { Setup } from './setup.js';
 import { dispatchedShaOf, mergeShaOf, type Standing } from './standing.js';
 import type { SoakReport } from './types.js';
@@ -29,6 +30,8 @@ export class Oracle {
   private seenAgain = 0;
   /** Statuses of each head judged so far by `checkNoOtherVerdict`. */
   private readonly judgedStatuses = new Map<string, number>();
+  /** The merge queue's checks, where main requires it. */
+  private readonly queue: QueueOracle | undefined;
 
   constructor(
     private readonly standing: Standing,
@@ -36,6 +39,17 @@ export class Oracle {
     private readonly report: SoakReport,
   ) {
     this.epochs = new Epochs(standing);
+    if (setup.queue && report.queue) {
+      this.queue = new QueueOracle(
+        standing,
+        setup,
+        report,
+        report.queue,
+        (sha) => this.unreleased(sha),
+        (sha) => this.approved(sha, 0),
+        (message) => this.violation(message),
+      );
+    }
   }
 
   mark(): Mark {
@@ -46,10 +60,12 @@ export class Oracle {
     };
   }
 
-  /** After a burst of runs on `event`: what they sent, and the records they left. */
-  judgeBurst(mark: Mark, event: WebhookDelivery): void {
-    this.countRequests(mark.requests, this.standing.firedFaults() > mark.faults);
+  /** After a burst of `copies` runs on `event`: what they sent, and the records they left. */
+  judgeBurst(mark: Mark, event: WebhookDelivery, copies: number): void {
+    const faulted = this.standing.firedFaults() > mark.faults;
+    this.countRequests(mark.requests, faulted);
     this.checkRecords(mark.records, event);
+    this.queue?.judgeBurst(event, copies, faulted);
   }
 
   /** What one run of the action on `event` returned. */
@@ -74,6 +90,7 @@ export class Oracle {
   judgeDelivery(): void {
     this.checkHonestStatus();
     this.checkNoOtherVerdict();
+    this.queue?.judgeDelivery();
   }
 
   /** The pull request was just closed: its epoch ends once a run of the guard sees it. */
@@ -230,15 +247,22 @@ export class Oracle {
   /** After one clean sweep, nothing that should have happened is still waiting. */
   private checkStuck(): void {
     const pr = this.standing.pullRequest();
-    if (pr.state !== 'open') return;
     const stuck = (why: string) => {
       this.report.stuckAfterSweep.push(`seed ${this.setup.seed}, ${this.setup.full}#${this.setup.number}: ${why}`);
     };
+    this.queue?.judgeEnd(stuck);
+    if (pr.state !== 'open') return;
     const status = this.standing.releaseStatuses(pr.head.sha).at(-1);
     const approved = this.approved(pr.head.sha, this.epochs.reviewFloor);
     if (!status) stuck('no release status on the head');
     else if (this.standing.guardRecords().length === 0) stuck('no timeline record');
-    else if (approved && this.standing.releasedSince(pr.head.sha, this.epochs.runFloor) && this.standing.imagePushed())
+    else if (
+      approved &&
+      this.standing.releasedSince(pr.head.sha, this.epochs.runFloor) &&
+      this.standing.imagePushed() &&
+      // The guard said that the head left the merge queue too often: a RETRY or a new approval enqueues it.
+      !this.queue?.alertedExits(pr.head.sha)
+    )
       stuck('approved, released and verified in this epoch, but not merged');
     else if (
       approved &&

@@ -1,4 +1,4 @@
-import type { SoakReport } from './types.js';
+import type { QueueFigures, SoakReport } from './types.js';
 
 /** The soak's report: a fresh one, and its figures as `pnpm soak` prints them. */
 
@@ -17,11 +17,54 @@ export function formatReport(r: SoakReport): string {
     `pull requests stuck after one sweep: ${r.stuckAfterSweep.length}`,
     ...r.stuckAfterSweep.slice(0, 20).map((v) => `  - ${v}`),
     `API calls per lifecycle: median ${r.apiCallsPerLifecycle.median}, max ${r.apiCallsPerLifecycle.max}`,
+    ...(r.queue ? formatQueue(r.queue) : []),
   ].join('\n');
 }
 
+/** The merge queue's figures (a soak with `queue`). */
+function formatQueue(q: QueueFigures): string[] {
+  const ejections = Object.entries(q.ejections)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([reason, count]) => `${reason} ${count}`)
+    .join(', ');
+  return [
+    `merge queue (every main; ${q.ciRequired} also requiring ci): enqueue requests by the guard ${q.enqueueRequests} (entries ${q.guardEntries}; while one stood, racing or faulted: ${q.enqueuesWhileQueued}); dequeue requests ${q.dequeueRequests}`,
+    `merge groups: ${q.groups} built, ${q.groupsJudged} judged by the guard, ${q.groupsFailed} failed; ci on groups passed ${q.ciPassed}, failed ${q.ciFailed}; timed out ${q.timedOut}`,
+    `queue exits other than merges: ${ejections || 'none'}; removed by people ${q.removedByPeople}; dismissed while queued ${q.dismissedWhileQueued}; pushed while queued ${q.pushedWhileQueued}; alerts after three exits ${q.exitAlerts}`,
+    `queue merges: ${q.queueMerges}; of an unreleased head: ${q.unreleasedQueueMerges}; cleared when the guard judged the group, the approval withdrawn since (not yet delivered): ${q.mergedAfterWithdrawal}; other pull requests merged at a commit of the release branch: ${q.releaseCommitsMergedElsewhere}`,
+    `queue attacks: enqueued unreleased ${q.attacks.enqueuedUnreleased}, enqueued sharing the release head ${q.attacks.enqueuedSharedHead}`,
+  ];
+}
+
+/** Queue figures with nothing counted yet. */
+function emptyQueue(): QueueFigures {
+  return {
+    ciRequired: 0,
+    enqueueRequests: 0,
+    guardEntries: 0,
+    enqueuesWhileQueued: 0,
+    dequeueRequests: 0,
+    groups: 0,
+    groupsJudged: 0,
+    groupsFailed: 0,
+    ejections: {},
+    queueMerges: 0,
+    unreleasedQueueMerges: 0,
+    mergedAfterWithdrawal: 0,
+    releaseCommitsMergedElsewhere: 0,
+    ciPassed: 0,
+    ciFailed: 0,
+    removedByPeople: 0,
+    dismissedWhileQueued: 0,
+    pushedWhileQueued: 0,
+    timedOut: 0,
+    attacks: { enqueuedUnreleased: 0, enqueuedSharedHead: 0 },
+    exitAlerts: 0,
+  };
+}
+
 /** A report with nothing counted yet. */
-export function emptyReport(seed: number, lifecycles: number, only: number | undefined): SoakReport {
+export function emptyReport(seed: number, lifecycles: number, only: number | undefined, queue = false): SoakReport {
   return {
     seed,
     lifecycles,
@@ -50,6 +93,7 @@ export function emptyReport(seed: number, lifecycles: number, only: number | und
     racingRecords: 0,
     stuckAfterSweep: [],
     apiCallsPerLifecycle: { median: 0, max: 0 },
+    ...(queue ? { queue: emptyQueue() } : {}),
     durationMs: 0,
   };
 }

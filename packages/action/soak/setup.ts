@@ -13,6 +13,9 @@ import type { SoakOptions, SoakReport } from './types.js';
 export const GUARD_TOKEN = 'ghs_soakGuardToken';
 export const MERGE_TOKEN = 'ghp_soakMergeToken';
 export const RELEASER_TOKEN = 'releaser-token';
+/** With the merge queue: the CI that reports the `ci` check on heads and groups, and the attacker's token. */
+export const CI_TOKEN = 'ci-token';
+export const MALLORY_TOKEN = 'mallory-token';
 /** The guard's login, and that of the bot whose token merges for it. */
 export const GUARD = 'github-actions[bot]';
 export const MERGER = 'release-bot[bot]';
@@ -24,6 +27,8 @@ export const MAINTAINER = 'maintainer';
 export const OUTSIDER = 'outsider';
 /** Write access: the attacker. */
 export const MALLORY = 'mallory';
+/** Write access: the CI reporting `ci` (with the merge queue). */
+export const CI = 'ci[bot]';
 export const OWNER = 'weaveworks';
 export const WORKFLOW = '.github/workflows/release.yaml';
 /** The title GitHub gives a run of the release workflow dispatched for `sha`: its run name, filled. */
@@ -37,6 +42,8 @@ export const REGISTRY_HOST = 'localhost';
 
 /** Share of lifecycles with forbid-self-approval, the pull request opened by a bot and assigned to the releaser. */
 const FORBID_SELF_APPROVAL_SHARE = 0.3;
+/** With the merge queue: share of lifecycles whose main also requires `ci`, so a group waits for CI after the guard. */
+const CI_REQUIRED_SHARE = 0.7;
 
 export interface Setup {
   /** The lifecycle's number, and the soak's seed (both named in every finding). */
@@ -51,6 +58,9 @@ export interface Setup {
   version: string;
   image: string;
   protectedBranch: boolean;
+  /** Main requires the merge queue (`queue`); then it is always protected, and `ci` is required too when `ciRequired`. */
+  queue: boolean;
+  ciRequired: boolean;
   /** With forbid-self-approval the pull request is opened by a bot and assigned to the releaser, whose approval never counts. */
   forbidSelfApproval: boolean;
   author: string;
@@ -63,12 +73,21 @@ export interface Setup {
   releasers: readonly string[];
   /** The guard's registry says every image exists (a planted fault); no image is ever pushed. */
   lyingRegistry: boolean;
+  /** The guard's failures on merge groups are rewritten to `success` (a planted fault). */
+  lyingGroups: boolean;
   inputs: ActionInputs;
 }
 
 /** The `k`-th commit of lifecycle `n`'s release branch. */
 export function releaseSha(n: number, k: number): string {
   return `${n.toString(16).padStart(6, '0')}${k.toString(16).padStart(4, '0')}`.padEnd(40, 'e');
+}
+
+/** Whether `sha` is a commit of lifecycle `n`'s release branch. */
+export function isReleaseSha(n: number, sha: string): boolean {
+  return (
+    sha.startsWith(n.toString(16).padStart(6, '0')) && sha === releaseSha(n, Number.parseInt(sha.slice(6, 10), 16))
+  );
 }
 
 /** Sets lifecycle `n` up on `github`, drawing its branch protection and forbid-self-approval from `random`. */
@@ -91,13 +110,24 @@ export function setUp(
   github.setPermission(full, GUARD, 'write');
   github.setPermission(full, MERGER, 'write');
   const script = options.script;
-  const protectedBranch = script ? script.protection !== undefined : !random.chance(options.unprotectedShare ?? 0.4);
+  const queue = options.queue === true;
+  // A queue without required checks merges every group at once: with the queue, main is always protected.
+  const protectedBranch =
+    queue || (script ? script.protection !== undefined : !random.chance(options.unprotectedShare ?? 0.4));
+  const ciRequired = queue && !script && random.chance(CI_REQUIRED_SHARE);
   if (protectedBranch) {
     github.protectBranch(full, 'main', {
-      requiredContexts: ['release'],
+      requiredContexts: ciRequired ? ['release', 'ci'] : ['release'],
       requiredApprovals: script?.protection?.requiredApprovals ?? 0,
     });
   } else report.unprotected++;
+  if (queue) {
+    github.requireMergeQueue(full, 'main');
+    github.addToken(CI_TOKEN, CI);
+    github.addToken(MALLORY_TOKEN, MALLORY);
+    github.setPermission(full, CI, 'write');
+    if (report.queue && ciRequired) report.queue.ciRequired++;
+  }
   const forbidSelfApproval = script ? false : random.chance(FORBID_SELF_APPROVAL_SHARE);
   const author = forbidSelfApproval ? random.pick([GUARD, 'renovate[bot]']) : RELEASER;
   if (forbidSelfApproval) report.selfApprovalForbidden++;
@@ -128,6 +158,8 @@ export function setUp(
     version,
     image,
     protectedBranch,
+    queue,
+    ciRequired,
     forbidSelfApproval,
     author,
     guard: GUARD,
@@ -135,6 +167,7 @@ export function setUp(
     approvers: [RELEASER, MAINTAINER],
     releasers: [RELEASER],
     lyingRegistry: options.lyingRegistry ?? false,
+    lyingGroups: options.lyingGroups ?? false,
     inputs,
   };
 }

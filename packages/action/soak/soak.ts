@@ -1,20 +1,27 @@
 import { createOctokit } from '@release-guard/github-adapter';
-import { type GitHubEmulator, type Registry, startGitHub, startRegistry } from '@release-guard/testkit';
+import {
+  type GitHubEmulator,
+  type Registry,
+  startGitHub,
+  startRegistry,
+  type WebhookDelivery,
+} from '@release-guard/testkit';
 import { ActionRunner } from './action-runner.js';
 import { Attackers } from './attackers.js';
 import { Delivery } from './delivery.js';
 import { Faults } from './faults.js';
 import { Oracle } from './oracle.js';
+import { MergeQueue } from './queue.js';
 import { generator, lifecycleSeed, type Random } from './random.js';
 import { emptyReport } from './report.js';
-import { RELEASER_TOKEN, type Setup, setUp } from './setup.js';
+import { CI_TOKEN, MALLORY_TOKEN, RELEASER_TOKEN, type Setup, setUp } from './setup.js';
 import { ReleasePullRequest, type Stage } from './stage.js';
 import { Standing } from './standing.js';
 import { Steps } from './steps.js';
 import type { ScriptedStep, SoakOptions, SoakReport } from './types.js';
 
 export { lifecycleSeed } from './random.js';
-export type { Attack, Script, ScriptedStep, SoakOptions, SoakReport, Step } from './types.js';
+export type { Attack, QueueAttack, Script, ScriptedStep, SoakOptions, SoakReport, Step } from './types.js';
 
 /**
  * The soak: many release lifecycles end to end through the action's `run()` and the emulators, with
@@ -27,7 +34,9 @@ export type { Attack, Script, ScriptedStep, SoakOptions, SoakReport, Step } from
  *
  * This file runs the lifecycles and ties each together: its set-up (setup.ts), the steps chosen and played
  * (steps.ts, attackers.ts), GitHub's delivery of their events (delivery.ts) with faults (faults.ts), the
- * runs of the action (action-runner.ts), and the oracle (oracle.ts, reading standing.ts).
+ * runs of the action (action-runner.ts), and the oracle (oracle.ts, reading standing.ts). With `queue`,
+ * main requires the merge queue: queue.ts plays its people, CI and attackers and hands its deliveries on,
+ * queue-oracle.ts judges it.
  */
 export async function soak(options: SoakOptions): Promise<SoakReport> {
   const began = performance.now();
@@ -38,7 +47,7 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
   // The registry's push log runs on the clock of the lifecycle under way, like its GitHub.
   const clock = { ms: START };
   const registry = await startRegistry({ now: () => new Date(clock.ms) });
-  const report = emptyReport(options.seed, numbers.length, options.only);
+  const report = emptyReport(options.seed, numbers.length, options.only, options.queue);
   const calls: number[] = [];
   try {
     for (const n of numbers) {
@@ -95,6 +104,7 @@ class Lifecycle {
   private readonly delivery: Delivery;
   private readonly attackers: Attackers;
   private readonly steps: Steps;
+  private readonly queue: MergeQueue | undefined;
 
   constructor(
     private readonly setup: Setup,
@@ -137,24 +147,44 @@ class Lifecycle {
       trace: this.trace,
     };
     this.attackers = new Attackers(stage, report);
-    const human = createOctokit({ token: RELEASER_TOKEN, baseUrl: github.url, throttle: false, retries: 0 });
-    this.steps = new Steps(stage, registry.control, human, this.oracle, this.attackers, scripted);
+    const client = (token: string) => createOctokit({ token, baseUrl: github.url, throttle: false, retries: 0 });
+    if (setup.queue && report.queue) {
+      this.queue = new MergeQueue(stage, report.queue, client(CI_TOKEN), client(MALLORY_TOKEN));
+    }
+    this.steps = new Steps(
+      stage,
+      registry.control,
+      client(RELEASER_TOKEN),
+      this.oracle,
+      this.attackers,
+      scripted,
+      this.queue,
+    );
   }
 
   async run(): Promise<{ calls: number; summary: string }> {
+    await this.queue?.start();
     await this.delivery.deliver(this.pr.event('opened'));
     const script = this.options.script?.steps;
-    const steps = script ? script.length : this.random.int(4, this.options.steps ?? 14);
+    const steps = script ? script.length : this.random.int(4, this.options.steps ?? (this.setup.queue ? 20 : 14));
     for (let i = 0; i < steps; i++) {
       this.clock.ms += 60_000;
       this.scripted = script?.[i];
       await this.steps.play(this.scripted ? this.scripted.step : this.steps.choose());
+      await this.queue?.afterStep();
     }
     this.scripted = undefined;
     await this.delivery.flush();
-    // One clean sweep: no faults, every delivery before it may have been lost.
+    // One clean sweep: no faults, every delivery before it may have been lost. The queue's deliveries
+    // still waiting are made before and after it, each to one run.
     this.faults.clear();
+    const clean = async (event: WebhookDelivery) => {
+      await this.runner.burst(event, 1);
+      this.oracle.judgeDelivery();
+    };
+    await this.queue?.settle(clean);
     await this.runner.burst(this.pr.sweep(), 1);
+    await this.queue?.settle(clean);
     this.oracle.judgeEnd();
     this.trace(
       `runs: ${this.standing
@@ -166,7 +196,7 @@ class Lifecycle {
     const { guard, merger, protectedBranch, forbidSelfApproval, author } = this.setup;
     const calls = this.standing.requests().filter((r) => r.caller === guard || r.caller === merger).length;
     const state = pr.merged ? `merged by ${pr.mergedBy?.login}` : pr.state;
-    const attacks = this.attackers.made;
+    const attacks = [...this.attackers.made, ...(this.queue?.made ?? [])];
     return {
       calls,
       summary: `${steps} steps, ${state}, ${calls} API calls${protectedBranch ? '' : ', unprotected'}${

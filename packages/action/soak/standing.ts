@@ -107,9 +107,24 @@ export class Standing {
     return this.github.comments(this.setup.full, this.setup.number).filter((c) => c.user.login === this.setup.guard);
   }
 
-  /** The statuses of the `release` context on `sha`, oldest first. */
+  /** The guard's statuses of the `release` context on `sha`, oldest first (others may write it too: an attacker). */
   releaseStatuses(sha: string): Status[] {
-    return this.github.statuses(this.setup.full, sha, 'release');
+    return this.github.statuses(this.setup.full, sha, 'release').filter((s) => s.creator.login === this.setup.guard);
+  }
+
+  /** The entry of pull request `number` (default the release) in main's merge queue, if it stands there. */
+  queueEntry(number = this.setup.number) {
+    return this.github.mergeQueue(this.setup.full, 'main')?.entries.find((e) => e.number === number);
+  }
+
+  /** Every request the lifecycle's GitHub received, in order (its index orders it against `onDelivery`). */
+  log() {
+    return this.github.requests();
+  }
+
+  /** Calls `listener` with each webhook delivery the emulator makes (the merge queue's), the moment it makes it. */
+  onDelivery(listener: (delivery: WebhookDelivery) => void): void {
+    this.github.onDelivery(listener);
   }
 
   /** The requests the repository received, in order. */

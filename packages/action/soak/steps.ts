@@ -2,6 +2,7 @@ import type { Octokit } from '@release-guard/github-adapter';
 import type { RegistryControl } from '@release-guard/testkit';
 import type { Attackers } from './attackers.js';
 import type { Oracle } from './oracle.js';
+import type { MergeQueue } from './queue.js';
 import { MAINTAINER, OUTSIDER, RELEASER } from './setup.js';
 import type { Stage } from './stage.js';
 import type { ScriptedStep, Step } from './types.js';
@@ -9,7 +10,8 @@ import type { ScriptedStep, Step } from './types.js';
 /**
  * A lifecycle's steps: which one comes next (drawn from what GitHub shows, or read from a script), and what
  * the honest ones do on GitHub (approvals, dismissals, pushes, release outcomes, a merge by hand, close,
- * reopen, a sweep) before their event is delivered. The attacks are played by `Attackers`.
+ * reopen, a sweep) before their event is delivered. The attacks are played by `Attackers`, the merge
+ * queue's steps and attacks (where main requires it) by `MergeQueue`.
  */
 
 /** Share of steps that are an attack. */
@@ -25,6 +27,8 @@ export class Steps {
     private readonly attackers: Attackers,
     /** The step of the script being played, when a script is. */
     private readonly scripted: (() => ScriptedStep | undefined) | undefined,
+    /** Main's merge queue, when it requires one. */
+    private readonly queue: MergeQueue | undefined,
   ) {}
 
   /** The next step, drawn from those that make sense on GitHub now. */
@@ -33,7 +37,11 @@ export class Steps {
     const pr = standing.pullRequest();
     if (pr.merged) return 'sweep';
     if (pr.state === 'closed') return random.pick(['reopen', 'reopen', 'sweep']);
-    if (random.chance(ATTACK_SHARE)) return random.pick(this.attackers.choices());
+    if (random.chance(ATTACK_SHARE)) {
+      return random.pick(
+        this.queue ? [...this.attackers.choices(), ...this.queue.attacks()] : this.attackers.choices(),
+      );
+    }
     const live = standing.liveRun(this.stage.pr.head.sha);
     const choices: Step[] = ['approve', 'approve', 'approve-unauthorized', 'dismiss', 'push', 'close', 'sweep'];
     if (live)
@@ -45,6 +53,7 @@ export class Steps {
         'release-fails',
       );
     if (random.chance(0.15)) choices.push('human-merge');
+    if (this.queue) choices.push(...this.queue.choices());
     return random.pick(choices);
   }
 
@@ -67,13 +76,17 @@ export class Steps {
         const approvals = standing.pullRequest().reviews.filter((r) => r.state === 'APPROVED');
         if (approvals.length === 0) return;
         const review = random.pick(approvals);
+        this.queue?.dismissing();
         github.dismissReview(setup.full, setup.number, review.id);
         return deliver(pr.review('dismissed', review.id, review.user.login, 'dismissed'));
       }
-      case 'push':
+      case 'push': {
+        const queued = this.queue?.queued() ?? false;
         pr.nextCommit();
         github.pushHead(setup.full, setup.number, pr.head.sha);
+        await this.queue?.pushed(queued);
         return deliver(pr.event('synchronize'));
+      }
       case 'release-succeeds':
       case 'release-succeeds-without-image':
       case 'release-fails': {
@@ -107,6 +120,11 @@ export class Steps {
         return deliver(pr.event('reopened'));
       case 'sweep':
         return deliver(pr.sweep());
+      case 'ci-group':
+      case 'dequeue':
+      case 'enqueue-unreleased':
+      case 'enqueue-shared-head':
+        return this.queue?.play(step);
       default:
         return this.attackers.play(step);
     }

@@ -32,6 +32,17 @@ export interface SoakOptions {
   script?: Script;
   /** Called with every step, delivery and guard run of the lifecycles listed, to follow a replay. */
   trace?: { lifecycles: readonly number[]; line: (line: string) => void };
+  /**
+   * Every lifecycle's main requires GitHub's merge queue (see `queue.ts`): the guard enqueues, the queue's
+   * own deliveries go through the same lost, held back, duplicated and concurrent delivery, and the
+   * queue's steps and attackers join the others.
+   */
+  queue?: boolean;
+  /**
+   * With `queue`: a guard that writes `success` on every merge group of the release (a planted fault that
+   * must make the soak report groups of unreleased heads passed, and their merges).
+   */
+  lyingGroups?: boolean;
 }
 
 /** A lifecycle written out: a regression case of a history the soak once found. */
@@ -105,7 +116,46 @@ export interface SoakReport {
   /** Pull requests still stuck after one clean sweep, with why. */
   stuckAfterSweep: string[];
   apiCallsPerLifecycle: { median: number; max: number };
+  /** The merge queue's figures, when every main required it (`queue`). */
+  queue?: QueueFigures;
   durationMs: number;
+}
+
+/** What the merge queue did in a soak with `queue`, as GitHub shows it. */
+export interface QueueFigures {
+  /** Lifecycles whose main also required the `ci` check (on heads and groups), not only `release`. */
+  ciRequired: number;
+  /** `enqueuePullRequest` calls by the guard's merge token, and the entries GitHub made of them. */
+  enqueueRequests: number;
+  guardEntries: number;
+  /** Calls that found the pull request already queued: racing or faulted runs (a violation otherwise). */
+  enqueuesWhileQueued: number;
+  /** `dequeuePullRequest` calls by the guard. */
+  dequeueRequests: number;
+  /** Merge groups built, judged by the guard (a `release` status of its on the group's commit), judged failure. */
+  groups: number;
+  groupsJudged: number;
+  groupsFailed: number;
+  /** Exits from the queue other than a merge, by reason (`CI_FAILURE`, `MANUAL`, …). */
+  ejections: Record<string, number>;
+  /** Release pull requests merged by the queue, and merged by it of a head not approved, released and verified. */
+  queueMerges: number;
+  unreleasedQueueMerges: number;
+  /** Other pull requests merged by the queue at a commit of the release branch (a violation at its head while open). */
+  releaseCommitsMergedElsewhere: number;
+  /** Queue merges of a head cleared when the guard judged its group, whose approval was withdrawn since, unheard. */
+  mergedAfterWithdrawal: number;
+  /** The queue's steps: group CI outcomes, removals by people, dismissals and pushes while queued, timeouts. */
+  ciPassed: number;
+  ciFailed: number;
+  removedByPeople: number;
+  dismissedWhileQueued: number;
+  pushedWhileQueued: number;
+  timedOut: number;
+  /** The queue's attackers (see `QueueAttack`). */
+  attacks: Record<QueueAttack, number>;
+  /** Alerts that a pull request left the queue three times (recoverable by RETRY or a new approval). */
+  exitAlerts: number;
 }
 
 /** A step of a lifecycle: something that happens on GitHub, honest or an attack, before its event is delivered. */
@@ -122,7 +172,11 @@ export type HonestStep =
   | 'human-merge'
   | 'close'
   | 'reopen'
-  | 'sweep';
+  | 'sweep'
+  | QueueStep;
+
+/** The merge queue's honest steps (with `queue`): CI on the group, a removal by a person (see `queue.ts`). */
+export type QueueStep = 'ci-group' | 'dequeue';
 
 /** The attackers' steps (see `Attack`). */
 export type AttackStep =
@@ -131,7 +185,9 @@ export type AttackStep =
   | 'review-flood'
   | 'comment-flood'
   | 'unassign'
-  | 'tamper-record';
+  | 'tamper-record'
+  | 'enqueue-unreleased'
+  | 'enqueue-shared-head';
 
 /**
  * The attackers, as the report counts them:
@@ -147,3 +203,12 @@ export type AttackStep =
  *   snapshot's phase rewritten to `released`): no second release, nothing unlocked.
  */
 export type Attack = 'sharedHead' | 'foreignRuns' | 'reviewFloods' | 'commentFloods' | 'unassigned' | 'recordTampered';
+
+/**
+ * The merge queue's attackers (with `queue`):
+ * - `enqueuedUnreleased`: someone with write access writes `success` for `release` on the head of the
+ *   release pull request, not cleared, and adds it to the queue: its group must fail, and it must not merge;
+ * - `enqueuedSharedHead`: the same for a pull request from a feature branch whose head is the release
+ *   head: the release head must not reach main through its group unreleased.
+ */
+export type QueueAttack = 'enqueuedUnreleased' | 'enqueuedSharedHead';

@@ -121,6 +121,23 @@ describe('merge groups', () => {
     ]);
   });
 
+  it('a pull request queued again at the same head on the same base gets a new group commit, without the failure of the last', async () => {
+    const setup = queued();
+    const { owner, repo, full, number } = setup;
+    const first = await queueFirst(setup);
+    await octokit().rest.repos.createCommitStatus({ owner, repo, sha: first, state: 'failure', context: 'release' });
+    expect(github().control.pullRequest(full, number).merged).toBe(false);
+    github().control.enqueue(full, number, { login: 'alice' });
+    const second = github().control.mergeQueue(full, 'main')?.groups[0]?.headSha ?? '';
+    expect(second).toMatch(/^[0-9a-f]{40}$/);
+    expect(second).not.toBe(first);
+    expect(
+      github()
+        .control.mergeQueue(full, 'main')
+        ?.entries.map((e) => e.number),
+    ).toEqual([number]);
+  });
+
   it('groups are sequential: the next pull request gets its group on the new base once the first merges', async () => {
     const { owner, repo, full, number } = queued();
     const control = github().control;

@@ -129,7 +129,11 @@ function buildGroup(state: GitHubState, repo: RepositoryRecord, queue: MergeQueu
   const pr = entry && repo.pulls.get(entry.number);
   if (!entry || entry.group || !pr) return;
   const baseSha = repo.branches.get(queue.branch) ?? pr.base.sha;
-  const headSha = shaOf(`merge-group:${repo.fullName}:${queue.branch}:${pr.number}:${entry.headSha}:${baseSha}`);
+  // Each group is a new commit (its committer date differs), even of the same head on the same base: a
+  // status written on an earlier group's commit does not stand on the next one.
+  const headSha = shaOf(
+    `merge-group:${repo.fullName}:${queue.branch}:${pr.number}:${entry.headSha}:${baseSha}:${state.id()}`,
+  );
   // "The merge queue creates temporary branches with a special prefix", gh-readonly-queue/{base_branch}
   // ("Managing a merge queue"); the example merge_group payload names one
   // refs/heads/gh-readonly-queue/main/pr-104-<head sha>.
