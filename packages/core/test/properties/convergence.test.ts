@@ -14,7 +14,7 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { releasePr } from '../support/fixtures.js';
-import { guard, RUNS, releasePleaseGuard } from '../support/property-cases.js';
+import { guard, RUNS, releasePleaseGuard, SEED } from '../support/property-cases.js';
 import { unobservable } from '../support/unobservable.js';
 
 const pr = releasePr();
@@ -111,7 +111,7 @@ function assertConvergence(
       // a merged snapshot is final, its violation stays.
       if (stored.phase !== 'merged') expect(got.violations).toEqual(whole.violations);
     }),
-    { numRuns: RUNS },
+    { numRuns: RUNS, ...SEED },
   );
 }
 
