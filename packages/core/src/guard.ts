@@ -40,7 +40,10 @@ export interface Guard {
   reconcile(snapshot: GuardSnapshot | undefined, facts: GuardFacts): Step;
   /** Plain JSON with a schema version; `restore(serialize(s))` gives back `s`. */
   serialize(snapshot: GuardSnapshot): string;
-  /** Parses and checks a serialized snapshot; throws `GuardStateError` for anything it cannot trust. */
+  /**
+   * Parses and checks a serialized snapshot; throws `GuardStateError` for anything it cannot trust,
+   * a kind other than the one its head branch has under these settings included.
+   */
   restore(text: string): GuardSnapshot;
 }
 
@@ -85,7 +88,7 @@ export function createGuard(config?: GuardConfig): Guard {
       return reconcileFacts(guard, snapshot, facts);
     },
     serialize: serializeSnapshot,
-    restore: restoreSnapshot,
+    restore: (text) => restoreSnapshot(text, settings),
   };
   return guard;
 }

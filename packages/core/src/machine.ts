@@ -29,6 +29,7 @@ import {
   recordArtifact,
   recordDequeue,
   recordFailure,
+  recordFinishedRun,
   recordGroup,
   recordRejection,
   recordReview,
@@ -70,6 +71,7 @@ import {
   ignoreAlways,
   ignored,
   ignoredApproval,
+  ignoredFailure,
   liveHeadChange,
   mergedByHand,
   releaseFailures,
@@ -134,6 +136,10 @@ export const releaseGuardMachine = setup({
       enqueue.assign(params.moved === 'head' ? adoptHead : adoptVersion);
       enqueue(lockHead as never);
       enqueue({ type: 'ALERT', params: { pr: context.pr.number, reason } } as never);
+    }),
+    /** Records the outcome of an unfinished run of the head that decided nothing (see `ignoredFailure`). */
+    recordOutcome: enqueueActions(({ check, enqueue }) => {
+      if (check('isUnfinishedRunOfHead')) enqueue.assign(recordFinishedRun);
     }),
     /** Appends a timeline entry and, for release pull requests, asks for the timeline comment to be updated. */
     updateTimeline: enqueueActions(({ context, event, enqueue }, params: { phase: Phase }) => {
@@ -233,6 +239,7 @@ export const releaseGuardMachine = setup({
         APPROVAL_DISMISSED: dismissal('prepared'),
         RELEASE_STARTED: unapprovedRun('prepared'),
         RELEASE_SUCCEEDED: unapprovedRun('prepared'),
+        RELEASE_FAILED: ignoredFailure('prepared'),
         ...unclearedQueue('prepared'),
         MERGED: mergedByHand(),
         CLOSED: { target: 'closed' },
@@ -332,6 +339,7 @@ export const releaseGuardMachine = setup({
           { guard: 'canRetryMerge', actions: ['requestMerge', merge] },
           ...ignored('released', NOTHING_TO_RETRY_RELEASED),
         ],
+        RELEASE_FAILED: ignoredFailure('released'),
         ...releasedQueue(),
         MERGED: mergedByHand(),
         CLOSED: { target: 'closed' },
@@ -364,6 +372,7 @@ export const releaseGuardMachine = setup({
           { guard: 'isRerunOfRelease', target: 'releasing', actions: ['requestRelease', 'recordRun', markReleasing] },
           ...unapprovedRun('failed'),
         ],
+        RELEASE_FAILED: ignoredFailure('failed'),
         ...unclearedQueue('failed'),
         MERGED: mergedByHand(),
         CLOSED: { target: 'closed' },

@@ -1,7 +1,15 @@
 import { Checker, join } from './check.js';
+import type { GuardSettings } from './config.js';
 import { GuardStateError } from './errors.js';
 import { SHA_PATTERN } from './events.js';
-import { BRANCH_PATTERN, checkReleasers, MAX_VERSION_KEY, MAX_VERSIONS, normalizeLogin } from './pull-request.js';
+import {
+  BRANCH_PATTERN,
+  branchKind,
+  checkReleasers,
+  MAX_VERSION_KEY,
+  MAX_VERSIONS,
+  normalizeLogin,
+} from './pull-request.js';
 import { type GuardSnapshot, LIMITS, PHASES, TEXT_LIMIT } from './snapshot.js';
 
 /** Identifies release-guard snapshots among other JSON. */
@@ -32,9 +40,15 @@ export function serializeSnapshot(snapshot: GuardSnapshot): string {
   return `{"schema":"${SNAPSHOT_SCHEMA}","version":${SNAPSHOT_VERSION},"checksum":"${checksum(body)}","snapshot":${body}}`;
 }
 
-/** Parses, migrates and checks a serialized snapshot. Throws `GuardStateError` naming what is wrong. */
-export function restoreSnapshot(text: string): GuardSnapshot {
-  return restoreWith(text, MIGRATIONS, SNAPSHOT_VERSION);
+/** What `restore` checks a snapshot's kind against: the branch pattern of the guard that restores it. */
+export type RestoreSettings = Pick<GuardSettings, 'releaseBranch'>;
+
+/**
+ * Parses, migrates and checks a serialized snapshot. Throws `GuardStateError` naming what is wrong.
+ * With `settings`, the snapshot's kind must also be the one its head branch has under them (see `checkKind`).
+ */
+export function restoreSnapshot(text: string, settings?: RestoreSettings): GuardSnapshot {
+  return restoreWith(text, MIGRATIONS, SNAPSHOT_VERSION, settings);
 }
 
 /** `restoreSnapshot` with explicit migrations; exported for testing the migration path. */
@@ -42,6 +56,7 @@ export function restoreWith(
   text: string,
   migrations: Readonly<Record<number, Migration>>,
   current: number,
+  settings?: RestoreSettings,
 ): GuardSnapshot {
   if (typeof text !== 'string') throw new GuardStateError([{ path: '', message: 'expected the snapshot as a string' }]);
   let document: unknown;
@@ -83,6 +98,7 @@ export function restoreWith(
     snapshot = migrate(snapshot);
   }
   checkSnapshot(snapshot, check);
+  if (check.ok && settings !== undefined) checkKind(snapshot as unknown as GuardSnapshot, settings, check);
   if (!check.ok) throw new GuardStateError(check.issues);
   return snapshot as unknown as GuardSnapshot;
 }
@@ -300,6 +316,24 @@ function checkConsistency(s: GuardSnapshot, check: Checker): void {
   for (const [i, key] of releasers.entries()) {
     if (releasers.indexOf(key) !== i) check.fail(`snapshot.pr.releasers.${i}`, `releaser ${key} is listed twice`);
   }
+}
+
+/**
+ * The kind a guard writes is the one the head branch has under its settings (`branchKind`): `classify`
+ * at the start, the same again at every head (head branches never change), `protected` only for a pull
+ * request that is not a release. The machine relies on it: a head change recognises the pull request
+ * again from its branch and keeps the phase, so a kind forged against the branch would leave a snapshot
+ * no guard wrote (a release phase of a pull request that is not a release, or the reverse), and before
+ * that let a feature branch release and merge, or a release branch pass as not required.
+ */
+function checkKind(s: GuardSnapshot, settings: RestoreSettings, check: Checker): void {
+  const branch = branchKind(s.pr, settings);
+  if (s.kind === branch || (s.kind === 'protected' && branch !== 'release')) return;
+  const source = s.pr.fromFork ? 'from a fork' : 'from the repository';
+  check.fail(
+    'snapshot.kind',
+    `a ${s.kind} pull request cannot have its head branch (snapshot.pr.headRef, ${source}): the guard's releaseBranch makes it a ${branch} pull request`,
+  );
 }
 
 function records(

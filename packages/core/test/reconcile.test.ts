@@ -123,6 +123,14 @@ describe('reconcile with a stored snapshot', () => {
     expect(step.ignored).toMatch(/already agrees/);
   });
 
+  it('rebuilds a snapshot whose kind its branch does not have (restore rejects it; one handed over in memory loses too)', () => {
+    const forged: GuardSnapshot = { ...stored([]), phase: 'skipped', kind: 'not-release' };
+    expect(() => guard.restore(guard.serialize(forged))).toThrow(/snapshot\.kind/);
+    const step = guard.reconcile(forged, facts());
+    expect(step.snapshot.phase).toBe('prepared');
+    expect(step.snapshot.kind).toBe('release');
+  });
+
   it('asks again for a release GitHub shows no run of, and never beside a live or successful run', () => {
     const snapshot = stored([approve()]);
     const lost = guard.reconcile(snapshot, facts({ approvals: [approval] }));

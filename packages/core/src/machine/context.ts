@@ -197,6 +197,11 @@ export const recordFailure: Update = ({ context, event }) => {
   }
 };
 
+/** The event's run among the finished runs: its outcome came, whether or not it decided anything. */
+export const recordFinishedRun: Update = ({ context, event }) => ({
+  finishedRuns: pushBounded(context.finishedRuns, runIdOf(event) ?? '', LIMITS.finishedRuns),
+});
+
 export const recordAlertedRun: Update = ({ context, event }) => ({
   alertedRuns: pushBounded(context.alertedRuns, runIdOf(event) ?? '', LIMITS.alertedRuns),
 });

@@ -96,11 +96,22 @@ export function releaseFailures(phase: 'approved' | 'releasing') {
   return {
     RELEASE_FAILED: [
       { guard: 'isFailureOfCurrentRun', target: 'failed', actions: ['recordFailure'] },
-      ...ignored(phase),
+      ...ignoredFailure(phase),
     ],
     ARTIFACT_MISSING: [{ guard: 'isForHead', target: 'failed', actions: ['recordFailure'] }, ...ignored(phase)],
     TIMED_OUT: [{ guard: 'isForHead', target: 'failed', actions: ['recordFailure'] }, ...ignored(phase)],
   } as const;
+}
+
+/**
+ * A release run's failure that fails nothing while `phase` (the release already failed, was not asked
+ * for, or succeeded; or the run is not the release under way), ignored as ever but still recorded: a
+ * failure of an unfinished run of the head puts it among the finished runs, so that no later approval
+ * takes it for its release and no late start of it replaces the release under way (reconcile replays
+ * the runs GitHub lists, and relies on that).
+ */
+export function ignoredFailure(phase: Phase) {
+  return ignored(phase).map(({ guard, actions }) => ({ guard, actions: [actions, 'recordOutcome'] as const }));
 }
 
 export function unapprovedRun(phase: Phase) {

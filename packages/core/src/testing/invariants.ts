@@ -4,7 +4,7 @@ import type { Guard, Step } from '../guard.js';
 import { requiredArtifacts } from '../machine.js';
 import type { PullRequest, PullRequestKind } from '../pull-request.js';
 import { branchKind, normalizeLogin } from '../pull-request.js';
-import { restoreSnapshot, serializeSnapshot } from '../serialize.js';
+import { serializeSnapshot } from '../serialize.js';
 import { type GuardSnapshot, LIVE_PHASES, MAX_ENQUEUES } from '../snapshot.js';
 import { STATUS_TEXT, standingStatus } from '../standing-status.js';
 import { shortSha } from '../text.js';
@@ -313,7 +313,7 @@ export class InvariantMonitor {
     // 8. Snapshots round-trip through serialization; 5. they stay bounded.
     if (this.wanted(8) || this.wanted(5)) {
       const text = serializeSnapshot(step.snapshot);
-      const problem = roundTripProblem(text);
+      const problem = roundTripProblem(this.guard, text);
       if (problem) fail(8, problem);
       if (text.length > MAX_SNAPSHOT_LENGTH) fail(5, `snapshot grew to ${text.length} characters`);
     }
@@ -342,18 +342,21 @@ export function checkInvariants(guard: Guard, history: History, options: Monitor
   return violations;
 }
 
-/** Texts already shown to round-trip: searches meet the same snapshot on many edges. */
-const roundTripped = new Set<string>();
+/** Texts already shown to round-trip, by guard (its settings judge the kind): searches meet the same snapshot on many edges. */
+const roundTripped = new WeakMap<Guard, Set<string>>();
 
-function roundTripProblem(text: string): string | undefined {
-  if (roundTripped.has(text)) return undefined;
+/** Whether `text` restores through the guard's own `restore` and serializes back to itself. */
+function roundTripProblem(guard: Guard, text: string): string | undefined {
+  const known = roundTripped.get(guard) ?? new Set<string>();
+  if (known.has(text)) return undefined;
   try {
-    if (serializeSnapshot(restoreSnapshot(text)) !== text) return 'serialize(restore(t)) !== t';
+    if (serializeSnapshot(guard.restore(text)) !== text) return 'serialize(restore(t)) !== t';
   } catch (error) {
     return `restore(serialize(snapshot)) failed: ${(error as Error).message}`;
   }
-  if (roundTripped.size >= 20_000) roundTripped.clear();
-  roundTripped.add(text);
+  if (known.size >= 20_000) known.clear();
+  known.add(text);
+  roundTripped.set(guard, known);
   return undefined;
 }
 

@@ -437,6 +437,59 @@ function returnsOr<T>(ErrorClass: InputErrorClass, run: () => T): T | undefined 
   }
 }
 
+/**
+ * Forged snapshots (a base snapshot with up to three fields set to anything or removed, its checksum
+ * recomputed) that `guard.restore` accepts are ones the guard can run on: any event gives a snapshot
+ * that restores again.
+ */
+function assertForgedSnapshotsRun(parameters: fc.Parameters<[string, GuardEvent]>): void {
+  const paths = (value: unknown, prefix = ''): string[] =>
+    typeof value === 'object' && value !== null
+      ? Object.entries(value).flatMap(([key, entry]) => {
+          const path = prefix ? `${prefix}.${key}` : key;
+          return [path, ...paths(entry, path)];
+        })
+      : [];
+  const forged = fc
+    .constantFrom(...FROZEN)
+    .chain((base) => {
+      const document = JSON.parse(guard.serialize(base)) as { snapshot: Record<string, unknown> };
+      const value = fc.oneof(
+        fc.jsonValue({ maxDepth: 2 }),
+        hostileText,
+        fc.constantFrom(SHA, OTHER, 'released', 'merged', 'release', 'succeeded', 'requested', '7', 1, 0, -1),
+      );
+      return fc.tuple(
+        fc.constant(document),
+        fc.array(fc.tuple(fc.constantFrom(...paths(document.snapshot)), fc.option(value, { nil: undefined })), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+      );
+    })
+    .map(([document, edits]) => {
+      const copy = structuredClone(document);
+      for (const [path, value] of edits) {
+        if (value === undefined) deletePath(copy.snapshot, path);
+        else setPath(copy.snapshot, path, value);
+      }
+      const body = JSON.stringify(copy.snapshot);
+      return `{"schema":"release-guard/snapshot","version":1,"checksum":"${checksum(body)}","snapshot":${body}}`;
+    });
+  fc.assert(
+    fc.property(forged, guardEvent({ queue: true }), (text, event) => {
+      const restored = returnsOr(GuardStateError, () => guard.restore(text));
+      if (restored === undefined) return;
+      deepFreeze(restored);
+      expect(guard.restore(guard.serialize(restored))).toEqual(restored);
+      expect(() => renderTimeline(restored)).not.toThrow();
+      const step = guard.next(restored, event);
+      expect(guard.restore(guard.serialize(step.snapshot))).toEqual(step.snapshot);
+    }),
+    parameters,
+  );
+}
+
 describe('fuzzing the trust boundaries with fast-check', () => {
   it('parseEvent: anything is an event or a GuardEventError', () => {
     fc.assert(
@@ -575,51 +628,12 @@ describe('fuzzing the trust boundaries with fast-check', () => {
   });
 
   it('guard.restore: a forged snapshot with a recomputed checksum that restores is one the guard can run on', () => {
-    const paths = (value: unknown, prefix = ''): string[] =>
-      typeof value === 'object' && value !== null
-        ? Object.entries(value).flatMap(([key, entry]) => {
-            const path = prefix ? `${prefix}.${key}` : key;
-            return [path, ...paths(entry, path)];
-          })
-        : [];
-    const forged = fc
-      .constantFrom(...FROZEN)
-      .chain((base) => {
-        const document = JSON.parse(guard.serialize(base)) as { snapshot: Record<string, unknown> };
-        const value = fc.oneof(
-          fc.jsonValue({ maxDepth: 2 }),
-          hostileText,
-          fc.constantFrom(SHA, OTHER, 'released', 'merged', 'release', 'succeeded', 'requested', '7', 1, 0, -1),
-        );
-        return fc.tuple(
-          fc.constant(document),
-          fc.array(fc.tuple(fc.constantFrom(...paths(document.snapshot)), fc.option(value, { nil: undefined })), {
-            minLength: 1,
-            maxLength: 3,
-          }),
-        );
-      })
-      .map(([document, edits]) => {
-        const copy = structuredClone(document);
-        for (const [path, value] of edits) {
-          if (value === undefined) deletePath(copy.snapshot, path);
-          else setPath(copy.snapshot, path, value);
-        }
-        const body = JSON.stringify(copy.snapshot);
-        return `{"schema":"release-guard/snapshot","version":1,"checksum":"${checksum(body)}","snapshot":${body}}`;
-      });
-    fc.assert(
-      fc.property(forged, guardEvent({ queue: true }), (text, event) => {
-        const restored = returnsOr(GuardStateError, () => guard.restore(text));
-        if (restored === undefined) return;
-        deepFreeze(restored);
-        expect(guard.restore(guard.serialize(restored))).toEqual(restored);
-        expect(() => renderTimeline(restored)).not.toThrow();
-        const step = guard.next(restored, event);
-        expect(guard.restore(guard.serialize(step.snapshot))).toEqual(step.snapshot);
-      }),
-      RUNS,
-    );
+    assertForgedSnapshotsRun(RUNS);
+  });
+
+  it('guard.restore: seed 31337 forged a release pull request on a branch that is not a release branch', () => {
+    // Restored, its head change recognised the branch again (not a release) and kept a release phase.
+    assertForgedSnapshotsRun({ seed: 31337, path: '11:3:1:1:1:1', endOnFailure: true });
   });
 
   it('guard.reconcile: anything as facts is a step or a GuardEventError, and the stored snapshot is untouched', () => {

@@ -14,7 +14,7 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { releasePr } from '../support/fixtures.js';
-import { guard, RUNS, releasePleaseGuard } from '../support/property-cases.js';
+import { guard, RUNS, releasePleaseGuard, SEED } from '../support/property-cases.js';
 import { unobservable } from '../support/unobservable.js';
 
 const pr = releasePr();
@@ -111,7 +111,7 @@ function assertConvergence(
       // a merged snapshot is final, its violation stays.
       if (stored.phase !== 'merged') expect(got.violations).toEqual(whole.violations);
     }),
-    { numRuns: RUNS },
+    { numRuns: RUNS, ...SEED },
   );
 }
 
@@ -166,5 +166,39 @@ describe('convergence: reconcile once with the true facts after lost, duplicated
     assertConvergence(figures, true);
     console.info(figures.report('convergence (all)'));
     expect(figures.runs).toBe(RUNS);
+  });
+});
+
+describe('convergence: histories found by seed hunting, replayed', () => {
+  const approval = (n: number): GuardEvent => ({
+    type: 'APPROVED',
+    sha: pr.headSha,
+    reviewId: `review-${n}`,
+    reviewer: `reviewer-${n}`,
+    authorized: true,
+  });
+
+  it('a release run that fails while the release already failed stays finished: no reconcile adopts it again', () => {
+    const events: GuardEvent[] = [
+      approval(1),
+      { type: 'RELEASE_STARTED', sha: pr.headSha, runId: 'run-1' },
+      // The last approval withdrawn fails the release while its run still runs; the run fails later.
+      { type: 'APPROVAL_DISMISSED', reviewId: 'review-1', reviewer: 'reviewer-1' },
+      { type: 'RELEASE_FAILED', sha: pr.headSha, runId: 'run-1', reason: 'job failed' },
+      // A new approval asks for a new release: the whole history ends approved.
+      approval(2),
+    ];
+    const history = runEvents(guard, pr, events);
+    const whole = history.deliveries.at(-1)?.step.snapshot as GuardSnapshot;
+    expect(whole.phase).toBe('approved');
+    const written = [...history.start.effects, ...history.deliveries.flatMap((d) => d.step.effects)];
+    const facts = factsOf(pr, events, written);
+    const step = guard.reconcile(whole, facts);
+    expect(step.snapshot.phase).toBe('approved');
+    expect(standingOn(step.snapshot.headSha, facts, step.effects)?.state).toBe(
+      standingStatus(whole, guard.settings.statusContext)?.state,
+    );
+    // The cause: the failure, ignored while failed, is the run's outcome all the same.
+    expect(whole.finishedRuns).toContain('run-1');
   });
 });

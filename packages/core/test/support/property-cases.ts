@@ -12,6 +12,8 @@ import { releasePr, SEED_CONFIG, seedGuard } from './fixtures.js';
 
 /** At least 1,000 runs per invariant; `PROPERTY_RUNS` raises it for a longer local hunt. */
 export const RUNS = Math.max(1000, Number(process.env.PROPERTY_RUNS ?? 0));
+/** `PROPERTY_SEED` fixes fast-check's seed for a hunt over seeds (`PROPERTY_SEED=159 pnpm vitest run ...`). */
+export const SEED: { seed?: number } = process.env.PROPERTY_SEED ? { seed: Number(process.env.PROPERTY_SEED) } : {};
 
 export const guard = seedGuard();
 
