@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ActionResult } from '../src/api.js';
-import { doctorRepository, guardYaml, releaseYaml } from './support/doctor-repository.js';
+import { CHECK_RUN_PERMISSIONS, doctorRepository, guardYaml, releaseYaml } from './support/doctor-repository.js';
 import { RELEASE_WORKFLOW, SHA, useEmulators } from './support/emulators.js';
 
 const emulators = useEmulators();
@@ -219,21 +219,21 @@ describe('doctor', () => {
     );
   });
 
-  it('in check-run mode, requires the check pinned to an app, and the guard jobs to write checks', async () => {
-    const checkRuns = 'checks: write\n      pull-requests: write\n      actions: write\n      contents: read';
+  it("in check-run mode, requires the check pinned to the guard's own App, and the guard jobs to write checks", async () => {
     const pinned = doctorRepository(emulators, ({ control, full }) => {
-      control.addRuleset(full, { name: 'pinned', requiredChecks: [{ context: 'release', integrationId: 15368 }] });
+      control.addRuleset(full, { name: 'pinned', requiredChecks: [{ context: 'release', integrationId: 424242 }] });
       control.setFile(full, {
         ref: 'main',
         path: '.github/workflows/release-guard.yaml',
-        content: guardYaml(checkRuns),
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
+        content: guardYaml(CHECK_RUN_PERMISSIONS, '${{ steps.app.outputs.token }}'),
       });
     });
     pinned.control.setRulesetEnforcement(pinned.full, pinned.ruleset, 'disabled');
-    const result = await pinned.doctor({ 'status-kind': 'check-run' });
+    const result = await pinned.doctor({ 'status-kind': 'check-run', 'guard-app-id': '424242' });
     expect(result.failures).toEqual([]);
     expect(findings(result, 'required-status')[0]?.message).toBe(
-      '`release` is required on main by ruleset "pinned" (pinned to app 15368)',
+      '`release` is required on main by ruleset "pinned" (pinned to app 424242)',
     );
     const unpinned = await doctorRepository(emulators).doctor({ 'status-kind': 'check-run' });
     expect(failing(unpinned)).toEqual(['required-status', 'permissions']);

@@ -7,6 +7,7 @@ import { type GuardSettings, globToRegExp, PRESETS, type Preset, shortSha } from
 import { appSlugOf } from '@release-guard/github-adapter';
 import { attempt, type DoctorScope, refusal } from './read.js';
 import type { Finding } from './report.js';
+import { GITHUB_ACTIONS_APP } from './required-status.js';
 
 /** The fields of a REST pull request doctor reads. */
 export interface PullRequestSummary {
@@ -198,7 +199,8 @@ export async function guardAppId(scope: DoctorScope, heads: readonly string[]): 
   for (const sha of heads.slice(0, 5)) {
     const { data } = await scope.octokit.rest.checks.listForRef({ ...scope.repo, ref: sha, check_name: scope.context });
     const own = data.check_runs.find((r) => apps.has(r.app?.slug ?? ''));
-    if (own?.app) return own.app.id;
+    // The workflow token's check runs are GitHub Actions', whose id GitHub gives as GITHUB_ACTIONS_APP.
+    if (own?.app) return own.app.slug === 'github-actions' ? GITHUB_ACTIONS_APP : own.app.id;
   }
   return undefined;
 }

@@ -14,11 +14,20 @@ export function releaseYaml(options: { runName?: string; inputs?: string[] } = {
   return `name: release\nrun-name: ${options.runName ?? RELEASE_RUN_NAME}\non:\n  workflow_dispatch:\n    inputs:\n${inputs}jobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo build\n`;
 }
 
-/** The guard workflow of the Quick start, with the permissions its job needs (or `permissions`). */
+/** The permissions of a guard job in check-run mode. */
+export const CHECK_RUN_PERMISSIONS =
+  'checks: write\n      pull-requests: write\n      actions: write\n      contents: read';
+
+/**
+ * The guard workflow of the Quick start, with the permissions its job needs (or `permissions`), and the
+ * workflow's token unless `token` gives the guard step another (an App's: `${{ steps.app.outputs.token }}`).
+ */
 export function guardYaml(
   permissions = 'statuses: write\n      pull-requests: write\n      actions: write\n      contents: read',
+  token?: string,
 ): string {
-  return `name: release-guard\non:\n  pull_request_target:\n    types: [opened, reopened, synchronize, closed]\npermissions: {}\njobs:\n  guard:\n    runs-on: ubuntu-latest\n    permissions:\n      ${permissions}\n    steps:\n      - uses: release-guard/action@v1\n        with:\n          release-workflow: release.yaml\n`;
+  const given = token === undefined ? '' : `\n          token: ${token}`;
+  return `name: release-guard\non:\n  pull_request_target:\n    types: [opened, reopened, synchronize, closed]\npermissions: {}\njobs:\n  guard:\n    runs-on: ubuntu-latest\n    permissions:\n      ${permissions}\n    steps:\n      - uses: release-guard/action@v1\n        with:${given}\n          release-workflow: release.yaml\n`;
 }
 
 export interface DoctorRepository {
