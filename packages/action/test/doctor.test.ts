@@ -180,6 +180,32 @@ describe('doctor', () => {
     );
   });
 
+  it('passes a required merge queue only when it merges no entry whose own group failed (grouping ALLGREEN)', async () => {
+    const allGreen = doctorRepository(emulators, ({ control, full }) => {
+      control.requireMergeQueue(full, 'main', { grouping_strategy: 'ALLGREEN' });
+    });
+    const handled = await allGreen.doctor();
+    expect(handled.failures).toEqual([]);
+    expect(findings(handled, 'release-pull-requests').at(-1)).toEqual({
+      status: 'pass',
+      message:
+        'a merge queue is required on main, merging only entries whose own group passed (grouping ALLGREEN): handled, the guard merges release pull requests through it',
+    });
+
+    const headGreen = doctorRepository(emulators, ({ control, full }) => {
+      control.requireMergeQueue(full, 'main', { grouping_strategy: 'HEADGREEN' });
+    });
+    const result = await headGreen.doctor();
+    expect(failing(result)).toEqual(['release-pull-requests']);
+    const queue = findings(result, 'release-pull-requests').find((f) => /merge queue/.test(f.message));
+    expect(queue).toEqual({
+      status: 'fail',
+      message:
+        'the merge queue of ruleset "merge queue main" on main merges entries whose own group failed (grouping_strategy HEADGREEN, "Only merge non-failing pull requests" off): a release pull request whose group got the guard\'s failure merges together with a later group that passes',
+      fix: 'turn on "Only merge non-failing pull requests" in the merge queue rule of ruleset "merge queue main" (grouping_strategy: ALLGREEN)',
+    });
+  });
+
   it('fails on a bypass: a rule suite that bypassed main, a release merged without the guard’s success', async () => {
     const repo = doctorRepository(emulators, ({ control, full }) => {
       control.addRuleSuite(full, { branch: 'main', actor: 'weaveworks', result: 'bypass', afterSha: SHA_C });

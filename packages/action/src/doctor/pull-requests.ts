@@ -7,7 +7,7 @@ import { type GuardSettings, globToRegExp, PRESETS, type Preset, shortSha } from
 import { appSlugOf } from '@release-guard/github-adapter';
 import { attempt, type DoctorScope, refusal } from './read.js';
 import type { Finding } from './report.js';
-import { GITHUB_ACTIONS_APP } from './required-status.js';
+import { GITHUB_ACTIONS_APP, type MergeQueueRule } from './required-status.js';
 
 /** The fields of a REST pull request doctor reads. */
 export interface PullRequestSummary {
@@ -58,7 +58,7 @@ export async function releaseRecognition(
   settings: Pick<GuardSettings, 'releaseBranch' | 'protectedPaths'>,
   releaseBranch: string,
   open: PullRequestSummary[],
-  mergeQueue: boolean,
+  mergeQueues: readonly MergeQueueRule[],
 ): Promise<Finding[]> {
   const found: Finding[] = [];
   const others = open.filter((pr) => !isRelease(scope, settings, pr) && !fromFork(scope, pr));
@@ -91,13 +91,32 @@ export async function releaseRecognition(
       message: `${open.length} open pull request(s) into ${scope.base}: ${releases} recognised as release pull requests (${releaseBranch}), none that looks like one is left out`,
     });
   }
-  if (mergeQueue) {
-    found.push({
-      status: 'pass',
-      message: `a merge queue is required on ${scope.base}: handled, the guard merges release pull requests through it`,
-    });
-  }
+  found.push(...mergeQueueFindings(scope, mergeQueues));
   return found;
+}
+
+/**
+ * A required merge queue is handled (the guard enqueues its releases and judges each group) only when it
+ * merges no entry whose own group failed: grouping `ALLGREEN`, "Only merge non-failing pull requests".
+ * With `HEADGREEN` a failing entry merges with a later group that passes, so a release whose group got
+ * the guard's `failure` (not approved, released and verified) would merge anyway.
+ */
+export function mergeQueueFindings(scope: DoctorScope, queues: readonly MergeQueueRule[]): Finding[] {
+  if (queues.length === 0) return [];
+  const failing = queues.filter((q) => q.grouping !== 'ALLGREEN');
+  if (failing.length === 0) {
+    return [
+      {
+        status: 'pass',
+        message: `a merge queue is required on ${scope.base}, merging only entries whose own group passed (grouping ALLGREEN): handled, the guard merges release pull requests through it`,
+      },
+    ];
+  }
+  return failing.map((q) => ({
+    status: 'fail',
+    message: `the merge queue of ${q.ruleset} on ${scope.base} merges entries whose own group failed (grouping_strategy ${q.grouping ?? 'not shown'}, "Only merge non-failing pull requests" off): a release pull request whose group got the guard's failure merges together with a later group that passes`,
+    fix: `turn on "Only merge non-failing pull requests" in the merge queue rule of ${q.ruleset} (grouping_strategy: ALLGREEN)`,
+  }));
 }
 
 async function protectedPathOf(scope: DoctorScope, globs: readonly RegExp[], number: number) {

@@ -33,6 +33,13 @@ export interface GuardApp {
   onWorkflowToken: string[];
 }
 
+/** A `merge_queue` rule on the base branch: the ruleset it is in, and how the queue groups its entries. */
+export interface MergeQueueRule {
+  ruleset: string;
+  /** `grouping_strategy`: `ALLGREEN` ("Only merge non-failing pull requests") or `HEADGREEN`; undefined if not shown. */
+  grouping?: string;
+}
+
 /** Where the status is required, and the app a required check is pinned to (null: any source). */
 interface Requirement {
   where: string;
@@ -50,8 +57,8 @@ export interface RequiredStatus {
   pinned: boolean;
   /** Whether a requirement is pinned to the GitHub Actions app ({@link GITHUB_ACTIONS_APP}). */
   actionsPin: boolean;
-  /** Whether the base branch's rules require a merge queue. */
-  mergeQueue: boolean;
+  /** The `merge_queue` rules of the base branch (none: no merge queue is required). */
+  mergeQueues: MergeQueueRule[];
 }
 
 /** The checks of the requirement (check 1) and of the bypass allowances; `guard` matters in check-run mode. */
@@ -127,9 +134,18 @@ export async function requiredStatus(scope: DoctorScope, guard: GuardApp): Promi
   const pinned =
     requirements.length > 0 && requirements.every((r) => r.appId !== null && r.appId !== GITHUB_ACTIONS_APP);
   const actionsPin = requirements.some((r) => r.appId === GITHUB_ACTIONS_APP);
-  const mergeQueue = branchRules.some((r) => r.type === 'merge_queue');
+  const named = new Map((rulesets.ok ? rulesets.data : []).map((r) => [r.id, r.name]));
+  const mergeQueues = branchRules
+    .filter((r) => r.type === 'merge_queue')
+    .map((r) => {
+      const grouping = (r.parameters as { grouping_strategy?: unknown } | undefined)?.grouping_strategy;
+      return {
+        ruleset: `ruleset "${named.get(r.ruleset_id ?? -1) ?? r.ruleset_id ?? 'unknown'}"`,
+        ...(typeof grouping === 'string' ? { grouping } : {}),
+      };
+    });
   const allowed = await allowances(scope, requirements, classic);
-  return { required, allowances: allowed, pinned, actionsPin, mergeQueue };
+  return { required, allowances: allowed, pinned, actionsPin, mergeQueues };
 }
 
 function judgeRequirements(scope: DoctorScope, requirements: Requirement[], guard: GuardApp): Finding[] {
