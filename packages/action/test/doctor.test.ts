@@ -222,6 +222,69 @@ describe('doctor', () => {
     expect(findings(guard, 'bypasses').map((f) => f.status)).toEqual(['note', 'fail']);
   });
 
+  it("notes, and does not crash, when the statuses of a merged release's head are not readable", async () => {
+    const repo = doctorRepository(emulators, ({ control, full }) => {
+      const number = control.openPullRequest(full, { head: { ref: 'releases/v0.9.0', sha: SHA_C } });
+      control.mergeByHand(full, number, 'weaveworks');
+    });
+    const result = await repo.doctor({}, 'guard', { url: /\/statuses/, permission: 'statuses=read' });
+    expect(result.doctor).toBeDefined();
+    expect(findings(result, 'bypasses')).toContainEqual({
+      status: 'note',
+      message:
+        "the statuses of merged release pull requests' heads are not readable with this token (403 Resource not accessible by integration (GitHub asks for statuses=read)): whether the 1 release pull request(s) merged in the last 30 days had the guard's success was not checked; give the doctor job statuses: read",
+    });
+    expect(failing(result)).toEqual([]);
+  });
+
+  it('in check-run mode, notes check runs that are not readable, where the guard succeeded and its app are read', async () => {
+    const repo = doctorRepository(emulators, ({ control, full }) => {
+      const number = control.openPullRequest(full, { head: { ref: 'releases/v0.9.0', sha: SHA_C } });
+      control.mergeByHand(full, number, 'weaveworks');
+    });
+    const refuse = { url: /\/check-runs/, permission: 'checks=read' };
+    const result = await repo.doctor({ 'status-kind': 'check-run' }, 'guard', refuse);
+    expect(findings(result, 'bypasses').map((f) => f.message)).toContainEqual(
+      expect.stringMatching(/^the check runs of merged release pull requests' heads are not readable .*checks: read$/),
+    );
+    expect(findings(result, 'required-status').at(-2)).toEqual({
+      status: 'note',
+      message:
+        "the check runs of release heads are not readable with this token (403 Resource not accessible by integration (GitHub asks for checks=read)): the guard's app was not learned from them; give the doctor job checks: read, or set guard-app-id",
+    });
+  });
+
+  it('fails a doctor job that cannot read the statuses (check runs) it judges merged releases by', async () => {
+    const sweep = (permissions: string) =>
+      `on: schedule\npermissions: {}\njobs:\n  doctor:\n    runs-on: ubuntu-latest\n    permissions:\n      ${permissions}\n    steps:\n      - uses: release-guard/action@v1\n        with:\n          command: doctor\n          release-workflow: release.yaml\n`;
+    const without = doctorRepository(emulators, ({ control, full }) =>
+      control.setFile(full, {
+        ref: 'main',
+        path: '.github/workflows/sweep.yaml',
+        content: sweep('contents: read\n      pull-requests: read\n      actions: read'),
+      }),
+    );
+    const result = await without.doctor();
+    expect(failing(result)).toEqual(['permissions']);
+    expect(findings(result, 'permissions')).toContainEqual({
+      status: 'fail',
+      message: 'job "doctor" of .github/workflows/sweep.yaml runs the guard without statuses: read',
+      fix: "add statuses: read to the job's permissions:",
+    });
+    const checkRuns = await without.doctor({ 'status-kind': 'check-run' });
+    expect(findings(checkRuns, 'permissions').map((f) => f.message)).toContain(
+      'job "doctor" of .github/workflows/sweep.yaml runs the guard without checks: read',
+    );
+    const readable = doctorRepository(emulators, ({ control, full }) =>
+      control.setFile(full, {
+        ref: 'main',
+        path: '.github/workflows/sweep.yaml',
+        content: sweep('contents: read\n      pull-requests: read\n      actions: read\n      statuses: read'),
+      }),
+    );
+    expect((await readable.doctor()).failures).toEqual([]);
+  });
+
   it('fails a guard job without statuses: write, and a job named like the status', async () => {
     const repo = doctorRepository(emulators, ({ control, full }) => {
       control.setFile(full, {

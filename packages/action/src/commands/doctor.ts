@@ -120,8 +120,9 @@ async function guardOf(
 ): Promise<GuardApp> {
   const onToken = onWorkflowToken(files);
   if (given !== undefined) return { id: given, source: 'guard-app-id', onWorkflowToken: onToken };
-  const learned = scope.kind === 'check-run' ? await guardAppId(scope, heads) : undefined;
-  return learned === undefined
-    ? { onWorkflowToken: onToken }
-    : { id: learned, source: 'a check run it posted', onWorkflowToken: onToken };
+  const learned = scope.kind === 'check-run' ? await guardAppId(scope, heads) : {};
+  const unreadable = learned.unreadable === undefined ? {} : { unreadable: learned.unreadable };
+  return learned.id === undefined
+    ? { onWorkflowToken: onToken, ...unreadable }
+    : { id: learned.id, source: 'a check run it posted', onWorkflowToken: onToken };
 }

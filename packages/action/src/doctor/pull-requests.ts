@@ -5,7 +5,7 @@
  */
 import { type GuardSettings, globToRegExp, PRESETS, type Preset, shortSha } from '@release-guard/core';
 import { appSlugOf } from '@release-guard/github-adapter';
-import { attempt, type DoctorScope, refusal } from './read.js';
+import { attempt, type DoctorScope, type Read, refusal } from './read.js';
 import type { Finding } from './report.js';
 import { GITHUB_ACTIONS_APP, type MergeQueueRule } from './required-status.js';
 
@@ -165,7 +165,15 @@ export async function bypasses(
     .filter((pr) => pr.merged_at && Date.parse(pr.merged_at) >= since && isRelease(scope, settings, pr))
     .slice(0, 20);
   for (const pr of merged) {
-    if (await guardSucceeded(scope, pr.head.sha)) continue;
+    const succeeded = await guardSucceeded(scope, pr.head.sha);
+    if (!succeeded.ok) {
+      found.push({
+        status: 'note',
+        message: `the ${scope.kind === 'check-run' ? 'check runs' : 'statuses'} of merged release pull requests' heads are not readable with this token (${refusal(succeeded)}): whether the ${merged.length} release pull request(s) merged in the last 30 days had the guard's success was not checked; give the doctor job ${readOf(scope)}`,
+      });
+      break;
+    }
+    if (succeeded.data) continue;
     const { data } = await scope.octokit.rest.pulls.get({ ...scope.repo, pull_number: pr.number });
     const by = data.merged_by;
     found.push({
@@ -190,36 +198,61 @@ function guardWriters(scope: DoctorScope) {
   return { logins, apps };
 }
 
-async function guardSucceeded(scope: DoctorScope, sha: string): Promise<boolean> {
-  const { logins, apps } = guardWriters(scope);
-  if (scope.kind === 'check-run') {
-    const { data } = await scope.octokit.rest.checks.listForRef({
-      ...scope.repo,
-      ref: sha,
-      check_name: scope.context,
-      filter: 'all',
-      per_page: 100,
-    });
-    return data.check_runs.some((r) => r.conclusion === 'success' && apps.has(r.app?.slug ?? ''));
-  }
-  const statuses = await scope.octokit.paginate(scope.octokit.rest.repos.listCommitStatusesForRef, {
-    ...scope.repo,
-    ref: sha,
-    per_page: 100,
-  });
-  return statuses.some(
-    (s) => s.context === scope.context && s.state === 'success' && logins.has(s.creator?.login ?? ''),
-  );
+/** The permission doctor reads the guard's verdicts on commits with: `statuses: read`, or `checks: read`. */
+export function readOf(scope: Pick<DoctorScope, 'kind'>): string {
+  return scope.kind === 'check-run' ? 'checks: read' : 'statuses: read';
 }
 
-/** The guard's app id, from a check run of the status context it wrote on one of `heads`; undefined when none is found. */
-export async function guardAppId(scope: DoctorScope, heads: readonly string[]): Promise<number | undefined> {
+/** Whether `sha` had the guard's success, or why its statuses (check runs) could not be read. */
+async function guardSucceeded(scope: DoctorScope, sha: string): Promise<Read<boolean>> {
+  const { logins, apps } = guardWriters(scope);
+  if (scope.kind === 'check-run') {
+    const read = await attempt(() =>
+      scope.octokit.rest.checks.listForRef({
+        ...scope.repo,
+        ref: sha,
+        check_name: scope.context,
+        filter: 'all',
+        per_page: 100,
+      }),
+    );
+    if (!read.ok) return read;
+    return {
+      ...read,
+      data: read.data.check_runs.some((r) => r.conclusion === 'success' && apps.has(r.app?.slug ?? '')),
+    };
+  }
+  const read = await attempt(async () => ({
+    data: await scope.octokit.paginate(scope.octokit.rest.repos.listCommitStatusesForRef, {
+      ...scope.repo,
+      ref: sha,
+      per_page: 100,
+    }),
+  }));
+  if (!read.ok) return read;
+  const success = read.data.some(
+    (s) => s.context === scope.context && s.state === 'success' && logins.has(s.creator?.login ?? ''),
+  );
+  return { ...read, data: success };
+}
+
+/**
+ * The guard's app id, from a check run of the status context it wrote on one of `heads` (`id` undefined
+ * when none is found), or why the check runs could not be read (`unreadable`).
+ */
+export async function guardAppId(
+  scope: DoctorScope,
+  heads: readonly string[],
+): Promise<{ id?: number; unreadable?: string }> {
   const { apps } = guardWriters(scope);
   for (const sha of heads.slice(0, 5)) {
-    const { data } = await scope.octokit.rest.checks.listForRef({ ...scope.repo, ref: sha, check_name: scope.context });
-    const own = data.check_runs.find((r) => apps.has(r.app?.slug ?? ''));
+    const read = await attempt(() =>
+      scope.octokit.rest.checks.listForRef({ ...scope.repo, ref: sha, check_name: scope.context }),
+    );
+    if (!read.ok) return { unreadable: refusal(read) };
+    const own = read.data.check_runs.find((r) => apps.has(r.app?.slug ?? ''));
     // The workflow token's check runs are GitHub Actions', whose id GitHub gives as GITHUB_ACTIONS_APP.
-    if (own?.app) return own.app.slug === 'github-actions' ? GITHUB_ACTIONS_APP : own.app.id;
+    if (own?.app) return { id: own.app.slug === 'github-actions' ? GITHUB_ACTIONS_APP : own.app.id };
   }
-  return undefined;
+  return {};
 }

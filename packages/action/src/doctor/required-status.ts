@@ -31,6 +31,8 @@ export interface GuardApp {
   source?: string;
   /** The guard jobs (`job "guard" of <path>`) that post with the workflow's `GITHUB_TOKEN`, as GitHub Actions. */
   onWorkflowToken: string[];
+  /** Why the check runs of release heads, which `id` is learned from, could not be read (a refusal). */
+  unreadable?: string;
 }
 
 /** A `merge_queue` rule on the base branch: the ruleset it is in, and how the queue groups its entries. */
@@ -152,7 +154,16 @@ function judgeRequirements(scope: DoctorScope, requirements: Requirement[], guar
   const where = requirements.map((r) => `${r.where}${r.appId === null ? '' : ` (pinned to app ${r.appId})`}`);
   const required = `\`${scope.context}\` is required on ${scope.base} by ${where.join(' and ')}`;
   if (scope.kind !== 'check-run') return [{ status: 'pass', message: required }];
-  return [judgePin(scope, requirements, guard, required), ...workflowTokenFindings(scope, guard)];
+  const notes: Finding[] =
+    guard.unreadable === undefined
+      ? []
+      : [
+          {
+            status: 'note',
+            message: `the check runs of release heads are not readable with this token (${guard.unreadable}): the guard's app was not learned from them; give the doctor job checks: read, or set guard-app-id`,
+          },
+        ];
+  return [judgePin(scope, requirements, guard, required), ...workflowTokenFindings(scope, guard), ...notes];
 }
 
 /**

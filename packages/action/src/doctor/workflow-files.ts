@@ -71,12 +71,18 @@ const LEVELS: readonly Level[] = ['none', 'read', 'write'];
 
 /**
  * The permissions a guard job needs for its command and inputs: statuses (or checks), pull requests,
- * actions to dispatch, contents to read, packages for an artifact on ghcr.io.
+ * actions to dispatch, contents to read, packages for an artifact on ghcr.io. A doctor job reads them
+ * all, the guard's statuses (or check runs) on merged release heads included.
  */
 function needs(scope: DoctorScope, step: Record<string, unknown>): Record<string, Level> {
   const inputs = (step.with ?? {}) as Record<string, unknown>;
   const command = String(inputs.command ?? 'auto');
-  if (command === 'doctor') return { contents: 'read', 'pull-requests': 'read', actions: 'read' };
+  if (command === 'doctor') {
+    // The guard's verdicts on the heads of merged release pull requests: its statuses, or its check runs.
+    const kind = inputs['status-kind'] === undefined ? scope.kind : String(inputs['status-kind']);
+    const verdicts = kind === 'check-run' ? 'checks' : 'statuses';
+    return { contents: 'read', 'pull-requests': 'read', actions: 'read', [verdicts]: 'read' };
+  }
   const needed: Record<string, Level> = { contents: 'read' };
   if (/ghcr\.io/.test(String(inputs.artifacts ?? ''))) needed.packages = 'read';
   if (command === 'gate') return needed;

@@ -30,14 +30,40 @@ export function guardYaml(
   return `name: release-guard\non:\n  pull_request_target:\n    types: [opened, reopened, synchronize, closed]\npermissions: {}\njobs:\n  guard:\n    runs-on: ubuntu-latest\n    permissions:\n      ${permissions}\n    steps:\n      - uses: release-guard/action@v1\n        with:${given}\n          release-workflow: release.yaml\n`;
 }
 
+/** Requests GitHub refuses (403) for want of a permission, as `x-accepted-github-permissions` names it. */
+export interface Refusal {
+  url: RegExp;
+  permission: string;
+}
+
+/** An octokit for `token` against the emulator, refusing what `refuse` matches. */
+function octokitFor(emulators: Emulators, token: string, refuse?: Refusal) {
+  const octokit = createOctokit({ token, baseUrl: emulators.github.url, throttle: false, retries: 0 });
+  if (refuse) {
+    octokit.hook.wrap('request', async (request, options) => {
+      if (refuse.url.test(String(options.url))) {
+        throw Object.assign(new Error('Resource not accessible by integration'), {
+          status: 403,
+          response: { headers: { 'x-accepted-github-permissions': refuse.permission } },
+        });
+      }
+      return request(options);
+    });
+  }
+  return octokit;
+}
+
 export interface DoctorRepository {
   control: GitHubControl;
   full: string;
   name: string;
   /** The id of the ruleset that requires `release`. */
   ruleset: number;
-  /** Runs `doctor` through the action's `run`, with the guard's token (default) or another. */
-  doctor(inputs?: Record<string, string>, token?: string): Promise<ActionResult>;
+  /**
+   * Runs `doctor` through the action's `run`, with the guard's token (default) or another; `refuse`
+   * answers every request whose URL it matches 403, as GitHub answers a token without `permission`.
+   */
+  doctor(inputs?: Record<string, string>, token?: string, refuse?: Refusal): Promise<ActionResult>;
 }
 
 /**
@@ -63,7 +89,7 @@ export function doctorRepository(
   control.setFile(full, { ref: 'main', path: '.github/workflows/release-guard.yaml', content: guardYaml() });
   control.openPullRequest(full, { head: { ref: 'releases/v1.0.0', sha: SHA.a }, title: 'Release v1.0.0' });
   alter({ control, full });
-  const doctor = (inputs: Record<string, string> = {}, token = 'guard') =>
+  const doctor = (inputs: Record<string, string> = {}, token = 'guard', refuse?: Refusal) =>
     run(
       parseInputs({
         INPUT_TOKEN: token,
@@ -72,7 +98,7 @@ export function doctorRepository(
         ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
       }),
       { eventName: '', payload: null, repository: { owner: 'weaveworks', repo: name } },
-      { octokit: createOctokit({ token, baseUrl: emulators.github.url, throttle: false, retries: 0 }) },
+      { octokit: octokitFor(emulators, token, refuse) },
       quiet,
     );
   return { control, full, name, ruleset, doctor };
