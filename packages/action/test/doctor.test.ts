@@ -142,6 +142,54 @@ describe('doctor', () => {
     });
   });
 
+  it("fails a run-name whose marker is not at its start: the guard job's if: keeps runs by startsWith", async () => {
+    const late = doctorRepository(emulators, ({ control, full }) =>
+      control.setFile(full, {
+        ref: 'main',
+        path: RELEASE_WORKFLOW,
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
+        content: releaseYaml({ runName: '"Release: release-guard ${{ inputs.sha }} ${{ inputs.version }}"' }),
+      }),
+    );
+    const result = await late.doctor();
+    expect(failing(result)).toEqual(['release-workflow']);
+    expect(findings(result, 'release-workflow')).toEqual([
+      {
+        status: 'fail',
+        message:
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
+          'the run-name of .github/workflows/release.yaml ("Release: release-guard ${{ inputs.sha }} ${{ inputs.version }}") carries the marker, but not at its start: the guard job keeps release runs whose name starts with it (startsWith(github.event.workflow_run.display_title, \'release-guard \')), so it never hears of these runs',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
+        fix: 'set run-name: release-guard ${{ inputs.sha }} ${{ inputs.version }}, the marker first',
+      },
+    ]);
+  });
+
+  it("warns when the guard workflow's workflow_run names another workflow than the release workflow's name", async () => {
+    const subscribed = (names: string) =>
+      doctorRepository(emulators, ({ control, full }) =>
+        control.setFile(full, {
+          ref: 'main',
+          path: '.github/workflows/release-guard.yaml',
+          content: guardYaml().replace(
+            '  pull_request_target:',
+            `  workflow_run:\n    workflows: ${names}\n    types: [requested, completed]\n  pull_request_target:`,
+          ),
+        }),
+      );
+    const renamed = await subscribed('[Release]').doctor();
+    expect(renamed.failures).toEqual([]);
+    expect(findings(renamed, 'release-workflow')).toEqual([
+      {
+        status: 'warn',
+        message:
+          '.github/workflows/release-guard.yaml runs the guard on workflow_run of "Release", not of the release workflow, whose name is "release": GitHub never delivers its runs there, and the guard learns their outcome only at the next sweep',
+        fix: 'list "release" in on.workflow_run.workflows of .github/workflows/release-guard.yaml',
+      },
+    ]);
+    expect(findings(await subscribed('[release]').doctor(), 'release-workflow')[0]?.status).toBe('pass');
+  });
+
   it("fails on weave-gitops's failure: a release-please pull request the default preset does not match", async () => {
     const repo = doctorRepository(emulators, ({ control, full }) =>
       control.openPullRequest(full, {

@@ -77,7 +77,7 @@ export async function doctor({ inputs, context, clients, log }: CommandDeps): Pr
       effective: false,
       checks: [
         check('required-status', required.required),
-        check('release-workflow', await releaseWorkflow(scope, inputs.release.workflow)),
+        check('release-workflow', await releaseWorkflow(scope, inputs.release.workflow, files.files)),
         check(
           'release-pull-requests',
           pulls.ok ? await releaseRecognition(scope, settings, releaseBranch, open, required.mergeQueues) : unreadable,

@@ -41,6 +41,14 @@ export function parseWorkflow(text: string): WorkflowFile['yaml'] {
   }
 }
 
+/** A workflow's `on:` as a map of event to its configuration (null for `on: push`, `on: [push]`). */
+export function triggersOf(yaml: Record<string, unknown>): Record<string, unknown> {
+  const on = yaml.on;
+  if (typeof on === 'string') return { [on]: null };
+  if (Array.isArray(on)) return Object.fromEntries(on.map((t) => [String(t), null]));
+  return on && typeof on === 'object' ? (on as Record<string, unknown>) : {};
+}
+
 /** The workflow files of the base branch (at most 50), or a note saying why they could not be listed. */
 export async function workflowFiles(
   scope: DoctorScope,
@@ -139,6 +147,26 @@ export function onWorkflowToken(files: WorkflowFile[]): string[] {
     .filter(({ guard }) => guard && String(inputsOf(guard).command ?? 'auto') !== 'doctor')
     .filter(({ guard }) => WORKFLOW_TOKEN.test(String(inputsOf(guard ?? {}).token ?? '').trim()))
     .map(({ path, key }) => `job "${key}" of ${path}`);
+}
+
+/**
+ * The workflow files with a job that runs the guard (any command but `doctor`) and a `workflow_run`
+ * trigger, with the workflows it names (`on.workflow_run.workflows`).
+ */
+export function guardWorkflowRuns(files: WorkflowFile[]): { path: string; workflows: string[] }[] {
+  const guarded = new Set(
+    jobsOf(files)
+      .filter(({ guard }) => guard && String(inputsOf(guard).command ?? 'auto') !== 'doctor')
+      .map(({ path }) => path),
+  );
+  return files.flatMap((file) => {
+    if ('error' in file.yaml || !guarded.has(file.path)) return [];
+    const triggers = triggersOf(file.yaml);
+    if (!Object.hasOwn(triggers, 'workflow_run')) return [];
+    const named = (triggers.workflow_run as { workflows?: unknown } | null)?.workflows;
+    const workflows = Array.isArray(named) ? named.map(String) : typeof named === 'string' ? [named] : [];
+    return [{ path: file.path, workflows }];
+  });
 }
 
 function inputsOf(step: Record<string, unknown>): Record<string, unknown> {
