@@ -228,11 +228,30 @@ describe('doctor', () => {
     );
   });
 
-  it('passes a required merge queue only when it merges no entry whose own group failed (grouping ALLGREEN)', async () => {
+  it('passes a required merge queue only when it merges no entry whose own group failed (grouping ALLGREEN) and the check is pinned', async () => {
     const allGreen = doctorRepository(emulators, ({ control, full }) => {
       control.requireMergeQueue(full, 'main', { grouping_strategy: 'ALLGREEN' });
     });
-    const handled = await allGreen.doctor();
+    const unpinned = await allGreen.doctor();
+    expect(unpinned.failures).toEqual([]);
+    expect(findings(unpinned, 'release-pull-requests').at(-1)).toMatchObject({
+      status: 'warn',
+      message: expect.stringContaining(
+        "is not pinned to the guard's own App: a group is judged once, and anyone with statuses: write can post success on its commit before the guard's verdict",
+      ),
+    });
+    const pinned = doctorRepository(emulators, ({ control, full }) => {
+      control.requireMergeQueue(full, 'main', { grouping_strategy: 'ALLGREEN' });
+      control.addRuleset(full, { name: 'pinned', requiredChecks: [{ context: 'release', integrationId: 424242 }] });
+      control.setFile(full, {
+        ref: 'main',
+        path: '.github/workflows/release-guard.yaml',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
+        content: guardYaml(CHECK_RUN_PERMISSIONS, '${{ steps.app.outputs.token }}'),
+      });
+    });
+    pinned.control.setRulesetEnforcement(pinned.full, pinned.ruleset, 'disabled');
+    const handled = await pinned.doctor({ 'status-kind': 'check-run', 'guard-app-id': '424242' });
     expect(handled.failures).toEqual([]);
     expect(findings(handled, 'release-pull-requests').at(-1)).toEqual({
       status: 'pass',

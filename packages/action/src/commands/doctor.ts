@@ -80,7 +80,7 @@ export async function doctor({ inputs, context, clients, log }: CommandDeps): Pr
         check('release-workflow', await releaseWorkflow(scope, inputs.release.workflow, files.files)),
         check(
           'release-pull-requests',
-          pulls.ok ? await releaseRecognition(scope, settings, releaseBranch, open, required.mergeQueues) : unreadable,
+          pulls.ok ? await releaseRecognition(scope, settings, releaseBranch, open, required) : unreadable,
         ),
         check('bypasses', await bypasses(scope, settings, closed, now)),
         check('permissions', permissions),

@@ -58,7 +58,7 @@ export async function releaseRecognition(
   settings: Pick<GuardSettings, 'releaseBranch' | 'protectedPaths'>,
   releaseBranch: string,
   open: PullRequestSummary[],
-  mergeQueues: readonly MergeQueueRule[],
+  queue: { mergeQueues: readonly MergeQueueRule[]; pinned: boolean },
 ): Promise<Finding[]> {
   const found: Finding[] = [];
   const others = open.filter((pr) => !isRelease(scope, settings, pr) && !fromFork(scope, pr));
@@ -91,7 +91,7 @@ export async function releaseRecognition(
       message: `${open.length} open pull request(s) into ${scope.base}: ${releases} recognised as release pull requests (${releaseBranch}), none that looks like one is left out`,
     });
   }
-  found.push(...mergeQueueFindings(scope, mergeQueues));
+  found.push(...mergeQueueFindings(scope, queue.mergeQueues, queue.pinned));
   return found;
 }
 
@@ -99,11 +99,22 @@ export async function releaseRecognition(
  * A required merge queue is handled (the guard enqueues its releases and judges each group) only when it
  * merges no entry whose own group failed: grouping `ALLGREEN`, "Only merge non-failing pull requests".
  * With `HEADGREEN` a failing entry merges with a later group that passes, so a release whose group got
- * the guard's `failure` (not approved, released and verified) would merge anyway.
+ * the guard's `failure` (not approved, released and verified) would merge anyway. A group is judged once:
+ * unless the requirement is `pinned` to an app (not GitHub Actions), anyone with `statuses: write` can post
+ * `success` on a group's commit before the guard's verdict, a warning.
  */
-export function mergeQueueFindings(scope: DoctorScope, queues: readonly MergeQueueRule[]): Finding[] {
+export function mergeQueueFindings(scope: DoctorScope, queues: readonly MergeQueueRule[], pinned: boolean): Finding[] {
   if (queues.length === 0) return [];
   const failing = queues.filter((q) => q.grouping !== 'ALLGREEN');
+  if (failing.length === 0 && !pinned) {
+    return [
+      {
+        status: 'warn',
+        message: `a merge queue is required on ${scope.base}, merging only entries whose own group passed (grouping ALLGREEN), but \`${scope.context}\` is not pinned to the guard's own App: a group is judged once, and anyone with statuses: write can post success on its commit before the guard's verdict`,
+        fix: 'pin the required check to the guard\'s own GitHub App (status-kind: check-run; SECURITY.md, "Check-run mode")',
+      },
+    ];
+  }
   if (failing.length === 0) {
     return [
       {
