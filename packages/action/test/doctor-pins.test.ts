@@ -7,15 +7,13 @@
 import { createOctokit } from '@release-guard/github-adapter';
 import { describe, expect, it } from 'vitest';
 import type { ActionResult } from '../src/api.js';
-import { CHECK_RUN_PERMISSIONS, doctorRepository, guardYaml } from './support/doctor-repository.js';
+import { APP_TOKEN, CHECK_RUN_PERMISSIONS, doctorRepository, guardYaml } from './support/doctor-repository.js';
 import { SHA, useEmulators } from './support/emulators.js';
 
 const emulators = useEmulators();
 const GITHUB_ACTIONS_APP = 15368;
 const CI_WITH_RELEASE_JOB =
   'on: pull_request\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n';
-// biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
-const APP_TOKEN = '${{ steps.app.outputs.token }}';
 
 function check(result: ActionResult, id: string) {
   return result.doctor?.checks.find((c) => c.id === id);

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ActionResult } from '../src/api.js';
-import { CHECK_RUN_PERMISSIONS, doctorRepository, guardYaml, releaseYaml } from './support/doctor-repository.js';
+import { doctorRepository, guardYaml, pinToGuardApp, releaseYaml } from './support/doctor-repository.js';
 import { RELEASE_WORKFLOW, SHA, useEmulators } from './support/emulators.js';
 
 const emulators = useEmulators();
@@ -240,15 +240,9 @@ describe('doctor', () => {
         "is not pinned to the guard's own App: a group is judged once, and anyone with statuses: write can post success on its commit before the guard's verdict",
       ),
     });
-    const pinned = doctorRepository(emulators, ({ control, full }) => {
-      control.requireMergeQueue(full, 'main', { grouping_strategy: 'ALLGREEN' });
-      control.addRuleset(full, { name: 'pinned', requiredChecks: [{ context: 'release', integrationId: 424242 }] });
-      control.setFile(full, {
-        ref: 'main',
-        path: '.github/workflows/release-guard.yaml',
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
-        content: guardYaml(CHECK_RUN_PERMISSIONS, '${{ steps.app.outputs.token }}'),
-      });
+    const pinned = doctorRepository(emulators, (repo) => {
+      repo.control.requireMergeQueue(repo.full, 'main', { grouping_strategy: 'ALLGREEN' });
+      pinToGuardApp(repo);
     });
     pinned.control.setRulesetEnforcement(pinned.full, pinned.ruleset, 'disabled');
     const handled = await pinned.doctor({ 'status-kind': 'check-run', 'guard-app-id': '424242' });
@@ -376,15 +370,7 @@ describe('doctor', () => {
   });
 
   it("in check-run mode, requires the check pinned to the guard's own App, and the guard jobs to write checks", async () => {
-    const pinned = doctorRepository(emulators, ({ control, full }) => {
-      control.addRuleset(full, { name: 'pinned', requiredChecks: [{ context: 'release', integrationId: 424242 }] });
-      control.setFile(full, {
-        ref: 'main',
-        path: '.github/workflows/release-guard.yaml',
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
-        content: guardYaml(CHECK_RUN_PERMISSIONS, '${{ steps.app.outputs.token }}'),
-      });
-    });
+    const pinned = doctorRepository(emulators, pinToGuardApp);
     pinned.control.setRulesetEnforcement(pinned.full, pinned.ruleset, 'disabled');
     const result = await pinned.doctor({ 'status-kind': 'check-run', 'guard-app-id': '424242' });
     expect(result.failures).toEqual([]);

@@ -53,6 +53,25 @@ function octokitFor(emulators: Emulators, token: string, refuse?: Refusal) {
   return octokit;
 }
 
+/** The id of the guard's own GitHub App in the tests of check-run mode. */
+export const GUARD_APP = 424242;
+/** The token a guard step is given when it runs as a GitHub App (minted in a step before it). */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template.
+export const APP_TOKEN = '${{ steps.app.outputs.token }}';
+
+/**
+ * Check-run mode as SECURITY.md says: `release` required by a ruleset ("pinned") pinned to
+ * {@link GUARD_APP}, the guard step on that App's token. Disable the repository's `ruleset` to leave it alone.
+ */
+export function pinToGuardApp({ control, full }: { control: GitHubControl; full: string }): void {
+  control.addRuleset(full, { name: 'pinned', requiredChecks: [{ context: 'release', integrationId: GUARD_APP }] });
+  control.setFile(full, {
+    ref: 'main',
+    path: '.github/workflows/release-guard.yaml',
+    content: guardYaml(CHECK_RUN_PERMISSIONS, APP_TOKEN),
+  });
+}
+
 export interface DoctorRepository {
   control: GitHubControl;
   full: string;
