@@ -38,8 +38,11 @@ export function isDoctor(step: Step): boolean {
   return step.uses?.startsWith('release-guard/action') === true && step.with?.command === 'doctor';
 }
 
-/** What a doctor job reads: the workflow files, the pull requests, the release workflow. */
-export const DOCTOR_PERMISSIONS = { contents: 'read', 'pull-requests': 'read', actions: 'read' };
+/**
+ * What a doctor job reads: the workflow files, the pull requests, the release workflow, and the guard's
+ * `release` status on the heads of merged release pull requests (`checks: read` in check-run mode).
+ */
+export const DOCTOR_PERMISSIONS = { contents: 'read', 'pull-requests': 'read', actions: 'read', statuses: 'read' };
 
 /**
  * Why a job running under `pull_request_target` (with a write token and secrets, while the pull request's

@@ -42,6 +42,7 @@ export const INPUT_NAMES = [
   'release-workflow',
   'release-timeout',
   'base-branch',
+  'guard-app-id',
   'dry-run',
 ] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
@@ -70,6 +71,11 @@ export interface ActionInputs {
   version?: string;
   /** For `doctor`: the branch the lock protects (`base-branch`); default: the repository's default branch. */
   baseBranch?: string;
+  /**
+   * For `doctor` in check-run mode: the id of the GitHub App the guard posts its check runs as
+   * (`guard-app-id`), which the required check must be pinned to; default: learned from its check runs.
+   */
+  guardAppId?: number;
   tokens: { token: string; mergeToken?: string; registryToken?: string };
 }
 
@@ -175,6 +181,9 @@ function parse(env: NodeJS.ProcessEnv, checks: InputChecks): ActionInputs {
   const artifact = get('artifact');
   const version = get('version');
   const baseBranch = get('base-branch');
+  const guardAppId = get('guard-app-id')
+    ? positiveInteger('guard-app-id', get('guard-app-id'), 'GitHub App id')
+    : undefined;
   if (baseBranch && !/^[^\s~^:?*[\\]{1,255}$/.test(baseBranch)) {
     throw new InputError('base-branch', `expected a branch name such as main, got ${shown(baseBranch)}`);
   }
@@ -218,6 +227,7 @@ function parse(env: NodeJS.ProcessEnv, checks: InputChecks): ActionInputs {
     ...(artifact ? { artifact } : {}),
     ...(version ? { version } : {}),
     ...(baseBranch ? { baseBranch } : {}),
+    ...(guardAppId ? { guardAppId } : {}),
     tokens: {
       token,
       ...(mergeToken ? { mergeToken } : {}),

@@ -50,6 +50,7 @@ describe('parseInputs', () => {
         'release-timeout': '90',
         'dry-run': 'true',
         'require-revision': 'true',
+        'guard-app-id': '424242',
       }),
     );
     expect(inputs.config).toEqual({
@@ -72,6 +73,7 @@ describe('parseInputs', () => {
       releaseTimeoutMinutes: 90,
       dryRun: true,
       requireRevision: true,
+      guardAppId: 424242,
       tokens: { token: 't', mergeToken: 'm' },
     });
     expect(releaseMode(inputs, 'releases/v1')).toEqual({
@@ -87,6 +89,7 @@ describe('parseInputs', () => {
     [{ token: 't', 'status-kind': 'checks' }, 'status-kind', 'expected one of status, check-run'],
     [{ token: 't', 'merge-method': 'fast-forward' }, 'merge-method', 'expected one of merge, squash, rebase'],
     [{ token: 't', 'release-timeout': '1h' }, 'release-timeout', 'positive whole number'],
+    [{ token: 't', 'guard-app-id': 'my-app' }, 'guard-app-id', "expected a positive whole GitHub App id, got 'my-app'"],
     [{ token: 't', 'dry-run': 'yes' }, 'dry-run', 'true or false'],
     [{ token: 't', 'require-revision': 'True' }, 'require-revision', "expected true or false, got 'True'"],
     [{ token: 't', artifacts: 'name: image' }, 'artifacts', 'YAML list'],

@@ -10,8 +10,8 @@ import { bypasses, guardAppId, isRelease, pullRequestsOf, releaseRecognition } f
 import { attempt, type DoctorScope, refusal } from '../doctor/read.js';
 import { releaseWorkflow } from '../doctor/release-workflow.js';
 import { check, type DoctorReport, doctorFailures, type Finding, renderDoctorSummary } from '../doctor/report.js';
-import { requiredStatus } from '../doctor/required-status.js';
-import { judgeWorkflows, workflowFiles } from '../doctor/workflow-files.js';
+import { type GuardApp, requiredStatus } from '../doctor/required-status.js';
+import { judgeWorkflows, onWorkflowToken, type WorkflowFile, workflowFiles } from '../doctor/workflow-files.js';
 import type { ActionResult, CommandDeps } from '../run.js';
 import { NO_OUTPUTS } from '../shared.js';
 
@@ -45,8 +45,8 @@ export async function doctor({ inputs, context, clients, log }: CommandDeps): Pr
     const pulls = await attempt(async () => ({ data: await pullRequestsOf(scope) }));
     const { open, closed } = pulls.ok ? pulls.data : { open: [], closed: [] };
     const heads = [...open, ...closed].filter((pr) => isRelease(scope, settings, pr)).map((pr) => pr.head.sha);
-    const guardApp = scope.kind === 'check-run' ? await guardAppId(scope, heads) : undefined;
-    const required = await requiredStatus(scope, guardApp);
+    const files = await workflowFiles(scope);
+    const required = await requiredStatus(scope, await guardOf(scope, inputs.guardAppId, heads, files.files));
     const unreadable: Finding[] = pulls.ok
       ? []
       : [
@@ -56,8 +56,7 @@ export async function doctor({ inputs, context, clients, log }: CommandDeps): Pr
             fix: 'give the token pull-requests: read (the guard needs write)',
           },
         ];
-    const files = await workflowFiles(scope);
-    const judged = judgeWorkflows(scope, files.files, required.pinned);
+    const judged = judgeWorkflows(scope, files.files, required);
     const permissions: Finding[] = [...unreadable, ...judged.permissions];
     if (files.note) permissions.push(files.note);
     else if (!judged.permissions.some((f) => f.status !== 'note')) {
@@ -78,10 +77,10 @@ export async function doctor({ inputs, context, clients, log }: CommandDeps): Pr
       effective: false,
       checks: [
         check('required-status', required.required),
-        check('release-workflow', await releaseWorkflow(scope, inputs.release.workflow)),
+        check('release-workflow', await releaseWorkflow(scope, inputs.release.workflow, files.files)),
         check(
           'release-pull-requests',
-          pulls.ok ? await releaseRecognition(scope, settings, releaseBranch, open, required.mergeQueue) : unreadable,
+          pulls.ok ? await releaseRecognition(scope, settings, releaseBranch, open, required) : unreadable,
         ),
         check('bypasses', await bypasses(scope, settings, closed, now)),
         check('permissions', permissions),
@@ -107,4 +106,23 @@ export async function doctor({ inputs, context, clients, log }: CommandDeps): Pr
     pullRequests: [],
     doctor: report,
   };
+}
+
+/**
+ * What doctor knows of the guard's app: `guard-app-id`, or the app of a check run the guard posted on a
+ * release head (check-run mode only); and the guard jobs that post with the workflow's token.
+ */
+async function guardOf(
+  scope: DoctorScope,
+  given: number | undefined,
+  heads: readonly string[],
+  files: WorkflowFile[],
+): Promise<GuardApp> {
+  const onToken = onWorkflowToken(files);
+  if (given !== undefined) return { id: given, source: 'guard-app-id', onWorkflowToken: onToken };
+  const learned = scope.kind === 'check-run' ? await guardAppId(scope, heads) : {};
+  const unreadable = learned.unreadable === undefined ? {} : { unreadable: learned.unreadable };
+  return learned.id === undefined
+    ? { onWorkflowToken: onToken, ...unreadable }
+    : { id: learned.id, source: 'a check run it posted', onWorkflowToken: onToken };
 }

@@ -5,8 +5,9 @@
  */
 import { type GuardSettings, globToRegExp, PRESETS, type Preset, shortSha } from '@release-guard/core';
 import { appSlugOf } from '@release-guard/github-adapter';
-import { attempt, type DoctorScope, refusal } from './read.js';
+import { attempt, type DoctorScope, type Read, refusal } from './read.js';
 import type { Finding } from './report.js';
+import { GITHUB_ACTIONS_APP, type MergeQueueRule } from './required-status.js';
 
 /** The fields of a REST pull request doctor reads. */
 export interface PullRequestSummary {
@@ -57,7 +58,7 @@ export async function releaseRecognition(
   settings: Pick<GuardSettings, 'releaseBranch' | 'protectedPaths'>,
   releaseBranch: string,
   open: PullRequestSummary[],
-  mergeQueue: boolean,
+  queue: { mergeQueues: readonly MergeQueueRule[]; pinned: boolean },
 ): Promise<Finding[]> {
   const found: Finding[] = [];
   const others = open.filter((pr) => !isRelease(scope, settings, pr) && !fromFork(scope, pr));
@@ -90,13 +91,43 @@ export async function releaseRecognition(
       message: `${open.length} open pull request(s) into ${scope.base}: ${releases} recognised as release pull requests (${releaseBranch}), none that looks like one is left out`,
     });
   }
-  if (mergeQueue) {
-    found.push({
-      status: 'pass',
-      message: `a merge queue is required on ${scope.base}: handled, the guard merges release pull requests through it`,
-    });
-  }
+  found.push(...mergeQueueFindings(scope, queue.mergeQueues, queue.pinned));
   return found;
+}
+
+/**
+ * A required merge queue is handled (the guard enqueues its releases and judges each group) only when it
+ * merges no entry whose own group failed: grouping `ALLGREEN`, "Only merge non-failing pull requests".
+ * With `HEADGREEN` a failing entry merges with a later group that passes, so a release whose group got
+ * the guard's `failure` (not approved, released and verified) would merge anyway. A group is judged once:
+ * unless the requirement is `pinned` to an app (not GitHub Actions), anyone with `statuses: write` can post
+ * `success` on a group's commit before the guard's verdict, a warning.
+ */
+export function mergeQueueFindings(scope: DoctorScope, queues: readonly MergeQueueRule[], pinned: boolean): Finding[] {
+  if (queues.length === 0) return [];
+  const failing = queues.filter((q) => q.grouping !== 'ALLGREEN');
+  if (failing.length === 0 && !pinned) {
+    return [
+      {
+        status: 'warn',
+        message: `a merge queue is required on ${scope.base}, merging only entries whose own group passed (grouping ALLGREEN), but \`${scope.context}\` is not pinned to the guard's own App: a group is judged once, and anyone with statuses: write can post success on its commit before the guard's verdict`,
+        fix: 'pin the required check to the guard\'s own GitHub App (status-kind: check-run; SECURITY.md, "Check-run mode")',
+      },
+    ];
+  }
+  if (failing.length === 0) {
+    return [
+      {
+        status: 'pass',
+        message: `a merge queue is required on ${scope.base}, merging only entries whose own group passed (grouping ALLGREEN): handled, the guard merges release pull requests through it`,
+      },
+    ];
+  }
+  return failing.map((q) => ({
+    status: 'fail',
+    message: `the merge queue of ${q.ruleset} on ${scope.base} merges entries whose own group failed (grouping_strategy ${q.grouping ?? 'not shown'}, "Only merge non-failing pull requests" off): a release pull request whose group got the guard's failure merges together with a later group that passes`,
+    fix: `turn on "Only merge non-failing pull requests" in the merge queue rule of ${q.ruleset} (grouping_strategy: ALLGREEN)`,
+  }));
 }
 
 async function protectedPathOf(scope: DoctorScope, globs: readonly RegExp[], number: number) {
@@ -145,7 +176,15 @@ export async function bypasses(
     .filter((pr) => pr.merged_at && Date.parse(pr.merged_at) >= since && isRelease(scope, settings, pr))
     .slice(0, 20);
   for (const pr of merged) {
-    if (await guardSucceeded(scope, pr.head.sha)) continue;
+    const succeeded = await guardSucceeded(scope, pr.head.sha);
+    if (!succeeded.ok) {
+      found.push({
+        status: 'note',
+        message: `the ${scope.kind === 'check-run' ? 'check runs' : 'statuses'} of merged release pull requests' heads are not readable with this token (${refusal(succeeded)}): whether the ${merged.length} release pull request(s) merged in the last 30 days had the guard's success was not checked; give the doctor job ${readOf(scope)}`,
+      });
+      break;
+    }
+    if (succeeded.data) continue;
     const { data } = await scope.octokit.rest.pulls.get({ ...scope.repo, pull_number: pr.number });
     const by = data.merged_by;
     found.push({
@@ -170,35 +209,61 @@ function guardWriters(scope: DoctorScope) {
   return { logins, apps };
 }
 
-async function guardSucceeded(scope: DoctorScope, sha: string): Promise<boolean> {
-  const { logins, apps } = guardWriters(scope);
-  if (scope.kind === 'check-run') {
-    const { data } = await scope.octokit.rest.checks.listForRef({
-      ...scope.repo,
-      ref: sha,
-      check_name: scope.context,
-      filter: 'all',
-      per_page: 100,
-    });
-    return data.check_runs.some((r) => r.conclusion === 'success' && apps.has(r.app?.slug ?? ''));
-  }
-  const statuses = await scope.octokit.paginate(scope.octokit.rest.repos.listCommitStatusesForRef, {
-    ...scope.repo,
-    ref: sha,
-    per_page: 100,
-  });
-  return statuses.some(
-    (s) => s.context === scope.context && s.state === 'success' && logins.has(s.creator?.login ?? ''),
-  );
+/** The permission doctor reads the guard's verdicts on commits with: `statuses: read`, or `checks: read`. */
+export function readOf(scope: Pick<DoctorScope, 'kind'>): string {
+  return scope.kind === 'check-run' ? 'checks: read' : 'statuses: read';
 }
 
-/** The guard's app id, from a check run of the status context it wrote on one of `heads`; undefined when none is found. */
-export async function guardAppId(scope: DoctorScope, heads: readonly string[]): Promise<number | undefined> {
+/** Whether `sha` had the guard's success, or why its statuses (check runs) could not be read. */
+async function guardSucceeded(scope: DoctorScope, sha: string): Promise<Read<boolean>> {
+  const { logins, apps } = guardWriters(scope);
+  if (scope.kind === 'check-run') {
+    const read = await attempt(() =>
+      scope.octokit.rest.checks.listForRef({
+        ...scope.repo,
+        ref: sha,
+        check_name: scope.context,
+        filter: 'all',
+        per_page: 100,
+      }),
+    );
+    if (!read.ok) return read;
+    return {
+      ...read,
+      data: read.data.check_runs.some((r) => r.conclusion === 'success' && apps.has(r.app?.slug ?? '')),
+    };
+  }
+  const read = await attempt(async () => ({
+    data: await scope.octokit.paginate(scope.octokit.rest.repos.listCommitStatusesForRef, {
+      ...scope.repo,
+      ref: sha,
+      per_page: 100,
+    }),
+  }));
+  if (!read.ok) return read;
+  const success = read.data.some(
+    (s) => s.context === scope.context && s.state === 'success' && logins.has(s.creator?.login ?? ''),
+  );
+  return { ...read, data: success };
+}
+
+/**
+ * The guard's app id, from a check run of the status context it wrote on one of `heads` (`id` undefined
+ * when none is found), or why the check runs could not be read (`unreadable`).
+ */
+export async function guardAppId(
+  scope: DoctorScope,
+  heads: readonly string[],
+): Promise<{ id?: number; unreadable?: string }> {
   const { apps } = guardWriters(scope);
   for (const sha of heads.slice(0, 5)) {
-    const { data } = await scope.octokit.rest.checks.listForRef({ ...scope.repo, ref: sha, check_name: scope.context });
-    const own = data.check_runs.find((r) => apps.has(r.app?.slug ?? ''));
-    if (own?.app) return own.app.id;
+    const read = await attempt(() =>
+      scope.octokit.rest.checks.listForRef({ ...scope.repo, ref: sha, check_name: scope.context }),
+    );
+    if (!read.ok) return { unreadable: refusal(read) };
+    const own = read.data.check_runs.find((r) => apps.has(r.app?.slug ?? ''));
+    // The workflow token's check runs are GitHub Actions', whose id GitHub gives as GITHUB_ACTIONS_APP.
+    if (own?.app) return { id: own.app.slug === 'github-actions' ? GITHUB_ACTIONS_APP : own.app.id };
   }
-  return undefined;
+  return {};
 }

@@ -6,14 +6,30 @@
 import { RELEASE_INPUTS, RELEASE_RUN_NAME } from '@release-guard/github-adapter';
 import { attempt, type DoctorScope, refusal } from './read.js';
 import type { Finding } from './report.js';
-import { parseWorkflow, readText, WORKFLOWS } from './workflow-files.js';
+import {
+  guardWorkflowRuns,
+  parseWorkflow,
+  readText,
+  triggersOf,
+  WORKFLOWS,
+  type WorkflowFile,
+} from './workflow-files.js';
 
-/** `release-guard ${{ inputs.sha }}` in a run-name, and with `${{ inputs.version }}` after it. */
-const SHA_MARKER = /release-guard \$\{\{\s*inputs\.sha\s*\}\}/;
-const FULL_MARKER = /release-guard \$\{\{\s*inputs\.sha\s*\}\} \$\{\{\s*inputs\.version\s*\}\}/;
+/**
+ * `release-guard ${{ inputs.sha }}` at the start of a run-name, and with `${{ inputs.version }}` after it:
+ * the guard job's `if:` keeps release runs by `startsWith(github.event.workflow_run.display_title,
+ * 'release-guard ')` (the action README's Quick start). `ANY_MARKER` finds the marker anywhere.
+ */
+const ANY_MARKER = /release-guard \$\{\{\s*inputs\.sha\s*\}\}/;
+const SHA_MARKER = new RegExp(`^${ANY_MARKER.source}`);
+const FULL_MARKER = /^release-guard \$\{\{\s*inputs\.sha\s*\}\} \$\{\{\s*inputs\.version\s*\}\}/;
 
 /** The findings of check 2 for `workflow` (the `release-workflow` input: a file name or a path). */
-export async function releaseWorkflow(scope: DoctorScope, workflow: string | undefined): Promise<Finding[]> {
+export async function releaseWorkflow(
+  scope: DoctorScope,
+  workflow: string | undefined,
+  files: WorkflowFile[],
+): Promise<Finding[]> {
   if (!workflow) {
     return [{ status: 'pass', message: 'no release-workflow: the release runs in the calling workflow' }];
   }
@@ -57,7 +73,7 @@ export async function releaseWorkflow(scope: DoctorScope, workflow: string | und
     found.push({ status: 'fail', message: `${path} is not a workflow: ${String(yaml.error)}`, fix: `fix ${path}` });
     return found;
   }
-  found.push(...judgeFile(path, yaml));
+  found.push(...judgeFile(path, yaml), ...subscriptions(got.data.name, files));
   if (found.length === 0) {
     found.push({
       status: 'pass',
@@ -69,14 +85,8 @@ export async function releaseWorkflow(scope: DoctorScope, workflow: string | und
 
 function judgeFile(path: string, yaml: Record<string, unknown>): Finding[] {
   const found: Finding[] = [];
-  const on = yaml.on;
-  const triggers =
-    typeof on === 'string'
-      ? { [on]: null }
-      : Array.isArray(on)
-        ? Object.fromEntries(on.map((t) => [t, null]))
-        : (on ?? {});
-  if (!Object.hasOwn(triggers as object, 'workflow_dispatch')) {
+  const triggers = triggersOf(yaml);
+  if (!Object.hasOwn(triggers, 'workflow_dispatch')) {
     found.push({
       status: 'fail',
       message: `${path} has no workflow_dispatch trigger: GitHub refuses the guard's dispatch`,
@@ -84,7 +94,7 @@ function judgeFile(path: string, yaml: Record<string, unknown>): Finding[] {
     });
     return found;
   }
-  const dispatch = (triggers as Record<string, { inputs?: Record<string, unknown> } | null>).workflow_dispatch;
+  const dispatch = triggers.workflow_dispatch as { inputs?: Record<string, unknown> } | null;
   const declared = Object.keys(dispatch?.inputs ?? {});
   const missing = Object.keys(RELEASE_INPUTS).filter((name) => !declared.includes(name));
   if (missing.length > 0) {
@@ -95,7 +105,13 @@ function judgeFile(path: string, yaml: Record<string, unknown>): Finding[] {
     });
   }
   const runName = typeof yaml['run-name'] === 'string' ? yaml['run-name'] : '';
-  if (!SHA_MARKER.test(runName)) {
+  if (!SHA_MARKER.test(runName) && ANY_MARKER.test(runName)) {
+    found.push({
+      status: 'fail',
+      message: `the run-name of ${path} ("${runName.slice(0, 100)}") carries the marker, but not at its start: the guard job keeps release runs whose name starts with it (startsWith(github.event.workflow_run.display_title, 'release-guard ')), so it never hears of these runs`,
+      fix: `set run-name: ${RELEASE_RUN_NAME}, the marker first`,
+    });
+  } else if (!SHA_MARKER.test(runName)) {
     found.push({
       status: 'fail',
       message: `the run-name of ${path} ${runName ? `("${runName.slice(0, 100)}")` : '(none)'} does not carry the marker: the guard never recognises its release runs`,
@@ -109,4 +125,19 @@ function judgeFile(path: string, yaml: Record<string, unknown>): Finding[] {
     });
   }
   return found;
+}
+
+/**
+ * A guard workflow subscribes to `workflow_run` of the release workflow by its `name:`, not its file: one
+ * that names another (the release workflow renamed) is never delivered its runs. A warning, not a
+ * failure: the lock holds, and the sweep still reads the runs' outcome from GitHub, only later.
+ */
+function subscriptions(name: string, files: WorkflowFile[]): Finding[] {
+  return guardWorkflowRuns(files)
+    .filter(({ workflows }) => !workflows.includes(name))
+    .map(({ path, workflows }) => ({
+      status: 'warn',
+      message: `${path} runs the guard on workflow_run of ${workflows.length > 0 ? workflows.map((w) => `"${w}"`).join(', ') : 'no workflow'}, not of the release workflow, whose name is "${name}": GitHub never delivers its runs there, and the guard learns their outcome only at the next sweep`,
+      fix: `list "${name}" in on.workflow_run.workflows of ${path}`,
+    }));
 }

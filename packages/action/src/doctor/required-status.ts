@@ -17,6 +17,31 @@ interface RulesetDetail {
   bypass_actors?: { actor_id?: number | null; actor_type: string; bypass_mode?: string }[];
 }
 
+/**
+ * The GitHub Actions app: every workflow job's own check run comes from it, and so does any check run or
+ * status posted with a workflow's `GITHUB_TOKEN`. A requirement pinned to it is not pinned against jobs.
+ */
+export const GITHUB_ACTIONS_APP = 15368;
+
+/** What doctor knows of the app the guard posts its check runs as (check-run mode). */
+export interface GuardApp {
+  /** Its id, from `guard-app-id` or from a check run the guard posted; undefined when doctor cannot tell. */
+  id?: number;
+  /** Where `id` comes from, for a finding: "guard-app-id", "a check run it posted". */
+  source?: string;
+  /** The guard jobs (`job "guard" of <path>`) that post with the workflow's `GITHUB_TOKEN`, as GitHub Actions. */
+  onWorkflowToken: string[];
+  /** Why the check runs of release heads, which `id` is learned from, could not be read (a refusal). */
+  unreadable?: string;
+}
+
+/** A `merge_queue` rule on the base branch: the ruleset it is in, and how the queue groups its entries. */
+export interface MergeQueueRule {
+  ruleset: string;
+  /** `grouping_strategy`: `ALLGREEN` ("Only merge non-failing pull requests") or `HEADGREEN`; undefined if not shown. */
+  grouping?: string;
+}
+
 /** Where the status is required, and the app a required check is pinned to (null: any source). */
 interface Requirement {
   where: string;
@@ -27,14 +52,19 @@ interface Requirement {
 export interface RequiredStatus {
   required: Finding[];
   allowances: Finding[];
-  /** Whether every requirement found pins the check to an app: then no workflow job can satisfy it. */
+  /**
+   * Whether every requirement found pins the check to an app other than GitHub Actions: then no workflow
+   * job's check run can satisfy it.
+   */
   pinned: boolean;
-  /** Whether the base branch's rules require a merge queue. */
-  mergeQueue: boolean;
+  /** Whether a requirement is pinned to the GitHub Actions app ({@link GITHUB_ACTIONS_APP}). */
+  actionsPin: boolean;
+  /** The `merge_queue` rules of the base branch (none: no merge queue is required). */
+  mergeQueues: MergeQueueRule[];
 }
 
-/** The checks of the requirement (check 1) and of the bypass allowances. `guardApp` is the guard's app id, when known. */
-export async function requiredStatus(scope: DoctorScope, guardApp?: number): Promise<RequiredStatus> {
+/** The checks of the requirement (check 1) and of the bypass allowances; `guard` matters in check-run mode. */
+export async function requiredStatus(scope: DoctorScope, guard: GuardApp): Promise<RequiredStatus> {
   const { octokit, repo, base, context } = scope;
   const required: Finding[] = [];
   const rules = await attempt(async () => ({
@@ -81,7 +111,7 @@ export async function requiredStatus(scope: DoctorScope, guardApp?: number): Pro
   );
   const what = `the \`${context}\` ${scope.kind === 'check-run' ? 'check run' : 'status'}`;
   if (requirements.length > 0) {
-    required.push(...judgeRequirements(scope, requirements, guardApp));
+    required.push(...judgeRequirements(scope, requirements, guard));
   } else if (evaluating.length > 0) {
     required.push({
       status: 'fail',
@@ -103,26 +133,87 @@ export async function requiredStatus(scope: DoctorScope, guardApp?: number): Pro
       message: `classic branch protection is not readable with this token (${refusal(classic)}): rulesets were checked`,
     });
   }
-  const pinned = requirements.length > 0 && requirements.every((r) => r.appId !== null);
-  const mergeQueue = branchRules.some((r) => r.type === 'merge_queue');
-  return { required, allowances: await allowances(scope, requirements, classic), pinned, mergeQueue };
+  const pinned =
+    requirements.length > 0 && requirements.every((r) => r.appId !== null && r.appId !== GITHUB_ACTIONS_APP);
+  const actionsPin = requirements.some((r) => r.appId === GITHUB_ACTIONS_APP);
+  const named = new Map((rulesets.ok ? rulesets.data : []).map((r) => [r.id, r.name]));
+  const mergeQueues = branchRules
+    .filter((r) => r.type === 'merge_queue')
+    .map((r) => {
+      const grouping = (r.parameters as { grouping_strategy?: unknown } | undefined)?.grouping_strategy;
+      return {
+        ruleset: `ruleset "${named.get(r.ruleset_id ?? -1) ?? r.ruleset_id ?? 'unknown'}"`,
+        ...(typeof grouping === 'string' ? { grouping } : {}),
+      };
+    });
+  const allowed = await allowances(scope, requirements, classic);
+  return { required, allowances: allowed, pinned, actionsPin, mergeQueues };
 }
 
-function judgeRequirements(scope: DoctorScope, requirements: Requirement[], guardApp?: number): Finding[] {
+function judgeRequirements(scope: DoctorScope, requirements: Requirement[], guard: GuardApp): Finding[] {
   const where = requirements.map((r) => `${r.where}${r.appId === null ? '' : ` (pinned to app ${r.appId})`}`);
-  if (scope.kind === 'check-run') {
-    const own = requirements.filter((r) => r.appId !== null && (guardApp === undefined || r.appId === guardApp));
-    if (own.length === 0) {
-      return [
-        {
-          status: 'fail',
-          message: `the \`${scope.context}\` check run is required on ${scope.base} by ${where.join(' and ')}, but not from the guard's app${guardApp === undefined ? '' : ` (${guardApp})`}: any app's or workflow job's check run of that name satisfies it`,
-          fix: `set the required check's expected source (app_id, integration_id) to the guard's GitHub App${guardApp === undefined ? '' : `, ${guardApp}`}`,
-        },
-      ];
-    }
+  const required = `\`${scope.context}\` is required on ${scope.base} by ${where.join(' and ')}`;
+  if (scope.kind !== 'check-run') return [{ status: 'pass', message: required }];
+  const notes: Finding[] =
+    guard.unreadable === undefined
+      ? []
+      : [
+          {
+            status: 'note',
+            message: `the check runs of release heads are not readable with this token (${guard.unreadable}): the guard's app was not learned from them; give the doctor job checks: read, or set guard-app-id`,
+          },
+        ];
+  return [judgePin(scope, requirements, guard, required), ...workflowTokenFindings(scope, guard), ...notes];
+}
+
+/**
+ * Check-run mode: a requirement must be pinned to the guard's own App. A pin to GitHub Actions pins
+ * nothing (every job's check run is that app's); a pin to an app doctor cannot tell from the guard's is a
+ * warning that names the id, so that someone can compare it.
+ */
+function judgePin(scope: DoctorScope, requirements: Requirement[], guard: GuardApp, required: string): Finding {
+  const dedicated = requirements.filter((r) => r.appId !== null && r.appId !== GITHUB_ACTIONS_APP);
+  const own = guard.id === undefined ? dedicated : dedicated.filter((r) => r.appId === guard.id);
+  const guardId = guard.id === undefined ? '' : ` (${guard.id}, from ${guard.source})`;
+  if (own.length === 0 && requirements.some((r) => r.appId === GITHUB_ACTIONS_APP)) {
+    return {
+      status: 'fail',
+      message: `${required}: ${GITHUB_ACTIONS_APP} is the GitHub Actions app, and every workflow job's own check run comes from it, so a job named ${scope.context} (in any workflow, a pull request's own included), or any job with checks: write, satisfies it`,
+      fix: `pin to a dedicated GitHub App: give the guard an App of its own as token, set the required check's expected source (app_id, integration_id) to that App, and set guard-app-id to its id`,
+    };
   }
-  return [{ status: 'pass', message: `\`${scope.context}\` is required on ${scope.base} by ${where.join(' and ')}` }];
+  if (own.length === 0) {
+    return {
+      status: 'fail',
+      message: `${required}, but not from the guard's app${guardId}: ${dedicated.length > 0 ? "another app's" : "any app's or workflow job's"} check run of that name satisfies it`,
+      fix: `set the required check's expected source (app_id, integration_id) to the guard's GitHub App${guard.id === undefined ? '' : `, ${guard.id}`}`,
+    };
+  }
+  if (guard.id === undefined) {
+    const ids = [...new Set(own.map((r) => r.appId))].join(', ');
+    return {
+      status: 'warn',
+      message: `${required}, but doctor cannot tell the guard's app (no guard-app-id, no check run of the guard's seen), so whether app ${ids} is the guard's was not checked`,
+      fix: `set guard-app-id to the id of the GitHub App whose token the guard uses, or check that ${ids} is that App's id`,
+    };
+  }
+  return { status: 'pass', message: required };
+}
+
+/** A guard that posts its check runs with the workflow's token posts them as GitHub Actions: no pin tells them apart. */
+function workflowTokenFindings(scope: DoctorScope, guard: GuardApp): Finding[] {
+  const on =
+    guard.id === GITHUB_ACTIONS_APP
+      ? [`the guard's app is GitHub Actions (${GITHUB_ACTIONS_APP}, from ${guard.source})`]
+      : guard.onWorkflowToken.map((job) => `${job} runs the guard with the workflow's GITHUB_TOKEN`);
+  if (on.length === 0) return [];
+  return [
+    {
+      status: 'fail',
+      message: `${on.join('; ')}: its \`${scope.context}\` check runs come from the GitHub Actions app, like every workflow job's, so no pin can tell the guard's from a job's`,
+      fix: 'pin to a dedicated GitHub App: give the guard an App of its own as token (SECURITY.md, "Check-run mode"), pin the required check to that App, and set guard-app-id to its id',
+    },
+  ];
 }
 
 function nothingRequires(scope: DoctorScope, what: string, classic: Read<unknown>): Finding {
