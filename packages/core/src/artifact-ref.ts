@@ -4,7 +4,7 @@
  */
 
 /** What an artifact ref names. */
-export type ArtifactRef =
+export type ParsedArtifactRef =
   | {
       kind: 'npm';
       /** The package name, with its scope when it has one: `@acme/cli` or `left-pad`. */
@@ -64,7 +64,7 @@ const MAX_ASSET_NAME = 255;
  * parseArtifactRef('gh-release:weaveworks/weave-gitops@v0.29.0/gitops-linux-x86_64.tar.gz');
  * // { ref: { kind: 'gh-release', owner: 'weaveworks', repo: 'weave-gitops', tag: 'v0.29.0', asset: 'gitops-linux-x86_64.tar.gz' } }
  */
-export function parseArtifactRef(ref: string): { ref: ArtifactRef } | { problem: string } {
+export function parseArtifactRef(ref: string): { ref: ParsedArtifactRef } | { problem: string } {
   const text = ref.replace(PLACEHOLDER, HOLE);
   const placeholders = ref.match(PLACEHOLDER) ?? [];
   // The fields are read with one HOLE per placeholder; they are given back with the placeholders as written.
@@ -80,8 +80,8 @@ export function parseArtifactRef(ref: string): { ref: ArtifactRef } | { problem:
       : undefined;
   if (parsed && 'problem' in parsed) return parsed;
   if (parsed) {
-    const { kind, ...fields } = parsed.ref as Exclude<ArtifactRef, { kind: 'oci' }>;
-    const restored = { kind, ...restore(fields) } as ArtifactRef;
+    const { kind, ...fields } = parsed.ref as Exclude<ParsedArtifactRef, { kind: 'oci' }>;
+    const restored = { kind, ...restore(fields) } as ParsedArtifactRef;
     if (restored.kind === 'npm' && restored.name.startsWith('@')) {
       restored.scope = restored.name.slice(0, restored.name.indexOf('/'));
     }
@@ -92,7 +92,7 @@ export function parseArtifactRef(ref: string): { ref: ArtifactRef } | { problem:
   return { ref: { kind: 'oci', ref } };
 }
 
-function npmRef(rest: string): { ref: ArtifactRef } | { problem: string } {
+function npmRef(rest: string): { ref: ParsedArtifactRef } | { problem: string } {
   const form = 'npm:<name>@<version> or npm:@<scope>/<name>@<version>';
   const at = rest.indexOf('@', 1);
   if (at === -1) return { problem: `an npm ref names an exact version: write ${form}` };
@@ -117,7 +117,7 @@ function npmRef(rest: string): { ref: ArtifactRef } | { problem: string } {
   return { ref: { kind: 'npm', name, version: exact ?? version } };
 }
 
-function releaseRef(rest: string): { ref: ArtifactRef } | { problem: string } {
+function releaseRef(rest: string): { ref: ParsedArtifactRef } | { problem: string } {
   const form = 'gh-release:<owner>/<repo>@<tag>/<asset name>';
   const slash = rest.indexOf('/');
   const at = rest.indexOf('@', slash);

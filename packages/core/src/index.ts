@@ -1,4 +1,4 @@
-export type { ArtifactRef } from './artifact-ref.js';
+export type { ParsedArtifactRef } from './artifact-ref.js';
 export { GH_RELEASE_REF_PREFIX, NPM_REF_PREFIX, parseArtifactRef } from './artifact-ref.js';
 export type { ArtifactConfig, GuardConfig, GuardSettings, MergeMethod } from './config.js';
 export { fillRef } from './config.js';

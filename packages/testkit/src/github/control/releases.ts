@@ -9,13 +9,17 @@ import { RulesetControl } from './rulesets.js';
 
 /** A release as `control.createRelease` takes it. */
 export interface ReleaseOptions {
+  /** The tag it releases (`tag_name`); one release per tag. */
   tag: string;
   /** Where the tag is created from: a branch or a commit SHA. Default the default branch. */
   targetCommitish?: string;
+  /** Its title. Default the tag. */
   name?: string;
+  /** Its notes. Default none. */
   body?: string;
   /** A draft is not found by its tag until `publishRelease`. Default false. */
   draft?: boolean;
+  /** Default false. */
   prerelease?: boolean;
   /** Who created it. Default `github-actions[bot]`. */
   author?: string;
@@ -23,7 +27,9 @@ export interface ReleaseOptions {
 
 /** An asset as `control.uploadAsset` takes it. */
 export interface AssetOptions {
+  /** Its file name; an asset of the same name is replaced. */
   name: string;
+  /** Its bytes, or text as UTF-8: `size` and `digest` are computed from them. */
   content: string | Uint8Array;
   /** Default `application/octet-stream`. */
   contentType?: string;
