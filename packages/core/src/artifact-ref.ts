@@ -39,7 +39,7 @@ const HOLE = '\u{E000}';
 const PLACEHOLDER = /\{[^{}]*\}/g;
 
 /** A scheme some other tool might use (`oci:`, `gh:`, `npmjs:`), followed by a path: no OCI reference looks so. */
-const OTHER_SCHEME = /^([a-z][a-z0-9+.-]*):(?![0-9])[^/]*\//i;
+const OTHER_SCHEME = /^([a-z][a-z0-9+.-]*):(?![0-9\u{E000}])[^/]*\//iu;
 /** npm's rules for new package names, without the list of core modules: URL-safe, no leading `.` or `_`. */
 const NPM_NAME_PART = /^(?![._])[a-z0-9._~-]+$/i;
 const MAX_NPM_NAME = 214;

@@ -324,6 +324,7 @@ describe('GuardConfigError', () => {
   it('leaves OCI references, host:port ones included, to the adapter', () => {
     for (const ref of [
       'nginx:1.27',
+      'registry:{port}/app:v1',
       'localhost:5000/app:{version}',
       '127.0.0.1:5000/a/b:v1',
       'ghcr.io/a/b:{version}',
