@@ -13,7 +13,7 @@ export const USAGE = `Usage: release-guard --event <name> --payload <file> --rep
 
 Runs release-guard for one Actions event, as the action would, against a repository; doctor (the same
 as --command doctor, with no event) checks that the release lock is effective.
-The token is read from GITHUB_TOKEN (never from the command line).
+The token is read from GITHUB_TOKEN, the npmrc input from RELEASE_GUARD_NPMRC (never from the command line).
 
 Options:
   --event <name>          the event name, e.g. pull_request, workflow_run, schedule (any other GitHub
@@ -53,7 +53,7 @@ export type Invocation =
 /** Inputs with a flag of their own; `--input` takes them too, the flag wins. */
 const FLAG_INPUTS = ['command', 'pull-request', 'dry-run'];
 /** Inputs that are secrets: from the environment only. */
-const TOKEN_INPUTS = ['token', 'merge-token', 'registry-token'];
+const TOKEN_INPUTS = ['token', 'merge-token', 'registry-token', 'npmrc'];
 
 /** Reads and checks the command line; throws a `UsageError`. */
 export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): Invocation {
@@ -109,6 +109,8 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     ...(env.GITHUB_REF_NAME ? { GITHUB_REF_NAME: env.GITHUB_REF_NAME } : {}),
     INPUT_TOKEN: env.GITHUB_TOKEN,
     ...(env.RELEASE_GUARD_MERGE_TOKEN ? { 'INPUT_MERGE-TOKEN': env.RELEASE_GUARD_MERGE_TOKEN } : {}),
+    // The npmrc input holds registry tokens: from the environment only, like the tokens.
+    ...(env.RELEASE_GUARD_NPMRC ? { INPUT_NPMRC: env.RELEASE_GUARD_NPMRC } : {}),
     ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])),
   };
   return {
@@ -162,7 +164,9 @@ function inputsOf(pairs: readonly string[]): Record<string, string> {
     if (at < 1) throw new UsageError(`--input expects name=value, got '${pair.slice(0, 60)}'`);
     const name = pair.slice(0, at);
     if (TOKEN_INPUTS.includes(name)) {
-      throw new UsageError(`tokens are read from the environment (GITHUB_TOKEN), not from --input ${name}`);
+      throw new UsageError(
+        `tokens are read from the environment (${name === 'npmrc' ? 'RELEASE_GUARD_NPMRC' : 'GITHUB_TOKEN'}), not from --input ${name}`,
+      );
     }
     if (!(INPUT_NAMES as readonly string[]).includes(name)) {
       const known = INPUT_NAMES.filter((n) => !TOKEN_INPUTS.includes(n));
@@ -205,6 +209,7 @@ function flagOf(input: string): string {
   if (FLAG_INPUTS.includes(input)) return `--${input}`;
   if (input === 'token') return 'GITHUB_TOKEN';
   if (input === 'merge-token') return 'RELEASE_GUARD_MERGE_TOKEN';
+  if (input === 'npmrc') return 'RELEASE_GUARD_NPMRC';
   return `--input ${input}`;
 }
 

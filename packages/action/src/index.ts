@@ -3,7 +3,7 @@
  * and hands its outputs, summary and failures to the runner. It loads only what every run needs; the
  * clients, the guard and each command are loaded when the run comes to them (see `run.ts`).
  */
-import type { ActionInputs } from './inputs.js';
+import { type ActionInputs, secretsOf } from './inputs.js';
 import type { ActionClients, ActionLog } from './run.js';
 import * as runner from './runner.js';
 import { actionContext, inertLogLine, loadInputs, runAction } from './shared.js';
@@ -30,7 +30,7 @@ async function clients(inputs: ActionInputs): Promise<ActionClients> {
 
 async function main(): Promise<void> {
   const inputs = await loadInputs(process.env);
-  for (const token of Object.values(inputs.tokens)) runner.command('add-mask', token);
+  for (const secret of secretsOf(inputs.tokens)) runner.command('add-mask', secret);
   const result = await runAction(inputs, actionContext(process.env), () => clients(inputs), log);
   for (const [name, value] of Object.entries(result.outputs)) runner.setOutput(name, value);
   if (process.env.GITHUB_STEP_SUMMARY) runner.appendSummary(result.summary);

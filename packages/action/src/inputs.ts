@@ -23,6 +23,7 @@ export const INPUT_NAMES = [
   'token',
   'merge-token',
   'registry-token',
+  'npmrc',
   'command',
   'pull-request',
   'preset',
@@ -76,7 +77,18 @@ export interface ActionInputs {
    * (`guard-app-id`), which the required check must be pinned to; default: learned from its check runs.
    */
   guardAppId?: number;
-  tokens: { token: string; mergeToken?: string; registryToken?: string };
+  /** `npmrc`: `.npmrc` lines (registries and their tokens) for `npm:` artifacts, as written. */
+  tokens: { token: string; mergeToken?: string; registryToken?: string; npmrc?: string };
+}
+
+/**
+ * The secrets of the inputs, to mask in the log: the tokens, and each `_authToken` of `npmrc` (not the whole
+ * text, which holds registry URLs too).
+ */
+export function secretsOf(tokens: ActionInputs['tokens']): string[] {
+  const { npmrc, ...others } = tokens;
+  const npmTokens = [...(npmrc ?? '').matchAll(/:_authToken\s*=\s*["']?([^"'\s]+)/g)].map((match) => match[1] ?? '');
+  return [...Object.values(others), ...npmTokens].filter(Boolean);
 }
 
 /** An input that is not of the expected form: names the input and the form. */
@@ -141,9 +153,12 @@ export function readInputs(env: NodeJS.ProcessEnv, checks: InputChecks): ActionI
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     // Real tokens are long; scrubbing a short test value would only garble the message.
-    const secrets = [readInput(env, 'token'), readInput(env, 'merge-token'), readInput(env, 'registry-token')].filter(
-      (t) => t.length >= 8,
-    );
+    const secrets = secretsOf({
+      token: readInput(env, 'token'),
+      mergeToken: readInput(env, 'merge-token'),
+      registryToken: readInput(env, 'registry-token'),
+      npmrc: readInput(env, 'npmrc'),
+    }).filter((t) => t.length >= 8);
     const message = secrets.reduce((text, secret) => text.split(secret).join('***'), error.message);
     throw message === error.message ? error : new InputError(error.input, message.replace(/^input '[^']*': /, ''));
   }
@@ -159,6 +174,7 @@ function parse(env: NodeJS.ProcessEnv, checks: InputChecks): ActionInputs {
     );
   const mergeToken = get('merge-token');
   const registryToken = get('registry-token');
+  const npmrc = get('npmrc');
   const command = oneOf('command', get('command') || 'auto', COMMANDS);
   const statusKind = oneOf('status-kind', get('status-kind') || 'status', ['status', 'check-run'] as const);
   const mergeMethod = oneOf('merge-method', get('merge-method') || 'merge', [
@@ -232,6 +248,7 @@ function parse(env: NodeJS.ProcessEnv, checks: InputChecks): ActionInputs {
       token,
       ...(mergeToken ? { mergeToken } : {}),
       ...(registryToken ? { registryToken } : {}),
+      ...(npmrc ? { npmrc } : {}),
     },
   };
 }

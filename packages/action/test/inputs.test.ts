@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError, parseInputs, releaseMode } from '../src/api.js';
-import { loadInputs } from '../src/inputs.js';
+import { actionClients } from '../src/clients.js';
+import { loadInputs, secretsOf } from '../src/inputs.js';
 
 const env = (inputs: Record<string, string>) =>
   Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]));
@@ -209,5 +210,38 @@ describe('loadInputs, which loads YAML and the core only for the inputs that nee
       (error: unknown) => ({ error }),
     );
     expect(loaded).toEqual(parsed);
+  });
+});
+
+describe('the npmrc input', () => {
+  const npmrc = [
+    '@acme:registry=https://npm.pkg.github.com',
+    '//npm.pkg.github.com/:_authToken=ghp_npmTokenOfTheScope1',
+    'registry=https://npm.example.com/',
+  ].join('\n');
+
+  it('is kept with the tokens, and only its tokens are masked', () => {
+    const inputs = parseInputs(env({ token: 't0ken', npmrc }));
+    expect(inputs.tokens).toEqual({ token: 't0ken', npmrc });
+    expect(secretsOf(inputs.tokens)).toEqual(['t0ken', 'ghp_npmTokenOfTheScope1']);
+  });
+
+  it('gives the registries, scopes and tokens to npm lookups, and the read client to release assets', () => {
+    const clients = actionClients(parseInputs(env({ token: 't0ken', npmrc })), {});
+    expect(clients.registries).toMatchObject({
+      npm: {
+        registry: 'https://npm.example.com/',
+        scopes: { '@acme': 'https://npm.pkg.github.com/' },
+        tokens: { 'npm.pkg.github.com': 'ghp_npmTokenOfTheScope1' },
+      },
+    });
+    expect(clients.registries?.octokit).toBe(clients.octokit);
+  });
+
+  it('refuses a registry that is not an http(s) URL, naming the line and not the token', () => {
+    const inputs = parseInputs(env({ token: 't0ken', npmrc: `//h/:_authToken=ghp_secret12345\nregistry=ftp://h` }));
+    expect(() => actionClients(inputs, {})).toThrow(
+      new InputError('npmrc', '.npmrc line 2: registry must be an http(s) URL'),
+    );
   });
 });

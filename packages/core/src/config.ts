@@ -1,3 +1,4 @@
+import { parseArtifactRef } from './artifact-ref.js';
 import { Checker, join } from './check.js';
 import { GuardConfigError } from './errors.js';
 import { foreignGlobSyntax, globToRegExp } from './glob.js';
@@ -8,13 +9,15 @@ import { readVersionSource, type VersionSource } from './version-source.js';
 /** How the guard merges a released pull request (GitHub's `merge_method`). */
 export type MergeMethod = 'merge' | 'squash' | 'rebase';
 
-/** An artifact the release publishes, e.g. a container image or a Helm chart. */
+/** An artifact the release publishes: a container image or a Helm chart, an npm package, a release asset. */
 export interface ArtifactConfig {
   /** Unique name, referenced by other artifacts' `after`. */
   name: string;
   /**
-   * Where it lives, as a template: `ghcr.io/weaveworks/wego-app:{version}`. `{version}` is the pull
-   * request's `version`; any other `{key}` comes from its `versions` map.
+   * Where it lives, as a template: an OCI reference (`ghcr.io/weaveworks/wego-app:{version}`), an npm
+   * package version (`npm:@acme/cli@{version}`) or a GitHub release asset
+   * (`gh-release:weaveworks/weave-gitops@v{version}/gitops-linux-x86_64.tar.gz`); see `parseArtifactRef`.
+   * `{version}` is the pull request's `version`; any other `{key}` comes from its `versions` map.
    */
   ref: string;
   /** Names of artifacts that must exist before this one may be published (checked by the release job's gate). */
@@ -196,7 +199,10 @@ function checkTemplate(ref: string, path: string, check: Checker): void {
   }
   if (/[{}]/.test(ref.replace(TEMPLATE_KEY, ''))) {
     check.fail(path, `unbalanced '{' or '}' in '${ref}': placeholders are written {version} or {key}`);
+    return;
   }
+  const form = parseArtifactRef(ref);
+  if ('problem' in form) check.fail(path, `${form.problem} (in '${ref}')`);
 }
 
 /** Every `after` name must exist, and `after` must not form a cycle. */

@@ -1,3 +1,5 @@
+export type { ParsedArtifactRef } from './artifact-ref.js';
+export { GH_RELEASE_REF_PREFIX, NPM_REF_PREFIX, parseArtifactRef } from './artifact-ref.js';
 export type { ArtifactConfig, GuardConfig, GuardSettings, MergeMethod } from './config.js';
 export { fillRef } from './config.js';
 export type {

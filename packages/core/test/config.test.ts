@@ -1,4 +1,12 @@
-import { createGuard, type GuardConfig, GuardConfigError, GuardEventError, type InputIssue } from '@release-guard/core';
+import {
+  createGuard,
+  fillRef,
+  type GuardConfig,
+  GuardConfigError,
+  GuardEventError,
+  type InputIssue,
+  parseArtifactRef,
+} from '@release-guard/core';
 import { describe, expect, it } from 'vitest';
 import { issue, issuesOf, releasePr, SEED_CONFIG, seedGuard } from './support/fixtures.js';
 
@@ -259,6 +267,70 @@ describe('GuardConfigError', () => {
     // '{version' is a typo for '{version}': left as is, the ref names an image that can never exist.
     const issues = configIssues({ artifacts: [{ name: 'image', ref: 'ghcr.io/acme/app:{version' }] });
     expect(issues).toContainEqual({ path: 'artifacts.0.ref', message: expect.stringContaining('{version') });
+  });
+
+  it('accepts npm package and release asset refs, templated or not, and fillRef fills them', () => {
+    const artifacts = [
+      { name: 'cli', ref: 'npm:@acme/cli@{version}' },
+      { name: 'lib', ref: 'npm:left-pad@1.3.0' },
+      { name: 'pinned', ref: 'npm:@acme/{package}@v{version}' },
+      { name: 'binary', ref: 'gh-release:weaveworks/weave-gitops@v{version}/gitops-linux-x86_64.tar.gz' },
+      { name: 'nested', ref: 'gh-release:acme/app@release/{version}/app-{version}.zip' },
+    ];
+    const { settings } = createGuard({ artifacts });
+    expect(settings.artifacts.map((a) => a.ref)).toEqual(artifacts.map((a) => a.ref));
+    const filled = settings.artifacts.map(
+      (a) => fillRef(a.ref, { version: '1.4.0', versions: { package: 'lib' } }).ref,
+    );
+    expect(filled).toEqual([
+      'npm:@acme/cli@1.4.0',
+      'npm:left-pad@1.3.0',
+      'npm:@acme/lib@v1.4.0',
+      'gh-release:weaveworks/weave-gitops@v1.4.0/gitops-linux-x86_64.tar.gz',
+      'gh-release:acme/app@release/1.4.0/app-1.4.0.zip',
+    ]);
+    expect(filled.map((ref) => parseArtifactRef(ref))).toMatchObject([
+      { ref: { kind: 'npm', name: '@acme/cli', scope: '@acme', version: '1.4.0' } },
+      { ref: { kind: 'npm', name: 'left-pad', version: '1.3.0' } },
+      { ref: { kind: 'npm', name: '@acme/lib', version: '1.4.0' } },
+      { ref: { kind: 'gh-release', owner: 'weaveworks', repo: 'weave-gitops', tag: 'v1.4.0' } },
+      { ref: { kind: 'gh-release', owner: 'acme', repo: 'app', tag: 'release/1.4.0', asset: 'app-1.4.0.zip' } },
+    ]);
+  });
+
+  it.each([
+    ['npm:@acme/cli', 'names an exact version'],
+    ['npm:@acme/cli@^1.2.0', "'^1.2.0' is not an exact version"],
+    ['npm:@acme/cli@latest', "'latest' is not an exact version"],
+    ['npm:@acme@{version}', "'@acme' is not an npm package name"],
+    ['npm:@acme/cli/x@{version}', "'@acme/cli/x' is not an npm package name"],
+    ['npm:.hidden@{version}', "'.hidden' is not an npm package name"],
+    ['npm:my pkg@{version}', "'my pkg' is not an npm package name"],
+    ['npm:cli@v{version} beta', "'v{…} beta' is not an exact version"],
+    ['gh-release:acme/app@v{version}', 'is written gh-release:<owner>/<repo>@<tag>/<asset name>'],
+    ['gh-release:acme@v{version}/app.zip', 'is written gh-release:<owner>/<repo>@<tag>/<asset name>'],
+    ['gh-release:acme/app@v{version}/', "ends with the asset's file name"],
+    ['gh-release:ac_me/app@v1/app.zip', "'ac_me' is not a GitHub owner"],
+    ['gh-release:acme/a b@v1/app.zip', "'a b' is not a repository name"],
+    ['gh-release:acme/app@v..{version}/app.zip', "'v..{…}' is not a git tag name"],
+    ['gh-releases:acme/app@v{version}/app.zip', "unknown kind of artifact 'gh-releases:'"],
+    ['oci:ghcr.io/acme/app:{version}', "unknown kind of artifact 'oci:'"],
+  ])('refuses the malformed ref %s, saying how to write it', (ref, message) => {
+    expect(configIssues({ artifacts: [{ name: 'a', ref }] })).toEqual([
+      { path: 'artifacts.0.ref', message: expect.stringContaining(message) },
+    ]);
+  });
+
+  it('leaves OCI references, host:port ones included, to the adapter', () => {
+    for (const ref of [
+      'nginx:1.27',
+      'registry:{port}/app:v1',
+      'localhost:5000/app:{version}',
+      '127.0.0.1:5000/a/b:v1',
+      'ghcr.io/a/b:{version}',
+    ]) {
+      expect(parseArtifactRef(ref)).toEqual({ ref: { kind: 'oci', ref } });
+    }
   });
 
   it('reports onMerge that is not a boolean', () => {

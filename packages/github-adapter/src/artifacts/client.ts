@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Octokit } from '@octokit/rest';
 import { type AuthContext, authorizationFor, rejected } from './auth.js';
 import { LookupFailure } from './failure.js';
 import { type ImageReference, manifestReference } from './reference.js';
@@ -27,11 +28,12 @@ export interface FoundManifest {
 }
 
 /**
- * Looks manifests up in OCI registries, authenticating as each registry asks. Authorizations (basic headers,
+ * Looks manifests up in OCI registries, authenticating as each registry asks (and hands npm and release lookups
+ * its transport and options). Authorizations (basic headers,
  * bearer tokens) are kept per host and scope for the client's life, which is one verification.
  */
 export class RegistryClient {
-  private readonly transport: Transport;
+  readonly transport: Transport;
   private readonly authorizations = new Map<string, Promise<string>>();
 
   constructor(private readonly options: ArtifactVerifierOptions = {}) {
@@ -81,6 +83,20 @@ export class RegistryClient {
       method,
       headers: { accept: MANIFEST_ACCEPT, ...(authorization ? { authorization } : {}) },
     });
+  }
+
+  /** Reads the releases of `gh-release:` refs, when the options give a client. */
+  get octokit(): Octokit | undefined {
+    return this.options.octokit;
+  }
+
+  /** How `npm:` refs are looked up: the registries, and whether a token may go over plain HTTP. */
+  npmOptions(full: boolean) {
+    return {
+      ...(this.options.npm ? { npm: this.options.npm } : {}),
+      plainHttp: (url: URL) => this.plainHttp(url.host),
+      full,
+    };
   }
 
   private authContext(ref: ImageReference): AuthContext {

@@ -65,6 +65,7 @@ export function registryErrors(body: Uint8Array): { code: string; message: strin
   }
 }
 
-function truncate(text: string, max: number): string {
+/** `text`, cut to `max` characters with an ellipsis. */
+export function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

@@ -1,3 +1,5 @@
+import type { Octokit } from '@octokit/rest';
+
 /** Credentials for one registry: HTTP basic, or the basic credentials of its bearer token endpoint. */
 export interface RegistryCredentials {
   /** For ghcr.io any username will do. */
@@ -13,13 +15,21 @@ export interface ArtifactVerifierOptions {
    */
   credentials?: Record<string, RegistryCredentials>;
   /**
+   * Where `npm:` refs are looked up, and the tokens sent there. Default: npm's public registry
+   * (`https://registry.npmjs.org`), anonymously. `parseNpmrc` reads them from `.npmrc` text.
+   */
+  npm?: NpmRegistries;
+  /** Reads the releases of `gh-release:` refs (`repos/get-release-by-tag`); without it they cannot be checked. */
+  octokit?: Octokit;
+  /**
    * Hosts reached over `http://` rather than `https://`, as `host:port` or just `host` (any port). Defaults to
    * loopback only: `localhost`, `127.0.0.1` and `[::1]`, on any port. A list given replaces the default.
    */
   plainHttp?: string[];
   /**
    * Also require the annotation `org.opencontainers.image.revision` of the manifest the reference points at (the
-   * index, for a multi-platform image) to equal the commit being released. Default `false`.
+   * index, for a multi-platform image) to equal the commit being released; for an npm package, its `gitHead`
+   * when the version has one (read from the full packument). Release assets are not checked. Default `false`.
    */
   requireRevision?: boolean;
   /** The HTTP transport; defaults to the global `fetch`. */
@@ -28,13 +38,32 @@ export interface ArtifactVerifierOptions {
   timeoutMs?: number;
 }
 
+/** npm registries as `.npmrc` configures them, and the tokens they are given. */
+export interface NpmRegistries {
+  /** The registry of unscoped packages and of scopes without one of their own. Default `https://registry.npmjs.org`. */
+  registry?: string;
+  /** Registries by scope, e.g. `{ '@acme': 'https://npm.pkg.github.com' }` (`.npmrc`'s `@acme:registry=`). */
+  scopes?: Record<string, string>;
+  /**
+   * Tokens sent as `Authorization: Bearer`, by registry host, or host and path (`.npmrc`'s
+   * `//npm.pkg.github.com/:_authToken=` is `npm.pkg.github.com`): the longest key matching a registry's URL wins.
+   */
+  tokens?: Record<string, string>;
+}
+
 /** What a registry says about one reference. */
 export type ArtifactLookup =
   | {
       present: true;
-      /** The digest the reference resolves to, e.g. `sha256:…`. */
+      /**
+       * The digest the reference resolves to: an OCI manifest's `sha256:…`; an npm version's `dist.integrity`
+       * (`sha512-…`, or `sha1:<shasum>`); a release asset's `digest`, or `github-asset:<id>:<size>` without one.
+       */
       digest: string;
-      /** The media type of the manifest, e.g. `application/vnd.oci.image.index.v1+json`. */
+      /**
+       * The media type of the manifest, e.g. `application/vnd.oci.image.index.v1+json`; `application/gzip` for an
+       * npm package (its tarball); a release asset's `content_type`.
+       */
       mediaType: string;
     }
   | {

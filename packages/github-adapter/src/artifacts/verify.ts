@@ -1,13 +1,16 @@
-import type { GuardEvent, VerifyArtifactsEffect } from '@release-guard/core';
+import { type GuardEvent, parseArtifactRef, type VerifyArtifactsEffect } from '@release-guard/core';
 import { RegistryClient } from './client.js';
 import { LookupFailure } from './failure.js';
+import { npmPackage } from './npm.js';
 import { type ImageReference, parseReference } from './reference.js';
+import { releaseAsset } from './release-asset.js';
 import type { ArtifactLookup, ArtifactVerifierOptions } from './types.js';
 
 const REVISION = 'org.opencontainers.image.revision';
 
 /**
- * Looks up every artifact of `effect` in its OCI registry and answers the core with one `ARTIFACT_VERIFIED`
+ * Looks up every artifact of `effect` where its ref says (an OCI registry, an npm registry, a GitHub
+ * release) and answers the core with one `ARTIFACT_VERIFIED`
  * (with the digest the reference resolves to) or `ARTIFACT_MISSING` (with the reason) per artifact, in order.
  * Artifacts are checked concurrently; authorizations are shared between those on the same repository.
  * It never throws: a registry that is down, slow or refuses the credentials makes the artifact missing, with a
@@ -58,6 +61,32 @@ export function verifyArtifact(ref: string, options: ArtifactVerifierOptions = {
 }
 
 async function lookUp(client: RegistryClient, ref: string, revision: string | undefined): Promise<ArtifactLookup> {
+  const form = parseArtifactRef(ref.trim());
+  if ('problem' in form) return { present: false, reason: `invalid reference "${ref.trim()}": ${form.problem}` };
+  const text = ref.trim();
+  try {
+    if (form.ref.kind === 'npm') {
+      const found = await npmPackage(
+        client.transport,
+        { text, ...form.ref },
+        client.npmOptions(revision !== undefined),
+      );
+      if (revision !== undefined && found.gitHead !== undefined && found.gitHead !== revision) {
+        return { present: false, reason: `${text}: gitHead ${found.gitHead} does not match ${revision}` };
+      }
+      return { present: true, digest: found.digest, mediaType: 'application/gzip' };
+    }
+    if (form.ref.kind === 'gh-release') {
+      const found = await releaseAsset(client.octokit, { text, ...form.ref });
+      return { present: true, ...found };
+    }
+  } catch (error) {
+    return failed(text, error);
+  }
+  return lookUpImage(client, ref, revision);
+}
+
+async function lookUpImage(client: RegistryClient, ref: string, revision: string | undefined): Promise<ArtifactLookup> {
   let reference: ImageReference;
   try {
     reference = parseReference(ref);
@@ -77,10 +106,15 @@ async function lookUp(client: RegistryClient, ref: string, revision: string | un
     }
     return { present: true, digest: manifest.digest, mediaType: manifest.mediaType };
   } catch (error) {
-    if (error instanceof LookupFailure && error.absent) return { present: false, reason: error.message };
-    const cause = error instanceof LookupFailure ? error.message : `unexpected error: ${String(error)}`;
-    return { present: false, reason: `${reference.text} could not be checked: ${cause}` };
+    return failed(reference.text, error);
   }
+}
+
+/** An absent failure's own reason, or why `text` could not be checked. */
+function failed(text: string, error: unknown): ArtifactLookup {
+  if (error instanceof LookupFailure && error.absent) return { present: false, reason: error.message };
+  const cause = error instanceof LookupFailure ? error.message : `unexpected error: ${String(error)}`;
+  return { present: false, reason: `${text} could not be checked: ${cause}` };
 }
 
 /** The `org.opencontainers.image.revision` annotation of a manifest or index, if it has one. */

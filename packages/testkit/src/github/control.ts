@@ -1,6 +1,6 @@
 /** The control API of the GitHub emulator, and the request log it keeps. */
 
-import { RulesetControl } from './control/rulesets.js';
+import { ReleaseControl } from './control/releases.js';
 import type { FaultRule, Faults } from './faults.js';
 import type { GitHubState } from './state.js';
 
@@ -32,10 +32,11 @@ export interface Counters {
  * Its methods are grouped by concern, each group a class this one extends: repositories and access
  * (control/repositories.ts), pull requests (control/pull-requests.ts), workflows and runs
  * (control/workflows.ts), the files of commits (control/contents.ts), merge queues and the deliveries
- * they produce (control/merge-queue.ts), rulesets and rule suites (control/rulesets.ts); the request log,
+ * they produce (control/merge-queue.ts), rulesets and rule suites (control/rulesets.ts), releases and
+ * their assets (control/releases.ts); the request log,
  * contract violations and faults are here.
  */
-export class GitHubControl extends RulesetControl {
+export class GitHubControl extends ReleaseControl {
   readonly log: RequestLogEntry[] = [];
   readonly violations: Error[] = [];
   readonly counters: Counters = { requests: 0, requestValidations: 0, responseValidations: 0 };

@@ -2,6 +2,7 @@ export { ContractViolation, loadContract } from './contract.js';
 export type { FileLocation } from './control/contents.js';
 export type { MergeQueueView } from './control/merge-queue.js';
 export type { PullRequestFile } from './control/pull-requests.js';
+export type { AssetOptions, ReleaseOptions } from './control/releases.js';
 export type { RulesetOptions } from './control/rulesets.js';
 export type { Counters, RequestLogEntry } from './control.js';
 export { GitHubControl } from './control.js';

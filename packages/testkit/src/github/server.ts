@@ -21,6 +21,7 @@ import { addLabels, createComment, listComments, removeLabel, updateComment } fr
 import { getContent } from './rest/contents.js';
 import { error, type Handler, type Reply } from './rest/context.js';
 import { getPull, listPullFiles, listPulls, mergePull } from './rest/pulls.js';
+import { getReleaseByTag } from './rest/releases.js';
 import { createReview, dismissReview, listReviews } from './rest/reviews.js';
 import { getBranchRules, getRepoRuleSuites, getRepoRuleset, getRepoRulesets } from './rest/rules.js';
 import { createCommitStatus, getCombinedStatusForRef, listCommitStatusesForRef } from './rest/statuses.js';
@@ -55,6 +56,7 @@ const HANDLERS: Record<string, Handler> = {
   'repos/get-collaborator-permission-level': getCollaboratorPermissionLevel,
   'repos/get-combined-status-for-ref': getCombinedStatusForRef,
   'repos/get-content': getContent,
+  'repos/get-release-by-tag': getReleaseByTag,
   'repos/get-repo-rule-suites': getRepoRuleSuites,
   'repos/get-repo-ruleset': getRepoRuleset,
   'repos/get-repo-rulesets': getRepoRulesets,

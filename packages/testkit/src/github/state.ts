@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { WebhookDelivery } from '../webhooks/types.js';
+import type { ReleaseRecord } from './releases.js';
 
 /** Repository permissions, weakest first (GitHub's role names). */
 export const PERMISSIONS = ['none', 'read', 'triage', 'write', 'maintain', 'admin'] as const;
@@ -263,6 +264,8 @@ export interface RepositoryRecord {
   rulesets: RulesetRecord[];
   /** Rule suites, oldest first. */
   ruleSuites: RuleSuiteRecord[];
+  /** Releases, oldest first, drafts included. */
+  releases: ReleaseRecord[];
   nextNumber: number;
   createdAt: string;
 }

@@ -39,6 +39,7 @@ export class RepositoryControl {
       mergeQueues: new Map(),
       rulesets: [],
       ruleSuites: [],
+      releases: [],
       nextNumber: 1,
       createdAt: this.state.timestamp(),
     };
