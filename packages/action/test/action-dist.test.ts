@@ -99,10 +99,10 @@ function releasePr(full: string, repo: { owner: string; name: string }, ref = 'r
 }
 
 describe('dist/index.js, run as the runner runs it, against the emulators', () => {
-  it('is under 450 KiB, every chunk included, of which an event it ignores loads under 24 KiB in 3 files', async () => {
+  it('is under 480 KiB, every chunk included, of which an event it ignores loads under 24 KiB in 3 files', async () => {
     const total = Object.values(bundle.sizes).reduce((sum, bytes) => sum + bytes, 0);
     expect(total).toBeGreaterThan(100_000);
-    expect(total).toBeLessThan(450 * 1024);
+    expect(total).toBeLessThan(480 * 1024);
     // What index.js imports statically is loaded by every run; the guard, Octokit and YAML are not in it.
     // Each file costs a run time of its own: what every run loads is one chunk (src/shared.ts).
     const loaded = await staticImports(bundle.dir, 'index.js');
