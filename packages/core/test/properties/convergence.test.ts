@@ -201,4 +201,47 @@ describe('convergence: histories found by seed hunting, replayed', () => {
     // The cause: the failure, ignored while failed, is the run's outcome all the same.
     expect(whole.finishedRuns).toContain('run-1');
   });
+
+  /** The true history of `events` (every one delivered once, in order), for `unobservable`. */
+  const truthOf = (events: GuardEvent[]): TrueHistory => ({
+    pr,
+    events,
+    snapshot: runEvents(guard, pr, events).deliveries.at(-1)?.step.snapshot as GuardSnapshot,
+  });
+
+  /**
+   * Seeds 215 and 259. A release run fails and its failure is lost; an approval delivered while the
+   * guard still took the run for running may have been given after the failure (a request to release
+   * again) or before it (an approval of a release that then failed). GitHub shows the review and the
+   * failed run, in no order, and the guard saw the approval the same way in both. Reconcile must pick
+   * one for both: it replays the failure and ends `failed`, so that no release starts without an
+   * approval known to be given after the failure. Taking the approval as given after it would release
+   * again on an approval given before the failure, which never asked for a second release. The cost
+   * when it was given after: a reviewer approves again or retries (`RETRY`, an approval stands). So
+   * `unobservable` names it (`review-order`: a run's failure lost, an approval given after it delivered
+   * while the guard took the run for running).
+   */
+  it('an approval seen during a release whose failure was lost: reconcile takes it as given before the failure', () => {
+    const started: GuardEvent[] = [approval(1), { type: 'RELEASE_STARTED', sha: pr.headSha, runId: 'run-1' }];
+    const failure: GuardEvent = { type: 'RELEASE_FAILED', sha: pr.headSha, runId: 'run-1', reason: 'job failed' };
+    const second = approval(2);
+    const after = truthOf([...started, failure, second]);
+    const before = truthOf([...started, second, failure]);
+    expect(after.snapshot.phase).toBe('approved');
+    expect(before.snapshot.phase).toBe('failed');
+    const delivered = [...started, second];
+    const seen = runEvents(guard, pr, delivered);
+    const stored = seen.deliveries.at(-1)?.step.snapshot as GuardSnapshot;
+    expect(stored.phase).toBe('releasing');
+    const written = [...seen.start.effects, ...seen.deliveries.flatMap((d) => d.step.effects)];
+    // The same facts and the same stored snapshot: reconcile cannot tell the two histories apart.
+    const facts = factsOf(pr, after.events, written);
+    expect(factsOf(pr, before.events, written)).toEqual(facts);
+    const step = guard.reconcile(stored, facts);
+    expect(step.snapshot.phase).toBe('failed');
+    expect(step.effects.some((e) => e.type === 'START_RELEASE')).toBe(false);
+    expect(standingOn(step.snapshot.headSha, facts, step.effects)?.state).toBe('failure');
+    expect(unobservable(pr, before, delivered, guard)).toBeUndefined();
+    expect(unobservable(pr, after, delivered, guard)).toBe('review-order');
+  });
 });

@@ -13,7 +13,10 @@ import { guard as seedGuard } from './property-cases.js';
  * - `review-order`: an approval or dismissal, or a head change, delivered out of order, or an approval
  *   or dismissal lost when GitHub lists release runs of its commit (reconcile counts an approval it
  *   never saw, once a release was asked for, as given after the runs' outcomes, so that it starts a
- *   new release rather than leave a dead end);
+ *   new release rather than leave a dead end); or a run's failure lost, and an approval given after it
+ *   delivered while the guard took the run for running (reconcile counts an approval it saw then as
+ *   given before the failure: none given before it asks for a second release, and the facts cannot
+ *   tell the two apart);
  * - `unapproved-run`: a run the whole history reported as running although nobody approved it (its
  *   approval withdrawn after the dispatch); GitHub lists it as a live run of the head, which the
  *   guard adopts once an approval stands again;
@@ -97,6 +100,7 @@ export function unobservable(
   for (const event of delivered) {
     if (event.type === 'APPROVED' && event.sha !== seen.headSha) return 'early-approval';
     if (event.type === 'APPROVED' && approvedVersion.get(event) !== seen.pr.version) return 'version-order';
+    if (event.type === 'APPROVED' && failedUnseen(seen, event, events, delivered)) return 'review-order';
     seen = guard.next(seen, event).snapshot;
   }
   const approved = factsOf(pr, events).approvals ?? [];
@@ -115,6 +119,21 @@ export function unobservable(
     }
   }
   return undefined;
+}
+
+/**
+ * Whether `approval` came, in the whole history, after the failure of the run the guard took for
+ * running when it was delivered (`seen`), and that failure was never delivered.
+ */
+function failedUnseen(
+  seen: GuardSnapshot,
+  approval: GuardEvent,
+  events: readonly GuardEvent[],
+  delivered: readonly GuardEvent[],
+): boolean {
+  if (seen.release.state !== 'running') return false;
+  const failure = events.findIndex((e) => e.type === 'RELEASE_FAILED' && String(e.runId) === seen.release.runId);
+  return failure >= 0 && failure < events.indexOf(approval) && !delivered.includes(events[failure] as GuardEvent);
 }
 
 /** The indices of the edits among `events`: head changes that name the head they found. */
