@@ -14,9 +14,9 @@ import { guard as seedGuard } from './property-cases.js';
  *   or dismissal lost when GitHub lists release runs of its commit (reconcile counts an approval it
  *   never saw, once a release was asked for, as given after the runs' outcomes, so that it starts a
  *   new release rather than leave a dead end); or a run's failure lost, and an approval given after it
- *   delivered while the guard took the run for running (reconcile counts an approval it saw then as
- *   given before the failure: none given before it asks for a second release, and the facts cannot
- *   tell the two apart);
+ *   delivered while the guard still waited for the release (asked for or running): reconcile counts an
+ *   approval it saw then as given before the failure (one given before it asks for no second release,
+ *   and the facts cannot tell the two apart);
  * - `unapproved-run`: a run the whole history reported as running although nobody approved it (its
  *   approval withdrawn after the dispatch); GitHub lists it as a live run of the head, which the
  *   guard adopts once an approval stands again;
@@ -122,8 +122,9 @@ export function unobservable(
 }
 
 /**
- * Whether `approval` came, in the whole history, after the failure of the run the guard took for
- * running when it was delivered (`seen`), and that failure was never delivered.
+ * Whether `approval` came, in the whole history, after the failure of a run of the head while the guard
+ * waited for the release when it was delivered (`seen`: asked for or running), and that failure was
+ * never delivered (nor any outcome of its run).
  */
 function failedUnseen(
   seen: GuardSnapshot,
@@ -131,9 +132,16 @@ function failedUnseen(
   events: readonly GuardEvent[],
   delivered: readonly GuardEvent[],
 ): boolean {
-  if (seen.release.state !== 'running') return false;
-  const failure = events.findIndex((e) => e.type === 'RELEASE_FAILED' && String(e.runId) === seen.release.runId);
-  return failure >= 0 && failure < events.indexOf(approval) && !delivered.includes(events[failure] as GuardEvent);
+  if (seen.release.state !== 'requested' && seen.release.state !== 'running') return false;
+  const at = events.indexOf(approval);
+  return events.some(
+    (e, i) =>
+      i < at &&
+      e.type === 'RELEASE_FAILED' &&
+      e.sha === seen.headSha &&
+      !seen.finishedRuns.includes(String(e.runId)) &&
+      !delivered.includes(e),
+  );
 }
 
 /** The indices of the edits among `events`: head changes that name the head they found. */
