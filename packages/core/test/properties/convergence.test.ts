@@ -244,4 +244,57 @@ describe('convergence: histories found by seed hunting, replayed', () => {
     expect(unobservable(pr, before, delivered, guard)).toBeUndefined();
     expect(unobservable(pr, after, delivered, guard)).toBe('review-order');
   });
+
+  /**
+   * Seeds 159 and 215. A release run succeeds and publishes the image, whose verification is lost; the
+   * last approval is withdrawn, which fails the release as far as the guard knows (the image missing),
+   * and a new approval asks for another. The whole history had the release complete before the
+   * withdrawal: the new approval unlocks it and the guard merges it. GitHub shows a successful run of
+   * the head, its image and an authorized approval standing: the release of that approval, as a
+   * reconcile without a stored snapshot would find. Reconcile adopts it rather than leave the head
+   * approved with no second release to start (the successful run forbids one), or report its merge by
+   * the guard as a bypass. Had the image been published after the withdrawal, the whole history would
+   * release the same commit a second time: GitHub shows the same, and reconcile adopts the run all the
+   * same (see `unobservable`, 'earlier-run').
+   */
+  it('a successful release failed by a withdrawal before its artifact was known: the approval standing adopts it', () => {
+    const started: GuardEvent[] = [
+      approval(1),
+      { type: 'RELEASE_STARTED', sha: pr.headSha, runId: 'run-1' },
+      { type: 'RELEASE_SUCCEEDED', sha: pr.headSha, runId: 'run-1' },
+    ];
+    const image: GuardEvent = { type: 'ARTIFACT_VERIFIED', sha: pr.headSha, name: 'image', digest: 'sha256:image' };
+    const withdrawn: GuardEvent = { type: 'APPROVAL_DISMISSED', reviewId: 'review-1', reviewer: 'reviewer-1' };
+    const second = approval(2);
+    const merged: GuardEvent = { type: 'MERGED', sha: pr.headSha, by: 'release-bot' };
+    const delivered = [...started, withdrawn, second];
+    const seen = runEvents(guard, pr, delivered);
+    const stored = seen.deliveries.at(-1)?.step.snapshot as GuardSnapshot;
+    expect(stored.phase).toBe('approved');
+    expect(stored.finishedRuns).toContain('run-1');
+    const written = [...seen.start.effects, ...seen.deliveries.flatMap((d) => d.step.effects)];
+    for (const end of [[], [merged]]) {
+      const truth = truthOf([...started, image, withdrawn, second, ...end]);
+      expect(truth.snapshot.phase).toBe(end.length === 0 ? 'released' : 'merged');
+      expect(unobservable(pr, truth, delivered, guard)).toBeUndefined();
+      const facts = factsOf(pr, truth.events, written);
+      const step = guard.reconcile(stored, facts);
+      expect(step.snapshot.phase).toBe(truth.snapshot.phase);
+      expect(step.snapshot.violations).toEqual([]);
+      expect(step.effects.some((e) => e.type === 'START_RELEASE')).toBe(false);
+      if (end.length === 0) {
+        expect(step.effects.some((e) => e.type === 'MERGE')).toBe(true);
+        expect(standingOn(pr.headSha, facts, step.effects)?.state).toBe('success');
+      }
+    }
+    // The new approval lost: the guard knows the release failed, and GitHub shows the approval standing.
+    const failed = runEvents(guard, pr, [...started, withdrawn]).deliveries.at(-1)?.step.snapshot as GuardSnapshot;
+    expect(failed.phase).toBe('failed');
+    const facts = factsOf(pr, [...started, image, withdrawn, second], written);
+    expect(guard.reconcile(failed, facts).snapshot.phase).toBe('released');
+    // The image published after the withdrawal: the whole history asks for a second release.
+    const twin = truthOf([...started, withdrawn, image, second]);
+    expect(twin.snapshot.phase).toBe('approved');
+    expect(unobservable(pr, twin, delivered, guard)).toBe('earlier-run');
+  });
 });

@@ -21,8 +21,10 @@ import { guard as seedGuard } from './property-cases.js';
  *   approval withdrawn after the dispatch); GitHub lists it as a live run of the head, which the
  *   guard adopts once an approval stands again;
  * - `earlier-run`: GitHub lists a running or successful run of the head that the whole history did
- *   not count (dispatched for an approval withdrawn before it finished): reconcile adopts it as the
- *   release of the approval that stands rather than start a second release of the same commit;
+ *   not count (dispatched for an approval withdrawn before it finished), or whose success it counted
+ *   for a release it then failed (its approval withdrawn before the artifacts were published), the
+ *   head's last run: reconcile adopts it as the release of the approval that stands rather than start
+ *   a second release of the same commit;
  * - `unanswered`: the whole history ends waiting for the answer to `VERIFY_ARTIFACTS` about artifacts
  *   GitHub's registry already shows for the head (published by an earlier run of it): reconcile counts
  *   them, as the answer would;
@@ -53,7 +55,8 @@ export function unobservable(
   }
   if (truth.snapshot.alertedRuns.length > 0) return 'unapproved-run';
   const whole = truth.snapshot;
-  const uncounted = factsOf(pr, events).releaseRuns?.some(
+  const shownRuns = factsOf(pr, events).releaseRuns ?? [];
+  const uncounted = shownRuns.some(
     (r) =>
       r.sha === whole.headSha &&
       (r.conclusion === null || r.conclusion === 'success') &&
@@ -61,6 +64,14 @@ export function unobservable(
       !whole.finishedRuns.includes(String(r.runId)),
   );
   if (uncounted) return 'earlier-run';
+  const last = shownRuns.findLast(
+    (r) => r.sha === whole.headSha && (r.version === undefined || r.version === whole.pr.version),
+  );
+  const waiting = whole.phase === 'prepared' || whole.phase === 'approved' || whole.phase === 'failed';
+  const standing = factsOf(pr, events).approvals?.some((a) => a.sha === whole.headSha && a.authorized);
+  if (waiting && standing && last?.conclusion === 'success' && whole.finishedRuns.includes(String(last.runId))) {
+    return 'earlier-run';
+  }
   if (whole.phase === 'releasing' && whole.release.state === 'succeeded') {
     const shown = factsOf(pr, events).artifacts ?? [];
     const waiting = guard.settings.artifacts.filter(
