@@ -109,7 +109,8 @@ export function reconcileFacts(guard: Guard, stored: GuardSnapshot | undefined, 
     return { snapshot: prior, effects: [], ignored: 'the pull request is merged: nothing more happens' };
   }
 
-  const trusted = prior !== undefined && isBackedByFacts(prior, facts, guard);
+  const trusted =
+    prior !== undefined && isBackedByFacts(prior, facts, guard) && !refusesShownRelease(prior, facts, approvals, guard);
   const effects: Effect[] = [];
   let snapshot: GuardSnapshot;
   if (trusted) snapshot = prior;
@@ -223,6 +224,31 @@ function isBackedByFacts(prior: GuardSnapshot, facts: GuardFacts, guard: Guard):
     }
   }
   return true;
+}
+
+/**
+ * Whether the facts show the head's release done, approved and verified while the stored snapshot will
+ * never count it: the last run of the head succeeded, every required artifact of the head is there and
+ * an authorized approval stands, but the snapshot took that run as finished without releasing the head
+ * (its approval withdrawn before it learnt of the artifacts). Trusted, it would ask for a second
+ * release that the successful run forbids, or take the guard's merge for a bypass; rebuilt from the
+ * facts, the approval standing adopts the run, as it would without a stored snapshot.
+ */
+function refusesShownRelease(
+  prior: GuardSnapshot,
+  facts: GuardFacts,
+  approvals: readonly ApprovalFact[],
+  guard: Guard,
+): boolean {
+  const head = facts.pr.headSha;
+  const waiting = prior.phase === 'prepared' || prior.phase === 'approved' || prior.phase === 'failed';
+  if (prior.headSha !== head || !waiting || approvals.length === 0) return false;
+  const last = (facts.releaseRuns ?? []).findLast((r) => isRunOf(r, prior));
+  if (last?.conclusion !== 'success' || !prior.finishedRuns.includes(idString(last.runId))) return false;
+  const shown = facts.artifacts ?? [];
+  return requiredArtifacts({ settings: guard.settings, pr: prior.pr }).every(({ name, ref }) =>
+    shown.some((a) => a.sha === head && a.name === name && (a.ref === undefined || a.ref === ref)),
+  );
 }
 
 /** Whether a run is one of the snapshot's head: its commit, and its version when it names one. */

@@ -201,4 +201,100 @@ describe('convergence: histories found by seed hunting, replayed', () => {
     // The cause: the failure, ignored while failed, is the run's outcome all the same.
     expect(whole.finishedRuns).toContain('run-1');
   });
+
+  /** The true history of `events` (every one delivered once, in order), for `unobservable`. */
+  const truthOf = (events: GuardEvent[]): TrueHistory => ({
+    pr,
+    events,
+    snapshot: runEvents(guard, pr, events).deliveries.at(-1)?.step.snapshot as GuardSnapshot,
+  });
+
+  /**
+   * Seeds 215 and 259. A release run fails and its failure is lost; an approval delivered while the
+   * guard still took the run for running may have been given after the failure (a request to release
+   * again) or before it (an approval of a release that then failed). GitHub shows the review and the
+   * failed run, in no order, and the guard saw the approval the same way in both. Reconcile must pick
+   * one for both: it replays the failure and ends `failed`, so that no release starts without an
+   * approval known to be given after the failure. Taking the approval as given after it would release
+   * again on an approval given before the failure, which never asked for a second release. The cost
+   * when it was given after: a reviewer approves again or retries (`RETRY`, an approval stands). So
+   * `unobservable` names it (`review-order`: a run's failure lost, an approval given after it delivered
+   * while the guard took the run for running).
+   */
+  it('an approval seen during a release whose failure was lost: reconcile takes it as given before the failure', () => {
+    const started: GuardEvent[] = [approval(1), { type: 'RELEASE_STARTED', sha: pr.headSha, runId: 'run-1' }];
+    const failure: GuardEvent = { type: 'RELEASE_FAILED', sha: pr.headSha, runId: 'run-1', reason: 'job failed' };
+    const second = approval(2);
+    const after = truthOf([...started, failure, second]);
+    const before = truthOf([...started, second, failure]);
+    expect(after.snapshot.phase).toBe('approved');
+    expect(before.snapshot.phase).toBe('failed');
+    const delivered = [...started, second];
+    const seen = runEvents(guard, pr, delivered);
+    const stored = seen.deliveries.at(-1)?.step.snapshot as GuardSnapshot;
+    expect(stored.phase).toBe('releasing');
+    const written = [...seen.start.effects, ...seen.deliveries.flatMap((d) => d.step.effects)];
+    // The same facts and the same stored snapshot: reconcile cannot tell the two histories apart.
+    const facts = factsOf(pr, after.events, written);
+    expect(factsOf(pr, before.events, written)).toEqual(facts);
+    const step = guard.reconcile(stored, facts);
+    expect(step.snapshot.phase).toBe('failed');
+    expect(step.effects.some((e) => e.type === 'START_RELEASE')).toBe(false);
+    expect(standingOn(step.snapshot.headSha, facts, step.effects)?.state).toBe('failure');
+    expect(unobservable(pr, before, delivered, guard)).toBeUndefined();
+    expect(unobservable(pr, after, delivered, guard)).toBe('review-order');
+  });
+
+  /**
+   * Seeds 159 and 215. A release run succeeds and publishes the image, whose verification is lost; the
+   * last approval is withdrawn, which fails the release as far as the guard knows (the image missing),
+   * and a new approval asks for another. The whole history had the release complete before the
+   * withdrawal: the new approval unlocks it and the guard merges it. GitHub shows a successful run of
+   * the head, its image and an authorized approval standing: the release of that approval, as a
+   * reconcile without a stored snapshot would find. Reconcile adopts it rather than leave the head
+   * approved with no second release to start (the successful run forbids one), or report its merge by
+   * the guard as a bypass. Had the image been published after the withdrawal, the whole history would
+   * release the same commit a second time: GitHub shows the same, and reconcile adopts the run all the
+   * same (see `unobservable`, 'earlier-run').
+   */
+  it('a successful release failed by a withdrawal before its artifact was known: the approval standing adopts it', () => {
+    const started: GuardEvent[] = [
+      approval(1),
+      { type: 'RELEASE_STARTED', sha: pr.headSha, runId: 'run-1' },
+      { type: 'RELEASE_SUCCEEDED', sha: pr.headSha, runId: 'run-1' },
+    ];
+    const image: GuardEvent = { type: 'ARTIFACT_VERIFIED', sha: pr.headSha, name: 'image', digest: 'sha256:image' };
+    const withdrawn: GuardEvent = { type: 'APPROVAL_DISMISSED', reviewId: 'review-1', reviewer: 'reviewer-1' };
+    const second = approval(2);
+    const merged: GuardEvent = { type: 'MERGED', sha: pr.headSha, by: 'release-bot' };
+    const delivered = [...started, withdrawn, second];
+    const seen = runEvents(guard, pr, delivered);
+    const stored = seen.deliveries.at(-1)?.step.snapshot as GuardSnapshot;
+    expect(stored.phase).toBe('approved');
+    expect(stored.finishedRuns).toContain('run-1');
+    const written = [...seen.start.effects, ...seen.deliveries.flatMap((d) => d.step.effects)];
+    for (const end of [[], [merged]]) {
+      const truth = truthOf([...started, image, withdrawn, second, ...end]);
+      expect(truth.snapshot.phase).toBe(end.length === 0 ? 'released' : 'merged');
+      expect(unobservable(pr, truth, delivered, guard)).toBeUndefined();
+      const facts = factsOf(pr, truth.events, written);
+      const step = guard.reconcile(stored, facts);
+      expect(step.snapshot.phase).toBe(truth.snapshot.phase);
+      expect(step.snapshot.violations).toEqual([]);
+      expect(step.effects.some((e) => e.type === 'START_RELEASE')).toBe(false);
+      if (end.length === 0) {
+        expect(step.effects.some((e) => e.type === 'MERGE')).toBe(true);
+        expect(standingOn(pr.headSha, facts, step.effects)?.state).toBe('success');
+      }
+    }
+    // The new approval lost: the guard knows the release failed, and GitHub shows the approval standing.
+    const failed = runEvents(guard, pr, [...started, withdrawn]).deliveries.at(-1)?.step.snapshot as GuardSnapshot;
+    expect(failed.phase).toBe('failed');
+    const facts = factsOf(pr, [...started, image, withdrawn, second], written);
+    expect(guard.reconcile(failed, facts).snapshot.phase).toBe('released');
+    // The image published after the withdrawal: the whole history asks for a second release.
+    const twin = truthOf([...started, withdrawn, image, second]);
+    expect(twin.snapshot.phase).toBe('approved');
+    expect(unobservable(pr, twin, delivered, guard)).toBe('earlier-run');
+  });
 });

@@ -13,13 +13,18 @@ import { guard as seedGuard } from './property-cases.js';
  * - `review-order`: an approval or dismissal, or a head change, delivered out of order, or an approval
  *   or dismissal lost when GitHub lists release runs of its commit (reconcile counts an approval it
  *   never saw, once a release was asked for, as given after the runs' outcomes, so that it starts a
- *   new release rather than leave a dead end);
+ *   new release rather than leave a dead end); or a run's failure lost, and an approval given after it
+ *   delivered while the guard still waited for the release (asked for or running): reconcile counts an
+ *   approval it saw then as given before the failure (one given before it asks for no second release,
+ *   and the facts cannot tell the two apart);
  * - `unapproved-run`: a run the whole history reported as running although nobody approved it (its
  *   approval withdrawn after the dispatch); GitHub lists it as a live run of the head, which the
  *   guard adopts once an approval stands again;
  * - `earlier-run`: GitHub lists a running or successful run of the head that the whole history did
- *   not count (dispatched for an approval withdrawn before it finished): reconcile adopts it as the
- *   release of the approval that stands rather than start a second release of the same commit;
+ *   not count (dispatched for an approval withdrawn before it finished), or whose success it counted
+ *   for a release it then failed (its approval withdrawn before the artifacts were published), the
+ *   head's last run: reconcile adopts it as the release of the approval that stands rather than start
+ *   a second release of the same commit;
  * - `unanswered`: the whole history ends waiting for the answer to `VERIFY_ARTIFACTS` about artifacts
  *   GitHub's registry already shows for the head (published by an earlier run of it): reconcile counts
  *   them, as the answer would;
@@ -50,7 +55,8 @@ export function unobservable(
   }
   if (truth.snapshot.alertedRuns.length > 0) return 'unapproved-run';
   const whole = truth.snapshot;
-  const uncounted = factsOf(pr, events).releaseRuns?.some(
+  const shownRuns = factsOf(pr, events).releaseRuns ?? [];
+  const uncounted = shownRuns.some(
     (r) =>
       r.sha === whole.headSha &&
       (r.conclusion === null || r.conclusion === 'success') &&
@@ -58,6 +64,14 @@ export function unobservable(
       !whole.finishedRuns.includes(String(r.runId)),
   );
   if (uncounted) return 'earlier-run';
+  const last = shownRuns.findLast(
+    (r) => r.sha === whole.headSha && (r.version === undefined || r.version === whole.pr.version),
+  );
+  const waiting = whole.phase === 'prepared' || whole.phase === 'approved' || whole.phase === 'failed';
+  const standing = factsOf(pr, events).approvals?.some((a) => a.sha === whole.headSha && a.authorized);
+  if (waiting && standing && last?.conclusion === 'success' && whole.finishedRuns.includes(String(last.runId))) {
+    return 'earlier-run';
+  }
   if (whole.phase === 'releasing' && whole.release.state === 'succeeded') {
     const shown = factsOf(pr, events).artifacts ?? [];
     const waiting = guard.settings.artifacts.filter(
@@ -97,6 +111,7 @@ export function unobservable(
   for (const event of delivered) {
     if (event.type === 'APPROVED' && event.sha !== seen.headSha) return 'early-approval';
     if (event.type === 'APPROVED' && approvedVersion.get(event) !== seen.pr.version) return 'version-order';
+    if (event.type === 'APPROVED' && failedUnseen(seen, event, events, delivered)) return 'review-order';
     seen = guard.next(seen, event).snapshot;
   }
   const approved = factsOf(pr, events).approvals ?? [];
@@ -115,6 +130,29 @@ export function unobservable(
     }
   }
   return undefined;
+}
+
+/**
+ * Whether `approval` came, in the whole history, after the failure of a run of the head while the guard
+ * waited for the release when it was delivered (`seen`: asked for or running), and that failure was
+ * never delivered (nor any outcome of its run).
+ */
+function failedUnseen(
+  seen: GuardSnapshot,
+  approval: GuardEvent,
+  events: readonly GuardEvent[],
+  delivered: readonly GuardEvent[],
+): boolean {
+  if (seen.release.state !== 'requested' && seen.release.state !== 'running') return false;
+  const at = events.indexOf(approval);
+  return events.some(
+    (e, i) =>
+      i < at &&
+      e.type === 'RELEASE_FAILED' &&
+      e.sha === seen.headSha &&
+      !seen.finishedRuns.includes(String(e.runId)) &&
+      !delivered.includes(e),
+  );
 }
 
 /** The indices of the edits among `events`: head changes that name the head they found. */
