@@ -40,6 +40,10 @@ import { guard as seedGuard } from './property-cases.js';
  *   than the one it was given for (a head change or an edit carrying the version lost, late or
  *   reordered): GitHub shows the approval of the commit, not which version it approved, so reconcile
  *   counts it for the version the facts show, or not at all once the guard took it for another one.
+ *   Also a merge of a commit released at one version, after an edit gave the head another version (the
+ *   guard's merge asked for before the edit, answered after it): the whole history judges the merge by
+ *   its commit (released, so no bypass), reconcile by the commit and the version GitHub shows now, which
+ *   was never released (a bypass). The two judgements differ, not the facts.
  */
 export function unobservable(
   pr: PullRequest,
@@ -92,6 +96,9 @@ export function unobservable(
     }
   }
   const edits = editsOf(pr, events);
+  const merged = events.findIndex((e) => e.type === 'MERGED');
+  const released = events.findIndex((e) => e.type === 'RELEASE_SUCCEEDED');
+  if (merged >= 0 && released >= 0 && edits.some((j) => j > released && j < merged)) return 'version-order';
   for (const [i, event] of events.entries()) {
     if (event.type !== 'APPROVED') continue;
     const edit = edits.find((j) => j > i && (events[j] as GuardEvent & { sha: string }).sha === event.sha);
