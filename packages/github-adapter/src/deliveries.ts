@@ -1,8 +1,9 @@
 /**
  * How `runGuard` reads a delivered event against what GitHub shows now: deliveries that are stale by the
- * facts (reconcile has already applied the state GitHub shows), and the head a merge group is of.
+ * facts (reconcile has already applied the state GitHub shows), the head a merge group is of, and a
+ * merge through the queue that the queue's standing entry already answers.
  */
-import type { GuardEvent } from '@release-guard/core';
+import type { Effect, GuardEvent } from '@release-guard/core';
 import type { Observation } from './observe.js';
 
 /**
@@ -44,4 +45,18 @@ export function staleQueueDelivery(event: GuardEvent, observed: Observation): st
     return `the entry into the merge queue is stale: GitHub shows #${observed.facts.pr.number} out of the queue`;
   }
   return undefined;
+}
+
+/**
+ * The answer GitHub's queue already gives a `MERGE` through it: `ENQUEUED` while the pull request stands
+ * queued at the effect's head (`queuedHead`). Someone may have queued the head before the guard cleared
+ * it (reconcile then ignores the entry), and the run clears it afterwards (its artifacts verified, its
+ * run's success delivered): enqueuing it again would be a second entry while one stands.
+ */
+export function standingEntry(
+  effect: Effect,
+  queuedHead: string | undefined,
+): Extract<GuardEvent, { type: 'ENQUEUED' }> | undefined {
+  if (effect.type !== 'MERGE' || effect.via !== 'queue' || effect.sha !== queuedHead) return undefined;
+  return { type: 'ENQUEUED', sha: effect.sha };
 }

@@ -11,7 +11,7 @@ import {
 } from '@release-guard/core';
 import { type ArtifactVerifierOptions, verifyArtifacts } from './artifacts/index.js';
 import { saveTimeline } from './comments.js';
-import { groupOfQueuedHead, staleDelivery, staleQueueDelivery } from './deliveries.js';
+import { groupOfQueuedHead, staleDelivery, staleQueueDelivery, standingEntry } from './deliveries.js';
 import { type ArtifactVerifier, githubExecutor } from './executor.js';
 import { changedFilesOf } from './head-facts.js';
 import { disableAutoMerge } from './merge.js';
@@ -217,6 +217,8 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
   }
 
   if (governing.length > 0) result.ignored.push(sharedHeadNote(facts.pr.headSha, governing));
+  // The head standing in the merge queue, as GitHub showed it and as the run's own queue effects left it.
+  let queuedHead = facts.pr.queued === true ? (observed.queuedHead ?? facts.pr.headSha) : undefined;
   while (queue.length > 0) {
     const effect = queue.shift() as Effect;
     if (governing.length > 0 || options.dryRun) {
@@ -230,7 +232,15 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
       result.effects.push({ effect, executed: false });
       continue;
     }
+    const standing = standingEntry(effect, queuedHead);
+    if (standing) {
+      result.ignored.push(`${shortSha(standing.sha)} stands in the merge queue already: it is not enqueued again`);
+      result.effects.push({ effect, executed: false });
+      apply(standing);
+      continue;
+    }
     for (const event of await executor.execute(effect)) apply(event);
+    if (effect.type === 'DEQUEUE') queuedHead = undefined;
     result.effects.push({ effect, executed: true });
   }
   // An armed auto-merge waits only for the required checks: while the status that must stand on a release

@@ -34,7 +34,21 @@ function setup(options: { queue?: boolean } = {}) {
   };
   const group = () => control.mergeQueue(full, 'main')?.groups.find((g) => g.number === number);
   const calls = () => control.requests(full).length;
-  return { full, number, octokit, control, run, release, group, calls };
+  /** Someone with admin rights turns the status green by hand and enqueues the pull request. */
+  const enqueueByHand = async () => {
+    control.setPermission(full, 'maintainer', 'admin');
+    control.addToken('maintainer-token', 'maintainer');
+    const maintainer = createOctokit({ token: 'maintainer-token', baseUrl: emulators.github.url, retries: 0 });
+    await maintainer.rest.repos.createCommitStatus({
+      owner: 'weaveworks',
+      repo: name,
+      sha: SHA.a,
+      state: 'success',
+      context: 'release',
+    });
+    control.enqueue(full, number, { login: 'maintainer' });
+  };
+  return { full, name, image, number, octokit, control, run, release, group, calls, enqueueByHand };
 }
 
 describe('runGuard with a merge queue', () => {
@@ -61,20 +75,10 @@ describe('runGuard with a merge queue', () => {
   });
 
   it('a group of a head the guard has not released gets failure and an alert, and the queue ejects it', async () => {
-    const { full, number, control, run, group } = setup();
+    const { full, number, control, run, group, enqueueByHand } = setup();
     await run();
     // Someone turns the status green by hand and enqueues the pull request before any release.
-    control.setPermission(full, 'maintainer', 'admin');
-    control.addToken('maintainer-token', 'maintainer');
-    const maintainer = createOctokit({ token: 'maintainer-token', baseUrl: emulators.github.url, retries: 0 });
-    await maintainer.rest.repos.createCommitStatus({
-      owner: 'weaveworks',
-      repo: full.split('/')[1] ?? '',
-      sha: SHA.a,
-      state: 'success',
-      context: 'release',
-    });
-    control.enqueue(full, number, { login: 'maintainer' });
+    await enqueueByHand();
     const built = group();
     expect(built).toBeDefined();
     const judged = await run([{ type: 'MERGE_GROUP', sha: SHA.a, groupSha: built?.headSha ?? '' }]);
@@ -82,6 +86,23 @@ describe('runGuard with a merge queue', () => {
     expect(judged.alerts.length).toBeGreaterThan(0);
     expect(control.pullRequest(full, number).merged).toBe(false);
     expect(control.mergeQueue(full, 'main')?.entries ?? []).toEqual([]);
+  });
+
+  it('a release cleared in a run while someone else queued it is recorded as queued, not enqueued again', async () => {
+    const { full, image, number, control, run, enqueueByHand } = setup();
+    await run();
+    control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
+    await run();
+    const [dispatched] = control.runs(full);
+    await emulators.registry.control.pushImage(image, 'v1.0.0');
+    control.updateRun(full, dispatched?.id ?? 0, { status: 'completed', conclusion: 'success' });
+    // Enqueued by someone else before the guard heard of the release's success: the run that verifies
+    // the image clears the head while that entry stands.
+    await enqueueByHand();
+    const cleared = await run([{ type: 'ENQUEUED', sha: SHA.a }]);
+    expect(cleared.snapshot).toMatchObject({ phase: 'released', merge: { state: 'queued' } });
+    expect(control.requests(full).filter((r) => r.operation === 'graphql:enqueuePullRequest')).toEqual([]);
+    expect(control.mergeQueue(full, 'main')?.entries.map((e) => e.number)).toEqual([number]);
   });
 
   it('a base whose queue the guard did not know: the direct merge is refused (405) and it enqueues at once', async () => {
