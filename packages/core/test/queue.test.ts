@@ -279,6 +279,22 @@ describe('reconcile with the merge queue facts', () => {
     expect(merges(guard.next(sweep.snapshot, { type: 'RETRY' }).effects)).toMatchObject([{ via: 'queue' }]);
   });
 
+  it('a refused enqueue makes no entry: the next sweep enqueues the head, within the three entries', () => {
+    const refused: GuardEvent = {
+      type: 'MERGE_REJECTED',
+      sha: SHA.a,
+      reason: 'not-mergeable',
+      message: 'Server Error',
+    };
+    const events = [...toReleased(), enqueued(), dequeued(), enqueued(), dequeued(), refused];
+    const rejected = drive(guard, queued, events).snapshot;
+    expect(rejected.merge).toMatchObject({ state: 'rejected', enqueues: 2 });
+    const sweep = guard.reconcile(rejected, facts({ queued: false }));
+    expect(merges(sweep.effects)).toMatchObject([{ via: 'queue' }]);
+    expect(sweep.snapshot.merge).toEqual({ state: 'requested', enqueues: 3 });
+    expectInvariants([...events, { type: 'RETRY' }, enqueued(), dequeued()]);
+  });
+
   it('a released head locked again that still stands queued is taken out of the queue', () => {
     const stored = drive(guard, queued, [...toReleased(), enqueued()]).snapshot;
     const withdrawn = guard.reconcile(stored, { ...facts({ queued: true }), approvals: [] });
