@@ -3,8 +3,10 @@
  * facts (reconcile has already applied the state GitHub shows), the head a merge group is of, and a
  * merge through the queue that the queue's standing entry already answers.
  */
+import type { Octokit } from '@octokit/rest';
 import type { Effect, GuardEvent } from '@release-guard/core';
 import type { Observation } from './observe.js';
+import type { RepoRef } from './types.js';
 
 /**
  * Why a delivered close or reopen is stale by the facts this run read (reconcile has already applied
@@ -23,12 +25,24 @@ export function staleDelivery(event: GuardEvent, state: 'open' | 'closed' | 'mer
 /**
  * A `MERGE_GROUP` with the pull request's head as GitHub's queue entry names it. The group's branch
  * (`gh-readonly-queue/<base>/pr-<N>-<sha>`) names a commit, which may not be the head the pull request
- * was queued with: the entry is GitHub's own word. A pull request out of the queue keeps the branch's
- * commit, which then fails as stale unless it is the cleared head.
+ * was queued with: the entry is GitHub's own word, but only of the group built for it. A group delivered
+ * late may be of an earlier entry (of an earlier head, destroyed by a push): the entry's head is taken
+ * only while the group stands, its commit the head of one of the pull request's queue branches (GitHub
+ * deletes a destroyed group's branch). A group that does not stand, or of a pull request out of the
+ * queue, keeps the branch's commit, which then fails as stale unless it is the cleared head.
  */
-export function groupOfQueuedHead(event: GuardEvent, observed: Observation): GuardEvent {
-  if (event.type !== 'MERGE_GROUP' || observed.queuedHead === undefined) return event;
-  return { ...event, sha: observed.queuedHead };
+export async function groupOfQueuedHead(
+  octokit: Octokit,
+  repo: RepoRef,
+  event: GuardEvent,
+  observed: Observation,
+): Promise<GuardEvent> {
+  const head = observed.queuedHead;
+  if (event.type !== 'MERGE_GROUP' || head === undefined || event.sha === head) return event;
+  const { number, baseRef } = observed.facts.pr;
+  const { data } = await octokit.rest.repos.listBranchesForHeadCommit({ ...repo, commit_sha: event.groupSha });
+  const branch = `gh-readonly-queue/${baseRef}/pr-${number}-`;
+  return data.some((b) => b.name.startsWith(branch)) ? { ...event, sha: head } : event;
 }
 
 /**

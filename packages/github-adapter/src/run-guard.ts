@@ -210,7 +210,7 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
     } else result.ignored.push(`${about}: it releases nothing`);
   }
   for (const delivered of events) {
-    const event = groupOfQueuedHead(delivered, observed);
+    const event = await groupOfQueuedHead(octokit, repo, delivered, observed);
     const stale = staleDelivery(event, facts.pr.state) ?? staleQueueDelivery(event, observed);
     if (stale) result.ignored.push(stale);
     else apply(event);

@@ -143,6 +143,26 @@ describe('runGuard with a merge queue', () => {
     expect(control.pullRequest(full, number).merged).toBe(true);
   });
 
+  it('a late group of an earlier head is stale, though the pull request stands queued again at a new head', async () => {
+    const { full, number, control, run, release, group } = setup();
+    await release();
+    const old = group();
+    // A push takes the pull request out of the queue; its new head is released and enqueued again.
+    control.pushHead(full, number, SHA.b);
+    await run();
+    control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
+    await run();
+    const dispatched = control.runs(full).at(-1);
+    control.updateRun(full, dispatched?.id ?? 0, { status: 'completed', conclusion: 'success' });
+    const queuedAgain = await run();
+    expect(queuedAgain.snapshot).toMatchObject({ headSha: SHA.b, merge: { state: 'queued' } });
+    expect(group()?.headSha).not.toBe(old?.headSha);
+    // The group of the first entry, destroyed by the push, is delivered late: it is not the entry's group.
+    await run([{ type: 'MERGE_GROUP', sha: SHA.a, groupSha: old?.headSha ?? '' }]);
+    expect(control.statuses(full, old?.headSha ?? '', 'release').map((s) => s.state)).toEqual(['failure']);
+    expect(control.pullRequest(full, number).merged).toBe(false);
+  });
+
   it('an exit from the queue delivered while GitHub shows the pull request queued again is stale', async () => {
     const { full, control, run, release } = setup();
     const released = await release();
