@@ -307,4 +307,38 @@ describe('reconcile with the merge queue facts', () => {
       'DEQUEUE',
     );
   });
+
+  it('a release head not cleared that GitHub shows queued is taken out, whatever the snapshot knew', () => {
+    // The record lost (tampered with): rebuilt from the facts, the withdrawn release is not cleared.
+    const rebuilt = guard.reconcile(undefined, { ...facts({ queued: true }), approvals: [] });
+    expect(rebuilt.snapshot.phase).not.toBe('released');
+    expect(types(rebuilt.effects)).toContain('DEQUEUE');
+    // A head never released that someone queued.
+    const prepared = guard.reconcile(undefined, { pr: { ...queued, state: 'open', queued: true } });
+    expect(types(prepared.effects)).toContain('DEQUEUE');
+    // A version edit of a queued release, applied from the facts.
+    const please = createGuard({ ...SEED_CONFIG, preset: 'release-please' });
+    const pr = releasePr({
+      headRef: 'release-please--branches--main',
+      title: 'chore(main): release 0.29.0',
+      version: undefined,
+      mergeQueue: true,
+    });
+    const stored = drive(please, pr, [...toReleased(), enqueued()]).snapshot;
+    const edited = please.reconcile(stored, {
+      ...facts({ ...pr, title: 'chore(main): release 0.30.0', queued: true }),
+      artifacts: [],
+    });
+    expect(edited.snapshot.phase).toBe('prepared');
+    expect(types(edited.effects)).toContain('DEQUEUE');
+  });
+
+  it('an approval given again by its reviewer keeps a queued release in the queue', () => {
+    const stored = drive(guard, queued, [...toReleased(), enqueued()]).snapshot;
+    const again = { ...approval, reviewId: 2 };
+    const step = guard.reconcile(stored, { ...facts({ queued: true }), approvals: [again] });
+    expect(step.snapshot).toMatchObject({ phase: 'released', merge: { state: 'queued' } });
+    expect(types(step.effects)).not.toContain('DEQUEUE');
+    expect(types(guard.reconcile(stored, facts({ queued: true })).effects)).not.toContain('DEQUEUE');
+  });
 });

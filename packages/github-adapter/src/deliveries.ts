@@ -1,10 +1,11 @@
 /**
  * How `runGuard` reads a delivered event against what GitHub shows now: deliveries that are stale by the
- * facts (reconcile has already applied the state GitHub shows), the head a merge group is of, and a
- * merge through the queue that the queue's standing entry already answers.
+ * facts (reconcile has already applied the state GitHub shows), the head a merge group is of; and its
+ * effects against the state the run reached: those no longer asked for, and a merge through the queue
+ * that the queue's standing entry already answers.
  */
 import type { Octokit } from '@octokit/rest';
-import type { Effect, GuardEvent } from '@release-guard/core';
+import { type Effect, type GuardEvent, type GuardSnapshot, shortSha } from '@release-guard/core';
 import type { Observation } from './observe.js';
 import type { RepoRef } from './types.js';
 
@@ -73,4 +74,21 @@ export function standingEntry(
 ): Extract<GuardEvent, { type: 'ENQUEUED' }> | undefined {
   if (effect.type !== 'MERGE' || effect.via !== 'queue' || effect.sha !== queuedHead) return undefined;
   return { type: 'ENQUEUED', sha: effect.sha };
+}
+
+/**
+ * Why an effect is no longer asked for by the time it runs (effects run after the run's events and the
+ * outcomes of those before them): a release reconcile asked for that a delivered run of the head took
+ * since (dispatching would release the SHA twice), or a `DEQUEUE` of a head cleared again since (its
+ * artifacts verified, an approval given again): it stays in the merge queue.
+ */
+export function staleEffect(effect: Effect, snapshot: GuardSnapshot): string | undefined {
+  if (effect.type === 'START_RELEASE' && (snapshot.phase !== 'approved' || snapshot.headSha !== effect.sha)) {
+    return `the release of ${shortSha(effect.sha)} is no longer asked for (${snapshot.phase})`;
+  }
+  if (effect.type !== 'DEQUEUE') return undefined;
+  if (snapshot.phase === 'released' && snapshot.approvals.length > 0 && snapshot.headSha === effect.sha) {
+    return `${shortSha(effect.sha)} is approved, released and verified again: it stays in the merge queue`;
+  }
+  return undefined;
 }

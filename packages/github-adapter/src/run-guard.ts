@@ -11,7 +11,7 @@ import {
 } from '@release-guard/core';
 import { type ArtifactVerifierOptions, verifyArtifacts } from './artifacts/index.js';
 import { saveTimeline } from './comments.js';
-import { groupOfQueuedHead, staleDelivery, staleQueueDelivery, standingEntry } from './deliveries.js';
+import { groupOfQueuedHead, staleDelivery, staleEffect, staleQueueDelivery, standingEntry } from './deliveries.js';
 import { type ArtifactVerifier, githubExecutor } from './executor.js';
 import { changedFilesOf } from './head-facts.js';
 import { disableAutoMerge } from './merge.js';
@@ -225,10 +225,9 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
       result.effects.push({ effect, executed: false });
       continue;
     }
-    // Effects run after the run's events: a release asked for by reconcile may have been answered since
-    // (a delivered run of the head took it). Dispatching then would release the SHA twice.
-    if (effect.type === 'START_RELEASE' && (snapshot.phase !== 'approved' || snapshot.headSha !== effect.sha)) {
-      result.ignored.push(`the release of ${shortSha(effect.sha)} is no longer asked for (${snapshot.phase})`);
+    const stale = staleEffect(effect, snapshot);
+    if (stale) {
+      result.ignored.push(stale);
       result.effects.push({ effect, executed: false });
       continue;
     }
