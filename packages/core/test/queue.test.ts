@@ -26,6 +26,14 @@ import { issue, issuesOf, releasePr, SEED_CONFIG, SHA, seedGuard } from './suppo
 
 const guard = seedGuard();
 const queued = releasePr({ mergeQueue: true });
+/** A release-please release pull request, whose version an edited title changes, on a queued base. */
+const please = createGuard({ ...SEED_CONFIG, preset: 'release-please' });
+const pleasePr = releasePr({
+  headRef: 'release-please--branches--main',
+  title: 'chore(main): release 0.29.0',
+  version: undefined,
+  mergeQueue: true,
+});
 const GROUP = 'f'.repeat(40);
 const GROUP2 = `${'f'.repeat(39)}0`;
 
@@ -196,14 +204,7 @@ describe('a release PR on a base branch that requires a merge queue', () => {
   });
 
   it('a version edit of a queued release takes it out of the queue, after locking it', () => {
-    const please = createGuard({ ...SEED_CONFIG, preset: 'release-please' });
-    const pr = releasePr({
-      headRef: 'release-please--branches--main',
-      title: 'chore(main): release 0.29.0',
-      version: undefined,
-      mergeQueue: true,
-    });
-    const step = drive(please, pr, [...toReleased(), enqueued()]);
+    const step = drive(please, pleasePr, [...toReleased(), enqueued()]);
     expect(step.snapshot.merge.state).toBe('queued');
     const edited = please.next(step.snapshot, {
       type: 'HEAD_CHANGED',
@@ -317,16 +318,9 @@ describe('reconcile with the merge queue facts', () => {
     const prepared = guard.reconcile(undefined, { pr: { ...queued, state: 'open', queued: true } });
     expect(types(prepared.effects)).toContain('DEQUEUE');
     // A version edit of a queued release, applied from the facts.
-    const please = createGuard({ ...SEED_CONFIG, preset: 'release-please' });
-    const pr = releasePr({
-      headRef: 'release-please--branches--main',
-      title: 'chore(main): release 0.29.0',
-      version: undefined,
-      mergeQueue: true,
-    });
-    const stored = drive(please, pr, [...toReleased(), enqueued()]).snapshot;
+    const stored = drive(please, pleasePr, [...toReleased(), enqueued()]).snapshot;
     const edited = please.reconcile(stored, {
-      ...facts({ ...pr, title: 'chore(main): release 0.30.0', queued: true }),
+      ...facts({ ...pleasePr, title: 'chore(main): release 0.30.0', queued: true }),
       artifacts: [],
     });
     expect(edited.snapshot.phase).toBe('prepared');

@@ -23,13 +23,17 @@ function setup(options: { queue?: boolean } = {}) {
   const pr = { owner: 'weaveworks', repo: name, number };
   const run = (events: Parameters<typeof runGuard>[0]['events'] = []) =>
     runGuard({ guard, octokit, pr, events, release: { kind: 'dispatch', workflow: 'release.yaml' } });
-  const release = async () => {
+  /** Approved, and its release run succeeded with the image pushed; the guard has yet to hear of it. */
+  const succeed = async () => {
     await run();
     control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
     await run();
     const [dispatched] = control.runs(full);
     await emulators.registry.control.pushImage(image, 'v1.0.0');
     control.updateRun(full, dispatched?.id ?? 0, { status: 'completed', conclusion: 'success' });
+  };
+  const release = async () => {
+    await succeed();
     return run();
   };
   const group = () => control.mergeQueue(full, 'main')?.groups.find((g) => g.number === number);
@@ -48,7 +52,7 @@ function setup(options: { queue?: boolean } = {}) {
     });
     control.enqueue(full, number, { login: 'maintainer' });
   };
-  return { full, name, image, number, octokit, control, run, release, group, calls, enqueueByHand };
+  return { full, number, octokit, control, run, succeed, release, group, calls, enqueueByHand };
 }
 
 describe('runGuard with a merge queue', () => {
@@ -89,13 +93,8 @@ describe('runGuard with a merge queue', () => {
   });
 
   it('a release cleared in a run while someone else queued it is recorded as queued, not enqueued again', async () => {
-    const { full, image, number, control, run, enqueueByHand } = setup();
-    await run();
-    control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
-    await run();
-    const [dispatched] = control.runs(full);
-    await emulators.registry.control.pushImage(image, 'v1.0.0');
-    control.updateRun(full, dispatched?.id ?? 0, { status: 'completed', conclusion: 'success' });
+    const { full, number, control, run, succeed, enqueueByHand } = setup();
+    await succeed();
     // Enqueued by someone else before the guard heard of the release's success: the run that verifies
     // the image clears the head while that entry stands.
     await enqueueByHand();
