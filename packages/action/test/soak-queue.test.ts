@@ -26,8 +26,8 @@ describe('the soak with a merge queue, small', () => {
     expect(queue?.enqueueRequests).toBeGreaterThan(0);
   }, 180_000);
 
-  // The guard takes a release that is not cleared out of the queue before it judges its group, so the lie
-  // no longer merges anything: its verdicts are what the oracle reports.
+  // The guard takes a release with no approval standing out of the queue before it judges its group: in
+  // these lifecycles the lie merges nothing, and its verdicts are what the oracle reports.
   it('catches a planted fault: a guard that writes success on every merge group is reported', async () => {
     const report = await soak({ seed, lifecycles: 12, queue: true, lyingGroups: true });
     expect(report.invariantViolations.some((v) => v.includes('success on the merge group'))).toBe(true);

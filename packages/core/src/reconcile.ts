@@ -259,7 +259,7 @@ function carryHistory(started: GuardSnapshot, prior: GuardSnapshot, approvals: r
 
 /**
  * Work that a sweep must retry even when no fact changed: a lost dispatch, a lost verification, a
- * refused merge (or one out of the merge queue), a release head not cleared that stands in the queue. A
+ * refused merge (or one out of the merge queue), a release head no approval clears that stands in the queue. A
  * release is asked for again only when the observed runs show none of the head running or succeeded
  * (never a second release beside a live or successful one).
  */
@@ -270,10 +270,10 @@ function repairEffects(
 ): { effects: Effect[]; merge: boolean } {
   const context = { ...snapshot, settings: guard.settings };
   const none = { effects: [], merge: false };
-  // A release head that is not cleared (locked again, rebuilt without its record, its version edited, or
-  // queued by someone before its release) is taken out of the merge queue: a group the guard judged while
-  // it was cleared would still merge it.
-  if (facts.pr.queued === true && snapshot.kind === 'release' && !isCleared(snapshot)) {
+  // A release head with no approval standing (locked again, rebuilt without its record, its version edited,
+  // queued by someone before any approval) is taken out of the merge queue: a group the guard judged while
+  // it was cleared would still merge it. One approved is left to its release, which clears it or fails.
+  if (facts.pr.queued === true && snapshot.kind === 'release' && snapshot.approvals.length === 0) {
     return { effects: [{ type: 'DEQUEUE', ...dequeueParams(context) }], merge: false };
   }
   switch (awaitedEffect(snapshot.phase)) {

@@ -327,6 +327,14 @@ describe('reconcile with the merge queue facts', () => {
     expect(types(edited.effects)).toContain('DEQUEUE');
   });
 
+  it('an approved head queued before it is cleared is left to its release: no DEQUEUE', () => {
+    // A racing run queued it; this run's facts show the release succeeded, its image not yet verified.
+    const step = guard.reconcile(undefined, { ...facts({ queued: true }), artifacts: [] });
+    expect(step.snapshot.phase).toBe('releasing');
+    expect(types(step.effects)).toEqual(expect.arrayContaining(['VERIFY_ARTIFACTS']));
+    expect(types(step.effects)).not.toContain('DEQUEUE');
+  });
+
   it('an approval given again by its reviewer keeps a queued release in the queue', () => {
     const stored = drive(guard, queued, [...toReleased(), enqueued()]).snapshot;
     const again = { ...approval, reviewId: 2 };
