@@ -24,6 +24,8 @@ const quietLog: ActionLog = {
 
 export class ActionRunner {
   private readonly interleaving: Interleaving;
+  /** The merge groups' commits that stood at any request of the lifecycle's runs (for `lyingGroups`). */
+  private readonly groupsSeen = new Set<string>();
 
   constructor(
     private readonly setup: Setup,
@@ -100,14 +102,17 @@ export class ActionRunner {
     return transport.watch(octokit);
   }
 
-  /** The planted fault `lyingGroups`: every `release` status the guard writes on a merge group says success. */
+  /**
+   * The planted fault `lyingGroups`: every `release` status the guard writes on a merge group says success,
+   * destroyed groups included (the guard may have taken the pull request out before it judges the group).
+   */
   private lieOnGroups(octokit: ReturnType<typeof createOctokit>): void {
+    const seen = this.groupsSeen;
     octokit.hook.before('request', (options) => {
+      for (const group of this.github.control.mergeQueue(this.setup.full, 'main')?.groups ?? [])
+        seen.add(group.headSha);
       const sha = /\/statuses\/([0-9a-f]{40})$/.exec(String(options.url))?.[1] ?? String(options.sha ?? '');
-      const groups = this.github.control.mergeQueue(this.setup.full, 'main')?.groups ?? [];
-      if (options.method === 'POST' && options.context === 'release' && groups.some((g) => g.headSha === sha)) {
-        options.state = 'success';
-      }
+      if (options.method === 'POST' && options.context === 'release' && seen.has(sha)) options.state = 'success';
     });
   }
 }

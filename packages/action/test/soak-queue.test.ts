@@ -26,9 +26,11 @@ describe('the soak with a merge queue, small', () => {
     expect(queue?.enqueueRequests).toBeGreaterThan(0);
   }, 180_000);
 
-  it('catches a planted fault: a guard that writes success on every merge group is reported, and so are its merges', async () => {
+  // The guard takes a release with no approval standing out of the queue before it judges its group: in
+  // these lifecycles the lie merges nothing, and its verdicts are what the oracle reports.
+  it('catches a planted fault: a guard that writes success on every merge group is reported', async () => {
     const report = await soak({ seed, lifecycles: 12, queue: true, lyingGroups: true });
     expect(report.invariantViolations.some((v) => v.includes('success on the merge group'))).toBe(true);
-    expect(report.queue?.unreleasedQueueMerges).toBeGreaterThan(0);
+    expect(report.queue?.groupsFailed).toBe(0);
   }, 180_000);
 });

@@ -285,8 +285,9 @@ function carryHistory(started: GuardSnapshot, prior: GuardSnapshot, approvals: r
 
 /**
  * Work that a sweep must retry even when no fact changed: a lost dispatch, a lost verification, a
- * refused merge (or one out of the merge queue), a head locked again that still stands in the queue. A release is asked for again only when the observed runs show none of the head
- * running or succeeded (never a second release beside a live or successful one).
+ * refused merge (or one out of the merge queue), a release head no approval clears that stands in the queue. A
+ * release is asked for again only when the observed runs show none of the head running or succeeded
+ * (never a second release beside a live or successful one).
  */
 function repairEffects(
   snapshot: GuardSnapshot,
@@ -295,6 +296,12 @@ function repairEffects(
 ): { effects: Effect[]; merge: boolean } {
   const context = { ...snapshot, settings: guard.settings };
   const none = { effects: [], merge: false };
+  // A release head with no approval standing (locked again, rebuilt without its record, its version edited,
+  // queued by someone before any approval) is taken out of the merge queue: a group the guard judged while
+  // it was cleared would still merge it. One approved is left to its release, which clears it or fails.
+  if (facts.pr.queued === true && snapshot.kind === 'release' && snapshot.approvals.length === 0) {
+    return { effects: [{ type: 'DEQUEUE', ...dequeueParams(context) }], merge: false };
+  }
   switch (awaitedEffect(snapshot.phase)) {
     case 'START_RELEASE': {
       const runs = facts.releaseRuns;
@@ -308,12 +315,7 @@ function repairEffects(
       return { effects: [{ type: 'VERIFY_ARTIFACTS', ...verify }], merge: false };
     }
     case 'MERGE':
-      // A released head locked again that still stands in the merge queue is taken out of it.
-      if (snapshot.approvals.length === 0) {
-        return facts.pr.queued === true
-          ? { effects: [{ type: 'DEQUEUE', ...dequeueParams(context) }], merge: false }
-          : none;
-      }
+      if (!isCleared(snapshot)) return none;
       if (snapshot.merge.state === 'requested' || snapshot.merge.state === 'queued') return none;
       // A head that left the merge queue `MAX_ENQUEUES` times was alerted: only a command (`RETRY`) or a
       // new approval enqueues it again, never a rebuild.
@@ -322,6 +324,11 @@ function repairEffects(
     default:
       return none;
   }
+}
+
+/** Whether the head is cleared: released, with an approval standing. */
+function isCleared(snapshot: GuardSnapshot): boolean {
+  return snapshot.phase === 'released' && snapshot.approvals.length > 0;
 }
 
 /**
@@ -342,7 +349,8 @@ function reassertion(snapshot: GuardSnapshot, facts: GuardFacts, effects: readon
  * Keeps only what GitHub does not already reflect: the last status of the head (when it differs from
  * the one GitHub shows), one timeline update, and each other effect once, if it is still the work of
  * the phase the pull request ends in (`EFFECT_PHASE`): no merge of a pull request that stands in the
- * merge queue, no `DEQUEUE` of one GitHub shows out of it.
+ * merge queue, no `DEQUEUE` of one GitHub shows out of it or of a head cleared again (an approval given
+ * again by its reviewer replaces the one it withdraws).
  */
 function trimEffects(effects: readonly Effect[], snapshot: GuardSnapshot, facts: GuardFacts): Effect[] {
   const lastStatus = effects.findLast((e) => e.type === 'SET_STATUS' && e.sha === snapshot.headSha);
@@ -359,7 +367,11 @@ function trimEffects(effects: readonly Effect[], snapshot: GuardSnapshot, facts:
     } else if (effect.type === 'COMMENT' && effect !== lastComment) continue;
     else if (effect.type === 'VERIFY_ARTIFACTS' && effect !== lastVerify) continue;
     else if (effect.type === 'MERGE' && (facts.pr.state !== 'open' || snapshot.merge.state === 'queued')) continue;
-    else if (effect.type === 'DEQUEUE' && (facts.pr.state !== 'open' || facts.pr.queued === false)) continue;
+    else if (
+      effect.type === 'DEQUEUE' &&
+      (facts.pr.state !== 'open' || facts.pr.queued === false || isCleared(snapshot))
+    )
+      continue;
     const key = JSON.stringify(effect);
     if (seen.has(key)) continue;
     seen.add(key);

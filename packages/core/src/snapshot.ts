@@ -39,7 +39,7 @@ export interface MergeRecord {
   state: 'none' | 'requested' | 'rejected' | 'queued';
   /** Why GitHub refused the last merge, or why the pull request left the merge queue, when `state` is `rejected`. */
   rejection?: string;
-  /** How many times the guard asked to enqueue the head (`MERGE` via the queue); absent while none. */
+  /** How many times the guard asked to enqueue the head (`MERGE` via the queue) and was not refused; absent while none. */
   enqueues?: number;
 }
 

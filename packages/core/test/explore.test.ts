@@ -18,7 +18,7 @@ const releasePlease = createGuard({ ...SEED_CONFIG, preset: 'release-please', pr
 const EXPLORED = { states: 7_364, edges: 272_232 };
 
 /** What the exploration of a release pull request on a base branch that requires a merge queue reaches. */
-const EXPLORED_QUEUE = { states: 6_448, edges: 248_056 };
+const EXPLORED_QUEUE = { states: 6_912, edges: 265_904 };
 
 describe('exhaustive exploration of guard.next (2 SHAs, one required artifact, one on-merge artifact, a releaser)', () => {
   const release = explore(guard, releasePr({ releasers: ['releaser'] }));
@@ -67,8 +67,8 @@ describe('exhaustive exploration of guard.next (2 SHAs, one required artifact, o
     );
     expect({ states: queued.states, edges: queued.edges }).toEqual(EXPLORED_QUEUE);
     // The facts of heads change nothing for the pull requests explored without them.
-    expect([release, other, fork].reduce((sum, e) => sum + e.states, 0)).toBe(2_424);
-    expect([release, other, fork].reduce((sum, e) => sum + e.edges, 0)).toBe(75_028);
+    expect([release, other, fork].reduce((sum, e) => sum + e.states, 0)).toBe(2_412);
+    expect([release, other, fork].reduce((sum, e) => sum + e.edges, 0)).toBe(74_692);
     const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8').replaceAll('\n', ' ');
     const figure = (n: number) => n.toLocaleString('en-US');
     expect(readme).toContain(

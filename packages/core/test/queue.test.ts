@@ -26,6 +26,14 @@ import { issue, issuesOf, releasePr, SEED_CONFIG, SHA, seedGuard } from './suppo
 
 const guard = seedGuard();
 const queued = releasePr({ mergeQueue: true });
+/** A release-please release pull request, whose version an edited title changes, on a queued base. */
+const please = createGuard({ ...SEED_CONFIG, preset: 'release-please' });
+const pleasePr = releasePr({
+  headRef: 'release-please--branches--main',
+  title: 'chore(main): release 0.29.0',
+  version: undefined,
+  mergeQueue: true,
+});
 const GROUP = 'f'.repeat(40);
 const GROUP2 = `${'f'.repeat(39)}0`;
 
@@ -196,14 +204,7 @@ describe('a release PR on a base branch that requires a merge queue', () => {
   });
 
   it('a version edit of a queued release takes it out of the queue, after locking it', () => {
-    const please = createGuard({ ...SEED_CONFIG, preset: 'release-please' });
-    const pr = releasePr({
-      headRef: 'release-please--branches--main',
-      title: 'chore(main): release 0.29.0',
-      version: undefined,
-      mergeQueue: true,
-    });
-    const step = drive(please, pr, [...toReleased(), enqueued()]);
+    const step = drive(please, pleasePr, [...toReleased(), enqueued()]);
     expect(step.snapshot.merge.state).toBe('queued');
     const edited = please.next(step.snapshot, {
       type: 'HEAD_CHANGED',
@@ -279,6 +280,22 @@ describe('reconcile with the merge queue facts', () => {
     expect(merges(guard.next(sweep.snapshot, { type: 'RETRY' }).effects)).toMatchObject([{ via: 'queue' }]);
   });
 
+  it('a refused enqueue makes no entry: the next sweep enqueues the head, within the three entries', () => {
+    const refused: GuardEvent = {
+      type: 'MERGE_REJECTED',
+      sha: SHA.a,
+      reason: 'not-mergeable',
+      message: 'Server Error',
+    };
+    const events = [...toReleased(), enqueued(), dequeued(), enqueued(), dequeued(), refused];
+    const rejected = drive(guard, queued, events).snapshot;
+    expect(rejected.merge).toMatchObject({ state: 'rejected', enqueues: 2 });
+    const sweep = guard.reconcile(rejected, facts({ queued: false }));
+    expect(merges(sweep.effects)).toMatchObject([{ via: 'queue' }]);
+    expect(sweep.snapshot.merge).toEqual({ state: 'requested', enqueues: 3 });
+    expectInvariants([...events, { type: 'RETRY' }, enqueued(), dequeued()]);
+  });
+
   it('a released head locked again that still stands queued is taken out of the queue', () => {
     const stored = drive(guard, queued, [...toReleased(), enqueued()]).snapshot;
     const withdrawn = guard.reconcile(stored, { ...facts({ queued: true }), approvals: [] });
@@ -290,5 +307,40 @@ describe('reconcile with the merge queue facts', () => {
     expect(types(guard.reconcile(relocked, { ...facts({ queued: false }), approvals: [] }).effects)).not.toContain(
       'DEQUEUE',
     );
+  });
+
+  it('a release head not cleared that GitHub shows queued is taken out, whatever the snapshot knew', () => {
+    // The record lost (tampered with): rebuilt from the facts, the withdrawn release is not cleared.
+    const rebuilt = guard.reconcile(undefined, { ...facts({ queued: true }), approvals: [] });
+    expect(rebuilt.snapshot.phase).not.toBe('released');
+    expect(types(rebuilt.effects)).toContain('DEQUEUE');
+    // A head never released that someone queued.
+    const prepared = guard.reconcile(undefined, { pr: { ...queued, state: 'open', queued: true } });
+    expect(types(prepared.effects)).toContain('DEQUEUE');
+    // A version edit of a queued release, applied from the facts.
+    const stored = drive(please, pleasePr, [...toReleased(), enqueued()]).snapshot;
+    const edited = please.reconcile(stored, {
+      ...facts({ ...pleasePr, title: 'chore(main): release 0.30.0', queued: true }),
+      artifacts: [],
+    });
+    expect(edited.snapshot.phase).toBe('prepared');
+    expect(types(edited.effects)).toContain('DEQUEUE');
+  });
+
+  it('an approved head queued before it is cleared is left to its release: no DEQUEUE', () => {
+    // A racing run queued it; this run's facts show the release succeeded, its image not yet verified.
+    const step = guard.reconcile(undefined, { ...facts({ queued: true }), artifacts: [] });
+    expect(step.snapshot.phase).toBe('releasing');
+    expect(types(step.effects)).toEqual(expect.arrayContaining(['VERIFY_ARTIFACTS']));
+    expect(types(step.effects)).not.toContain('DEQUEUE');
+  });
+
+  it('an approval given again by its reviewer keeps a queued release in the queue', () => {
+    const stored = drive(guard, queued, [...toReleased(), enqueued()]).snapshot;
+    const again = { ...approval, reviewId: 2 };
+    const step = guard.reconcile(stored, { ...facts({ queued: true }), approvals: [again] });
+    expect(step.snapshot).toMatchObject({ phase: 'released', merge: { state: 'queued' } });
+    expect(types(step.effects)).not.toContain('DEQUEUE');
+    expect(types(guard.reconcile(stored, facts({ queued: true })).effects)).not.toContain('DEQUEUE');
   });
 });

@@ -1,9 +1,13 @@
 /**
  * How `runGuard` reads a delivered event against what GitHub shows now: deliveries that are stale by the
- * facts (reconcile has already applied the state GitHub shows), and the head a merge group is of.
+ * facts (reconcile has already applied the state GitHub shows), the head a merge group is of; and its
+ * effects against the state the run reached: those no longer asked for, and a merge through the queue
+ * that the queue's standing entry already answers.
  */
-import type { GuardEvent } from '@release-guard/core';
+import type { Octokit } from '@octokit/rest';
+import { type Effect, type GuardEvent, type GuardSnapshot, shortSha } from '@release-guard/core';
 import type { Observation } from './observe.js';
+import type { RepoRef } from './types.js';
 
 /**
  * Why a delivered close or reopen is stale by the facts this run read (reconcile has already applied
@@ -22,12 +26,24 @@ export function staleDelivery(event: GuardEvent, state: 'open' | 'closed' | 'mer
 /**
  * A `MERGE_GROUP` with the pull request's head as GitHub's queue entry names it. The group's branch
  * (`gh-readonly-queue/<base>/pr-<N>-<sha>`) names a commit, which may not be the head the pull request
- * was queued with: the entry is GitHub's own word. A pull request out of the queue keeps the branch's
- * commit, which then fails as stale unless it is the cleared head.
+ * was queued with: the entry is GitHub's own word, but only of the group built for it. A group delivered
+ * late may be of an earlier entry (of an earlier head, destroyed by a push): the entry's head is taken
+ * only while the group stands, its commit the head of one of the pull request's queue branches (GitHub
+ * deletes a destroyed group's branch). A group that does not stand, or of a pull request out of the
+ * queue, keeps the branch's commit, which then fails as stale unless it is the cleared head.
  */
-export function groupOfQueuedHead(event: GuardEvent, observed: Observation): GuardEvent {
-  if (event.type !== 'MERGE_GROUP' || observed.queuedHead === undefined) return event;
-  return { ...event, sha: observed.queuedHead };
+export async function groupOfQueuedHead(
+  octokit: Octokit,
+  repo: RepoRef,
+  event: GuardEvent,
+  observed: Observation,
+): Promise<GuardEvent> {
+  const head = observed.queuedHead;
+  if (event.type !== 'MERGE_GROUP' || head === undefined || event.sha === head) return event;
+  const { number, baseRef } = observed.facts.pr;
+  const { data } = await octokit.rest.repos.listBranchesForHeadCommit({ ...repo, commit_sha: event.groupSha });
+  const branch = `gh-readonly-queue/${baseRef}/pr-${number}-`;
+  return data.some((b) => b.name.startsWith(branch)) ? { ...event, sha: head } : event;
 }
 
 /**
@@ -42,6 +58,37 @@ export function staleQueueDelivery(event: GuardEvent, observed: Observation): st
   }
   if (event.type === 'ENQUEUED' && !queued) {
     return `the entry into the merge queue is stale: GitHub shows #${observed.facts.pr.number} out of the queue`;
+  }
+  return undefined;
+}
+
+/**
+ * The answer GitHub's queue already gives a `MERGE` through it: `ENQUEUED` while the pull request stands
+ * queued at the effect's head (`queuedHead`). Someone may have queued the head before the guard cleared
+ * it (reconcile then ignores the entry), and the run clears it afterwards (its artifacts verified, its
+ * run's success delivered): enqueuing it again would be a second entry while one stands.
+ */
+export function standingEntry(
+  effect: Effect,
+  queuedHead: string | undefined,
+): Extract<GuardEvent, { type: 'ENQUEUED' }> | undefined {
+  if (effect.type !== 'MERGE' || effect.via !== 'queue' || effect.sha !== queuedHead) return undefined;
+  return { type: 'ENQUEUED', sha: effect.sha };
+}
+
+/**
+ * Why an effect is no longer asked for by the time it runs (effects run after the run's events and the
+ * outcomes of those before them): a release reconcile asked for that a delivered run of the head took
+ * since (dispatching would release the SHA twice), or a `DEQUEUE` of a head cleared again since (its
+ * artifacts verified, an approval given again): it stays in the merge queue.
+ */
+export function staleEffect(effect: Effect, snapshot: GuardSnapshot): string | undefined {
+  if (effect.type === 'START_RELEASE' && (snapshot.phase !== 'approved' || snapshot.headSha !== effect.sha)) {
+    return `the release of ${shortSha(effect.sha)} is no longer asked for (${snapshot.phase})`;
+  }
+  if (effect.type !== 'DEQUEUE') return undefined;
+  if (snapshot.phase === 'released' && snapshot.approvals.length > 0 && snapshot.headSha === effect.sha) {
+    return `${shortSha(effect.sha)} is approved, released and verified again: it stays in the merge queue`;
   }
   return undefined;
 }

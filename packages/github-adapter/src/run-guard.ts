@@ -11,7 +11,7 @@ import {
 } from '@release-guard/core';
 import { type ArtifactVerifierOptions, verifyArtifacts } from './artifacts/index.js';
 import { saveTimeline } from './comments.js';
-import { groupOfQueuedHead, staleDelivery, staleQueueDelivery } from './deliveries.js';
+import { groupOfQueuedHead, staleDelivery, staleEffect, staleQueueDelivery, standingEntry } from './deliveries.js';
 import { type ArtifactVerifier, githubExecutor } from './executor.js';
 import { changedFilesOf } from './head-facts.js';
 import { disableAutoMerge } from './merge.js';
@@ -210,27 +210,36 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
     } else result.ignored.push(`${about}: it releases nothing`);
   }
   for (const delivered of events) {
-    const event = groupOfQueuedHead(delivered, observed);
+    const event = await groupOfQueuedHead(octokit, repo, delivered, observed);
     const stale = staleDelivery(event, facts.pr.state) ?? staleQueueDelivery(event, observed);
     if (stale) result.ignored.push(stale);
     else apply(event);
   }
 
   if (governing.length > 0) result.ignored.push(sharedHeadNote(facts.pr.headSha, governing));
+  // The head standing in the merge queue, as GitHub showed it and as the run's own queue effects left it.
+  let queuedHead = facts.pr.queued === true ? (observed.queuedHead ?? facts.pr.headSha) : undefined;
   while (queue.length > 0) {
     const effect = queue.shift() as Effect;
     if (governing.length > 0 || options.dryRun) {
       result.effects.push({ effect, executed: false });
       continue;
     }
-    // Effects run after the run's events: a release asked for by reconcile may have been answered since
-    // (a delivered run of the head took it). Dispatching then would release the SHA twice.
-    if (effect.type === 'START_RELEASE' && (snapshot.phase !== 'approved' || snapshot.headSha !== effect.sha)) {
-      result.ignored.push(`the release of ${shortSha(effect.sha)} is no longer asked for (${snapshot.phase})`);
+    const stale = staleEffect(effect, snapshot);
+    if (stale) {
+      result.ignored.push(stale);
       result.effects.push({ effect, executed: false });
       continue;
     }
+    const standing = standingEntry(effect, queuedHead);
+    if (standing) {
+      result.ignored.push(`${shortSha(standing.sha)} stands in the merge queue already: it is not enqueued again`);
+      result.effects.push({ effect, executed: false });
+      apply(standing);
+      continue;
+    }
     for (const event of await executor.execute(effect)) apply(event);
+    if (effect.type === 'DEQUEUE') queuedHead = undefined;
     result.effects.push({ effect, executed: true });
   }
   // An armed auto-merge waits only for the required checks: while the status that must stand on a release

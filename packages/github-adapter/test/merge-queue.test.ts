@@ -23,18 +23,36 @@ function setup(options: { queue?: boolean } = {}) {
   const pr = { owner: 'weaveworks', repo: name, number };
   const run = (events: Parameters<typeof runGuard>[0]['events'] = []) =>
     runGuard({ guard, octokit, pr, events, release: { kind: 'dispatch', workflow: 'release.yaml' } });
-  const release = async () => {
+  /** Approved, and its release run succeeded with the image pushed; the guard has yet to hear of it. */
+  const succeed = async () => {
     await run();
     control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
     await run();
     const [dispatched] = control.runs(full);
     await emulators.registry.control.pushImage(image, 'v1.0.0');
     control.updateRun(full, dispatched?.id ?? 0, { status: 'completed', conclusion: 'success' });
+  };
+  const release = async () => {
+    await succeed();
     return run();
   };
   const group = () => control.mergeQueue(full, 'main')?.groups.find((g) => g.number === number);
   const calls = () => control.requests(full).length;
-  return { full, number, octokit, control, run, release, group, calls };
+  /** Someone with admin rights turns the status green by hand and enqueues the pull request. */
+  const enqueueByHand = async () => {
+    control.setPermission(full, 'maintainer', 'admin');
+    control.addToken('maintainer-token', 'maintainer');
+    const maintainer = createOctokit({ token: 'maintainer-token', baseUrl: emulators.github.url, retries: 0 });
+    await maintainer.rest.repos.createCommitStatus({
+      owner: 'weaveworks',
+      repo: name,
+      sha: SHA.a,
+      state: 'success',
+      context: 'release',
+    });
+    control.enqueue(full, number, { login: 'maintainer' });
+  };
+  return { full, number, octokit, control, run, succeed, release, group, calls, enqueueByHand };
 }
 
 describe('runGuard with a merge queue', () => {
@@ -61,20 +79,10 @@ describe('runGuard with a merge queue', () => {
   });
 
   it('a group of a head the guard has not released gets failure and an alert, and the queue ejects it', async () => {
-    const { full, number, control, run, group } = setup();
+    const { full, number, control, run, group, enqueueByHand } = setup();
     await run();
     // Someone turns the status green by hand and enqueues the pull request before any release.
-    control.setPermission(full, 'maintainer', 'admin');
-    control.addToken('maintainer-token', 'maintainer');
-    const maintainer = createOctokit({ token: 'maintainer-token', baseUrl: emulators.github.url, retries: 0 });
-    await maintainer.rest.repos.createCommitStatus({
-      owner: 'weaveworks',
-      repo: full.split('/')[1] ?? '',
-      sha: SHA.a,
-      state: 'success',
-      context: 'release',
-    });
-    control.enqueue(full, number, { login: 'maintainer' });
+    await enqueueByHand();
     const built = group();
     expect(built).toBeDefined();
     const judged = await run([{ type: 'MERGE_GROUP', sha: SHA.a, groupSha: built?.headSha ?? '' }]);
@@ -82,6 +90,18 @@ describe('runGuard with a merge queue', () => {
     expect(judged.alerts.length).toBeGreaterThan(0);
     expect(control.pullRequest(full, number).merged).toBe(false);
     expect(control.mergeQueue(full, 'main')?.entries ?? []).toEqual([]);
+  });
+
+  it('a release cleared in a run while someone else queued it is recorded as queued, not enqueued again', async () => {
+    const { full, number, control, run, succeed, enqueueByHand } = setup();
+    await succeed();
+    // Enqueued by someone else before the guard heard of the release's success: the run that verifies
+    // the image clears the head while that entry stands.
+    await enqueueByHand();
+    const cleared = await run([{ type: 'ENQUEUED', sha: SHA.a }]);
+    expect(cleared.snapshot).toMatchObject({ phase: 'released', merge: { state: 'queued' } });
+    expect(control.requests(full).filter((r) => r.operation === 'graphql:enqueuePullRequest')).toEqual([]);
+    expect(control.mergeQueue(full, 'main')?.entries.map((e) => e.number)).toEqual([number]);
   });
 
   it('a base whose queue the guard did not know: the direct merge is refused (405) and it enqueues at once', async () => {
@@ -120,6 +140,26 @@ describe('runGuard with a merge queue', () => {
     expect(control.statuses(full, built?.headSha ?? '', 'release').at(-1)?.state).toBe('success');
     expect(judged.alerts).toEqual([]);
     expect(control.pullRequest(full, number).merged).toBe(true);
+  });
+
+  it('a late group of an earlier head is stale, though the pull request stands queued again at a new head', async () => {
+    const { full, number, control, run, release, group } = setup();
+    await release();
+    const old = group();
+    // A push takes the pull request out of the queue; its new head is released and enqueued again.
+    control.pushHead(full, number, SHA.b);
+    await run();
+    control.submitReview(full, number, { user: 'releaser', state: 'APPROVED' });
+    await run();
+    const dispatched = control.runs(full).at(-1);
+    control.updateRun(full, dispatched?.id ?? 0, { status: 'completed', conclusion: 'success' });
+    const queuedAgain = await run();
+    expect(queuedAgain.snapshot).toMatchObject({ headSha: SHA.b, merge: { state: 'queued' } });
+    expect(group()?.headSha).not.toBe(old?.headSha);
+    // The group of the first entry, destroyed by the push, is delivered late: it is not the entry's group.
+    await run([{ type: 'MERGE_GROUP', sha: SHA.a, groupSha: old?.headSha ?? '' }]);
+    expect(control.statuses(full, old?.headSha ?? '', 'release').map((s) => s.state)).toEqual(['failure']);
+    expect(control.pullRequest(full, number).merged).toBe(false);
   });
 
   it('an exit from the queue delivered while GitHub shows the pull request queued again is stale', async () => {

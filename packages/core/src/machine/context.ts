@@ -225,14 +225,23 @@ export function requestedMerge(context: Pick<GuardContext, 'merge' | 'pr'>): Gua
 
 export const requestMerge: Update = ({ context }) => ({ merge: requestedMerge(context) });
 
-/** A refused merge; refused because the base branch requires a merge queue, the guard learns it does. */
+/** The merge waiting for an answer went through the merge queue: it was counted as an enqueue. */
+function isEnqueueAwaited(context: Pick<GuardContext, 'merge' | 'pr'>): boolean {
+  return context.merge.state === 'requested' && context.pr.mergeQueue === true && (context.merge.enqueues ?? 0) > 0;
+}
+
+/**
+ * A refused merge; refused because the base branch requires a merge queue, the guard learns it does. A
+ * refused enqueue made no entry: it is not counted (a sweep asks again, as after a refused merge), so that
+ * a fault on the request never uses up the entries of a head that left the queue.
+ */
 export const recordRejection: Update = ({ context, event }) =>
   event.type === 'MERGE_REJECTED'
     ? {
         merge: {
           state: 'rejected',
           rejection: truncate(`${event.reason}: ${event.message}`, TEXT_LIMIT),
-          ...enqueuesOf(context),
+          ...enqueuesOf(context, isEnqueueAwaited(context) ? -1 : 0),
         },
         ...(event.reason === 'merge-queue' ? learnMergeQueue({ context, event }) : {}),
       }

@@ -132,13 +132,12 @@ export const skippedGroupStatus = groupStatus(({ context }) => skippedVerdict(co
 /**
  * The phase each effect of the release's progress is asked for in, and the one whose work it is:
  * once the pull request is in another phase, the effect is stale. The other effects (statuses,
- * the timeline, alerts) belong to no one phase.
+ * the timeline, alerts, and `DEQUEUE`, whose work is any head that is not cleared) belong to no one phase.
  */
 export const EFFECT_PHASE = {
   START_RELEASE: 'approved',
   VERIFY_ARTIFACTS: 'releasing',
   MERGE: 'released',
-  DEQUEUE: 'released',
 } as const satisfies Partial<Record<Effect['type'], Phase>>;
 
 /** The effect whose work `phase` is, if any (`EFFECT_PHASE` read backwards). */

@@ -29,8 +29,10 @@ export class HistoryModel {
   outstandingMerge: string | undefined;
   /** The guard's merge of the head entered the merge queue (`ENQUEUED` answered it) and has not left it. */
   queued = false;
-  /** The MERGE effects via the merge queue of this epoch. */
+  /** The MERGE effects via the merge queue of this epoch, but those GitHub refused (they made no entry). */
   enqueues = 0;
+  /** The outstanding merge goes through the merge queue. */
+  outstandingEnqueue = false;
   startsSinceFailure = 0;
 
   constructor(
@@ -139,6 +141,7 @@ export class HistoryModel {
       case 'MERGE_REJECTED':
         // A refusal for the merge queue is no answer to an enqueue, or while the pull request stands queued.
         if (forHead && !(event.reason === 'merge-queue' && (this.queued || this.mergeQueue))) {
+          if (this.outstandingMerge !== undefined && this.outstandingEnqueue && !this.queued) this.enqueues--;
           this.outstandingMerge = undefined;
         }
         break;

@@ -286,6 +286,7 @@ export class InvariantMonitor {
         if (ref.mergeQueue && effect.via !== 'queue')
           fail(7, `MERGE of ${effect.sha} not via the required merge queue`);
         ref.outstandingMerge = effect.sha;
+        ref.outstandingEnqueue = effect.via === 'queue';
         if (effect.via === 'queue') ref.enqueues++;
       }
       if (effect.type === 'SET_STATUS') {
