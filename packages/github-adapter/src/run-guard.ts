@@ -176,7 +176,8 @@ export async function runGuard(options: GuardRunOptions): Promise<GuardRunResult
         ? { ...options.release, ref: observed.facts.pr.headRef }
         : options.release,
     ...(options.statusKind ? { statusKind: options.statusKind } : {}),
-    verifyArtifacts: options.verifyArtifacts ?? ((effect) => verifyArtifacts(effect, { octokit, ...options.registries })),
+    verifyArtifacts:
+      options.verifyArtifacts ?? ((effect) => verifyArtifacts(effect, { octokit, ...options.registries })),
     shown: facts.statuses ?? [],
     // The read token's login names the merger only when it also merges; a separate merge token's
     // identity is read from the merged pull request.
