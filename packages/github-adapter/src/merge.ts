@@ -113,10 +113,9 @@ export async function merge(
     refusal = classify(error);
   }
   const { status, message } = refusal;
-  if (status === 409) return { type: 'MERGE_REJECTED', sha: effect.sha, reason: 'head-changed', message };
-  if (status === 403) return { type: 'MERGE_REJECTED', sha: effect.sha, reason: 'forbidden', message };
-  const { data } = await octokit.rest.pulls.get({ ...repo, pull_number: effect.pr });
-  if (data.merged) return { type: 'MERGED', sha: data.head.sha, by: data.merged_by?.login ?? mergedBy };
+  const read = await settle(octokit, repo, effect, mergedBy, refusal);
+  if ('event' in read) return read.event;
+  const data = read.pr;
   if (status === 405 && MERGE_QUEUE_REFUSAL.test(message)) {
     return { type: 'MERGE_REJECTED', sha: effect.sha, reason: 'merge-queue', message };
   }
@@ -156,15 +155,31 @@ async function enqueue(
   } catch (error) {
     refusal = classify(error);
   }
-  const { status, message } = refusal;
-  if (status === 409) return { type: 'MERGE_REJECTED', sha: effect.sha, reason: 'head-changed', message };
-  if (status === 403) return { type: 'MERGE_REJECTED', sha: effect.sha, reason: 'forbidden', message };
-  const { data } = await octokit.rest.pulls.get({ ...repo, pull_number: effect.pr });
-  if (data.merged) return { type: 'MERGED', sha: data.head.sha, by: data.merged_by?.login ?? mergedBy };
-  if (data.head.sha === effect.sha && (await isQueued(octokit, nodeIdOf(options)))) {
+  const read = await settle(octokit, repo, effect, mergedBy, refusal);
+  if ('event' in read) return read.event;
+  if (read.pr.head.sha === effect.sha && (await isQueued(octokit, nodeIdOf(options)))) {
     return { type: 'ENQUEUED', sha: effect.sha };
   }
-  return { type: 'MERGE_REJECTED', sha: effect.sha, reason: 'not-mergeable', message };
+  return { type: 'MERGE_REJECTED', sha: effect.sha, reason: 'not-mergeable', message: refusal.message };
+}
+
+/**
+ * What a refused merge or enqueue settles by itself: another head (409) or not allowed (403), or a pull
+ * request merged meanwhile (by this call, a racing run or a human); otherwise the pull request as GitHub
+ * shows it now, for the caller to read the rest of the refusal against.
+ */
+async function settle(
+  octokit: Octokit,
+  repo: RepoRef,
+  effect: MergeEffect,
+  mergedBy: string,
+  { status, message }: { status: number | undefined; message: string },
+): Promise<{ event: GuardEvent } | { pr: { state: string; head: { sha: string } } }> {
+  if (status === 409) return { event: { type: 'MERGE_REJECTED', sha: effect.sha, reason: 'head-changed', message } };
+  if (status === 403) return { event: { type: 'MERGE_REJECTED', sha: effect.sha, reason: 'forbidden', message } };
+  const { data } = await octokit.rest.pulls.get({ ...repo, pull_number: effect.pr });
+  if (data.merged) return { event: { type: 'MERGED', sha: data.head.sha, by: data.merged_by?.login ?? mergedBy } };
+  return { pr: data };
 }
 
 /** Whether the pull request with node id `id` stands in a merge queue. */
