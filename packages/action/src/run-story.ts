@@ -8,7 +8,7 @@ import { type Effect, type GuardSnapshot, inertMarkdown, shortSha } from '@relea
 export function describeDone(effect: Effect, snapshot: GuardSnapshot): string {
   switch (effect.type) {
     case 'SET_STATUS': {
-      const where = effect.sha === snapshot.headSha ? shortSha(effect.sha) : `merge group ${shortSha(effect.sha)}`;
+      const where = isGroupCommit(snapshot, effect.sha) ? `merge group ${shortSha(effect.sha)}` : shortSha(effect.sha);
       return `set the \`${inertMarkdown(effect.context, 100)}\` status of ${where} to **${effect.state}**: ${inertMarkdown(effect.description)}`;
     }
     case 'START_RELEASE': {
@@ -84,4 +84,9 @@ export function waitsFor(snapshot: GuardSnapshot): string {
     default:
       return 'nothing';
   }
+}
+
+/** Whether `sha` is the commit of a merge group of the pull request (not a head of it). */
+export function isGroupCommit(snapshot: GuardSnapshot, sha: string): boolean {
+  return (snapshot.groups ?? []).includes(sha);
 }

@@ -8,7 +8,7 @@ import {
 } from '@release-guard/core';
 import { RECOVERING_LINE } from '@release-guard/github-adapter';
 import type { GateResult } from './gate.js';
-import { describeDone, waitsFor } from './run-story.js';
+import { describeDone, isGroupCommit, waitsFor } from './run-story.js';
 
 /**
  * The job summary of one guard run, in plain words: what this run did, what the guard waits for next, the
@@ -41,7 +41,7 @@ export function renderSummary(run: {
       '',
       ...run.effects.map(
         ({ effect, executed }) =>
-          `- ${effect.type}${onGroup(snapshot, effect) ? ` on the merge group ${shortSha(effect.sha)}` : ''}${executed ? '' : ' (not executed: dry run)'}`,
+          `- ${effect.type}${effect.type === 'SET_STATUS' && isGroupCommit(snapshot, effect.sha) ? ` on the merge group ${shortSha(effect.sha)}` : ''}${executed ? '' : ' (not executed: dry run)'}`,
       ),
       '',
       '</details>',
@@ -64,11 +64,6 @@ export function renderSummary(run: {
     '</details>',
   );
   return lines.join('\n');
-}
-
-/** Whether `effect` is a status on the commit of a merge group of the pull request. */
-function onGroup(snapshot: GuardSnapshot, effect: Effect): effect is Effect & { type: 'SET_STATUS' } {
-  return effect.type === 'SET_STATUS' && (snapshot.groups ?? []).includes(effect.sha);
 }
 
 /** The job summary of a gate: open or closed, and each predecessor checked. */
